@@ -1,0 +1,259 @@
+//! Instruments as data: the validated model of a questionnaire definition.
+//!
+//! An [`Instrument`] can only be built by the loader in [`load`], so every
+//! instance in the program has passed validation: ids are unique, every item
+//! names a facet that exists, bands cover the scale, and so on.
+
+pub mod builtin;
+pub mod load;
+
+use serde::Serialize;
+
+use crate::ids::{BandId, FacetId, GuidanceId, IndexId, InstrumentId, ItemId};
+
+pub use load::{LoadError, Problem, load_instrument};
+
+/// What an instrument is for; decides how its answers are stored and scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A scored profile such as the RDP.
+    Profile,
+    /// The weekly pulse.
+    Checkin,
+    /// The safety screen: answers live in their own table and never reach a shared view.
+    Safety,
+}
+
+/// A validated instrument definition.
+#[derive(Debug, Clone, Serialize)]
+pub struct Instrument {
+    /// Stable id, such as `rdp`.
+    pub id: InstrumentId,
+    /// Version of this definition; stored with every administration.
+    pub version: String,
+    /// Display name.
+    pub name: String,
+    /// What the instrument is for.
+    pub kind: Kind,
+    /// A few words shown before the first item.
+    pub intro: String,
+    /// The response scale shared by every scale item.
+    pub scale: Scale,
+    /// How facet scores are formed.
+    pub scoring: ScoringRule,
+    /// Content-based bands covering the scale, lowest first.
+    pub bands: Vec<Band>,
+    /// The facets (subscales).
+    pub facets: Vec<Facet>,
+    /// Composite indices built from facets.
+    pub indices: Vec<Index>,
+    /// Items in the order they are asked.
+    pub items: Vec<Item>,
+}
+
+impl Instrument {
+    /// The item with this id, if the instrument has it.
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.items.iter().find(|item| item.id.as_str() == id)
+    }
+
+    /// The facet with this id, if the instrument has it.
+    pub fn facet(&self, id: &str) -> Option<&Facet> {
+        self.facets.iter().find(|facet| facet.id.as_str() == id)
+    }
+
+    /// The index with this id, if the instrument has it.
+    pub fn index(&self, id: &str) -> Option<&Index> {
+        self.indices.iter().find(|index| index.id.as_str() == id)
+    }
+
+    /// Items that belong to a facet, in asking order.
+    pub fn items_of<'a>(&'a self, facet: &'a FacetId) -> impl Iterator<Item = &'a Item> + 'a {
+        self.items
+            .iter()
+            .filter(move |item| item.facet.as_ref() == Some(facet))
+    }
+
+    /// The band a score falls in. A score exactly on a cut-off goes to the band
+    /// nearer the middle of the scale, so nobody is pushed to an extreme by a tie.
+    pub fn band_of(&self, score: f64) -> Option<&Band> {
+        let middle = (self.scale.min + self.scale.max) as f64 / 2.0;
+        let distance = |band: &Band| ((band.from + band.to) / 2.0 - middle).abs();
+        self.bands
+            .iter()
+            .filter(|band| band.from <= score && score <= band.to)
+            .min_by(|a, b| distance(a).total_cmp(&distance(b)))
+    }
+}
+
+/// A response scale of consecutive integer points, each with a label.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scale {
+    /// Lowest value.
+    pub min: i64,
+    /// Highest value.
+    pub max: i64,
+    /// One label per value, lowest first.
+    pub points: Vec<ScalePoint>,
+}
+
+impl Scale {
+    /// Whether a value is one of the scale's points.
+    pub fn contains(&self, value: i64) -> bool {
+        (self.min..=self.max).contains(&value)
+    }
+
+    /// The mirror of a value on this scale, used for reverse-keyed items.
+    pub fn mirror(&self, value: i64) -> i64 {
+        self.min + self.max - value
+    }
+
+    /// The label of a value, if it is on the scale.
+    pub fn label(&self, value: i64) -> Option<&str> {
+        self.points
+            .iter()
+            .find(|point| point.value == value)
+            .map(|point| point.label.as_str())
+    }
+}
+
+/// One point of a scale.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct ScalePoint {
+    /// The stored value.
+    pub value: i64,
+    /// What the person sees.
+    pub label: String,
+}
+
+/// How facet scores are formed from item answers.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum ScoringRule {
+    /// Mean of the keyed answers; a facet with more than `max_missing` missing
+    /// items is "not scored" rather than guessed.
+    Mean {
+        /// Missing items a facet may have and still be scored.
+        max_missing: usize,
+    },
+    /// Screening: any answer at or above `positive_at` is positive.
+    Flag {
+        /// Lowest value that counts as a positive answer.
+        positive_at: i64,
+    },
+}
+
+/// A content-based band on the scale: `from..=to`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Band {
+    /// Stable id, such as `elevated`.
+    pub id: BandId,
+    /// What the person reads.
+    pub label: String,
+    /// Lower edge.
+    pub from: f64,
+    /// Upper edge.
+    pub to: f64,
+}
+
+/// Population norms declared for a facet or index.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Norms {
+    /// Mean score in the norm population.
+    pub mean: f64,
+    /// Standard deviation in the norm population.
+    pub sd: f64,
+    /// How many people the norms come from.
+    pub n: u64,
+    /// Who they were, in a few words.
+    pub population: String,
+}
+
+/// What is known about how precisely a facet or index is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Precision {
+    /// Reliability coefficient (such as Cronbach's alpha), in (0, 1).
+    pub reliability: f64,
+    /// Standard deviation of the score in the population the reliability came from.
+    pub sd: f64,
+}
+
+impl Precision {
+    /// Standard error of measurement, `SD · √(1 − r)`.
+    pub fn sem(&self) -> f64 {
+        self.sd * (1.0 - self.reliability).sqrt()
+    }
+}
+
+/// A facet (subscale).
+#[derive(Debug, Clone, Serialize)]
+pub struct Facet {
+    /// Stable id, such as `ER`.
+    pub id: FacetId,
+    /// Display name.
+    pub name: String,
+    /// The cluster the facet belongs to, such as `over_dependence`.
+    pub cluster: String,
+    /// What a high score means, in plain words.
+    pub high_means: String,
+    /// Declared reliability and SD, when known.
+    pub precision: Option<Precision>,
+    /// Declared norms, when known.
+    pub norms: Option<Norms>,
+    /// Guidance strategies per band id.
+    pub guidance: Vec<(BandId, Vec<GuidanceId>)>,
+}
+
+/// A composite index: the mean of facet means.
+#[derive(Debug, Clone, Serialize)]
+pub struct Index {
+    /// Stable id, such as `over_dependence`.
+    pub id: IndexId,
+    /// Display name.
+    pub name: String,
+    /// The facets averaged.
+    pub facets: Vec<FacetId>,
+    /// Declared reliability and SD, when known.
+    pub precision: Option<Precision>,
+    /// Declared norms, when known.
+    pub norms: Option<Norms>,
+}
+
+/// What kind of answer an item takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseKind {
+    /// A point on the instrument's scale.
+    Scale,
+    /// A short line of free text (never scored).
+    Text,
+}
+
+/// One question.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    /// Stable id, such as `ER1`.
+    pub id: ItemId,
+    /// The wording; `{other}` stands for the other person.
+    pub text: String,
+    /// The facet a scale item counts towards (none for text and screening items).
+    pub facet: Option<FacetId>,
+    /// Whether agreeing means a lower facet score.
+    pub reverse: bool,
+    /// Scale point or free text.
+    pub response: ResponseKind,
+    /// Whether the item may be left empty without counting as missing.
+    pub optional: bool,
+    /// 1-based line of the item in its definition file.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+impl Item {
+    /// The wording with the other person filled in, such as "my partner" or "Sam".
+    pub fn text_about(&self, other: &str) -> String {
+        self.text.replace("{other}", other)
+    }
+}

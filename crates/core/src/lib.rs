@@ -1,0 +1,16 @@
+//! Tandem's pure domain: instruments, answers, scoring, profiles, change,
+//! the safety screen's own type and the support map.
+//!
+//! Nothing here does IO, reads a clock or draws random numbers; the callers
+//! in `store`, `web` and `cli` bring those in.
+
+pub mod answers;
+pub mod change;
+pub mod guidance;
+pub mod ids;
+pub mod instrument;
+pub mod network;
+pub mod profile;
+pub mod readability;
+pub mod safety;
+pub mod scoring;

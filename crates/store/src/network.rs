@@ -1,0 +1,1 @@
+//! The support map (waiting for core::network).

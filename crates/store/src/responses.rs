@@ -1,0 +1,331 @@
+//! Administrations of profile and check-in instruments, with their answers
+//! written one by one, each in its own transaction, so that nothing given is
+//! lost when a session stops.
+
+use serde::Serialize;
+use sqlx::Row;
+use tandem_core::answers::{Answer, Answers};
+use tandem_core::instrument::{Instrument, Kind};
+
+use crate::{AdministrationId, Store, StoreError, UserId};
+
+/// One administration as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Administration {
+    /// Its id.
+    pub id: AdministrationId,
+    /// The instrument's id.
+    pub instrument: String,
+    /// The instrument's version when it was taken.
+    pub version: String,
+    /// Whom it was about, such as "my partner".
+    pub about: String,
+    /// Index of the next item to ask, for resuming.
+    pub position: usize,
+    /// When it began (UTC, RFC 3339).
+    pub started_at: String,
+    /// When the last item was reached, if it was.
+    pub completed_at: Option<String>,
+}
+
+fn about_context(owner: UserId) -> String {
+    format!("administration-about:{owner}")
+}
+
+fn text_context(administration: AdministrationId, item: &str) -> String {
+    format!("answer:{administration}:{item}")
+}
+
+impl Store {
+    fn refuse_safety(instrument: &Instrument) -> Result<(), StoreError> {
+        if instrument.kind == Kind::Safety {
+            return Err(StoreError::Invalid(format!(
+                "{} is a safety screen; it has tables of its own",
+                instrument.id
+            )));
+        }
+        Ok(())
+    }
+
+    fn administration_from(
+        &self,
+        owner: UserId,
+        row: &sqlx::sqlite::SqliteRow,
+    ) -> Result<Administration, StoreError> {
+        let about: Vec<u8> = row.try_get("about_sealed")?;
+        let position: i64 = row.try_get("position")?;
+        Ok(Administration {
+            id: AdministrationId(row.try_get("id")?),
+            instrument: row.try_get("instrument_id")?,
+            version: row.try_get("instrument_version")?,
+            about: self.sealer.open_text(&about_context(owner), &about)?,
+            position: usize::try_from(position).unwrap_or(0),
+            started_at: row.try_get("started_at")?,
+            completed_at: row.try_get("completed_at")?,
+        })
+    }
+
+    /// Begins an administration that answers will be added to one by one.
+    pub async fn start_administration(
+        &self,
+        owner: UserId,
+        instrument: &Instrument,
+        about: &str,
+    ) -> Result<Administration, StoreError> {
+        Self::refuse_safety(instrument)?;
+        let about_sealed = self.sealer.seal_text(&about_context(owner), about)?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO administrations (owner_id, instrument_id, instrument_version, about_sealed)
+             VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(owner.0)
+        .bind(instrument.id.as_str())
+        .bind(&instrument.version)
+        .bind(about_sealed)
+        .fetch_one(&self.pool)
+        .await?;
+        self.administration(owner, AdministrationId(id)).await
+    }
+
+    /// Stores a whole set of answers at once, complete, in one transaction:
+    /// either all of it is kept or none of it.
+    pub async fn record_administration(
+        &self,
+        owner: UserId,
+        instrument: &Instrument,
+        about: &str,
+        answers: &Answers,
+    ) -> Result<Administration, StoreError> {
+        Self::refuse_safety(instrument)?;
+        let about_sealed = self.sealer.seal_text(&about_context(owner), about)?;
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO administrations
+                 (owner_id, instrument_id, instrument_version, about_sealed, position, completed_at)
+             VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) RETURNING id",
+        )
+        .bind(owner.0)
+        .bind(instrument.id.as_str())
+        .bind(&instrument.version)
+        .bind(about_sealed)
+        .bind(instrument.items.len() as i64)
+        .fetch_one(&mut *tx)
+        .await?;
+        let id = AdministrationId(id);
+        for (item, answer) in answers.iter() {
+            let (value, text) = self.answer_columns(id, item.as_str(), answer)?;
+            sqlx::query(
+                "INSERT INTO answers (administration_id, item_id, value, text_sealed) VALUES (?, ?, ?, ?)",
+            )
+            .bind(id.0)
+            .bind(item.as_str())
+            .bind(value)
+            .bind(text)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        self.administration(owner, id).await
+    }
+
+    fn answer_columns(
+        &self,
+        id: AdministrationId,
+        item: &str,
+        answer: &Answer,
+    ) -> Result<(Option<i64>, Option<Vec<u8>>), StoreError> {
+        Ok(match answer {
+            Answer::Value(value) => (Some(*value), None),
+            Answer::Text(text) => (
+                None,
+                Some(self.sealer.seal_text(&text_context(id, item), text)?),
+            ),
+        })
+    }
+
+    /// Saves one answer (replacing an earlier one to the same item) and the
+    /// position to resume from, in one transaction.
+    pub async fn save_answer(
+        &self,
+        owner: UserId,
+        id: AdministrationId,
+        item: &str,
+        answer: &Answer,
+        next_position: usize,
+    ) -> Result<(), StoreError> {
+        let (value, text) = self.answer_columns(id, item, answer)?;
+        let mut tx = self.pool.begin().await?;
+        let moved = sqlx::query(
+            "UPDATE administrations SET position = ? WHERE id = ? AND owner_id = ? AND completed_at IS NULL",
+        )
+        .bind(next_position as i64)
+        .bind(id.0)
+        .bind(owner.0)
+        .execute(&mut *tx)
+        .await?;
+        if moved.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "unfinished administration",
+                id: id.0,
+            });
+        }
+        sqlx::query(
+            "INSERT INTO answers (administration_id, item_id, value, text_sealed) VALUES (?, ?, ?, ?)
+             ON CONFLICT (administration_id, item_id) DO UPDATE SET
+                 value = excluded.value, text_sealed = excluded.text_sealed, answered_at = excluded.answered_at",
+        )
+        .bind(id.0)
+        .bind(item)
+        .bind(value)
+        .bind(text)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes one answer (a skip after all) and records the resume position.
+    pub async fn clear_answer(
+        &self,
+        owner: UserId,
+        id: AdministrationId,
+        item: &str,
+        next_position: usize,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let moved = sqlx::query(
+            "UPDATE administrations SET position = ? WHERE id = ? AND owner_id = ? AND completed_at IS NULL",
+        )
+        .bind(next_position as i64)
+        .bind(id.0)
+        .bind(owner.0)
+        .execute(&mut *tx)
+        .await?;
+        if moved.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "unfinished administration",
+                id: id.0,
+            });
+        }
+        sqlx::query("DELETE FROM answers WHERE administration_id = ? AND item_id = ?")
+            .bind(id.0)
+            .bind(item)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Marks an administration complete: it now counts in reports.
+    pub async fn complete_administration(
+        &self,
+        owner: UserId,
+        id: AdministrationId,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE administrations SET completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE id = ? AND owner_id = ? AND completed_at IS NULL",
+        )
+        .bind(id.0)
+        .bind(owner.0)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "unfinished administration",
+                id: id.0,
+            });
+        }
+        Ok(())
+    }
+
+    /// One administration of this owner.
+    pub async fn administration(
+        &self,
+        owner: UserId,
+        id: AdministrationId,
+    ) -> Result<Administration, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, instrument_id, instrument_version, about_sealed, position, started_at, completed_at
+             FROM administrations WHERE id = ? AND owner_id = ?",
+        )
+        .bind(id.0)
+        .bind(owner.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound {
+            what: "administration",
+            id: id.0,
+        })?;
+        self.administration_from(owner, &row)
+    }
+
+    /// This owner's administrations, oldest first; `instrument` narrows them.
+    pub async fn administrations(
+        &self,
+        owner: UserId,
+        instrument: Option<&str>,
+    ) -> Result<Vec<Administration>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, instrument_id, instrument_version, about_sealed, position, started_at, completed_at
+             FROM administrations
+             WHERE owner_id = ? AND (? IS NULL OR instrument_id = ?) ORDER BY id",
+        )
+        .bind(owner.0)
+        .bind(instrument)
+        .bind(instrument)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| self.administration_from(owner, row))
+            .collect()
+    }
+
+    /// The newest unfinished administration of an instrument, to resume.
+    pub async fn latest_unfinished(
+        &self,
+        owner: UserId,
+        instrument: &str,
+    ) -> Result<Option<Administration>, StoreError> {
+        Ok(self
+            .administrations(owner, Some(instrument))
+            .await?
+            .into_iter()
+            .rev()
+            .find(|administration| administration.completed_at.is_none()))
+    }
+
+    /// The answers of one administration, each checked again against the instrument.
+    pub async fn answers(
+        &self,
+        owner: UserId,
+        instrument: &Instrument,
+        id: AdministrationId,
+    ) -> Result<Answers, StoreError> {
+        // Scoped by owner through the administration row.
+        self.administration(owner, id).await?;
+        let rows = sqlx::query(
+            "SELECT item_id, value, text_sealed FROM answers WHERE administration_id = ? ORDER BY item_id",
+        )
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut answers = Answers::new();
+        for row in rows {
+            let item: String = row.try_get("item_id")?;
+            let value: Option<i64> = row.try_get("value")?;
+            let text: Option<Vec<u8>> = row.try_get("text_sealed")?;
+            let answer = match (value, text) {
+                (Some(value), _) => Answer::Value(value),
+                (None, Some(sealed)) => {
+                    Answer::Text(self.sealer.open_text(&text_context(id, &item), &sealed)?)
+                }
+                (None, None) => continue,
+            };
+            answers
+                .set(instrument, &item, answer)
+                .map_err(|err| StoreError::Invalid(format!("administration {id}: {err}")))?;
+        }
+        Ok(answers)
+    }
+}
