@@ -1,1 +1,67 @@
-fn main() {}
+//! The `tandem` binary: parses arguments, opens the store, runs one command.
+
+mod args;
+mod commands;
+mod config;
+mod failure;
+mod render;
+mod terminal;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{AssessArgs, Cli, Command, InstrumentChoice};
+use commands::Session;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            failure::exit_code(&err)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    // Instrument commands need no store, so they never create one.
+    if let Command::Instruments(command) = &cli.command {
+        return commands::instruments::run(command);
+    }
+    let data_dir = config::data_dir(cli.data_dir.as_deref(), cli.config.as_deref())?;
+    let store = tandem_store::Store::open(&data_dir).await?;
+    let owner = store.local_user().await?;
+    let session = Session { store, owner };
+    let result = match &cli.command {
+        Command::Assess(args) => commands::assess::run(&session, args).await,
+        Command::Checkin(args) => {
+            let args = AssessArgs {
+                instrument: InstrumentChoice::Checkin,
+                answers: args.answers.clone(),
+                resume: args.resume,
+                about: args.about.clone(),
+                no_store: false,
+                json: args.json,
+            };
+            commands::assess::run(&session, &args).await
+        }
+        Command::Report(args) => commands::report::run(&session, args).await,
+        Command::History(flag) => commands::history::run(&session, flag.json).await,
+        Command::Network(command) => commands::network::run(&session, command).await,
+        Command::Instruments(_) => Ok(()),
+    };
+    session.store.close().await;
+    result
+}

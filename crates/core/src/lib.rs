@@ -12,5 +12,6 @@ pub mod instrument;
 pub mod network;
 pub mod profile;
 pub mod readability;
+pub mod resources;
 pub mod safety;
 pub mod scoring;

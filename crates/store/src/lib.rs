@@ -7,7 +7,7 @@
 
 mod error;
 mod ids;
-mod network;
+pub mod network;
 mod responses;
 mod safety;
 pub mod seal;

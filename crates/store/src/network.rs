@@ -1,1 +1,134 @@
-//! The support map (waiting for core::network).
+//! The support map: the people a person leans on, with names sealed at rest.
+
+use std::collections::BTreeMap;
+
+use sqlx::Row;
+use tandem_core::network::{Domain, Level, Role, SupportMap, Supporter};
+
+use crate::{Store, StoreError, SupporterId, UserId};
+
+fn name_context(owner: UserId) -> String {
+    format!("supporter-name:{owner}")
+}
+
+impl Store {
+    /// Adds a person with their reliance per domain, in one transaction.
+    pub async fn add_supporter(
+        &self,
+        owner: UserId,
+        supporter: &Supporter,
+    ) -> Result<SupporterId, StoreError> {
+        let name = self
+            .sealer
+            .seal_text(&name_context(owner), &supporter.name)?;
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO supporters (owner_id, name_sealed, role) VALUES (?, ?, ?) RETURNING id",
+        )
+        .bind(owner.0)
+        .bind(name)
+        .bind(supporter.role.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+        for domain in Domain::ALL {
+            let (on, back) = (supporter.level_on(domain), supporter.level_back(domain));
+            if on.get() == 0 && back.get() == 0 {
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO reliance (supporter_id, domain, leans_on, leans_back) VALUES (?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(domain.as_str())
+            .bind(i64::from(on.get()))
+            .bind(i64::from(back.get()))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(SupporterId(id))
+    }
+
+    /// Removes a person of this owner from the map.
+    pub async fn remove_supporter(&self, owner: UserId, id: SupporterId) -> Result<(), StoreError> {
+        let gone = sqlx::query("DELETE FROM supporters WHERE id = ? AND owner_id = ?")
+            .bind(id.0)
+            .bind(owner.0)
+            .execute(&self.pool)
+            .await?;
+        if gone.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "person",
+                id: id.0,
+            });
+        }
+        Ok(())
+    }
+
+    /// This owner's support map, people in the order they were added.
+    pub async fn support_map(
+        &self,
+        owner: UserId,
+    ) -> Result<Vec<(SupporterId, Supporter)>, StoreError> {
+        let people = sqlx::query(
+            "SELECT id, name_sealed, role FROM supporters WHERE owner_id = ? ORDER BY id",
+        )
+        .bind(owner.0)
+        .fetch_all(&self.pool)
+        .await?;
+        let levels = sqlx::query(
+            "SELECT r.supporter_id, r.domain, r.leans_on, r.leans_back
+             FROM reliance r JOIN supporters s ON s.id = r.supporter_id
+             WHERE s.owner_id = ?",
+        )
+        .bind(owner.0)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_person: BTreeMap<i64, Vec<(Domain, Level, Level)>> = BTreeMap::new();
+        for row in levels {
+            let domain: String = row.try_get("domain")?;
+            let domain: Domain = domain
+                .parse()
+                .map_err(|err: tandem_core::network::UnknownDomain| {
+                    StoreError::Invalid(err.to_string())
+                })?;
+            let level = |column: &str| -> Result<Level, StoreError> {
+                let value: i64 = row.try_get(column)?;
+                u8::try_from(value)
+                    .ok()
+                    .and_then(|value| Level::new(value).ok())
+                    .ok_or_else(|| StoreError::Invalid(format!("reliance level {value}")))
+            };
+            by_person
+                .entry(row.try_get("supporter_id")?)
+                .or_default()
+                .push((domain, level("leans_on")?, level("leans_back")?));
+        }
+        let mut map = Vec::new();
+        for row in people {
+            let id: i64 = row.try_get("id")?;
+            let sealed: Vec<u8> = row.try_get("name_sealed")?;
+            let role: String = row.try_get("role")?;
+            let role: Role = role
+                .parse()
+                .map_err(|err: tandem_core::network::UnknownRole| {
+                    StoreError::Invalid(err.to_string())
+                })?;
+            let mut supporter =
+                Supporter::new(self.sealer.open_text(&name_context(owner), &sealed)?, role);
+            for (domain, on, back) in by_person.remove(&id).unwrap_or_default() {
+                supporter.leans_on.insert(domain, on);
+                supporter.leans_back.insert(domain, back);
+            }
+            map.push((SupporterId(id), supporter));
+        }
+        Ok(map)
+    }
+}
+
+/// The map as the core's metrics take it.
+pub fn as_support_map(people: &[(SupporterId, Supporter)]) -> SupportMap {
+    SupportMap {
+        people: people.iter().map(|(_, person)| person.clone()).collect(),
+    }
+}

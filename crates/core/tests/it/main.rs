@@ -1,4 +1,5 @@
 //! Integration tests of the pure core, one binary with a module per concern.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod builtin;
 mod change;

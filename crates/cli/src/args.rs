@@ -1,0 +1,184 @@
+//! Command-line arguments, parsed by clap into typed commands.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Tandem: understand and navigate dependence in your relationships.
+#[derive(Debug, Parser)]
+#[command(name = "tandem", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// Where Tandem keeps its data [default: $XDG_DATA_HOME/tandem].
+    #[arg(long, global = true, env = "TANDEM_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Config file [default: $XDG_CONFIG_HOME/tandem/config.toml].
+    #[arg(long, global = true, env = "TANDEM_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Exit codes, shown under `--help`.
+pub const EXIT_CODES: &str = "Exit codes: 0 done; 1 failure (storage, files); 2 wrong usage; \
+3 bad input (a file or value that does not fit); 4 not found.";
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Take an instrument, one question at a time, or from an answers file.
+    Assess(AssessArgs),
+    /// The weekly check-in (the same as `assess checkin`).
+    Checkin(CheckinArgs),
+    /// Your results: facets, indices, profile and change over time.
+    Report(ReportArgs),
+    /// Everything you have taken, oldest first.
+    History(JsonFlag),
+    /// The people you lean on, and how the load is spread.
+    #[command(subcommand)]
+    Network(NetworkCommand),
+    /// The instruments Tandem knows.
+    #[command(subcommand)]
+    Instruments(InstrumentsCommand),
+}
+
+/// Which built-in instrument to take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InstrumentChoice {
+    /// The Relationship Dependence Profile.
+    Rdp,
+    /// The weekly check-in.
+    Checkin,
+    /// The safety screen.
+    Safety,
+}
+
+impl InstrumentChoice {
+    /// The instrument id.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Rdp => "rdp",
+            Self::Checkin => "checkin",
+            Self::Safety => "safety",
+        }
+    }
+}
+
+/// Arguments of `assess`.
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    /// The instrument to take.
+    #[arg(value_enum, default_value = "rdp")]
+    pub instrument: InstrumentChoice,
+    /// Take the answers from a JSON file (item id → number, or text for text items).
+    #[arg(long, value_name = "FILE", conflicts_with = "resume")]
+    pub answers: Option<PathBuf>,
+    /// Continue the last unfinished administration where it stopped.
+    #[arg(long)]
+    pub resume: bool,
+    /// Whom the questions are about, such as "my mother" or "Sam".
+    #[arg(long, default_value = "my partner", value_name = "WHO")]
+    pub about: String,
+    /// Safety screen only: do not store the answers at all.
+    #[arg(long)]
+    pub no_store: bool,
+    /// Print the outcome as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `checkin`.
+#[derive(Debug, Args)]
+pub struct CheckinArgs {
+    /// Take the answers from a JSON file.
+    #[arg(long, value_name = "FILE", conflicts_with = "resume")]
+    pub answers: Option<PathBuf>,
+    /// Continue the last unfinished check-in.
+    #[arg(long)]
+    pub resume: bool,
+    /// Whom the check-in is about.
+    #[arg(long, default_value = "my partner", value_name = "WHO")]
+    pub about: String,
+    /// Print the outcome as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Report on this administration instead of the latest.
+    #[arg(long, value_name = "ID")]
+    pub administration: Option<i64>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Just `--json`.
+#[derive(Debug, Args)]
+pub struct JsonFlag {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `network` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum NetworkCommand {
+    /// Add a person, with how much you lean on them and they on you.
+    Add(NetworkAdd),
+    /// List the people on your map.
+    List(JsonFlag),
+    /// The map's metrics and flags.
+    Show(JsonFlag),
+    /// Remove a person by the id `list` shows.
+    Remove {
+        /// The person's id.
+        id: i64,
+    },
+}
+
+/// Arguments of `network add`.
+#[derive(Debug, Args)]
+#[command(after_help = "Domains: emotional, validation, decisions, money, practical, company. \
+Levels run from 0 (not at all) to 4 (a great deal).\n\
+Example: tandem network add Sam --role friend --lean emotional=3 --lean company=4 --back emotional=2")]
+pub struct NetworkAdd {
+    /// Their name or a nickname (kept encrypted).
+    pub name: String,
+    /// partner, friend, family, colleague, professional, group or myself.
+    #[arg(long)]
+    pub role: String,
+    /// How much you lean on them in a domain: DOMAIN=LEVEL (repeatable).
+    #[arg(long = "lean", value_name = "DOMAIN=LEVEL")]
+    pub lean: Vec<String>,
+    /// How much they lean on you in a domain: DOMAIN=LEVEL (repeatable).
+    #[arg(long = "back", value_name = "DOMAIN=LEVEL")]
+    pub back: Vec<String>,
+    /// Print the new person as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `instruments` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum InstrumentsCommand {
+    /// List the built-in instruments.
+    List(JsonFlag),
+    /// Show one instrument: items, facets, indices.
+    Show {
+        /// The instrument id.
+        id: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check an instrument definition file and report every problem.
+    Validate {
+        /// The TOML file.
+        file: PathBuf,
+    },
+}

@@ -1,0 +1,293 @@
+//! `tandem assess` and `tandem checkin`: take an instrument interactively,
+//! saving each answer as it is given, or all at once from an answers file.
+
+use std::io::{self, IsTerminal};
+use std::path::Path;
+
+use anyhow::Context;
+use serde_json::json;
+use tandem_core::answers::{Answer, Answers, parse_answers_file};
+use tandem_core::instrument::{Instrument, Kind};
+use tandem_core::resources::default_resources;
+use tandem_core::safety::SafetyScreen;
+use tandem_core::scoring::score;
+use tandem_store::Administration;
+
+use super::{Session, instrument, print_json};
+use crate::args::AssessArgs;
+use crate::failure::{bad_input, not_found};
+use crate::render;
+use crate::terminal::{Prompter, Step};
+
+/// Runs `assess`.
+pub async fn run(session: &Session, args: &AssessArgs) -> anyhow::Result<()> {
+    let instrument = instrument(args.instrument.id())?;
+    let about = args.about.trim();
+    if about.is_empty() || about.chars().count() > 80 {
+        return Err(bad_input("--about needs 1 to 80 characters"));
+    }
+    if args.no_store && instrument.kind != Kind::Safety {
+        return Err(bad_input(
+            "--no-store is for the safety screen; other answers are always kept",
+        ));
+    }
+    match (instrument.kind, &args.answers) {
+        (Kind::Safety, Some(file)) => safety_from_file(session, &instrument, file, args).await,
+        (Kind::Safety, None) => safety_interactive(session, &instrument, args).await,
+        (_, Some(file)) => from_file(session, &instrument, file, about, args.json).await,
+        (_, None) => interactive(session, &instrument, about, args.resume, args.json).await,
+    }
+}
+
+fn read_answers(instrument: &Instrument, file: &Path) -> anyhow::Result<Answers> {
+    let name = file.display().to_string();
+    let text = std::fs::read_to_string(file)
+        .map_err(|err| bad_input(format!("{name}: cannot read the answers file: {err}")))?;
+    parse_answers_file(&name, &text, instrument).map_err(|err| bad_input(err.to_string()))
+}
+
+/// Every answer is checked before anything is written; then all of them are
+/// written in one transaction.
+async fn from_file(
+    session: &Session,
+    instrument: &Instrument,
+    file: &Path,
+    about: &str,
+    json: bool,
+) -> anyhow::Result<()> {
+    let answers = read_answers(instrument, file)?;
+    let administration = session
+        .store
+        .record_administration(session.owner, instrument, about, &answers)
+        .await?;
+    finished(instrument, &administration, &answers, json)
+}
+
+async fn interactive(
+    session: &Session,
+    instrument: &Instrument,
+    about: &str,
+    resume: bool,
+    json: bool,
+) -> anyhow::Result<()> {
+    let (store, owner) = (&session.store, session.owner);
+    let unfinished = store
+        .latest_unfinished(owner, instrument.id.as_str())
+        .await?;
+    let stdin = io::stdin();
+    let mut prompter = Prompter::new(stdin.lock(), io::stderr());
+    let administration = match (resume, unfinished) {
+        (true, Some(found)) => {
+            prompter.say(&format!(
+                "Going on with the {} you started on {}.",
+                instrument.name,
+                render::date(&found.started_at)
+            ))?;
+            found
+        }
+        (true, None) => {
+            return Err(not_found(format!(
+                "there is no unfinished {} to resume",
+                instrument.name
+            )));
+        }
+        (false, unfinished) => {
+            if let Some(found) = unfinished {
+                prompter.say(&format!(
+                    "Note: you have an unfinished {} from {}; `--resume` goes on with it.",
+                    instrument.name,
+                    render::date(&found.started_at)
+                ))?;
+            }
+            prompter.say(&format!("{}\n\n{}", instrument.name, instrument.intro))?;
+            store.start_administration(owner, instrument, about).await?
+        }
+    };
+    let mut answers = store
+        .answers(owner, instrument, administration.id)
+        .await?;
+    let mut position = administration.position.min(instrument.items.len());
+    while let Some(item) = instrument.items.get(position) {
+        let current = answers.get(item.id.as_str()).cloned();
+        match prompter.ask(instrument, position, &administration.about, current.as_ref())? {
+            Step::Answer(answer) => {
+                answers
+                    .set(instrument, item.id.as_str(), answer.clone())
+                    .map_err(|err| bad_input(err.to_string()))?;
+                store
+                    .save_answer(owner, administration.id, item.id.as_str(), &answer, position + 1)
+                    .await?;
+                position += 1;
+            }
+            Step::Skip => {
+                answers.clear(item.id.as_str());
+                store
+                    .clear_answer(owner, administration.id, item.id.as_str(), position + 1)
+                    .await?;
+                position += 1;
+            }
+            Step::Back => position = position.saturating_sub(1),
+            Step::Stop => {
+                prompter.say(&format!(
+                    "\nStopped for now. Your {} answers are kept; `tandem assess {} --resume` goes on from here.",
+                    answers.len(),
+                    instrument.id
+                ))?;
+                return Ok(());
+            }
+        }
+    }
+    store
+        .complete_administration(owner, administration.id)
+        .await?;
+    finished(instrument, &administration, &answers, json)
+}
+
+fn finished(
+    instrument: &Instrument,
+    administration: &Administration,
+    answers: &Answers,
+    json: bool,
+) -> anyhow::Result<()> {
+    let scores = score(instrument, answers)?;
+    if json {
+        return print_json(&json!({
+            "administration": administration.id,
+            "instrument": instrument.id,
+            "answered": answers.len(),
+            "items": instrument.items.len(),
+        }));
+    }
+    println!(
+        "Saved: {} of {} questions answered (administration {}).",
+        answers.len(),
+        instrument.items.len(),
+        administration.id
+    );
+    match instrument.kind {
+        Kind::Checkin => {
+            if let Some(pulse) = scores.indices.values().next().and_then(|s| s.score) {
+                println!("This week's pulse: {pulse:.1} on a 1 to 5 scale. `tandem history` shows the trend.");
+            }
+        }
+        _ => println!("See your results with `tandem report`."),
+    }
+    Ok(())
+}
+
+/// Prints the safety resources; called the moment a positive answer is known.
+fn show_resources() -> anyhow::Result<()> {
+    let resources = default_resources()?;
+    let mut text = format!("\n{}\n{}\n", resources.heading, resources.intro);
+    for step in &resources.steps {
+        text.push_str(&format!("  • {}\n", step.text));
+    }
+    // stdout and stderr both, so neither a pipe nor --json can swallow it.
+    println!("{text}");
+    if !io::stdout().is_terminal() {
+        eprintln!("{text}");
+    }
+    Ok(())
+}
+
+async fn safety_from_file(
+    session: &Session,
+    instrument: &Instrument,
+    file: &Path,
+    args: &AssessArgs,
+) -> anyhow::Result<()> {
+    let screen = SafetyScreen::from_answers(instrument, read_answers(instrument, file)?)?;
+    if screen.is_positive() {
+        show_resources()?;
+    }
+    let stored = if args.no_store {
+        None
+    } else {
+        Some(
+            session
+                .store
+                .record_safety_screen(session.owner, instrument, &screen)
+                .await?,
+        )
+    };
+    safety_done(&screen, stored.is_some(), args.json)
+}
+
+async fn safety_interactive(
+    session: &Session,
+    instrument: &Instrument,
+    args: &AssessArgs,
+) -> anyhow::Result<()> {
+    let stdin = io::stdin();
+    let mut prompter = Prompter::new(stdin.lock(), io::stderr());
+    prompter.say(&format!("{}\n\n{}", instrument.name, instrument.intro))?;
+    let keep = !args.no_store
+        && prompter.confirm(
+            "Keep your answers on this device? If you say no, they are used now and then forgotten.",
+        )?;
+    let screen_id = if keep {
+        Some(
+            session
+                .store
+                .start_safety_screen(session.owner, instrument)
+                .await?,
+        )
+    } else {
+        None
+    };
+    let mut answers = Answers::new();
+    let mut shown = false;
+    let mut position = 0;
+    while let Some(item) = instrument.items.get(position) {
+        let current = answers.get(item.id.as_str()).cloned();
+        match prompter.ask(instrument, position, &args.about, current.as_ref())? {
+            Step::Answer(answer) => {
+                answers
+                    .set(instrument, item.id.as_str(), answer.clone())
+                    .map_err(|err| bad_input(err.to_string()))?;
+                if let (Some(screen), Answer::Value(value)) = (screen_id, &answer) {
+                    session
+                        .store
+                        .save_safety_answer(session.owner, screen, &item.id, *value)
+                        .await?;
+                }
+                let positive = SafetyScreen::from_answers(instrument, answers.clone())?;
+                if positive.is_positive() && !shown {
+                    show_resources()?;
+                    shown = true;
+                }
+                position += 1;
+            }
+            Step::Skip => position += 1,
+            Step::Back => position = position.saturating_sub(1),
+            Step::Stop => break,
+        }
+    }
+    if let Some(screen) = screen_id {
+        session
+            .store
+            .complete_safety_screen(session.owner, screen)
+            .await
+            .context("finishing the safety screen")?;
+    }
+    let screen = SafetyScreen::from_answers(instrument, answers)?;
+    safety_done(&screen, screen_id.is_some(), args.json)
+}
+
+fn safety_done(screen: &SafetyScreen, stored: bool, json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(&json!({ "positive": screen.is_positive(), "stored": stored }));
+    }
+    println!(
+        "{}",
+        if stored {
+            "Your answers are saved on this device, and only you can see them."
+        } else {
+            "Your answers were not saved."
+        }
+    );
+    if !screen.is_positive() {
+        println!("Thank you for answering. If things change, you can take this again at any time.");
+    }
+    Ok(())
+}

@@ -1,0 +1,72 @@
+//! `tandem history`: every administration, oldest first, with its headline numbers.
+
+use serde::Serialize;
+use tandem_core::scoring::score;
+use tandem_store::Administration;
+
+use super::{Session, instrument, print_json};
+use crate::render;
+
+#[derive(Serialize)]
+struct Entry {
+    #[serde(flatten)]
+    administration: Administration,
+    /// Index scores of a finished administration.
+    indices: std::collections::BTreeMap<String, Option<f64>>,
+    answered: usize,
+}
+
+/// Runs `history`.
+pub async fn run(session: &Session, json: bool) -> anyhow::Result<()> {
+    let mut entries = Vec::new();
+    for administration in session.store.administrations(session.owner, None).await? {
+        let instrument = instrument(&administration.instrument)?;
+        let answers = session
+            .store
+            .answers(session.owner, &instrument, administration.id)
+            .await?;
+        let indices = if administration.completed_at.is_some() {
+            score(&instrument, &answers)?
+                .indices
+                .into_iter()
+                .map(|(id, s)| (id.to_string(), s.score))
+                .collect()
+        } else {
+            Default::default()
+        };
+        entries.push(Entry {
+            administration,
+            indices,
+            answered: answers.len(),
+        });
+    }
+    if json {
+        return print_json(&entries);
+    }
+    if entries.is_empty() {
+        println!("Nothing taken yet. Start with `tandem assess rdp` or `tandem checkin`.");
+    }
+    for entry in &entries {
+        let a = &entry.administration;
+        let status = match &a.completed_at {
+            Some(_) => entry
+                .indices
+                .iter()
+                .map(|(id, s)| match s {
+                    Some(x) => format!("{id} {x:.2}"),
+                    None => format!("{id} not scored"),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            None => format!("unfinished ({} answered; `--resume` goes on)", entry.answered),
+        };
+        println!(
+            "{:>4}  {}  {:<8} about {:<14} {status}",
+            a.id,
+            render::date(&a.started_at),
+            a.instrument,
+            a.about
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,36 @@
+//! One module per command; each takes the opened store and its arguments.
+
+pub mod assess;
+pub mod history;
+pub mod instruments;
+pub mod network;
+pub mod report;
+
+use tandem_core::instrument::Instrument;
+use tandem_core::instrument::builtin::builtin_by_id;
+use tandem_store::{Store, UserId};
+
+use crate::failure::not_found;
+
+/// The open store and the person using it.
+pub struct Session {
+    /// The store.
+    pub store: Store,
+    /// Whose data this is.
+    pub owner: UserId,
+}
+
+/// A built-in instrument by id, or a not-found error naming the known ones.
+pub fn instrument(id: &str) -> anyhow::Result<Instrument> {
+    builtin_by_id(id)?.ok_or_else(|| {
+        not_found(format!(
+            "no instrument `{id}`; known: rdp, checkin, safety (see `tandem instruments list`)"
+        ))
+    })
+}
+
+/// Prints a value as pretty JSON on stdout.
+pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}

@@ -1,0 +1,246 @@
+//! `tandem report`: the RDP results in plain words first, numbers after, and
+//! the change since the previous administration judged by the RCI.
+
+use serde::Serialize;
+use tandem_core::change::{Change, Verdict, compare};
+use tandem_core::ids::{FacetId, IndexId};
+use tandem_core::instrument::Instrument;
+use tandem_core::profile::{Profile, profile};
+use tandem_core::scoring::{Score, Scores, score};
+use tandem_store::{Administration, AdministrationId};
+
+use std::collections::BTreeMap;
+
+use super::{Session, instrument, print_json};
+use crate::args::ReportArgs;
+use crate::failure::not_found;
+use crate::render;
+
+/// What `report --json` prints.
+#[derive(Serialize)]
+struct Report<'a> {
+    instrument: &'a str,
+    version: &'a str,
+    administration: AdministrationId,
+    about: &'a str,
+    completed_at: Option<&'a str>,
+    /// `content` while bands are content-based cut-offs; `norms` when declared.
+    basis: &'static str,
+    facets: &'a BTreeMap<FacetId, Score>,
+    indices: &'a BTreeMap<IndexId, Score>,
+    profile: Option<&'a Profile>,
+    change: Option<ChangeSince<'a>>,
+}
+
+#[derive(Serialize)]
+struct ChangeSince<'a> {
+    since: AdministrationId,
+    since_date: Option<&'a str>,
+    indices: &'a BTreeMap<IndexId, Change>,
+}
+
+/// Runs `report`.
+pub async fn run(session: &Session, args: &ReportArgs) -> anyhow::Result<()> {
+    let rdp = instrument("rdp")?;
+    let taken: Vec<Administration> = session
+        .store
+        .administrations(session.owner, Some("rdp"))
+        .await?
+        .into_iter()
+        .filter(|a| a.completed_at.is_some())
+        .collect();
+    let at = match args.administration {
+        Some(id) => taken
+            .iter()
+            .position(|a| a.id.0 == id)
+            .ok_or_else(|| not_found(format!("no finished RDP administration {id}")))?,
+        None => taken.len().checked_sub(1).ok_or_else(|| {
+            not_found("no finished RDP yet: take it with `tandem assess rdp`")
+        })?,
+    };
+    let current = &taken[at];
+    let scores = scores_of(session, &rdp, current).await?;
+    let profile = profile(&rdp, &scores);
+    let previous = match at.checked_sub(1).map(|i| &taken[i]) {
+        Some(earlier) => Some((earlier, scores_of(session, &rdp, earlier).await?)),
+        None => None,
+    };
+    let change = previous
+        .as_ref()
+        .map(|(earlier, before)| (*earlier, compare(&rdp, before, &scores)));
+    let basis = if rdp.facets.iter().any(|f| f.norms.is_some()) {
+        "norms"
+    } else {
+        "content"
+    };
+    if args.json {
+        return print_json(&Report {
+            instrument: rdp.id.as_str(),
+            version: &current.version,
+            administration: current.id,
+            about: &current.about,
+            completed_at: current.completed_at.as_deref(),
+            basis,
+            facets: &scores.facets,
+            indices: &scores.indices,
+            profile: profile.as_ref(),
+            change: change.as_ref().map(|(earlier, indices)| ChangeSince {
+                since: earlier.id,
+                since_date: earlier.completed_at.as_deref(),
+                indices,
+            }),
+        });
+    }
+    print!(
+        "{}",
+        text(&rdp, current, &scores, profile.as_ref(), change.as_ref())
+    );
+    Ok(())
+}
+
+async fn scores_of(
+    session: &Session,
+    rdp: &Instrument,
+    administration: &Administration,
+) -> anyhow::Result<Scores> {
+    let answers = session
+        .store
+        .answers(session.owner, rdp, administration.id)
+        .await?;
+    Ok(score(rdp, &answers)?)
+}
+
+fn text(
+    rdp: &Instrument,
+    current: &Administration,
+    scores: &Scores,
+    profile: Option<&Profile>,
+    change: Option<&(&Administration, BTreeMap<IndexId, Change>)>,
+) -> String {
+    let mut out = String::new();
+    let mut line = |s: String| {
+        out.push_str(&s);
+        out.push('\n');
+    };
+    line(format!(
+        "Your {} about {}, taken {}.",
+        rdp.name,
+        current.about,
+        render::date(current.completed_at.as_deref().unwrap_or(&current.started_at))
+    ));
+    line("This describes a pattern; it is not a diagnosis or a test you can fail.".into());
+    line(String::new());
+    match profile {
+        Some(p) => {
+            let borderline = if p.borderline {
+                " (borderline: close to a cut-off, so read it lightly)"
+            } else {
+                ""
+            };
+            line(format!("Pattern: {}{borderline}", p.name));
+            line(format!("  {}", p.kind.meaning()));
+            for other in &p.also {
+                line(format!("  Also seen: {}.", other.name()));
+            }
+        }
+        None => line(
+            "Pattern: too many questions were skipped to describe a pattern. The facets that could be scored are below."
+                .into(),
+        ),
+    }
+    let stands_out: Vec<_> = rdp
+        .facets
+        .iter()
+        .filter_map(|facet| {
+            let s = scores.facets.get(&facet.id)?;
+            let band = s.band.as_ref()?.as_str();
+            let healthy = matches!(facet.cluster.as_str(), "interdependence" | "power_balance");
+            match (band, healthy) {
+                ("elevated", false) => Some(format!("  • {} is high: {}", facet.name, facet.high_means)),
+                ("low", true) => Some(format!(
+                    "  • {} is low. When it is high, it means: {}",
+                    facet.name,
+                    lower_first(&facet.high_means)
+                )),
+                _ => None,
+            }
+        })
+        .collect();
+    line(String::new());
+    if stands_out.is_empty() {
+        line("Nothing stands out as a concern in the facets.".into());
+    } else {
+        line("What stands out:".into());
+        stands_out.into_iter().for_each(&mut line);
+    }
+    line(String::new());
+    line(format!(
+        "Facets (scale {} to {}; bands: {}; content-based cut-offs, not norms):",
+        rdp.scale.min,
+        rdp.scale.max,
+        rdp.bands
+            .iter()
+            .map(|b| format!("{} {}–{}", b.label, b.from, b.to))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    for facet in &rdp.facets {
+        if let Some(s) = scores.facets.get(&facet.id) {
+            line(format!(
+                "  {:<32} {:<20} {}",
+                format!("{} ({})", facet.name, facet.id),
+                render::score(s),
+                render::band(rdp, s)
+            ));
+        }
+    }
+    line("Indices:".into());
+    for index in &rdp.indices {
+        if let Some(s) = scores.indices.get(&index.id) {
+            line(format!(
+                "  {:<32} {:<20} {}",
+                index.name,
+                render::score(s),
+                render::band(rdp, s)
+            ));
+        }
+    }
+    if scores.facets.values().all(|s| s.sem.is_none()) {
+        line(String::new());
+        line("No reliability is known yet for this version of the questions, so scores come without intervals and changes without a \"reliable\" verdict.".into());
+    }
+    if let Some((earlier, changes)) = change {
+        line(String::new());
+        line(format!(
+            "Change since {} (administration {}):",
+            render::date(earlier.completed_at.as_deref().unwrap_or(&earlier.started_at)),
+            earlier.id
+        ));
+        for index in &rdp.indices {
+            if let Some(c) = changes.get(&index.id) {
+                let verdict = match (c.verdict, c.rci) {
+                    (Verdict::ReliableIncrease, Some(rci)) => format!("a real rise (RCI {rci:.2})"),
+                    (Verdict::ReliableDecrease, Some(rci)) => format!("a real fall (RCI {rci:.2})"),
+                    (Verdict::WithinError, Some(rci)) => {
+                        format!("within measurement error (RCI {rci:.2})")
+                    }
+                    _ => "no verdict: reliability not known yet".to_owned(),
+                };
+                line(format!(
+                    "  {:<32} {:.2} → {:.2} ({:+.2}), {verdict}",
+                    index.name, c.from, c.to, c.difference
+                ));
+            }
+        }
+    }
+    line(String::new());
+    line("Tandem is not therapy or a crisis service. If things feel hard, a counsellor can help.".into());
+    out
+}
+
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_lowercase().chain(chars).collect()
+    })
+}

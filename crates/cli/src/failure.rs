@@ -1,0 +1,38 @@
+//! Errors the user can act on, each with its exit code.
+
+use std::process::ExitCode;
+
+use tandem_store::StoreError;
+
+/// A failure whose kind decides the exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// Input that does not fit: a file, a value, an id of the wrong form.
+    #[error("{0}")]
+    BadInput(String),
+    /// Something asked for does not exist.
+    #[error("{0}")]
+    NotFound(String),
+}
+
+/// The exit code for an error: 3 bad input, 4 not found, 1 anything else.
+pub fn exit_code(err: &anyhow::Error) -> ExitCode {
+    match err.downcast_ref::<Failure>() {
+        Some(Failure::BadInput(_)) => ExitCode::from(3),
+        Some(Failure::NotFound(_)) => ExitCode::from(4),
+        None => match err.downcast_ref::<StoreError>() {
+            Some(StoreError::NotFound { .. }) => ExitCode::from(4),
+            _ => ExitCode::FAILURE,
+        },
+    }
+}
+
+/// Shorthand for a bad-input error.
+pub fn bad_input(message: impl Into<String>) -> anyhow::Error {
+    Failure::BadInput(message.into()).into()
+}
+
+/// Shorthand for a not-found error.
+pub fn not_found(message: impl Into<String>) -> anyhow::Error {
+    Failure::NotFound(message.into()).into()
+}
