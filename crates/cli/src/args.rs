@@ -143,9 +143,11 @@ pub enum NetworkCommand {
 
 /// Arguments of `network add`.
 #[derive(Debug, Args)]
-#[command(after_help = "Domains: emotional, validation, decisions, money, practical, company. \
+#[command(
+    after_help = "Domains: emotional, validation, decisions, money, practical, company. \
 Levels run from 0 (not at all) to 4 (a great deal).\n\
-Example: tandem network add Sam --role friend --lean emotional=3 --lean company=4 --back emotional=2")]
+Example: tandem network add Sam --role friend --lean emotional=3 --lean company=4 --back emotional=2"
+)]
 pub struct NetworkAdd {
     /// Their name or a nickname (kept encrypted).
     pub name: String,

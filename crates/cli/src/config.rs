@@ -24,7 +24,10 @@ pub fn data_dir(flag_or_env: Option<&Path>, config: Option<&Path>) -> anyhow::Re
     let strategy = etcetera::choose_base_strategy().context("cannot find your home directory")?;
     let (config_path, explicit) = match config {
         Some(path) => (path.to_owned(), true),
-        None => (strategy.config_dir().join("tandem").join("config.toml"), false),
+        None => (
+            strategy.config_dir().join("tandem").join("config.toml"),
+            false,
+        ),
     };
     match std::fs::read_to_string(&config_path) {
         Ok(text) => {

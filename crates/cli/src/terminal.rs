@@ -189,7 +189,10 @@ mod tests {
 
     #[test]
     fn text_items_take_a_line_and_enter_skips() {
-        assert_eq!(steps("a good week\n", 5).0, Step::Answer(Answer::Text("a good week".into())));
+        assert_eq!(
+            steps("a good week\n", 5).0,
+            Step::Answer(Answer::Text("a good week".into()))
+        );
         assert_eq!(steps("\n", 5).0, Step::Skip);
         assert_eq!(steps(":b\n", 5).0, Step::Back);
     }
@@ -197,6 +200,9 @@ mod tests {
     #[test]
     fn the_bar_fills_with_progress() {
         assert_eq!(progress_bar(0, 10), format!("[{}]", ".".repeat(20)));
-        assert_eq!(progress_bar(5, 10), format!("[{}{}]", "#".repeat(10), ".".repeat(10)));
+        assert_eq!(
+            progress_bar(5, 10),
+            format!("[{}{}]", "#".repeat(10), ".".repeat(10))
+        );
     }
 }

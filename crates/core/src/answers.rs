@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::ItemId;
@@ -262,9 +262,7 @@ impl<'de> Deserialize<'de> for Entries {
                 Ok(Entries(entries))
             }
         }
-        deserializer
-            .deserialize_map(EntriesVisitor)
-            .map_err(de::Error::custom)
+        deserializer.deserialize_map(EntriesVisitor)
     }
 }
 

@@ -74,15 +74,19 @@ mod tests {
     fn the_default_loads_and_reads_easily() {
         let resources = default_resources().unwrap();
         assert!(resources.steps.len() >= 3);
-        for text in std::iter::once(&resources.intro).chain(resources.steps.iter().map(|s| &s.text)) {
+        for text in std::iter::once(&resources.intro).chain(resources.steps.iter().map(|s| &s.text))
+        {
             assert!(flesch_kincaid_grade(text) <= 8.0, "{text}");
         }
     }
 
     #[test]
     fn a_file_without_steps_is_refused() {
-        let err = load_resources("x.toml", "[resources]\ncountry='x'\nheading='h'\nintro='i'\nsteps=[]\n")
-            .unwrap_err();
+        let err = load_resources(
+            "x.toml",
+            "[resources]\ncountry='x'\nheading='h'\nintro='i'\nsteps=[]\n",
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("at least one step"));
     }
 }

@@ -103,19 +103,28 @@ async fn interactive(
             store.start_administration(owner, instrument, about).await?
         }
     };
-    let mut answers = store
-        .answers(owner, instrument, administration.id)
-        .await?;
+    let mut answers = store.answers(owner, instrument, administration.id).await?;
     let mut position = administration.position.min(instrument.items.len());
     while let Some(item) = instrument.items.get(position) {
         let current = answers.get(item.id.as_str()).cloned();
-        match prompter.ask(instrument, position, &administration.about, current.as_ref())? {
+        match prompter.ask(
+            instrument,
+            position,
+            &administration.about,
+            current.as_ref(),
+        )? {
             Step::Answer(answer) => {
                 answers
                     .set(instrument, item.id.as_str(), answer.clone())
                     .map_err(|err| bad_input(err.to_string()))?;
                 store
-                    .save_answer(owner, administration.id, item.id.as_str(), &answer, position + 1)
+                    .save_answer(
+                        owner,
+                        administration.id,
+                        item.id.as_str(),
+                        &answer,
+                        position + 1,
+                    )
                     .await?;
                 position += 1;
             }
@@ -167,7 +176,9 @@ fn finished(
     match instrument.kind {
         Kind::Checkin => {
             if let Some(pulse) = scores.indices.values().next().and_then(|s| s.score) {
-                println!("This week's pulse: {pulse:.1} on a 1 to 5 scale. `tandem history` shows the trend.");
+                println!(
+                    "This week's pulse: {pulse:.1} on a 1 to 5 scale. `tandem history` shows the trend."
+                );
             }
         }
         _ => println!("See your results with `tandem report`."),

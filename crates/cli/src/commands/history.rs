@@ -40,8 +40,24 @@ pub async fn run(session: &Session, json: bool) -> anyhow::Result<()> {
             answered: answers.len(),
         });
     }
+    // The person's own safety screens: listed here, in their own view only.
+    let screens = session.store.safety_screens(session.owner).await?;
     if json {
-        return print_json(&entries);
+        let screens: Vec<_> = screens
+            .iter()
+            .map(|screen| {
+                serde_json::json!({
+                    "id": screen.id,
+                    "started_at": screen.started_at,
+                    "completed_at": screen.completed_at,
+                    "answered": screen.answers.len(),
+                })
+            })
+            .collect();
+        return print_json(&serde_json::json!({
+            "administrations": entries,
+            "safety_screens": screens,
+        }));
     }
     if entries.is_empty() {
         println!("Nothing taken yet. Start with `tandem assess rdp` or `tandem checkin`.");
@@ -58,7 +74,10 @@ pub async fn run(session: &Session, json: bool) -> anyhow::Result<()> {
                 })
                 .collect::<Vec<_>>()
                 .join(", "),
-            None => format!("unfinished ({} answered; `--resume` goes on)", entry.answered),
+            None => format!(
+                "unfinished ({} answered; `--resume` goes on)",
+                entry.answered
+            ),
         };
         println!(
             "{:>4}  {}  {:<8} about {:<14} {status}",
@@ -66,6 +85,13 @@ pub async fn run(session: &Session, json: bool) -> anyhow::Result<()> {
             render::date(&a.started_at),
             a.instrument,
             a.about
+        );
+    }
+    if !screens.is_empty() {
+        println!(
+            "You have {} safety check{} kept on this device; only you can see them.",
+            screens.len(),
+            if screens.len() == 1 { "" } else { "s" }
         );
     }
     Ok(())

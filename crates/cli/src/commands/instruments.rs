@@ -21,7 +21,13 @@ pub fn run(command: &InstrumentsCommand) -> anyhow::Result<()> {
                 return print_json(&rows);
             }
             for i in &all {
-                println!("{:<8} {:<8} {:<36} {} items", i.id, i.version, i.name, i.items.len());
+                println!(
+                    "{:<8} {:<8} {:<36} {} items",
+                    i.id,
+                    i.version,
+                    i.name,
+                    i.items.len()
+                );
             }
             Ok(())
         }
@@ -104,7 +110,10 @@ fn text(instrument: &Instrument) -> String {
     for item in &instrument.items {
         let facet = item.facet.as_ref().map_or("-", |f| f.as_str());
         let reverse = if item.reverse { " (reversed)" } else { "" };
-        out.push_str(&format!("  {:<5} {:<3} {}{reverse}\n", item.id, facet, item.text));
+        out.push_str(&format!(
+            "  {:<5} {:<3} {}{reverse}\n",
+            item.id, facet, item.text
+        ));
     }
     out
 }

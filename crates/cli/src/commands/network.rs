@@ -28,9 +28,11 @@ pub async fn run(session: &Session, command: &NetworkCommand) -> anyhow::Result<
 
 /// Parses `DOMAIN=LEVEL`, naming the flag and the value when it does not fit.
 fn parse_level(flag: &str, text: &str) -> anyhow::Result<(Domain, Level)> {
-    let (domain, level) = text
-        .split_once('=')
-        .ok_or_else(|| bad_input(format!("--{flag} {text}: expected DOMAIN=LEVEL, such as emotional=3")))?;
+    let (domain, level) = text.split_once('=').ok_or_else(|| {
+        bad_input(format!(
+            "--{flag} {text}: expected DOMAIN=LEVEL, such as emotional=3"
+        ))
+    })?;
     let domain: Domain = domain
         .trim()
         .parse()
@@ -62,11 +64,18 @@ async fn add(session: &Session, args: &NetworkAdd) -> anyhow::Result<()> {
         let (domain, level) = parse_level("back", text)?;
         supporter.leans_back.insert(domain, level);
     }
-    let id = session.store.add_supporter(session.owner, &supporter).await?;
+    let id = session
+        .store
+        .add_supporter(session.owner, &supporter)
+        .await?;
     if args.json {
         return print_json(&json!({ "id": id, "person": supporter }));
     }
-    println!("Added {} ({}) as person {id}.", supporter.name, role.as_str());
+    println!(
+        "Added {} ({}) as person {id}.",
+        supporter.name,
+        role.as_str()
+    );
     Ok(())
 }
 
@@ -80,19 +89,32 @@ async fn list(session: &Session, json: bool) -> anyhow::Result<()> {
         return print_json(&rows);
     }
     if people.is_empty() {
-        println!("Your map is empty. Add someone with `tandem network add NAME --role friend --lean emotional=3`.");
+        println!(
+            "Your map is empty. Add someone with `tandem network add NAME --role friend --lean emotional=3`."
+        );
     }
     for (id, person) in &people {
         let leans: Vec<String> = Domain::ALL
             .iter()
             .filter(|d| person.level_on(**d).get() > 0 || person.level_back(**d).get() > 0)
-            .map(|d| format!("{} {}/{}", d.as_str(), person.level_on(*d), person.level_back(*d)))
+            .map(|d| {
+                format!(
+                    "{} {}/{}",
+                    d.as_str(),
+                    person.level_on(*d),
+                    person.level_back(*d)
+                )
+            })
             .collect();
         println!(
             "{id:>4}  {:<20} {:<12} {}",
             person.name,
             person.role.as_str(),
-            if leans.is_empty() { "—".to_owned() } else { leans.join(", ") }
+            if leans.is_empty() {
+                "—".to_owned()
+            } else {
+                leans.join(", ")
+            }
         );
     }
     if !people.is_empty() {
@@ -126,7 +148,10 @@ async fn show(session: &Session, json: bool) -> anyhow::Result<()> {
         }
     }
     println!();
-    println!("{:<24} {:>10} {:>13} {:>6} {:>10}", "Domain", "supporters", "partner share", "HHI", "effective");
+    println!(
+        "{:<24} {:>10} {:>13} {:>6} {:>10}",
+        "Domain", "supporters", "partner share", "HHI", "effective"
+    );
     let fmt = |x: Option<f64>| x.map_or("—".to_owned(), |x| format!("{x:.2}"));
     for d in &report.domains {
         println!(

@@ -54,9 +54,10 @@ pub async fn run(session: &Session, args: &ReportArgs) -> anyhow::Result<()> {
             .iter()
             .position(|a| a.id.0 == id)
             .ok_or_else(|| not_found(format!("no finished RDP administration {id}")))?,
-        None => taken.len().checked_sub(1).ok_or_else(|| {
-            not_found("no finished RDP yet: take it with `tandem assess rdp`")
-        })?,
+        None => taken
+            .len()
+            .checked_sub(1)
+            .ok_or_else(|| not_found("no finished RDP yet: take it with `tandem assess rdp`"))?,
     };
     let current = &taken[at];
     let scores = scores_of(session, &rdp, current).await?;
@@ -126,7 +127,12 @@ fn text(
         "Your {} about {}, taken {}.",
         rdp.name,
         current.about,
-        render::date(current.completed_at.as_deref().unwrap_or(&current.started_at))
+        render::date(
+            current
+                .completed_at
+                .as_deref()
+                .unwrap_or(&current.started_at)
+        )
     ));
     line("This describes a pattern; it is not a diagnosis or a test you can fail.".into());
     line(String::new());
@@ -156,7 +162,9 @@ fn text(
             let band = s.band.as_ref()?.as_str();
             let healthy = matches!(facet.cluster.as_str(), "interdependence" | "power_balance");
             match (band, healthy) {
-                ("elevated", false) => Some(format!("  • {} is high: {}", facet.name, facet.high_means)),
+                ("elevated", false) => {
+                    Some(format!("  • {} is high: {}", facet.name, facet.high_means))
+                }
                 ("low", true) => Some(format!(
                     "  • {} is low. When it is high, it means: {}",
                     facet.name,
@@ -213,7 +221,12 @@ fn text(
         line(String::new());
         line(format!(
             "Change since {} (administration {}):",
-            render::date(earlier.completed_at.as_deref().unwrap_or(&earlier.started_at)),
+            render::date(
+                earlier
+                    .completed_at
+                    .as_deref()
+                    .unwrap_or(&earlier.started_at)
+            ),
             earlier.id
         ));
         for index in &rdp.indices {
@@ -234,7 +247,10 @@ fn text(
         }
     }
     line(String::new());
-    line("Tandem is not therapy or a crisis service. If things feel hard, a counsellor can help.".into());
+    line(
+        "Tandem is not therapy or a crisis service. If things feel hard, a counsellor can help."
+            .into(),
+    );
     out
 }
 

@@ -1,0 +1,240 @@
+//! `assess --answers` then `report --json` equals an independent calculation
+//! from `instruments show rdp --json` and the answers, keying and missing rule included.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+
+use crate::common::{Tandem, answers_file, path_str};
+
+/// A small deterministic generator, so failures can be replayed by seed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % below
+    }
+}
+
+/// Facet and index scores computed from the instrument's own description.
+fn expected(
+    instrument: &Value,
+    answers: &Map<String, Value>,
+) -> (BTreeMap<String, Option<f64>>, BTreeMap<String, Option<f64>>) {
+    let (min, max) = (
+        instrument["scale"]["min"].as_i64().unwrap(),
+        instrument["scale"]["max"].as_i64().unwrap(),
+    );
+    let max_missing = instrument["scoring"]["max_missing"].as_u64().unwrap() as usize;
+    let items: BTreeMap<&str, &Value> = instrument["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| (item["id"].as_str().unwrap(), item))
+        .collect();
+    let mut facets = BTreeMap::new();
+    for facet in instrument["facets"].as_array().unwrap() {
+        let mut values = Vec::new();
+        let mut missing = 0;
+        for id in facet["items"].as_array().unwrap() {
+            let id = id.as_str().unwrap();
+            match answers.get(id).and_then(Value::as_i64) {
+                Some(v) if items[id]["reverse"].as_bool().unwrap() => {
+                    values.push((min + max - v) as f64)
+                }
+                Some(v) => values.push(v as f64),
+                None => missing += 1,
+            }
+        }
+        let score =
+            (missing <= max_missing).then(|| values.iter().sum::<f64>() / values.len() as f64);
+        facets.insert(facet["id"].as_str().unwrap().to_owned(), score);
+    }
+    let mut indices = BTreeMap::new();
+    for index in instrument["indices"].as_array().unwrap() {
+        let parts: Vec<Option<f64>> = index["facets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| facets[f.as_str().unwrap()])
+            .collect();
+        let score = parts
+            .iter()
+            .all(Option::is_some)
+            .then(|| parts.iter().flatten().sum::<f64>() / parts.len() as f64);
+        indices.insert(index["id"].as_str().unwrap().to_owned(), score);
+    }
+    (facets, indices)
+}
+
+fn assert_close(label: &str, got: &Value, want: Option<f64>) {
+    match want {
+        Some(want) => {
+            let got = got
+                .as_f64()
+                .unwrap_or_else(|| panic!("{label}: expected {want}, got {got}"));
+            assert!((got - want).abs() < 1e-9, "{label}: {got} != {want}");
+        }
+        None => assert!(got.is_null(), "{label}: expected not scored, got {got}"),
+    }
+}
+
+#[test]
+fn report_scores_equal_an_independent_calculation() {
+    let t = Tandem::new();
+    let instrument = t.json(&["instruments", "show", "rdp", "--json"]);
+    let ids: Vec<&str> = instrument["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    for seed in 1..=6u64 {
+        let mut rng = Lcg(seed);
+        let mut answers = Map::new();
+        for id in &ids {
+            // About one in six items left out, so the missing rule is exercised.
+            if rng.next(6) != 0 {
+                answers.insert((*id).to_owned(), json!(1 + rng.next(5) as i64));
+            }
+        }
+        let file = answers_file(
+            &t,
+            &format!("answers-{seed}.json"),
+            &Value::Object(answers.clone()),
+        );
+        t.cmd(&["assess", "rdp", "--answers", path_str(&file)])
+            .assert()
+            .success();
+        let report = t.json(&["report", "--json"]);
+        assert_eq!(report["instrument"], "rdp");
+        let (facets, indices) = expected(&instrument, &answers);
+        for (id, want) in &facets {
+            assert_close(
+                &format!("seed {seed} facet {id}"),
+                &report["facets"][id]["score"],
+                *want,
+            );
+            for key in ["low", "high", "band"] {
+                assert!(report["facets"][id].get(key).is_some(), "{id} lacks {key}");
+            }
+        }
+        for (id, want) in &indices {
+            assert_close(
+                &format!("seed {seed} index {id}"),
+                &report["indices"][id]["score"],
+                *want,
+            );
+        }
+        assert!(report.get("profile").is_some());
+        if seed > 1 {
+            // From the second administration on, every scored index shows its change.
+            assert!(report["change"]["indices"].is_object(), "{report}");
+        }
+    }
+}
+
+#[test]
+fn a_second_administration_reports_change_per_index() {
+    let t = Tandem::new();
+    let instrument = t.json(&["instruments", "show", "rdp", "--json"]);
+    let all = |value: i64| {
+        let map: Map<String, Value> = instrument["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| (i["id"].as_str().unwrap().to_owned(), json!(value)))
+            .collect();
+        Value::Object(map)
+    };
+    let first = answers_file(&t, "first.json", &all(2));
+    let second = answers_file(&t, "second.json", &all(4));
+    t.cmd(&["assess", "rdp", "--answers", path_str(&first)])
+        .assert()
+        .success();
+    let before = t.json(&["report", "--json"]);
+    assert!(before["change"].is_null());
+    t.cmd(&["assess", "rdp", "--answers", path_str(&second)])
+        .assert()
+        .success();
+    let report = t.json(&["report", "--json"]);
+    assert_eq!(report["change"]["since"], before["administration"]);
+    for index in instrument["indices"].as_array().unwrap() {
+        let id = index["id"].as_str().unwrap();
+        let change = &report["change"]["indices"][id];
+        let (from, to) = (
+            before["indices"][id]["score"].as_f64().unwrap(),
+            report["indices"][id]["score"].as_f64().unwrap(),
+        );
+        assert!((change["difference"].as_f64().unwrap() - (to - from)).abs() < 1e-9);
+        // No reliability is declared for the RDP yet, so no verdict is invented.
+        assert_eq!(change["verdict"], "unknown");
+        assert!(change["rci"].is_null());
+    }
+    // The earlier administration can still be reported on its own.
+    let id = before["administration"].to_string();
+    assert_eq!(
+        t.json(&["report", "--json", "--administration", &id]),
+        before
+    );
+    let text = t.cmd(&["report"]).output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("Change since"), "{text}");
+    assert!(text.contains("no verdict"), "{text}");
+}
+
+#[test]
+fn a_checkin_is_stored_and_shown_in_history() {
+    let t = Tandem::new();
+    let file = answers_file(
+        &t,
+        "c.json",
+        &json!({"CI1": 4, "CI2": 5, "CI3": 3, "CI4": 4, "CI5": 5, "CI6": "A calm week."}),
+    );
+    t.cmd(&["checkin", "--answers", path_str(&file)])
+        .assert()
+        .success();
+    let history = t.json(&["history", "--json"]);
+    let entries = history["administrations"].as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["instrument"], "checkin");
+    assert_eq!(entries[0]["answered"], 6);
+    assert!((entries[0]["indices"]["pulse"].as_f64().unwrap() - 4.2).abs() < 1e-9);
+}
+
+#[test]
+fn reports_without_data_say_so() {
+    let t = Tandem::new();
+    t.cmd(&["report"])
+        .assert()
+        .code(4)
+        .stderr(predicates::str::contains("tandem assess rdp"));
+    t.cmd(&["report", "--administration", "99"])
+        .assert()
+        .code(4);
+}
+
+#[test]
+fn instruments_list_and_show() {
+    let t = Tandem::new();
+    let list = t.json(&["instruments", "list", "--json"]);
+    let ids: Vec<_> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["rdp", "checkin", "safety"]);
+    let rdp = t.json(&["instruments", "show", "rdp", "--json"]);
+    for key in ["id", "version", "scale", "items", "facets", "indices"] {
+        assert!(rdp.get(key).is_some(), "show --json lacks {key}");
+    }
+    assert_eq!(rdp["facets"].as_array().unwrap().len(), 12);
+    t.cmd(&["instruments", "show", "nope"]).assert().code(4);
+    // Showing instruments never creates a store.
+    assert!(!t.data_dir().exists());
+}

@@ -1,0 +1,82 @@
+//! A temporary Tandem install and helpers to run the binary against it.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// A data dir of its own, removed when dropped.
+pub struct Tandem {
+    dir: TempDir,
+}
+
+impl Tandem {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// A file path inside the temporary dir (outside the data dir).
+    pub fn file(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    /// `tandem --data-dir DIR ARGS…`, with no TANDEM_* from the caller's environment.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = bare();
+        cmd.arg("--data-dir").arg(self.data_dir()).args(args);
+        cmd
+    }
+
+    /// Runs a command that must succeed and print JSON.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let output = self.cmd(args).output().unwrap();
+        assert!(
+            output.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap()
+    }
+
+    /// Everything in the data dir that a change would touch: every row the
+    /// person can see, through the binary itself.
+    pub fn snapshot(&self) -> (Value, Value, Value) {
+        (
+            self.json(&["history", "--json"]),
+            self.json(&["network", "list", "--json"]),
+            self.cmd(&["report", "--json"])
+                .output()
+                .map(|o| serde_json::from_slice(&o.stdout).unwrap_or(Value::Null))
+                .unwrap(),
+        )
+    }
+}
+
+/// The binary with a clean environment.
+pub fn bare() -> Command {
+    let mut cmd = Command::cargo_bin("tandem").unwrap();
+    for (key, _) in std::env::vars() {
+        if key.starts_with("TANDEM_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
+}
+
+/// Writes answers as a JSON object file.
+pub fn answers_file(t: &Tandem, name: &str, answers: &Value) -> PathBuf {
+    t.file(name, &serde_json::to_string_pretty(answers).unwrap())
+}
+
+pub fn path_str(path: &Path) -> &str {
+    path.to_str().unwrap()
+}

@@ -1,0 +1,10 @@
+//! End-to-end tests of the real `tandem` binary against temporary data dirs.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod assess_report;
+mod bad_input;
+mod common;
+mod config;
+mod network;
+mod resume;
+mod safety;
