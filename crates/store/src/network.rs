@@ -87,11 +87,12 @@ impl Store {
         let mut by_person: BTreeMap<i64, Vec<(Domain, Level, Level)>> = BTreeMap::new();
         for row in levels {
             let domain: String = row.try_get("domain")?;
-            let domain: Domain = domain
-                .parse()
-                .map_err(|err: tandem_core::network::UnknownDomain| {
-                    StoreError::Invalid(err.to_string())
-                })?;
+            let domain: Domain =
+                domain
+                    .parse()
+                    .map_err(|err: tandem_core::network::UnknownDomain| {
+                        StoreError::Invalid(err.to_string())
+                    })?;
             let level = |column: &str| -> Result<Level, StoreError> {
                 let value: i64 = row.try_get(column)?;
                 u8::try_from(value)
@@ -116,9 +117,15 @@ impl Store {
                 })?;
             let mut supporter =
                 Supporter::new(self.sealer.open_text(&name_context(owner), &sealed)?, role);
+            // A row holds both directions, but a 0 means "not given": leave
+            // it out, as `add_supporter` does, so a person reads back as added.
             for (domain, on, back) in by_person.remove(&id).unwrap_or_default() {
-                supporter.leans_on.insert(domain, on);
-                supporter.leans_back.insert(domain, back);
+                if on != Level::ZERO {
+                    supporter.leans_on.insert(domain, on);
+                }
+                if back != Level::ZERO {
+                    supporter.leans_back.insert(domain, back);
+                }
             }
             map.push((SupporterId(id), supporter));
         }

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 use sqlx::Row;
-use tandem_core::answers::{Answer, Answers};
+use tandem_core::answers::{Answer, Answers, check_answer};
 use tandem_core::instrument::{Instrument, Kind};
 
 use crate::{AdministrationId, Store, StoreError, UserId};
@@ -97,6 +97,13 @@ impl Store {
         answers: &Answers,
     ) -> Result<Administration, StoreError> {
         Self::refuse_safety(instrument)?;
+        // `Answers` does not say which instrument checked it; make sure it
+        // was this one, so that no other instrument's answers (a safety
+        // screen's above all) are filed under it.
+        for (item, answer) in answers.iter() {
+            check_answer(instrument, item.as_str(), answer)
+                .map_err(|err| StoreError::Invalid(err.to_string()))?;
+        }
         let about_sealed = self.sealer.seal_text(&about_context(owner), about)?;
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
@@ -148,19 +155,24 @@ impl Store {
     pub async fn save_answer(
         &self,
         owner: UserId,
+        instrument: &Instrument,
         id: AdministrationId,
         item: &str,
         answer: &Answer,
         next_position: usize,
     ) -> Result<(), StoreError> {
+        check_answer(instrument, item, answer)
+            .map_err(|err| StoreError::Invalid(format!("administration {id}: {err}")))?;
         let (value, text) = self.answer_columns(id, item, answer)?;
         let mut tx = self.pool.begin().await?;
         let moved = sqlx::query(
-            "UPDATE administrations SET position = ? WHERE id = ? AND owner_id = ? AND completed_at IS NULL",
+            "UPDATE administrations SET position = ?
+             WHERE id = ? AND owner_id = ? AND instrument_id = ? AND completed_at IS NULL",
         )
         .bind(next_position as i64)
         .bind(id.0)
         .bind(owner.0)
+        .bind(instrument.id.as_str())
         .execute(&mut *tx)
         .await?;
         if moved.rows_affected() == 0 {

@@ -92,7 +92,7 @@ impl Store {
         owner: UserId,
         screen: SafetyScreenId,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        let done = sqlx::query(
             "UPDATE safety_screens SET completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
              WHERE id = ? AND owner_id = ? AND completed_at IS NULL",
         )
@@ -100,6 +100,12 @@ impl Store {
         .bind(owner.0)
         .execute(&self.pool)
         .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "unfinished safety screen",
+                id: screen.0,
+            });
+        }
         Ok(())
     }
 

@@ -120,6 +120,7 @@ async fn interactive(
                 store
                     .save_answer(
                         owner,
+                        instrument,
                         administration.id,
                         item.id.as_str(),
                         &answer,

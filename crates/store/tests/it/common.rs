@@ -1,0 +1,75 @@
+//! Shared set-up: a store in a temporary data dir, the built-in instruments,
+//! and a raw connection for looking behind the store's back.
+
+use std::path::Path;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
+use tandem_core::answers::{Answer, Answers};
+use tandem_core::instrument::Instrument;
+use tandem_core::instrument::builtin::builtin_by_id;
+use tandem_store::{DB_FILE, Store, UserId};
+use tempfile::TempDir;
+
+/// A fresh store in its own temporary data dir, with its local user.
+pub async fn fresh() -> (TempDir, Store, UserId) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    let owner = store.local_user().await.unwrap();
+    (dir, store, owner)
+}
+
+/// A built-in instrument by id.
+pub fn instrument(id: &str) -> Instrument {
+    builtin_by_id(id).unwrap().unwrap()
+}
+
+/// Checked answers from `(item, answer)` pairs.
+pub fn answers(instrument: &Instrument, pairs: &[(&str, Answer)]) -> Answers {
+    let mut answers = Answers::new();
+    for (item, answer) in pairs {
+        answers.set(instrument, item, answer.clone()).unwrap();
+    }
+    answers
+}
+
+/// A connection pool of its own to the database file, bypassing the store.
+pub async fn raw(data_dir: &Path) -> SqlitePool {
+    let options = SqliteConnectOptions::new()
+        .filename(data_dir.join(DB_FILE))
+        .create_if_missing(false)
+        .busy_timeout(std::time::Duration::from_secs(5));
+    SqlitePool::connect_with(options).await.unwrap()
+}
+
+/// Adds a second user straight into `users`; the store has no API for it.
+pub async fn other_user(data_dir: &Path, name: &str) -> UserId {
+    let pool = raw(data_dir).await;
+    let id: i64 = sqlx::query_scalar("INSERT INTO users (name) VALUES (?) RETURNING id")
+        .bind(name)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    UserId(id)
+}
+
+/// How many rows each table of personal data holds, by table.
+pub async fn row_counts(data_dir: &Path) -> Vec<(&'static str, i64)> {
+    let pool = raw(data_dir).await;
+    let mut counts = Vec::new();
+    // Literal statements: sqlx takes only audited SQL, and these are few.
+    for (table, sql) in [
+        ("users", "SELECT count(*) FROM users"),
+        ("administrations", "SELECT count(*) FROM administrations"),
+        ("answers", "SELECT count(*) FROM answers"),
+        ("safety_screens", "SELECT count(*) FROM safety_screens"),
+        ("safety_answers", "SELECT count(*) FROM safety_answers"),
+        ("supporters", "SELECT count(*) FROM supporters"),
+        ("reliance", "SELECT count(*) FROM reliance"),
+    ] {
+        let count: i64 = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+        counts.push((table, count));
+    }
+    pool.close().await;
+    counts
+}
