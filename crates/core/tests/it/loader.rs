@@ -157,3 +157,49 @@ fn a_truncated_file_is_refused_with_a_line() {
     let err = load_instrument("cut.toml", cut).unwrap_err();
     assert!(err.problems[0].line.is_some(), "{err}");
 }
+
+mod fuzz {
+    use proptest::prelude::*;
+    use tandem_core::answers::parse_answers_file;
+    use tandem_core::instrument::load_instrument;
+
+    use crate::fixture::{SMALL, small};
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Cutting, splicing and garbling a valid file never panics the
+        /// loader, and every refusal names the file.
+        #[test]
+        fn a_mangled_definition_never_panics(
+            cut in 0usize..SMALL.len(),
+            len in 0usize..40,
+            junk in "[ -~\n]{0,12}",
+        ) {
+            let start = (0..=cut).rev().find(|i| SMALL.is_char_boundary(*i)).unwrap_or(0);
+            let end = (start + len..=SMALL.len()).find(|i| SMALL.is_char_boundary(*i)).unwrap_or(SMALL.len());
+            let source = format!("{}{}{}", &SMALL[..start], junk, &SMALL[end..]);
+            if let Err(err) = load_instrument("m.toml", &source) {
+                prop_assert!(err.to_string().starts_with("m.toml"));
+                prop_assert!(!err.problems.is_empty());
+            }
+        }
+
+        /// Any text at all as an answers file: an error with the file's name, or
+        /// answers that are all on the scale.
+        #[test]
+        fn any_answers_text_is_refused_or_valid(text in "[{}\\[\\]\":,0-9A-Za-z \n.-]{0,80}") {
+            let instrument = small();
+            match parse_answers_file("a.json", &text, &instrument) {
+                Ok(answers) => {
+                    for (item, _) in answers.iter() {
+                        if let Some(value) = answers.value(item.as_str()) {
+                            prop_assert!(instrument.scale.contains(value));
+                        }
+                    }
+                }
+                Err(err) => prop_assert!(err.to_string().starts_with("a.json")),
+            }
+        }
+    }
+}
