@@ -28,6 +28,8 @@ pub const EXIT_CODES: &str = "Exit codes: 0 done; 1 failure (storage, files); 2 
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the web app.
+    Serve(ServeArgs),
     /// Take an instrument, one question at a time, or from an answers file.
     Assess(AssessArgs),
     /// The weekly check-in (the same as `assess checkin`).
@@ -42,6 +44,20 @@ pub enum Command {
     /// The instruments Tandem knows.
     #[command(subcommand)]
     Instruments(InstrumentsCommand),
+}
+
+/// Arguments of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "TANDEM_BIND", value_name = "ADDR")]
+    pub bind: Option<String>,
+    /// Mark cookies Secure (use behind TLS).
+    #[arg(long, env = "TANDEM_SECURE_COOKIES")]
+    pub secure_cookies: Option<bool>,
+    /// Where the quick exit leads [default: a weather site].
+    #[arg(long, env = "TANDEM_EXIT_URL", value_name = "URL")]
+    pub exit_url: Option<String>,
 }
 
 /// Which built-in instrument to take.

@@ -5,6 +5,7 @@ mod commands;
 mod config;
 mod failure;
 mod render;
+mod serve;
 mod terminal;
 
 use std::process::ExitCode;
@@ -16,10 +17,13 @@ use commands::Session;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    // The server wants every core; a terminal command one thread.
+    let mut builder = if matches!(cli.command, Command::Serve(_)) {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("error: cannot start: {err}");
@@ -40,7 +44,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Instruments(command) = &cli.command {
         return commands::instruments::run(command);
     }
-    let data_dir = config::data_dir(cli.data_dir.as_deref(), cli.config.as_deref())?;
+    let file = config::file_config(cli.config.as_deref())?;
+    let data_dir = config::data_dir(cli.data_dir.as_deref(), &file)?;
+    if let Command::Serve(args) = &cli.command {
+        return serve::run(&data_dir, args, &file).await;
+    }
     let store = tandem_store::Store::open(&data_dir).await?;
     let owner = store.local_user().await?;
     let session = Session { store, owner };
@@ -60,7 +68,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => commands::report::run(&session, args).await,
         Command::History(flag) => commands::history::run(&session, flag.json).await,
         Command::Network(command) => commands::network::run(&session, command).await,
-        Command::Instruments(_) => Ok(()),
+        Command::Instruments(_) | Command::Serve(_) => Ok(()),
     };
     session.store.close().await;
     result

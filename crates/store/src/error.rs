@@ -13,6 +13,10 @@ pub enum StoreError {
         /// Its id.
         id: i64,
     },
+    /// Something that must be unique, such as a user name, is taken already.
+    /// The message is fit to show to the person who asked.
+    #[error("{0}")]
+    Conflict(String),
     /// A stored row no longer fits its instrument (for example, a newer version).
     #[error("stored data does not fit: {0}")]
     Invalid(String),

@@ -3,24 +3,31 @@
 //! its own, the support map, and free text sealed at rest.
 //!
 //! Every method that reads or writes personal data takes the [`UserId`] that
-//! owns it and scopes its query by it; there is no unscoped read.
+//! owns it and scopes its query by it; there is no unscoped read. The one
+//! lookup without a user is [`Store::session`], whose token is the credential
+//! that names the user. Methods that need the time take `now` (unix seconds).
 
+mod accounts;
 mod error;
 mod ids;
 pub mod network;
 mod responses;
 mod safety;
 pub mod seal;
+mod sessions;
+mod throttle;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqliteSynchronous};
 
+pub use accounts::{AccountError, UserName};
 pub use error::StoreError;
 pub use ids::{AdministrationId, SafetyScreenId, SupporterId, UserId};
 pub use responses::Administration;
 pub use safety::SafetyScreenRecord;
+pub use sessions::{NewSession, SessionInfo, token_hash_hex};
 
 use seal::Sealer;
 

@@ -196,6 +196,82 @@ impl Store {
         Ok(())
     }
 
+    /// Saves one page of answers in one transaction: each item is set to its
+    /// answer, or cleared when left blank, and the resume position moves on.
+    /// Every answer is checked against the instrument before anything is written.
+    pub async fn save_page(
+        &self,
+        owner: UserId,
+        instrument: &Instrument,
+        id: AdministrationId,
+        page: &[(String, Option<Answer>)],
+        next_position: usize,
+    ) -> Result<(), StoreError> {
+        let mut rows = Vec::with_capacity(page.len());
+        for (item, answer) in page {
+            match answer {
+                Some(answer) => {
+                    check_answer(instrument, item, answer).map_err(|err| {
+                        StoreError::Invalid(format!("administration {id}: {err}"))
+                    })?;
+                    rows.push((item, Some(self.answer_columns(id, item, answer)?)));
+                }
+                None => {
+                    if instrument.item(item).is_none() {
+                        return Err(StoreError::Invalid(format!(
+                            "`{item}` is not an item of {}",
+                            instrument.id
+                        )));
+                    }
+                    rows.push((item, None));
+                }
+            }
+        }
+        let mut tx = self.pool.begin().await?;
+        let moved = sqlx::query(
+            "UPDATE administrations SET position = ?
+             WHERE id = ? AND owner_id = ? AND instrument_id = ? AND completed_at IS NULL",
+        )
+        .bind(next_position as i64)
+        .bind(id.0)
+        .bind(owner.0)
+        .bind(instrument.id.as_str())
+        .execute(&mut *tx)
+        .await?;
+        if moved.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "unfinished administration",
+                id: id.0,
+            });
+        }
+        for (item, columns) in rows {
+            match columns {
+                Some((value, text)) => {
+                    sqlx::query(
+                        "INSERT INTO answers (administration_id, item_id, value, text_sealed) VALUES (?, ?, ?, ?)
+                         ON CONFLICT (administration_id, item_id) DO UPDATE SET
+                             value = excluded.value, text_sealed = excluded.text_sealed, answered_at = excluded.answered_at",
+                    )
+                    .bind(id.0)
+                    .bind(item.as_str())
+                    .bind(value)
+                    .bind(text)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                None => {
+                    sqlx::query("DELETE FROM answers WHERE administration_id = ? AND item_id = ?")
+                        .bind(id.0)
+                        .bind(item.as_str())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Removes one answer (a skip after all) and records the resume position.
     pub async fn clear_answer(
         &self,

@@ -1,3 +1,69 @@
-//! The web app: routes, templates, auth, sessions and the JSON API.
+//! The web app: server-rendered pages that work without JavaScript, a JSON
+//! API under `/api/v1`, accounts with database sessions, CSRF protection and
+//! security headers on every response.
 //!
-//! Empty until issue 3 lands; the crate exists so the workspace has its final shape.
+//! `app(state)` builds the whole router, so tests can drive it without a
+//! socket; `serve` binds it to a listener and shuts down gracefully.
+
+mod api;
+mod auth;
+mod charts;
+mod csrf;
+mod error;
+mod headers;
+mod pages;
+mod results;
+mod state;
+mod view;
+
+use std::future::Future;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::routing::get;
+
+pub use api::ROUTES as API_ROUTES;
+pub use error::AppError;
+pub use state::{AppState, WebConfig};
+
+/// Largest request body accepted, in bytes: far above any honest form.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// The whole application: pages, API, static files and every middleware.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/static/{file}", get(view::static_file))
+        .fallback(pages::not_found)
+        // Order: the session is found first, then CSRF is checked against it;
+        // headers wrap everything, errors included.
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::check))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::load_session,
+        ))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(headers::security))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .with_state(state)
+}
+
+/// Serves the app on `listener` until `shutdown` resolves, then lets
+/// in-flight requests finish.
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -66,6 +66,8 @@ pub async fn row_counts(data_dir: &Path) -> Vec<(&'static str, i64)> {
         ("safety_answers", "SELECT count(*) FROM safety_answers"),
         ("supporters", "SELECT count(*) FROM supporters"),
         ("reliance", "SELECT count(*) FROM reliance"),
+        ("sessions", "SELECT count(*) FROM sessions"),
+        ("login_failures", "SELECT count(*) FROM login_failures"),
     ] {
         let count: i64 = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
         counts.push((table, count));

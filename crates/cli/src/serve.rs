@@ -1,0 +1,74 @@
+//! `tandem serve`: the web app on the embedded store, with structured logs
+//! (never answers, text or passwords) and a graceful shutdown.
+
+use std::path::Path;
+
+use anyhow::Context;
+use tandem_web::{AppState, WebConfig};
+
+use crate::args::ServeArgs;
+use crate::config::FileConfig;
+use crate::failure::bad_input;
+
+/// Runs until Ctrl-C or SIGTERM, then lets in-flight requests finish.
+pub async fn run(data_dir: &Path, args: &ServeArgs, file: &FileConfig) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TANDEM_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let bind = args
+        .bind
+        .clone()
+        .or_else(|| file.bind.clone())
+        .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+    let defaults = WebConfig::default();
+    let config = WebConfig {
+        secure_cookies: args.secure_cookies.or(file.secure_cookies).unwrap_or(false),
+        exit_url: args
+            .exit_url
+            .clone()
+            .or_else(|| file.exit_url.clone())
+            .unwrap_or(defaults.exit_url.clone()),
+        ..defaults
+    };
+    if !config.exit_url.starts_with("https://") {
+        return Err(bad_input("the quick-exit address must start with https://"));
+    }
+    let store = tandem_store::Store::open(data_dir).await?;
+    let state = AppState::new(store, config)?;
+    let listener = tokio::net::TcpListener::bind(&bind)
+        .await
+        .map_err(|err| bad_input(format!("cannot listen on {bind}: {err}")))?;
+    let address = listener.local_addr().context("reading the bound address")?;
+    tracing::info!(%address, data_dir = %data_dir.display(), "listening");
+    eprintln!("Tandem is running at http://{address}/ (Ctrl-C stops it)");
+    tandem_web::serve(state, listener, shutdown_signal())
+        .await
+        .context("serving")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,546 @@
+//! The JSON API under `/api/v1`: everything the pages do, with problem
+//! objects (RFC 9457) for errors and an OpenAPI description.
+
+mod openapi;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Path, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post, put};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use tandem_core::answers::{Answer, Answers};
+use tandem_core::instrument::Kind;
+use tandem_core::network::{Domain, Level, Role, SupportMap, Supporter, analyse};
+use tandem_core::safety::SafetyScreen;
+use tandem_store::{AdministrationId, SupporterId, UserId};
+
+use crate::auth::{ApiUser, Client, cleared_cookie, flows, session_cookie};
+use crate::results::rdp_results;
+use crate::{AppError, AppState};
+
+pub use openapi::ROUTES;
+
+/// Every API route.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi::document))
+        .route("/accounts", post(create_account))
+        .route("/session", post(create_session).delete(end_session))
+        .route("/instruments/{id}", get(instrument))
+        .route("/administrations", get(administrations).post(record))
+        .route("/administrations/open", post(open))
+        .route("/administrations/{id}/answers", put(save_answers))
+        .route("/administrations/{id}/complete", post(complete))
+        .route("/results/latest", get(latest_results))
+        .route("/results/{id}", get(results))
+        .route("/checkins", post(checkin))
+        .route("/people", get(people).post(add_person))
+        .route("/people/{id}", delete(remove_person))
+        .route("/people/metrics", get(people_metrics))
+        .route("/safety", post(safety))
+        .route("/export", get(export))
+        .fallback(|| async { AppError::not_found().api() })
+}
+
+/// JSON in, with refusals as problem objects: wrong content type (415),
+/// malformed or unknown fields (400/422), oversized (413).
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(match rejection {
+                JsonRejection::MissingJsonContentType(_) => {
+                    AppError::unsupported("Send JSON with Content-Type: application/json.")
+                }
+                JsonRejection::JsonDataError(e) => AppError::invalid(e.body_text()),
+                JsonRejection::JsonSyntaxError(e) => AppError::bad_request(e.body_text()),
+                JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    AppError::too_large()
+                }
+                other => AppError::bad_request(other.body_text()),
+            }
+            .api()),
+        }
+    }
+}
+
+fn api<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    result.map_err(AppError::api)
+}
+
+/// Name and password.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Credentials {
+    name: String,
+    password: String,
+}
+
+fn with_cookie(state: &AppState, status: StatusCode, token: &str, body: Value) -> Response {
+    let mut response = (status, Json(body)).into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie(state.config().secure_cookies, token),
+    );
+    response
+}
+
+async fn create_account(
+    State(state): State<AppState>,
+    client: Client,
+    ApiJson(body): ApiJson<Credentials>,
+) -> Result<Response, AppError> {
+    let started =
+        api(flows::sign_up(&state, &client, &body.name, &body.password, &body.password).await)?;
+    Ok(with_cookie(
+        &state,
+        StatusCode::CREATED,
+        &started.token,
+        json!({ "user": started.user, "csrf_token": started.csrf_token }),
+    ))
+}
+
+async fn create_session(
+    State(state): State<AppState>,
+    client: Client,
+    ApiJson(body): ApiJson<Credentials>,
+) -> Result<Response, AppError> {
+    let started = api(flows::sign_in(&state, &client, &body.name, &body.password).await)?;
+    Ok(with_cookie(
+        &state,
+        StatusCode::OK,
+        &started.token,
+        json!({ "user": started.user, "csrf_token": started.csrf_token }),
+    ))
+}
+
+async fn end_session(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+) -> Result<Response, AppError> {
+    api(state
+        .store()
+        .end_session(&session.token)
+        .await
+        .map_err(AppError::from))?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        cleared_cookie(state.config().secure_cookies),
+    );
+    Ok(response)
+}
+
+async fn instrument(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, AppError> {
+    let found = state
+        .instrument(&id)
+        .ok_or_else(|| AppError::not_found().api())?;
+    Ok(Json(
+        serde_json::to_value(found).map_err(|e| AppError::internal(e).api())?,
+    ))
+}
+
+async fn administrations(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+) -> Result<Json<Value>, AppError> {
+    let all = api(state
+        .store()
+        .administrations(session.user, None)
+        .await
+        .map_err(AppError::from))?;
+    Ok(Json(json!(all)))
+}
+
+/// A whole administration at once.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Record {
+    instrument: String,
+    #[serde(default = "default_about")]
+    about: String,
+    answers: serde_json::Map<String, Value>,
+}
+
+fn default_about() -> String {
+    "my partner".to_owned()
+}
+
+/// Checks a JSON object of answers against an instrument; null clears.
+fn answers_from(
+    instrument: &tandem_core::instrument::Instrument,
+    given: &serde_json::Map<String, Value>,
+) -> Result<Vec<(String, Option<Answer>)>, AppError> {
+    given
+        .iter()
+        .map(|(item, value)| {
+            let answer = match value {
+                Value::Null => None,
+                Value::Number(n) => Some(Answer::Value(n.as_i64().ok_or_else(|| {
+                    AppError::invalid(format!("`{item}`: {n} is not a whole number"))
+                })?)),
+                Value::String(s) => Some(Answer::Text(s.clone())),
+                other => {
+                    return Err(AppError::invalid(format!(
+                        "`{item}`: expected a whole number, text or null, found {other}"
+                    )));
+                }
+            };
+            if let Some(answer) = &answer {
+                tandem_core::answers::check_answer(instrument, item, answer)
+                    .map_err(|e| AppError::invalid(e.to_string()))?;
+            } else if instrument.item(item).is_none() {
+                return Err(AppError::invalid(format!(
+                    "`{item}` is not an item of {}",
+                    instrument.id
+                )));
+            }
+            Ok((item.clone(), answer))
+        })
+        .collect()
+}
+
+fn scored_instrument<'a>(
+    state: &'a AppState,
+    id: &str,
+) -> Result<&'a tandem_core::instrument::Instrument, AppError> {
+    match state.instrument(id) {
+        Some(found) if found.kind != Kind::Safety => Ok(found),
+        Some(_) => Err(AppError::invalid("Safety answers go to /api/v1/safety.")),
+        None => Err(AppError::invalid(format!("`{id}` is not an instrument"))),
+    }
+}
+
+async fn record_answers(
+    state: &AppState,
+    user: UserId,
+    instrument: &str,
+    about: &str,
+    given: &serde_json::Map<String, Value>,
+) -> Result<Response, AppError> {
+    let instrument = scored_instrument(state, instrument)?;
+    if about.trim().is_empty() || about.chars().count() > 80 {
+        return Err(AppError::invalid("`about` needs 1 to 80 characters"));
+    }
+    let mut answers = Answers::new();
+    for (item, answer) in answers_from(instrument, given)? {
+        if let Some(answer) = answer {
+            answers
+                .set(instrument, &item, answer)
+                .map_err(|e| AppError::invalid(e.to_string()))?;
+        }
+    }
+    let recorded = state
+        .store()
+        .record_administration(user, instrument, about.trim(), &answers)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": recorded.id, "administration": recorded })),
+    )
+        .into_response())
+}
+
+async fn record(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    ApiJson(body): ApiJson<Record>,
+) -> Result<Response, AppError> {
+    api(record_answers(
+        &state,
+        session.user,
+        &body.instrument,
+        &body.about,
+        &body.answers,
+    )
+    .await)
+}
+
+/// A check-in: answers only.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Checkin {
+    answers: serde_json::Map<String, Value>,
+}
+
+async fn checkin(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    ApiJson(body): ApiJson<Checkin>,
+) -> Result<Response, AppError> {
+    api(record_answers(&state, session.user, "checkin", "my partner", &body.answers).await)
+}
+
+/// Start an administration to fill page by page.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Open {
+    instrument: String,
+    #[serde(default = "default_about")]
+    about: String,
+}
+
+async fn open(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    ApiJson(body): ApiJson<Open>,
+) -> Result<Response, AppError> {
+    api(async {
+        let instrument = scored_instrument(&state, &body.instrument)?;
+        let started = state
+            .store()
+            .start_administration(session.user, instrument, body.about.trim())
+            .await?;
+        Ok((StatusCode::CREATED, Json(json!(started))).into_response())
+    }
+    .await)
+}
+
+/// One page of answers.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Page {
+    answers: serde_json::Map<String, Value>,
+    position: usize,
+}
+
+async fn save_answers(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<Page>,
+) -> Result<StatusCode, AppError> {
+    api(async {
+        let administration = state
+            .store()
+            .administration(session.user, AdministrationId(id))
+            .await?;
+        let instrument = scored_instrument(&state, &administration.instrument)?;
+        let page = answers_from(instrument, &body.answers)?;
+        state
+            .store()
+            .save_page(
+                session.user,
+                instrument,
+                administration.id,
+                &page,
+                body.position.min(instrument.items.len()),
+            )
+            .await?;
+        Ok(StatusCode::NO_CONTENT)
+    }
+    .await)
+}
+
+async fn complete(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, AppError> {
+    api(state
+        .store()
+        .complete_administration(session.user, AdministrationId(id))
+        .await
+        .map_err(AppError::from))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn results_json(results: crate::results::Results) -> Value {
+    json!({
+        "instrument": "rdp",
+        "administration": results.administration.id,
+        "completed_at": results.administration.completed_at,
+        "facets": results.scores.facets,
+        "indices": results.scores.indices,
+        "profile": results.profile,
+        "change": results.change.map(|(earlier, changes)| json!({ "since": earlier.id, "indices": changes })),
+    })
+}
+
+async fn latest_results(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+) -> Result<Json<Value>, AppError> {
+    let results = api(rdp_results(&state, session.user, None).await)?
+        .ok_or_else(|| AppError::not_found().api())?;
+    Ok(Json(results_json(results)))
+}
+
+async fn results(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, AppError> {
+    let results = api(rdp_results(&state, session.user, Some(AdministrationId(id))).await)?
+        .ok_or_else(|| AppError::not_found().api())?;
+    Ok(Json(results_json(results)))
+}
+
+async fn people(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+) -> Result<Json<Value>, AppError> {
+    let people = api(state
+        .store()
+        .support_map(session.user)
+        .await
+        .map_err(AppError::from))?;
+    Ok(Json(json!(
+        people
+            .iter()
+            .map(|(id, p)| json!({ "id": id, "person": p }))
+            .collect::<Vec<_>>()
+    )))
+}
+
+/// A person for the support map.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewPerson {
+    name: String,
+    role: Role,
+    #[serde(default)]
+    leans_on: std::collections::BTreeMap<Domain, Level>,
+    #[serde(default)]
+    leans_back: std::collections::BTreeMap<Domain, Level>,
+}
+
+async fn add_person(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    ApiJson(body): ApiJson<NewPerson>,
+) -> Result<Response, AppError> {
+    let name = body.name.trim();
+    if name.is_empty() || name.chars().count() > 80 {
+        return Err(AppError::invalid("`name` needs 1 to 80 characters").api());
+    }
+    let mut supporter = Supporter::new(name, body.role);
+    supporter.leans_on = body.leans_on;
+    supporter.leans_back = body.leans_back;
+    let id = api(state
+        .store()
+        .add_supporter(session.user, &supporter)
+        .await
+        .map_err(AppError::from))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": id, "person": supporter })),
+    )
+        .into_response())
+}
+
+async fn remove_person(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, AppError> {
+    api(state
+        .store()
+        .remove_supporter(session.user, SupporterId(id))
+        .await
+        .map_err(AppError::from))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn people_metrics(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+) -> Result<Json<Value>, AppError> {
+    let people = api(state
+        .store()
+        .support_map(session.user)
+        .await
+        .map_err(AppError::from))?;
+    let report = analyse(&SupportMap {
+        people: people.into_iter().map(|(_, p)| p).collect(),
+    });
+    let flags: Vec<Value> = report
+        .flags
+        .iter()
+        .map(|f| json!({ "flag": f, "message": f.message() }))
+        .collect();
+    Ok(Json(
+        json!({ "domains": report.domains, "reciprocity": report.reciprocity, "flags": flags }),
+    ))
+}
+
+/// A safety screen: answers, and whether to keep them.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Safety {
+    answers: serde_json::Map<String, Value>,
+    #[serde(default)]
+    keep: bool,
+}
+
+async fn safety(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    ApiJson(body): ApiJson<Safety>,
+) -> Result<Json<Value>, AppError> {
+    api(async {
+        let instrument = state.safety();
+        let mut answers = Answers::new();
+        for (item, answer) in answers_from(instrument, &body.answers)? {
+            if let Some(answer) = answer {
+                answers
+                    .set(instrument, &item, answer)
+                    .map_err(|e| AppError::invalid(e.to_string()))?;
+            }
+        }
+        let screen = SafetyScreen::from_answers(instrument, answers).map_err(AppError::internal)?;
+        if body.keep {
+            state
+                .store()
+                .record_safety_screen(session.user, instrument, &screen)
+                .await?;
+        }
+        let positive = screen.is_positive();
+        Ok(Json(json!({
+            "positive": positive,
+            "stored": body.keep,
+            "resources": if positive { Some(state.resources()) } else { None },
+        })))
+    }
+    .await)
+}
+
+/// Everything of one person's, for their own download.
+pub async fn export_of(state: &AppState, user: UserId) -> Result<Value, AppError> {
+    let store = state.store();
+    let mut administrations = Vec::new();
+    for administration in store.administrations(user, None).await? {
+        let Some(instrument) = state.instrument(&administration.instrument) else {
+            continue;
+        };
+        let answers = store.answers(user, instrument, administration.id).await?;
+        administrations.push(json!({ "administration": administration, "answers": answers }));
+    }
+    let people = store.support_map(user).await?;
+    Ok(json!({
+        "format": "tandem-export",
+        "version": 1,
+        "user": store.user_name(user).await?,
+        "administrations": administrations,
+        "people": people.iter().map(|(id, p)| json!({ "id": id, "person": p })).collect::<Vec<_>>(),
+        "safety_screens": store.safety_screens(user).await?,
+    }))
+}
+
+async fn export(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+) -> Result<Json<Value>, AppError> {
+    Ok(Json(api(export_of(&state, session.user).await)?))
+}

@@ -1,0 +1,143 @@
+//! Password rules (NIST SP 800-63B rev. 4: length, not composition; refuse
+//! common choices) and Argon2id hashing with a fixed-cost dummy so that an
+//! unknown name takes as long as a wrong password.
+
+use argon2::password_hash::{PasswordHash, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, Version};
+
+/// Fewest characters a password may have.
+pub const MIN_CHARS: usize = 15;
+/// Most characters a password may have (long passphrases welcome).
+pub const MAX_CHARS: usize = 256;
+
+/// Common long passwords and patterns, refused whatever their length.
+const COMMON: &str = include_str!("../../../../content/common-passwords.txt");
+
+/// Why a new password was refused, in words for the person.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordProblem {
+    /// Too short.
+    #[error("Use at least {MIN_CHARS} characters. A few words strung together work well.")]
+    TooShort,
+    /// Too long.
+    #[error("Use at most {MAX_CHARS} characters.")]
+    TooLong,
+    /// On the list of common passwords, or one character repeated.
+    #[error("That password is very common, so it is easy to guess. Please choose another.")]
+    Common,
+    /// Contains the user name.
+    #[error("Please do not use your user name in your password.")]
+    HasName,
+}
+
+/// Checks a new password against the rules.
+pub fn check_new_password(password: &str, user_name: &str) -> Result<(), PasswordProblem> {
+    let chars = password.chars().count();
+    if chars < MIN_CHARS {
+        return Err(PasswordProblem::TooShort);
+    }
+    if chars > MAX_CHARS {
+        return Err(PasswordProblem::TooLong);
+    }
+    let folded = password.to_lowercase();
+    let mut distinct: Vec<char> = folded.chars().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() <= 3 || COMMON.lines().any(|line| line.trim() == folded) {
+        return Err(PasswordProblem::Common);
+    }
+    if user_name.len() >= 3 && folded.contains(&user_name.to_lowercase()) {
+        return Err(PasswordProblem::HasName);
+    }
+    Ok(())
+}
+
+/// Why hashing failed (never the person's fault).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct HashError(String);
+
+/// Argon2id with fixed parameters, and a dummy hash for unknown names.
+pub struct PasswordHasher {
+    argon2: Argon2<'static>,
+    dummy: String,
+}
+
+impl PasswordHasher {
+    /// Argon2id with `memory_kib` KiB, 2 passes, 1 lane (OWASP's second
+    /// recommended setting); the memory is never below 19 MiB.
+    pub fn new(memory_kib: u32) -> Result<Self, HashError> {
+        let params = Params::new(memory_kib.max(19 * 1024), 2, 1, None)
+            .map_err(|err| HashError(err.to_string()))?;
+        let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+        let mut hasher = Self {
+            argon2,
+            dummy: String::new(),
+        };
+        hasher.dummy = hasher.hash("a password nobody has, used only to spend time")?;
+        Ok(hasher)
+    }
+
+    /// Hashes a password with a fresh random salt into a PHC string.
+    pub fn hash(&self, password: &str) -> Result<String, HashError> {
+        let mut salt = [0u8; 16];
+        getrandom::fill(&mut salt).map_err(|err| HashError(err.to_string()))?;
+        let salt = SaltString::encode_b64(&salt).map_err(|err| HashError(err.to_string()))?;
+        self.argon2
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|err| HashError(err.to_string()))
+    }
+
+    /// Whether `password` matches `stored`; with no stored hash, the dummy is
+    /// checked instead so the answer takes the same time.
+    pub fn verify(&self, password: &str, stored: Option<&str>) -> bool {
+        let target = stored.unwrap_or(&self.dummy);
+        let matched = PasswordHash::new(target)
+            .map(|parsed| {
+                self.argon2
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false);
+        matched && stored.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rules_are_length_and_commonness_not_composition() {
+        let check = |p: &str| check_new_password(p, "robin");
+        assert_eq!(check("short one"), Err(PasswordProblem::TooShort));
+        assert_eq!(check("aaaaaaaaaaaaaaaaaaaa"), Err(PasswordProblem::Common));
+        assert_eq!(check("123456789012345"), Err(PasswordProblem::Common));
+        assert_eq!(check("passwordpassword"), Err(PasswordProblem::Common));
+        assert_eq!(
+            check("robin likes green tea"),
+            Err(PasswordProblem::HasName)
+        );
+        assert_eq!(check(&"long ".repeat(60)), Err(PasswordProblem::TooLong));
+        // No digits or symbols needed; 64+ characters allowed.
+        assert_eq!(check("otters hold hands while asleep"), Ok(()));
+        assert_eq!(
+            check(&"a quiet walk by the river at dusk ".repeat(3)),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn hashes_are_argon2id_and_verify() {
+        let hasher = PasswordHasher::new(19 * 1024).unwrap();
+        let hash = hasher.hash("otters hold hands while asleep").unwrap();
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(hasher.verify("otters hold hands while asleep", Some(&hash)));
+        assert!(!hasher.verify("otters hold hands while awake", Some(&hash)));
+        assert!(!hasher.verify("otters hold hands while asleep", None));
+    }
+}

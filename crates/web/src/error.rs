@@ -1,0 +1,141 @@
+//! One error type for every handler: a clear 4xx for the person, an opaque
+//! 5xx with the cause logged (never answers or text, only the error).
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::json;
+use tandem_store::StoreError;
+
+use crate::view;
+
+/// What went wrong, and whether to answer in HTML or JSON.
+#[derive(Debug)]
+pub struct AppError {
+    status: StatusCode,
+    message: String,
+    api: bool,
+    /// For pages: where to send a person who must sign in.
+    sign_in: bool,
+}
+
+impl AppError {
+    fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            api: false,
+            sign_in: false,
+        }
+    }
+
+    /// 400: the request does not fit.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// 422: well formed, but a value does not fit.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+    }
+
+    /// 403: refused (for example, no CSRF token).
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, message)
+    }
+
+    /// 404: not there, or not yours; the two look the same.
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "There is nothing here.")
+    }
+
+    /// 413: the body is larger than any honest request.
+    pub fn too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "That was more than this page accepts.",
+        )
+    }
+
+    /// 415: the body is not in a type we read.
+    pub fn unsupported(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, message)
+    }
+
+    /// 409: a conflict such as a taken name.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, message)
+    }
+
+    /// 429: too many tries.
+    pub fn too_many(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::TOO_MANY_REQUESTS, message)
+    }
+
+    /// 401: a session is needed.
+    pub fn unauthenticated() -> Self {
+        Self {
+            sign_in: true,
+            ..Self::new(StatusCode::UNAUTHORIZED, "Please sign in first.")
+        }
+    }
+
+    /// 500: our fault; the cause is logged, the person sees a calm message.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(%cause, "request failed");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong on our side. Nothing you entered on this page was saved; please try again.",
+        )
+    }
+
+    /// Answer as a JSON problem object instead of a page.
+    pub fn api(mut self) -> Self {
+        self.api = true;
+        self
+    }
+
+    /// The status code.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The words shown to the person.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound { .. } => Self::not_found(),
+            StoreError::Invalid(message) => Self::invalid(message),
+            StoreError::Conflict(message) => Self::conflict(message),
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if self.api {
+            let body = json!({
+                "type": "about:blank",
+                "title": self.status.canonical_reason().unwrap_or("Error"),
+                "status": self.status.as_u16(),
+                "detail": self.message,
+            });
+            let mut response = (self.status, Json(body)).into_response();
+            response.headers_mut().insert(
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static("application/problem+json"),
+            );
+            return response;
+        }
+        if self.sign_in {
+            return Redirect::to("/account/signin").into_response();
+        }
+        (self.status, view::message_page("Sorry", &self.message)).into_response()
+    }
+}

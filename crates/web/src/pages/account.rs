@@ -1,0 +1,390 @@
+//! Account pages: sign up, sign in, sign out, settings, password, sessions,
+//! export and deletion.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::FieldError;
+use crate::auth::{Client, CurrentUser, MaybeUser, cleared_cookie, flows, session_cookie};
+use crate::view::{Layout, render};
+use crate::{AppError, AppState};
+
+#[derive(Template)]
+#[template(path = "signup.html")]
+struct SignUpPage {
+    layout: Layout,
+    errors: Vec<FieldError>,
+    name: String,
+}
+
+#[derive(Template)]
+#[template(path = "signin.html")]
+struct SignInPage {
+    layout: Layout,
+    errors: Vec<FieldError>,
+    name: String,
+}
+
+/// The sign-up form.
+pub async fn sign_up_form(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+) -> Result<Response, AppError> {
+    if user.is_some() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    render(&SignUpPage {
+        layout: Layout::new(None, &state.config().exit_url, ""),
+        errors: Vec::new(),
+        name: String::new(),
+    })
+}
+
+/// The sign-in form.
+pub async fn sign_in_form(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+) -> Result<Response, AppError> {
+    if user.is_some() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    render(&SignInPage {
+        layout: Layout::new(None, &state.config().exit_url, ""),
+        errors: Vec::new(),
+        name: String::new(),
+    })
+}
+
+/// Fields of the sign-up form.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignUpForm {
+    name: String,
+    password: String,
+    confirm: String,
+}
+
+/// Fields of the sign-in form.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInForm {
+    name: String,
+    password: String,
+}
+
+/// Redirect home with a fresh session cookie (a new id at every sign-in).
+fn signed_in(state: &AppState, token: &str) -> Response {
+    let mut response = Redirect::to("/").into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie(state.config().secure_cookies, token),
+    );
+    response
+}
+
+/// Creates the account and signs in.
+pub async fn sign_up(
+    State(state): State<AppState>,
+    client: Client,
+    Form(form): Form<SignUpForm>,
+) -> Result<Response, AppError> {
+    match flows::sign_up(&state, &client, &form.name, &form.password, &form.confirm).await {
+        Ok(started) => Ok(signed_in(&state, &started.token)),
+        Err(err) if err.status().is_client_error() => {
+            let field = if err.status() == axum::http::StatusCode::CONFLICT {
+                "name"
+            } else {
+                "password"
+            };
+            let mut response = render(&SignUpPage {
+                layout: Layout::new(None, &state.config().exit_url, ""),
+                errors: vec![FieldError {
+                    field: field.into(),
+                    message: message_of(&err),
+                }],
+                name: form.name,
+            })?;
+            *response.status_mut() = err.status();
+            Ok(response)
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// The words of a client error, for the error summary.
+fn message_of(err: &AppError) -> String {
+    err.message().to_owned()
+}
+
+/// Signs in.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    client: Client,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, AppError> {
+    match flows::sign_in(&state, &client, &form.name, &form.password).await {
+        Ok(started) => Ok(signed_in(&state, &started.token)),
+        Err(err) if err.status().is_client_error() => {
+            let mut response = render(&SignInPage {
+                layout: Layout::new(None, &state.config().exit_url, ""),
+                errors: vec![FieldError {
+                    field: "name".into(),
+                    message: message_of(&err),
+                }],
+                name: form.name,
+            })?;
+            *response.status_mut() = err.status();
+            Ok(response)
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// Signs out: the session ends on the server and the browser is told to
+/// forget everything of this site.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+) -> Result<Response, AppError> {
+    state.store().end_session(&session.token).await?;
+    let mut response = Redirect::to("/welcome").into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::SET_COOKIE,
+        cleared_cookie(state.config().secure_cookies),
+    );
+    headers.insert(
+        "clear-site-data",
+        HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),
+    );
+    Ok(response)
+}
+
+struct SessionRow {
+    label: String,
+    created: String,
+    last_seen: String,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct SettingsPage {
+    layout: Layout,
+    errors: Vec<FieldError>,
+    notice: Option<String>,
+    sessions: Vec<SessionRow>,
+}
+
+fn day(unix: i64) -> String {
+    // Days since the epoch to a civil date (Howard Hinnant's algorithm).
+    let z = unix.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+async fn settings_page(
+    state: &AppState,
+    session: &crate::auth::Session,
+    errors: Vec<FieldError>,
+    notice: Option<String>,
+) -> Result<Response, AppError> {
+    let current = tandem_store::token_hash_hex(&session.token);
+    let sessions = state
+        .store()
+        .sessions_of(session.user)
+        .await?
+        .into_iter()
+        .map(|s| SessionRow {
+            current: s.token_hash_hex == current,
+            label: s.label,
+            created: day(s.created_unix),
+            last_seen: day(s.last_seen_unix),
+        })
+        .collect();
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut response = render(&SettingsPage {
+        layout: Layout::new(Some(session), &state.config().exit_url, "account"),
+        errors,
+        notice,
+        sessions,
+    })?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// Settings.
+pub async fn settings(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+) -> Result<Response, AppError> {
+    settings_page(&state, &session, Vec::new(), None).await
+}
+
+/// Fields of the password form.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordForm {
+    csrf: String,
+    current: String,
+    password: String,
+    confirm: String,
+}
+
+/// Changes the password and ends other sessions.
+pub async fn change_password(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    let _ = form.csrf;
+    match flows::change_password(
+        &state,
+        session.user,
+        &session.token,
+        &form.current,
+        &form.password,
+        &form.confirm,
+    )
+    .await
+    {
+        Ok(()) => {
+            settings_page(
+                &state,
+                &session,
+                Vec::new(),
+                Some("Your password is changed, and you are signed out everywhere else.".into()),
+            )
+            .await
+        }
+        Err(err) if err.status().is_client_error() => {
+            settings_page(
+                &state,
+                &session,
+                vec![FieldError {
+                    field: "current".into(),
+                    message: message_of(&err),
+                }],
+                None,
+            )
+            .await
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// Just the CSRF token, for forms with no other field.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenOnly {
+    csrf: String,
+}
+
+/// Ends every other session.
+pub async fn end_others(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    Form(form): Form<TokenOnly>,
+) -> Result<Response, AppError> {
+    let _ = form.csrf;
+    let ended = state
+        .store()
+        .end_other_sessions(session.user, &session.token)
+        .await?;
+    settings_page(
+        &state,
+        &session,
+        Vec::new(),
+        Some(format!(
+            "Signed out of {ended} other place{}.",
+            if ended == 1 { "" } else { "s" }
+        )),
+    )
+    .await
+}
+
+/// Fields of the delete form.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteForm {
+    csrf: String,
+    password: String,
+}
+
+/// Deletes the account and everything in it, after checking the password.
+pub async fn delete(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    Form(form): Form<DeleteForm>,
+) -> Result<Response, AppError> {
+    let _ = form.csrf;
+    let stored = state.store().password_hash(session.user).await?;
+    let hasher_state = state.clone();
+    let password = form.password;
+    let ok =
+        tokio::task::spawn_blocking(move || hasher_state.hasher().verify(&password, Some(&stored)))
+            .await
+            .map_err(AppError::internal)?;
+    if !ok {
+        return settings_page(
+            &state,
+            &session,
+            vec![FieldError {
+                field: "delete-password".into(),
+                message: "That password is not right, so nothing was deleted.".into(),
+            }],
+            None,
+        )
+        .await;
+    }
+    state.store().delete_account(session.user).await?;
+    let mut response = crate::view::message_page(
+        "Your account is deleted",
+        "Your account and everything in it are gone.",
+    );
+    let headers = response.headers_mut();
+    headers.insert(
+        header::SET_COOKIE,
+        cleared_cookie(state.config().secure_cookies),
+    );
+    headers.insert(
+        "clear-site-data",
+        HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),
+    );
+    Ok(response)
+}
+
+/// Everything of the person's, as a JSON download.
+pub async fn export(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+) -> Result<Response, AppError> {
+    let data = crate::api::export_of(&state, session.user).await?;
+    let body = serde_json::to_vec_pretty(&data).map_err(AppError::internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"tandem-export.json\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}

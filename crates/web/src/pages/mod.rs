@@ -1,0 +1,60 @@
+//! Server-rendered pages. Every route that shows or changes personal data
+//! takes a [`CurrentUser`](crate::auth::CurrentUser), so a request without a
+//! session never reaches it.
+
+mod account;
+mod home;
+mod people;
+mod results;
+mod take;
+
+use axum::Router;
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde::Serialize;
+
+use crate::AppState;
+use crate::view;
+
+/// One problem to show in a form's error summary, linked to its field.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldError {
+    /// The field's id (empty for the form as a whole).
+    pub field: String,
+    /// What to do, in plain words.
+    pub message: String,
+}
+
+/// Every page route.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/welcome", get(home::welcome))
+        .route(
+            "/account/new",
+            get(account::sign_up_form).post(account::sign_up),
+        )
+        .route(
+            "/account/signin",
+            get(account::sign_in_form).post(account::sign_in),
+        )
+        .route("/account/signout", post(account::sign_out))
+        .route("/account", get(account::settings))
+        .route("/account/password", post(account::change_password))
+        .route("/account/sessions/end-others", post(account::end_others))
+        .route("/account/delete", post(account::delete))
+        .route("/account/export", get(account::export))
+        .route("/questions/{form}", get(take::start))
+        .route("/questions/{form}/{page}", get(take::show).post(take::save))
+        .route("/results", get(results::latest))
+        .route("/results/{id}", get(results::one))
+        .route("/people", get(people::show).post(people::add))
+        .route("/people/{id}/remove", post(people::remove))
+}
+
+/// 404 for anything else, as a page.
+pub async fn not_found() -> Response {
+    let mut response = view::message_page("Page not found", "There is nothing at this address.");
+    *response.status_mut() = axum::http::StatusCode::NOT_FOUND;
+    response
+}

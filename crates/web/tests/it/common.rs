@@ -1,0 +1,106 @@
+//! A real server on a loopback port with its own temporary store, and
+//! clients that sign up and keep their cookies.
+
+use std::net::SocketAddr;
+
+use reqwest::header::{HeaderMap, HeaderValue};
+use serde_json::{Value, json};
+use tandem_store::Store;
+use tandem_web::{AppState, WebConfig};
+use tempfile::TempDir;
+
+/// A running server; stops when dropped (the runtime ends with the test).
+pub struct Server {
+    pub addr: SocketAddr,
+    pub dir: TempDir,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+impl Server {
+    pub async fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        let state = AppState::new(store, WebConfig::default()).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (send, receive) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(tandem_web::serve(state, listener, async move {
+            let _ = receive.await;
+        }));
+        Self { addr, dir, _shutdown: send }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A client with a cookie jar that sends our Origin, like a browser on our pages.
+    pub fn browser(&self) -> reqwest::Client {
+        let mut headers = HeaderMap::new();
+        headers.insert("origin", HeaderValue::from_str(&self.origin()).unwrap());
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .unwrap()
+    }
+
+    /// Signs up a new account through the API; returns its client and CSRF token.
+    pub async fn user(&self, name: &str) -> User {
+        let client = self.browser();
+        let response = client
+            .post(self.url("/api/v1/accounts"))
+            .json(&json!({ "name": name, "password": PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+        let body: Value = response.json().await.unwrap();
+        User {
+            client,
+            csrf: body["csrf_token"].as_str().unwrap().to_owned(),
+        }
+    }
+}
+
+/// A password that passes every rule.
+pub const PASSWORD: &str = "otters hold hands while asleep";
+
+/// A signed-in client.
+pub struct User {
+    pub client: reqwest::Client,
+    pub csrf: String,
+}
+
+impl User {
+    pub fn get(&self, server: &Server, path: &str) -> reqwest::RequestBuilder {
+        self.client.get(server.url(path))
+    }
+
+    /// A state-changing JSON request with the CSRF header.
+    pub fn send(&self, server: &Server, method: reqwest::Method, path: &str, body: Value) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, server.url(path))
+            .header("x-csrf-token", &self.csrf)
+            .json(&body)
+    }
+
+    /// A form post with the CSRF field added.
+    pub fn form(&self, server: &Server, path: &str, fields: &[(&str, &str)]) -> reqwest::RequestBuilder {
+        let mut all: Vec<(&str, &str)> = vec![("csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.client.post(server.url(path)).form(&all)
+    }
+}
+
+/// Answers to every RDP item at `value`.
+pub fn all_rdp(value: i64) -> Value {
+    let rdp = tandem_core::instrument::builtin::builtin_by_id("rdp").unwrap().unwrap();
+    let map: serde_json::Map<String, Value> = rdp.items.iter().map(|i| (i.id.to_string(), json!(value))).collect();
+    Value::Object(map)
+}

@@ -1,0 +1,5 @@
+//! Tests of the web app over real HTTP on loopback, and in a real browser.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+mod http;
