@@ -12,7 +12,8 @@ use tempfile::TempDir;
 /// A running server; stops when dropped (the runtime ends with the test).
 pub struct Server {
     pub addr: SocketAddr,
-    pub dir: TempDir,
+    /// Kept so the store's directory lives as long as the server.
+    _dir: TempDir,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -27,7 +28,11 @@ impl Server {
         tokio::spawn(tandem_web::serve(state, listener, async move {
             let _ = receive.await;
         }));
-        Self { addr, dir, _shutdown: send }
+        Self {
+            addr,
+            _dir: dir,
+            _shutdown: send,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -83,7 +88,13 @@ impl User {
     }
 
     /// A state-changing JSON request with the CSRF header.
-    pub fn send(&self, server: &Server, method: reqwest::Method, path: &str, body: Value) -> reqwest::RequestBuilder {
+    pub fn send(
+        &self,
+        server: &Server,
+        method: reqwest::Method,
+        path: &str,
+        body: Value,
+    ) -> reqwest::RequestBuilder {
         self.client
             .request(method, server.url(path))
             .header("x-csrf-token", &self.csrf)
@@ -91,7 +102,12 @@ impl User {
     }
 
     /// A form post with the CSRF field added.
-    pub fn form(&self, server: &Server, path: &str, fields: &[(&str, &str)]) -> reqwest::RequestBuilder {
+    pub fn form(
+        &self,
+        server: &Server,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::RequestBuilder {
         let mut all: Vec<(&str, &str)> = vec![("csrf", self.csrf.as_str())];
         all.extend_from_slice(fields);
         self.client.post(server.url(path)).form(&all)
@@ -100,7 +116,13 @@ impl User {
 
 /// Answers to every RDP item at `value`.
 pub fn all_rdp(value: i64) -> Value {
-    let rdp = tandem_core::instrument::builtin::builtin_by_id("rdp").unwrap().unwrap();
-    let map: serde_json::Map<String, Value> = rdp.items.iter().map(|i| (i.id.to_string(), json!(value))).collect();
+    let rdp = tandem_core::instrument::builtin::builtin_by_id("rdp")
+        .unwrap()
+        .unwrap();
+    let map: serde_json::Map<String, Value> = rdp
+        .items
+        .iter()
+        .map(|i| (i.id.to_string(), json!(value)))
+        .collect();
     Value::Object(map)
 }
