@@ -11,6 +11,7 @@ mod charts;
 mod csrf;
 mod error;
 mod headers;
+mod log;
 mod pages;
 mod results;
 mod state;
@@ -48,6 +49,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(headers::security))
+        .layer(middleware::from_fn(log::requests))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
@@ -62,8 +64,32 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let housekeeping = tokio::spawn(prune_regularly(state.clone()));
     let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    housekeeping.abort();
+    served
+}
+
+/// Ends expired sessions and forgets old sign-in failures, every few minutes,
+/// so neither table grows without bound.
+async fn prune_regularly(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(300));
+    loop {
+        tick.tick().await;
+        let now = auth::now();
+        let config = state.config();
+        let store = state.store();
+        if let Err(err) = store
+            .prune_sessions(now, config.idle_timeout_secs, config.absolute_timeout_secs)
+            .await
+        {
+            tracing::warn!(%err, "pruning sessions failed");
+        }
+        if let Err(err) = store.prune_login_failures(now - 24 * 60 * 60).await {
+            tracing::warn!(%err, "pruning sign-in failures failed");
+        }
+    }
 }

@@ -792,3 +792,35 @@ async fn deleting_an_account_removes_everything() {
         .unwrap();
     assert_eq!(again.status(), 422);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shutdown_lets_a_request_in_flight_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = tandem_store::Store::open(dir.path()).await.unwrap();
+    let state = tandem_web::AppState::new(store, tandem_web::WebConfig::default()).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(tandem_web::serve(state, listener, async move {
+        let _ = stopped.await;
+    }));
+    // Sign-up hashes a password with Argon2id: slow enough to be in flight.
+    let request = tokio::spawn(async move {
+        reqwest::Client::new()
+            .post(format!("http://{addr}/api/v1/accounts"))
+            .json(&json!({ "name": "stint", "password": PASSWORD }))
+            .send()
+            .await
+            .map(|r| r.status())
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    stop.send(()).unwrap();
+    assert_eq!(request.await.unwrap().unwrap(), 201);
+    server.await.unwrap().unwrap();
+    // After shutdown, nobody answers.
+    assert!(
+        reqwest::get(format!("http://{addr}/healthz"))
+            .await
+            .is_err()
+    );
+}
