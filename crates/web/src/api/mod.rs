@@ -43,6 +43,10 @@ pub fn routes() -> Router<AppState> {
         .route("/people/metrics", get(people_metrics))
         .route("/safety", post(safety))
         .route("/export", get(export))
+        .route("/account", delete(delete_account))
+        .route("/account/password", put(change_password))
+        .route("/sessions", get(sessions))
+        .route("/sessions/end-others", post(end_other_sessions))
         .fallback(|| async { AppError::not_found().api() })
 }
 
@@ -543,4 +547,93 @@ async fn export(
     ApiUser(session): ApiUser,
 ) -> Result<Json<Value>, AppError> {
     Ok(Json(api(export_of(&state, session.user).await)?))
+}
+
+/// Current and new password.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewPassword {
+    current: String,
+    password: String,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    ApiJson(body): ApiJson<NewPassword>,
+) -> Result<StatusCode, AppError> {
+    api(flows::change_password(
+        &state,
+        session.user,
+        &session.token,
+        &body.current,
+        &body.password,
+        &body.password,
+    )
+    .await)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The password, to confirm a deletion.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Confirm {
+    password: String,
+}
+
+async fn delete_account(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    ApiJson(body): ApiJson<Confirm>,
+) -> Result<Response, AppError> {
+    api(async {
+        if !flows::password_matches(&state, session.user, &body.password).await? {
+            return Err(AppError::invalid(
+                "That password is not right, so nothing was deleted.",
+            ));
+        }
+        state.store().delete_account(session.user).await?;
+        let mut response = StatusCode::NO_CONTENT.into_response();
+        response.headers_mut().insert(
+            header::SET_COOKIE,
+            cleared_cookie(state.config().secure_cookies),
+        );
+        Ok(response)
+    }
+    .await)
+}
+
+async fn sessions(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+) -> Result<Json<Value>, AppError> {
+    let current = tandem_store::token_hash_hex(&session.token);
+    let all = api(state
+        .store()
+        .sessions_of(session.user)
+        .await
+        .map_err(AppError::from))?;
+    Ok(Json(json!(
+        all.iter()
+            .map(|s| json!({
+                "id": s.token_hash_hex,
+                "label": s.label,
+                "created_unix": s.created_unix,
+                "last_seen_unix": s.last_seen_unix,
+                "current": s.token_hash_hex == current,
+            }))
+            .collect::<Vec<_>>()
+    )))
+}
+
+async fn end_other_sessions(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+) -> Result<Json<Value>, AppError> {
+    let ended = api(state
+        .store()
+        .end_other_sessions(session.user, &session.token)
+        .await
+        .map_err(AppError::from))?;
+    Ok(Json(json!({ "ended": ended })))
 }

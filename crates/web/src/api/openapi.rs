@@ -5,7 +5,7 @@ use axum::Json;
 use serde_json::{Map, Value, json};
 
 /// Every API route: (method, path, summary, needs a session).
-pub const ROUTES: [(&str, &str, &str, bool); 18] = [
+pub const ROUTES: [(&str, &str, &str, bool); 22] = [
     ("get", "/openapi.json", "This document", false),
     (
         "post",
@@ -87,6 +87,25 @@ pub const ROUTES: [(&str, &str, &str, bool); 18] = [
         "post",
         "/safety",
         "Answer the safety screen ({answers, keep}); resources on a positive answer",
+        true,
+    ),
+    (
+        "put",
+        "/account/password",
+        "Change my password ({current, password}); ends my other sessions",
+        true,
+    ),
+    (
+        "delete",
+        "/account",
+        "Delete my account and everything in it ({password})",
+        true,
+    ),
+    ("get", "/sessions", "Where I am signed in", true),
+    (
+        "post",
+        "/sessions/end-others",
+        "Sign out everywhere else",
         true,
     ),
 ];

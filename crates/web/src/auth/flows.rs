@@ -114,6 +114,16 @@ pub async fn sign_in(
     start(state, user, client).await
 }
 
+/// Whether `password` is the person's current password.
+pub async fn password_matches(
+    state: &AppState,
+    user: UserId,
+    password: &str,
+) -> Result<bool, AppError> {
+    let stored = state.store().password_hash(user).await?;
+    verify(state, password.to_owned(), Some(stored)).await
+}
+
 /// Changes a password after checking the current one; ends every other session.
 pub async fn change_password(
     state: &AppState,
@@ -124,8 +134,7 @@ pub async fn change_password(
     confirm: &str,
 ) -> Result<(), AppError> {
     let store = state.store();
-    let stored = store.password_hash(user).await?;
-    if !verify(state, current.to_owned(), Some(stored)).await? {
+    if !password_matches(state, user, current).await? {
         return Err(AppError::invalid("Your current password is not right."));
     }
     let name = store.user_name(user).await?;

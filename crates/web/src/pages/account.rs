@@ -333,13 +333,7 @@ pub async fn delete(
     Form(form): Form<DeleteForm>,
 ) -> Result<Response, AppError> {
     let _ = form.csrf;
-    let stored = state.store().password_hash(session.user).await?;
-    let hasher_state = state.clone();
-    let password = form.password;
-    let ok =
-        tokio::task::spawn_blocking(move || hasher_state.hasher().verify(&password, Some(&stored)))
-            .await
-            .map_err(AppError::internal)?;
+    let ok = flows::password_matches(&state, session.user, &form.password).await?;
     if !ok {
         return settings_page(
             &state,

@@ -824,3 +824,95 @@ async fn shutdown_lets_a_request_in_flight_finish() {
             .is_err()
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_api_manages_the_account_like_the_pages() {
+    let server = Server::start().await;
+    let user = server.user("whimbrel").await;
+    let other = server.browser();
+    let signed = other
+        .post(server.url("/api/v1/session"))
+        .json(&json!({ "name": "whimbrel", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed.status(), 200);
+    let sessions: Value = user
+        .get(&server, "/api/v1/sessions")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sessions.as_array().unwrap().len(), 2);
+    assert_eq!(
+        sessions
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["current"] == true)
+            .count(),
+        1
+    );
+    let new = "a different quiet walk along the shore";
+    let wrong = user
+        .send(
+            &server,
+            Method::PUT,
+            "/api/v1/account/password",
+            json!({ "current": "not it at all, sorry", "password": new }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 422);
+    let changed = user
+        .send(
+            &server,
+            Method::PUT,
+            "/api/v1/account/password",
+            json!({ "current": PASSWORD, "password": new }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 204);
+    // The other session ended with the change; the old password no longer works.
+    assert_eq!(
+        other
+            .get(server.url("/api/v1/people"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    let old = server
+        .browser()
+        .post(server.url("/api/v1/session"))
+        .json(&json!({ "name": "whimbrel", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), 422);
+    let deleted = user
+        .send(
+            &server,
+            Method::DELETE,
+            "/api/v1/account",
+            json!({ "password": new }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    assert_eq!(
+        user.get(&server, "/api/v1/people")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+}
