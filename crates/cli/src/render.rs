@@ -1,6 +1,5 @@
 //! Small text helpers for terminal output.
 
-use tandem_core::instrument::Instrument;
 use tandem_core::scoring::Score;
 
 /// The date part of a stored timestamp.
@@ -17,17 +16,4 @@ pub fn score(score: &Score) -> String {
     }
 }
 
-/// The band's label (what the person reads), with "borderline" when the
-/// interval crosses a cut-off.
-pub fn band(instrument: &Instrument, score: &Score) -> String {
-    let label = score
-        .band
-        .as_ref()
-        .and_then(|id| instrument.bands.iter().find(|band| &band.id == id))
-        .map_or("—", |band| band.label.as_str());
-    if score.borderline {
-        format!("{label} (borderline)")
-    } else {
-        label.to_owned()
-    }
-}
+pub use tandem_core::scoring::band_label as band;

@@ -56,6 +56,21 @@ pub struct Scores {
     pub indices: BTreeMap<IndexId, Score>,
 }
 
+/// The band's label as the person reads it, with "(borderline)" when the
+/// interval reaches into another band; a dash when not scored.
+pub fn band_label(instrument: &Instrument, score: &Score) -> String {
+    let label = score
+        .band
+        .as_ref()
+        .and_then(|id| instrument.bands.iter().find(|band| &band.id == id))
+        .map_or("—", |band| band.label.as_str());
+    if score.borderline {
+        format!("{label} (borderline)")
+    } else {
+        label.to_owned()
+    }
+}
+
 /// The value an item contributes after keying: reverse items are mirrored.
 pub fn keyed_value(instrument: &Instrument, reverse: bool, value: i64) -> i64 {
     if reverse {

@@ -161,39 +161,9 @@ impl Store {
         answer: &Answer,
         next_position: usize,
     ) -> Result<(), StoreError> {
-        check_answer(instrument, item, answer)
-            .map_err(|err| StoreError::Invalid(format!("administration {id}: {err}")))?;
-        let (value, text) = self.answer_columns(id, item, answer)?;
-        let mut tx = self.pool.begin().await?;
-        let moved = sqlx::query(
-            "UPDATE administrations SET position = ?
-             WHERE id = ? AND owner_id = ? AND instrument_id = ? AND completed_at IS NULL",
-        )
-        .bind(next_position as i64)
-        .bind(id.0)
-        .bind(owner.0)
-        .bind(instrument.id.as_str())
-        .execute(&mut *tx)
-        .await?;
-        if moved.rows_affected() == 0 {
-            return Err(StoreError::NotFound {
-                what: "unfinished administration",
-                id: id.0,
-            });
-        }
-        sqlx::query(
-            "INSERT INTO answers (administration_id, item_id, value, text_sealed) VALUES (?, ?, ?, ?)
-             ON CONFLICT (administration_id, item_id) DO UPDATE SET
-                 value = excluded.value, text_sealed = excluded.text_sealed, answered_at = excluded.answered_at",
-        )
-        .bind(id.0)
-        .bind(item)
-        .bind(value)
-        .bind(text)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        let page = [(item.to_owned(), Some(answer.clone()))];
+        self.save_page(owner, instrument, id, &page, next_position)
+            .await
     }
 
     /// Saves one page of answers in one transaction: each item is set to its
@@ -276,32 +246,14 @@ impl Store {
     pub async fn clear_answer(
         &self,
         owner: UserId,
+        instrument: &Instrument,
         id: AdministrationId,
         item: &str,
         next_position: usize,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let moved = sqlx::query(
-            "UPDATE administrations SET position = ? WHERE id = ? AND owner_id = ? AND completed_at IS NULL",
-        )
-        .bind(next_position as i64)
-        .bind(id.0)
-        .bind(owner.0)
-        .execute(&mut *tx)
-        .await?;
-        if moved.rows_affected() == 0 {
-            return Err(StoreError::NotFound {
-                what: "unfinished administration",
-                id: id.0,
-            });
-        }
-        sqlx::query("DELETE FROM answers WHERE administration_id = ? AND item_id = ?")
-            .bind(id.0)
-            .bind(item)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        let page = [(item.to_owned(), None)];
+        self.save_page(owner, instrument, id, &page, next_position)
+            .await
     }
 
     /// Marks an administration complete: it now counts in reports.

@@ -132,7 +132,13 @@ async fn interactive(
             Step::Skip => {
                 answers.clear(item.id.as_str());
                 store
-                    .clear_answer(owner, administration.id, item.id.as_str(), position + 1)
+                    .clear_answer(
+                        owner,
+                        instrument,
+                        administration.id,
+                        item.id.as_str(),
+                        position + 1,
+                    )
                     .await?;
                 position += 1;
             }

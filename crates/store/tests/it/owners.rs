@@ -90,7 +90,7 @@ async fn another_user_can_neither_read_nor_change_what_is_not_theirs() {
             .save_answer(b, &rdp, open.id, "VS1", &Answer::Value(1), 9)
             .await,
     );
-    not_found(store.clear_answer(b, open.id, "ER1", 0).await);
+    not_found(store.clear_answer(b, &rdp, open.id, "ER1", 0).await);
     not_found(store.complete_administration(b, open.id).await);
     not_found(store.remove_supporter(b, ann).await);
     not_found(store.save_safety_answer(b, screen, &sf1, 1).await);

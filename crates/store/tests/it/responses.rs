@@ -61,7 +61,7 @@ async fn answers_saved_one_by_one_survive_a_reopen() {
     );
 
     store
-        .clear_answer(owner, started.id, "VS1", 1)
+        .clear_answer(owner, &rdp, started.id, "VS1", 1)
         .await
         .unwrap();
     assert_eq!(
@@ -96,7 +96,7 @@ async fn answers_saved_one_by_one_survive_a_reopen() {
         Err(StoreError::NotFound { .. })
     ));
     assert!(matches!(
-        store.clear_answer(owner, started.id, "ER1", 0).await,
+        store.clear_answer(owner, &rdp, started.id, "ER1", 0).await,
         Err(StoreError::NotFound { .. })
     ));
     assert!(matches!(

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tandem_core::change::Verdict;
 use tandem_core::instrument::Instrument;
 use tandem_core::profile::ProfileKind;
-use tandem_core::scoring::Score;
+use tandem_core::scoring::{Score, band_label};
 use tandem_store::AdministrationId;
 
 use crate::auth::{CurrentUser, Session};
@@ -59,19 +59,6 @@ fn score_text(score: &Score) -> String {
         (Some(x), Some(low), Some(high)) => format!("{x:.2} ({low:.2} to {high:.2})"),
         (Some(x), _, _) => format!("{x:.2}"),
         _ => "not scored".to_owned(),
-    }
-}
-
-fn band_text(instrument: &Instrument, score: &Score) -> String {
-    let label = score
-        .band
-        .as_ref()
-        .and_then(|id| instrument.bands.iter().find(|band| &band.id == id))
-        .map_or("—", |band| band.label.as_str());
-    if score.borderline {
-        format!("{label} (borderline)")
-    } else {
-        label.to_owned()
     }
 }
 
@@ -153,7 +140,7 @@ async fn page(state: &AppState, session: &Session, results: Results) -> Result<R
             Some(Row {
                 name: f.name.clone(),
                 score: score_text(results.scores.facets.get(&f.id)?),
-                band: band_text(rdp, results.scores.facets.get(&f.id)?),
+                band: band_label(rdp, results.scores.facets.get(&f.id)?),
             })
         })
         .collect();
@@ -164,7 +151,7 @@ async fn page(state: &AppState, session: &Session, results: Results) -> Result<R
             Some(Row {
                 name: i.name.clone(),
                 score: score_text(results.scores.indices.get(&i.id)?),
-                band: band_text(rdp, results.scores.indices.get(&i.id)?),
+                band: band_label(rdp, results.scores.indices.get(&i.id)?),
             })
         })
         .collect();

@@ -118,6 +118,21 @@ async fn open_administration(
         .await?)
 }
 
+/// The answers given so far to the open administration, if there is one.
+async fn current_answers(
+    state: &AppState,
+    session: &Session,
+    instrument: &Instrument,
+) -> Result<Answers, AppError> {
+    match open_administration(state, session, instrument).await? {
+        Some(open) => Ok(state
+            .store()
+            .answers(session.user, instrument, open.id)
+            .await?),
+        None => Ok(Answers::new()),
+    }
+}
+
 fn render_page(
     state: &AppState,
     session: &Session,
@@ -198,15 +213,7 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let instrument = form_of(&state, &code)?;
     check_page(instrument, page)?;
-    let answers = match open_administration(&state, &session, instrument).await? {
-        Some(open) => {
-            state
-                .store()
-                .answers(session.user, instrument, open.id)
-                .await?
-        }
-        None => Answers::new(),
-    };
+    let answers = current_answers(&state, &session, instrument).await?;
     render_page(
         &state,
         &session,
@@ -314,15 +321,7 @@ pub async fn save(
         Ok(submitted) => submitted,
         Err(errors) => {
             // Show the page again with what was sent; nothing is saved.
-            let mut answers = match open_administration(&state, &session, instrument).await? {
-                Some(open) => {
-                    state
-                        .store()
-                        .answers(session.user, instrument, open.id)
-                        .await?
-                }
-                None => Answers::new(),
-            };
+            let mut answers = current_answers(&state, &session, instrument).await?;
             for item in page_items(instrument, page) {
                 answers.clear(item.id.as_str());
             }
