@@ -1,7 +1,15 @@
-//! Guidance strategy families that facet bands may link to.
-//!
-//! The texts behind these ids arrive with the action plan; the ids are fixed
-//! here so that an instrument cannot link to a strategy that does not exist.
+//! Guidance as data: strategies (why they help, first steps, an exercise)
+//! and the rules that link a facet or index band, a positive safety screen,
+//! or a balanced profile to them. Loaded from `content/guidance.toml` and
+//! checked against the instrument it serves.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::ids::{BandId, FacetId, GuidanceId, IndexId};
+use crate::instrument::{Instrument, LoadError, Problem};
 
 /// Every strategy family, by id (DOMAIN.md, "Guidance and exercises").
 pub const STRATEGIES: [&str; 10] = [
@@ -20,4 +28,344 @@ pub const STRATEGIES: [&str; 10] = [
 /// Whether `id` names a known strategy family.
 pub fn is_strategy(id: &str) -> bool {
     STRATEGIES.contains(&id)
+}
+
+/// The exercise a strategy comes with; each keeps what the person writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Exercise {
+    /// What I feel, when, what I need, what I ask.
+    NeedsStatement,
+    /// The limit, why it matters, how I will say it, what I do if it is crossed.
+    BoundaryPlan,
+    /// Interests, weekly time, who with; ticked week by week.
+    OwnLife,
+    /// A domain with few supporters, a person to reach, a first step.
+    SupportGrowth,
+    /// A personal goal with progress.
+    Goals,
+    /// A self-care routine.
+    SelfCare,
+    /// Reflection with prompts.
+    Journal,
+    /// Reading and doing, nothing to fill in.
+    None,
+}
+
+/// One strategy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Strategy {
+    /// Stable id.
+    pub id: GuidanceId,
+    /// Its family (one of [`STRATEGIES`]).
+    pub family: String,
+    /// A short, warm title.
+    pub title: String,
+    /// Why it helps.
+    pub why: String,
+    /// First steps.
+    pub steps: Vec<String>,
+    /// The exercise that goes with it.
+    pub exercise: Exercise,
+    /// Whether it points to counselling or specialised services.
+    pub specialised_help: bool,
+}
+
+/// What makes a rule apply.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Trigger {
+    /// A facet's score falls in a band.
+    Facet {
+        /// The facet.
+        facet: FacetId,
+        /// The band.
+        band: BandId,
+    },
+    /// An index's score falls in a band.
+    Index {
+        /// The index.
+        index: IndexId,
+        /// The band.
+        band: BandId,
+    },
+    /// Any positive answer on the safety screen.
+    Safety,
+    /// Nothing else applies: keep up what works.
+    Maintenance,
+}
+
+/// A rule: when the trigger holds, suggest these strategies, best first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rule {
+    /// When it applies.
+    pub trigger: Trigger,
+    /// What it suggests.
+    pub strategies: Vec<GuidanceId>,
+}
+
+/// All strategies and rules, validated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Guidance {
+    /// The strategies, in file order.
+    pub strategies: Vec<Strategy>,
+    /// The rules, in file order.
+    pub rules: Vec<Rule>,
+}
+
+impl Guidance {
+    /// The strategy with this id.
+    pub fn strategy(&self, id: &str) -> Option<&Strategy> {
+        self.strategies.iter().find(|s| s.id.as_str() == id)
+    }
+
+    /// The rules of one kind of trigger.
+    pub fn rules_where(&self, keep: impl Fn(&Trigger) -> bool) -> impl Iterator<Item = &Rule> {
+        self.rules.iter().filter(move |rule| keep(&rule.trigger))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    strategies: Vec<Spanned<RawStrategy>>,
+    rules: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStrategy {
+    id: String,
+    family: String,
+    title: String,
+    why: String,
+    steps: Vec<String>,
+    exercise: Exercise,
+    #[serde(default)]
+    specialised_help: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    facet: Option<String>,
+    index: Option<String>,
+    #[serde(default)]
+    safety: bool,
+    #[serde(default)]
+    maintenance: bool,
+    band: Option<String>,
+    strategies: Vec<String>,
+}
+
+fn line_at(source: &str, offset: usize) -> usize {
+    source
+        .get(..offset.min(source.len()))
+        .map_or(1, |before| before.matches('\n').count() + 1)
+}
+
+/// Parses and validates guidance for `instrument`: every strategy id is
+/// unique and of a known family, every rule names strategies that exist and
+/// a facet, index and band the instrument has, and each rule has exactly one
+/// trigger. Every problem is reported with its line.
+pub fn load_guidance(
+    file: &str,
+    source: &str,
+    instrument: &Instrument,
+) -> Result<Guidance, LoadError> {
+    let fail = |problems| LoadError {
+        file: file.to_owned(),
+        problems,
+    };
+    let raw: RawFile = toml::from_str(source).map_err(|err| {
+        fail(vec![Problem {
+            line: err.span().map(|span| line_at(source, span.start)),
+            id: None,
+            message: err.message().trim().to_owned(),
+        }])
+    })?;
+    let mut problems = Vec::new();
+    let mut report = |span: &std::ops::Range<usize>, id: &str, message: String| {
+        problems.push(Problem {
+            line: Some(line_at(source, span.start)),
+            id: Some(id.to_owned()),
+            message,
+        });
+    };
+    let mut strategies = Vec::new();
+    let mut seen = HashSet::new();
+    for spanned in &raw.strategies {
+        let (span, s) = (spanned.span(), spanned.get_ref());
+        let Ok(id) = GuidanceId::new(s.id.clone()) else {
+            report(&span, &s.id, "not a valid strategy id".into());
+            continue;
+        };
+        if !seen.insert(s.id.clone()) {
+            report(&span, &s.id, "duplicate strategy id".into());
+        }
+        if !is_strategy(&s.family) {
+            report(
+                &span,
+                &s.id,
+                format!(
+                    "unknown family `{}` (known: {})",
+                    s.family,
+                    STRATEGIES.join(", ")
+                ),
+            );
+        }
+        if s.title.trim().is_empty() || s.why.trim().is_empty() || s.steps.is_empty() {
+            report(
+                &span,
+                &s.id,
+                "a strategy needs a title, a why and at least one step".into(),
+            );
+        }
+        strategies.push(Strategy {
+            id,
+            family: s.family.clone(),
+            title: s.title.clone(),
+            why: s.why.clone(),
+            steps: s.steps.clone(),
+            exercise: s.exercise,
+            specialised_help: s.specialised_help,
+        });
+    }
+    let band_ok = |band: &str| instrument.bands.iter().any(|b| b.id.as_str() == band);
+    let mut rules = Vec::new();
+    for spanned in &raw.rules {
+        let (span, r) = (spanned.span(), spanned.get_ref());
+        let label = r
+            .facet
+            .clone()
+            .or_else(|| r.index.clone())
+            .unwrap_or_else(|| {
+                if r.safety {
+                    "safety".into()
+                } else {
+                    "maintenance".into()
+                }
+            });
+        let triggers = usize::from(r.facet.is_some())
+            + usize::from(r.index.is_some())
+            + usize::from(r.safety)
+            + usize::from(r.maintenance);
+        if triggers != 1 {
+            report(
+                &span,
+                &label,
+                "a rule needs exactly one of facet, index, safety or maintenance".into(),
+            );
+            continue;
+        }
+        let band = match (&r.band, r.facet.is_some() || r.index.is_some()) {
+            (Some(band), true) if band_ok(band) => BandId::new(band.clone()).ok(),
+            (Some(band), true) => {
+                report(
+                    &span,
+                    &label,
+                    format!("band `{band}` is not a band of {}", instrument.id),
+                );
+                None
+            }
+            (None, true) => {
+                report(&span, &label, "a facet or index rule needs a band".into());
+                None
+            }
+            (Some(_), false) => {
+                report(
+                    &span,
+                    &label,
+                    "safety and maintenance rules take no band".into(),
+                );
+                None
+            }
+            (None, false) => None,
+        };
+        let trigger = if let Some(facet) = &r.facet {
+            match (instrument.facet(facet), band) {
+                (Some(found), Some(band)) => Some(Trigger::Facet {
+                    facet: found.id.clone(),
+                    band,
+                }),
+                (None, _) => {
+                    report(
+                        &span,
+                        &label,
+                        format!("facet `{facet}` is not a facet of {}", instrument.id),
+                    );
+                    None
+                }
+                _ => None,
+            }
+        } else if let Some(index) = &r.index {
+            match (instrument.index(index), band) {
+                (Some(found), Some(band)) => Some(Trigger::Index {
+                    index: found.id.clone(),
+                    band,
+                }),
+                (None, _) => {
+                    report(
+                        &span,
+                        &label,
+                        format!("index `{index}` is not an index of {}", instrument.id),
+                    );
+                    None
+                }
+                _ => None,
+            }
+        } else if r.safety {
+            Some(Trigger::Safety)
+        } else {
+            Some(Trigger::Maintenance)
+        };
+        if r.strategies.is_empty() {
+            report(&span, &label, "a rule needs at least one strategy".into());
+        }
+        let mut ids = Vec::new();
+        for name in &r.strategies {
+            match strategies
+                .iter()
+                .find(|s: &&Strategy| s.id.as_str() == name)
+            {
+                Some(found) => ids.push(found.id.clone()),
+                None => report(&span, &label, format!("strategy `{name}` does not exist")),
+            }
+        }
+        if let Some(trigger) = trigger {
+            rules.push(Rule {
+                trigger,
+                strategies: ids,
+            });
+        }
+    }
+    for (kind, present) in [
+        ("safety", rules.iter().any(|r| r.trigger == Trigger::Safety)),
+        (
+            "maintenance",
+            rules.iter().any(|r| r.trigger == Trigger::Maintenance),
+        ),
+    ] {
+        if !present {
+            problems.push(Problem {
+                line: None,
+                id: None,
+                message: format!("there must be a `{kind} = true` rule"),
+            });
+        }
+    }
+    if problems.is_empty() {
+        Ok(Guidance { strategies, rules })
+    } else {
+        Err(fail(problems))
+    }
+}
+
+/// The guidance shipped in the binary, for the built-in RDP.
+pub fn builtin_guidance(rdp: &Instrument) -> Result<Guidance, LoadError> {
+    load_guidance(
+        "content/guidance.toml",
+        include_str!("../../../content/guidance.toml"),
+        rdp,
+    )
 }

@@ -10,6 +10,7 @@ pub mod guidance;
 pub mod ids;
 pub mod instrument;
 pub mod network;
+pub mod plan;
 pub mod profile;
 pub mod readability;
 pub mod resources;

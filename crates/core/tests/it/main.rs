@@ -4,6 +4,8 @@
 mod builtin;
 mod change;
 mod fixture;
+mod guidance;
 mod loader;
+mod plan;
 mod profile;
 mod scoring;

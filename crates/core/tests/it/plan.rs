@@ -1,0 +1,162 @@
+//! Plans from real scored administrations: what matters most comes first.
+
+use tandem_core::answers::{Answer, Answers};
+use tandem_core::guidance::{Guidance, builtin_guidance};
+use tandem_core::instrument::Instrument;
+use tandem_core::instrument::builtin::builtin_by_id;
+use tandem_core::plan::{Reason, suggest};
+use tandem_core::scoring::{Scores, score};
+
+fn setup() -> (Instrument, Guidance) {
+    let rdp = builtin_by_id("rdp").unwrap().unwrap();
+    let guidance = builtin_guidance(&rdp).unwrap();
+    (rdp, guidance)
+}
+
+fn scored(rdp: &Instrument, level: impl Fn(&str) -> i64) -> Scores {
+    let mut answers = Answers::new();
+    for item in &rdp.items {
+        let facet = item.facet.as_ref().unwrap().as_str();
+        let value = if item.reverse {
+            rdp.scale.mirror(level(facet))
+        } else {
+            level(facet)
+        };
+        answers
+            .set(rdp, item.id.as_str(), Answer::Value(value))
+            .unwrap();
+    }
+    score(rdp, &answers).unwrap()
+}
+
+const RISKS: [&str; 7] = ["ER", "VS", "DD", "FA", "CT", "SN", "DT"];
+
+fn balanced(facet: &str) -> i64 {
+    if RISKS.contains(&facet) { 1 } else { 5 }
+}
+
+fn of(reason: &Reason) -> Option<&str> {
+    match reason {
+        Reason::Score { of, .. } => Some(of),
+        _ => None,
+    }
+}
+
+#[test]
+fn over_dependence_and_low_autonomy_come_first() {
+    let (rdp, guidance) = setup();
+    let scores = scored(&rdp, |f| match f {
+        "ER" | "VS" | "DD" | "FA" => 5,
+        "AU" => 1,
+        other => balanced(other),
+    });
+    let plan = suggest(&guidance, Some(&scores), false);
+    assert!(!plan.is_empty());
+    let addressed: Vec<&str> = plan.iter().filter_map(|s| of(&s.reason)).collect();
+    // Everything suggested is about the over-dependence facets, their index, or autonomy.
+    for target in &addressed {
+        assert!(
+            [
+                "ER",
+                "VS",
+                "DD",
+                "FA",
+                "over_dependence",
+                "AU",
+                "interdependence"
+            ]
+            .contains(target),
+            "{target}"
+        );
+    }
+    // The elevated risks lead; the first item is about one of them.
+    assert!(
+        ["ER", "VS", "DD", "FA", "over_dependence"].contains(&addressed[0]),
+        "{addressed:?}"
+    );
+    // Autonomy is addressed: each of its rule's strategies is in the plan, after the first.
+    let au_rule = guidance
+        .rules
+        .iter()
+        .find(|r| matches!(&r.trigger, tandem_core::guidance::Trigger::Facet { facet, .. } if facet.as_str() == "AU"))
+        .unwrap();
+    for strategy in &au_rule.strategies {
+        let at = plan
+            .iter()
+            .position(|s| &s.strategy == strategy)
+            .expect("autonomy strategy in the plan");
+        assert!(plan[at].reasons.iter().any(|r| of(r) == Some("AU")));
+        assert!(at > 0);
+    }
+    // Strategies chosen only for autonomy come after every over-dependence one.
+    let last_risk = plan
+        .iter()
+        .rposition(|s| {
+            matches!(
+                of(&s.reason),
+                Some("ER" | "VS" | "DD" | "FA" | "over_dependence")
+            )
+        })
+        .unwrap();
+    let first_only_au = plan
+        .iter()
+        .position(|s| matches!(of(&s.reason), Some("AU" | "interdependence")));
+    if let Some(first) = first_only_au {
+        assert!(first > last_risk);
+    }
+    assert!(
+        plan.iter()
+            .all(|s| s.reason != Reason::Maintenance && s.reason != Reason::Safety)
+    );
+}
+
+#[test]
+fn a_positive_safety_answer_puts_help_first() {
+    let (rdp, guidance) = setup();
+    let scores = scored(&rdp, |f| if f == "CT" { 5 } else { balanced(f) });
+    let plan = suggest(&guidance, Some(&scores), true);
+    assert_eq!(plan[0].reason, Reason::Safety);
+    assert!(
+        guidance
+            .strategy(plan[0].strategy.as_str())
+            .unwrap()
+            .specialised_help
+    );
+    // The elevated caretaking still follows.
+    assert!(plan.iter().any(|s| of(&s.reason) == Some("CT")));
+    // Even without any results yet, safety comes first.
+    let early = suggest(&guidance, None, true);
+    assert_eq!(early[0].reason, Reason::Safety);
+}
+
+#[test]
+fn a_balanced_profile_gets_maintenance_not_alarms() {
+    let (rdp, guidance) = setup();
+    let scores = scored(&rdp, balanced);
+    let plan = suggest(&guidance, Some(&scores), false);
+    assert!(!plan.is_empty());
+    assert!(
+        plan.iter().all(|s| s.reason == Reason::Maintenance),
+        "{plan:?}"
+    );
+    for suggestion in &plan {
+        assert!(
+            !guidance
+                .strategy(suggestion.strategy.as_str())
+                .unwrap()
+                .specialised_help
+        );
+    }
+}
+
+#[test]
+fn each_strategy_appears_once() {
+    let (rdp, guidance) = setup();
+    let scores = scored(&rdp, |f| if RISKS.contains(&f) { 5 } else { 1 });
+    let plan = suggest(&guidance, Some(&scores), true);
+    let mut ids: Vec<_> = plan.iter().map(|s| s.strategy.as_str()).collect();
+    let before = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), before);
+}
