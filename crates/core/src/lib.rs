@@ -9,6 +9,7 @@ pub mod change;
 pub mod guidance;
 pub mod ids;
 pub mod instrument;
+pub mod journal;
 pub mod network;
 pub mod plan;
 pub mod profile;
