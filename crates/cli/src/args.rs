@@ -36,6 +36,11 @@ pub enum Command {
     Checkin(CheckinArgs),
     /// Your results: facets, indices, profile and change over time.
     Report(ReportArgs),
+    /// Your action plan: what to work on, and its status.
+    Plan(PlanArgs),
+    /// Store administration: key rotation.
+    #[command(subcommand)]
+    Admin(AdminCommand),
     /// Everything you have taken, oldest first.
     History(JsonFlag),
     /// The people you lean on, and how the load is spread.
@@ -129,8 +134,49 @@ pub struct ReportArgs {
     #[arg(long, value_name = "ID")]
     pub administration: Option<i64>,
     /// Print JSON instead of text.
+    #[arg(long, conflicts_with = "html")]
+    pub json: bool,
+    /// Write a printable HTML report (profile, charts, change, support map, plan) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+}
+
+/// Arguments of `plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Change an item's status.
+    #[command(subcommand)]
+    pub action: Option<PlanAction>,
+    /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Changes to a plan item, by the id `tandem plan` shows.
+#[derive(Debug, Subcommand)]
+pub enum PlanAction {
+    /// Work on this item.
+    Choose {
+        /// The item's id.
+        id: i64,
+    },
+    /// Mark an item done.
+    Done {
+        /// The item's id.
+        id: i64,
+    },
+    /// Put an item aside for now.
+    Drop {
+        /// The item's id.
+        id: i64,
+    },
+}
+
+/// `admin` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Make a new server key and re-wrap every person's data key with it.
+    RotateKey,
 }
 
 /// Just `--json`.

@@ -67,6 +67,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Report(args) => commands::report::run(&session, args).await,
         Command::History(flag) => commands::history::run(&session, flag.json).await,
+        Command::Plan(args) => commands::plan::run(&session, args).await,
+        Command::Admin(args::AdminCommand::RotateKey) => {
+            let rewrapped = session.store.rotate_key().await;
+            rewrapped.map(|count| {
+                println!("New server key in place; {count} data key(s) re-wrapped. Back up the new secret.key.");
+            }).map_err(Into::into)
+        }
         Command::Network(command) => commands::network::run(&session, command).await,
         Command::Instruments(_) | Command::Serve(_) => Ok(()),
     };

@@ -6,6 +6,7 @@
 
 pub mod answers;
 pub mod change;
+pub mod dates;
 pub mod guidance;
 pub mod ids;
 pub mod instrument;

@@ -10,7 +10,7 @@ use crate::ids::GuidanceId;
 use crate::scoring::Scores;
 
 /// Why a strategy is suggested.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Reason {
     /// A positive safety answer.

@@ -176,32 +176,36 @@ impl Store {
     }
 
     /// Deletes the user and everything of theirs, in one transaction: their
-    /// administrations with the answers, safety screens with the answers,
-    /// support map, sessions (all by `ON DELETE CASCADE`), and the failed
-    /// sign-ins counted against their name. `secure_delete` overwrites the
-    /// freed pages.
+    /// data key, administrations with the answers, safety screens with the
+    /// answers, support map, plan, exercises, sessions (all by `ON DELETE
+    /// CASCADE`), and the failed sign-ins counted against their name.
+    /// `secure_delete` overwrites the freed pages, and with the data key gone
+    /// no sealed text of theirs left anywhere in the file could be opened.
     pub async fn delete_account(&self, user: UserId) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        // The throttle's key for a name is 'user:<name>' (see the migration);
-        // it has no foreign key because unknown names are throttled too.
-        sqlx::query(
-            "DELETE FROM login_failures
-             WHERE key = (SELECT 'user:' || name FROM users WHERE id = ?)",
-        )
-        .bind(user.0)
-        .execute(&mut *tx)
-        .await?;
-        let gone = sqlx::query("DELETE FROM users WHERE id = ?")
+        self.deleting_user(user, async {
+            let mut tx = self.pool.begin().await?;
+            // The throttle's key for a name is 'user:<name>' (see the migration);
+            // it has no foreign key because unknown names are throttled too.
+            sqlx::query(
+                "DELETE FROM login_failures
+                 WHERE key = (SELECT 'user:' || name FROM users WHERE id = ?)",
+            )
             .bind(user.0)
             .execute(&mut *tx)
             .await?;
-        if gone.rows_affected() == 0 {
-            return Err(StoreError::NotFound {
-                what: "user",
-                id: user.0,
-            });
-        }
-        tx.commit().await?;
-        Ok(())
+            let gone = sqlx::query("DELETE FROM users WHERE id = ?")
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await?;
+            if gone.rows_affected() == 0 {
+                return Err(StoreError::NotFound {
+                    what: "user",
+                    id: user.0,
+                });
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
     }
 }

@@ -33,3 +33,11 @@ row_id!(
     /// One person on the support map.
     SupporterId
 );
+row_id!(
+    /// One item of a person's action plan.
+    PlanItemId
+);
+row_id!(
+    /// One exercise a person wrote.
+    ExerciseId
+);

@@ -1,6 +1,7 @@
 //! Persistence for Tandem: an embedded SQLite store with versioned migrations,
 //! answers saved the moment they are given, the safety screen in tables of
-//! its own, the support map, and free text sealed at rest.
+//! its own, the support map, the action plan and exercises, and free text
+//! sealed at rest with a data key per person, wrapped by the server key.
 //!
 //! Every method that reads or writes personal data takes the [`UserId`] that
 //! owns it and scopes its query by it; there is no unscoped read. The one
@@ -9,8 +10,11 @@
 
 mod accounts;
 mod error;
+mod exercises;
 mod ids;
+mod keys;
 pub mod network;
+mod plan;
 mod responses;
 mod safety;
 pub mod seal;
@@ -24,55 +28,135 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqliteSy
 
 pub use accounts::{AccountError, UserName};
 pub use error::StoreError;
-pub use ids::{AdministrationId, SafetyScreenId, SupporterId, UserId};
+pub use exercises::ExerciseRecord;
+pub use ids::{AdministrationId, ExerciseId, PlanItemId, SafetyScreenId, SupporterId, UserId};
+pub use plan::{NewSuggestion, PlanItem, PlanStatus, UnknownPlanStatus};
 pub use responses::Administration;
 pub use safety::SafetyScreenRecord;
 pub use sessions::{NewSession, SessionInfo, token_hash_hex};
 
-use seal::Sealer;
+use seal::{KEY_LEN, Sealer};
+use zeroize::Zeroizing;
 
 /// The database file's name inside the data dir.
 pub const DB_FILE: &str = "tandem.db";
 
-const KEY_CHECK: &str = "key-check";
-
 /// The SQLite store.
 pub struct Store {
     pool: SqlitePool,
-    sealer: Sealer,
+    keys: keys::Keys,
     path: PathBuf,
 }
 
 impl Store {
-    /// Opens (or creates) the store in `data_dir`: creates the dir, the key
-    /// file and the database as needed, runs migrations, and checks that the
-    /// durability settings and the key are what they must be.
+    /// Opens (or creates) the store in `data_dir` with the server key in its
+    /// key file, `secret.key`: creates the dir, the key file (mode 0600) and
+    /// the database as needed, settles an interrupted key rotation, checks
+    /// the key and the durability settings, and runs migrations.
+    ///
+    /// A missing key file for an existing database, or a key that does not
+    /// fit it, stops the store before anything is written.
     pub async fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        let path = Self::prepare_dir(data_dir)?;
+        let fresh = !path.exists();
+        let key_file = seal::key_path(data_dir);
+        let pending = seal::pending_key_path(data_dir);
+        if fresh {
+            // A rotation needs a database; a new key without one is noise.
+            keys::discard_pending(&pending)?;
+        }
+        // Without a usable key nothing may be touched, so the key file is
+        // read before connecting, unless a rotation has to be settled first.
+        let early = if pending.exists() {
+            None
+        } else {
+            Some(Sealer::from_key_file(&key_file, fresh)?)
+        };
+        let pool = Self::connect(&path, fresh).await?;
+        let opened = async {
+            let stored = keys::stored_check(&pool).await?;
+            let sealer = match early {
+                Some(sealer) => sealer,
+                None => {
+                    keys::settle_pending(&pending, &key_file, stored.as_deref())?;
+                    Sealer::from_key_file(&key_file, false)?
+                }
+            };
+            Self::finish_open(&pool, sealer, stored, Some(key_file.clone())).await
+        }
+        .await;
+        Self::assemble(pool, path, opened).await
+    }
+
+    /// Opens (or creates) the store in `data_dir` with a server key given by
+    /// the caller (from configuration or the environment); no key file is
+    /// read or written. A key that does not fit an existing database stops
+    /// the store before anything is written. Such a store cannot
+    /// [`rotate_key`](Store::rotate_key).
+    pub async fn open_with_key(data_dir: &Path, key: [u8; KEY_LEN]) -> Result<Self, StoreError> {
+        let key = Zeroizing::new(key);
+        let path = Self::prepare_dir(data_dir)?;
+        let fresh = !path.exists();
+        let sealer = Sealer::from_key(&key);
+        let pool = Self::connect(&path, fresh).await?;
+        let opened = async {
+            let stored = keys::stored_check(&pool).await?;
+            Self::finish_open(&pool, sealer, stored, None).await
+        }
+        .await;
+        Self::assemble(pool, path, opened).await
+    }
+
+    fn prepare_dir(data_dir: &Path) -> Result<PathBuf, StoreError> {
         std::fs::create_dir_all(data_dir).map_err(|source| StoreError::Io {
             path: data_dir.to_owned(),
             source,
         })?;
-        let path = data_dir.join(DB_FILE);
-        let fresh = !path.exists();
-        let sealer = Sealer::from_key_file(&seal::key_path(data_dir), fresh)?;
+        Ok(data_dir.join(DB_FILE))
+    }
+
+    async fn connect(path: &Path, fresh: bool) -> Result<SqlitePool, StoreError> {
         let options = SqliteConnectOptions::from_str("sqlite:")
             .map_err(StoreError::Database)?
-            .filename(&path)
+            .filename(path)
             .create_if_missing(fresh)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .pragma("secure_delete", "on")
             .busy_timeout(std::time::Duration::from_secs(5));
-        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+        Ok(sqlx::sqlite::SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
-            .await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        let store = Self { pool, sealer, path };
-        store.check_settings().await?;
-        store.check_key().await?;
-        Ok(store)
+            .await?)
+    }
+
+    /// The key is checked before migrations and settings before either
+    /// writes, so a store that must not open changes nothing.
+    async fn finish_open(
+        pool: &SqlitePool,
+        sealer: Sealer,
+        stored: Option<Vec<u8>>,
+        key_file: Option<PathBuf>,
+    ) -> Result<keys::Keys, StoreError> {
+        keys::verify(&sealer, stored.as_deref())?;
+        check_settings(pool).await?;
+        sqlx::migrate!("./migrations/sqlite").run(pool).await?;
+        keys::establish(pool, sealer, stored, key_file).await
+    }
+
+    async fn assemble(
+        pool: SqlitePool,
+        path: PathBuf,
+        opened: Result<keys::Keys, StoreError>,
+    ) -> Result<Self, StoreError> {
+        match opened {
+            Ok(keys) => Ok(Self { pool, keys, path }),
+            Err(err) => {
+                pool.close().await;
+                Err(err)
+            }
+        }
     }
 
     /// Where the database file is.
@@ -83,49 +167,6 @@ impl Store {
     /// Closes the pool, flushing the write-ahead log.
     pub async fn close(self) {
         self.pool.close().await;
-    }
-
-    async fn check_settings(&self) -> Result<(), StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
-            .fetch_one(&mut *conn)
-            .await?;
-        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
-            .fetch_one(&mut *conn)
-            .await?;
-        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
-            .fetch_one(&mut *conn)
-            .await?;
-        let secure_delete: i64 = sqlx::query_scalar("PRAGMA secure_delete")
-            .fetch_one(&mut *conn)
-            .await?;
-        // synchronous: 2 = FULL.
-        if journal != "wal" || synchronous != 2 || foreign_keys != 1 || secure_delete != 1 {
-            return Err(StoreError::Settings(format!(
-                "journal_mode={journal} synchronous={synchronous} foreign_keys={foreign_keys} secure_delete={secure_delete}"
-            )));
-        }
-        Ok(())
-    }
-
-    /// A wrong key file must stop the store at start, not corrupt data later.
-    async fn check_key(&self) -> Result<(), StoreError> {
-        let stored: Option<Vec<u8>> = sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
-            .bind(KEY_CHECK)
-            .fetch_optional(&self.pool)
-            .await?;
-        match stored {
-            Some(sealed) => self.sealer.open(KEY_CHECK, &sealed).map(drop),
-            None => {
-                let sealed = self.sealer.seal(KEY_CHECK, b"tandem")?;
-                sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?)")
-                    .bind(KEY_CHECK)
-                    .bind(sealed)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
-            }
-        }
     }
 
     /// The one user of a terminal install, created on first use.
@@ -150,4 +191,27 @@ impl Store {
             Err(StoreError::Settings(format!("integrity check: {result}")))
         }
     }
+}
+
+async fn check_settings(pool: &SqlitePool) -> Result<(), StoreError> {
+    let mut conn = pool.acquire().await?;
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&mut *conn)
+        .await?;
+    let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(&mut *conn)
+        .await?;
+    let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(&mut *conn)
+        .await?;
+    let secure_delete: i64 = sqlx::query_scalar("PRAGMA secure_delete")
+        .fetch_one(&mut *conn)
+        .await?;
+    // synchronous: 2 = FULL.
+    if journal != "wal" || synchronous != 2 || foreign_keys != 1 || secure_delete != 1 {
+        return Err(StoreError::Settings(format!(
+            "journal_mode={journal} synchronous={synchronous} foreign_keys={foreign_keys} secure_delete={secure_delete}"
+        )));
+    }
+    Ok(())
 }

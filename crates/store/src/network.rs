@@ -19,7 +19,8 @@ impl Store {
         supporter: &Supporter,
     ) -> Result<SupporterId, StoreError> {
         let name = self
-            .sealer
+            .data_key(owner)
+            .await?
             .seal_text(&name_context(owner), &supporter.name)?;
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
@@ -106,6 +107,7 @@ impl Store {
                 .push((domain, level("leans_on")?, level("leans_back")?));
         }
         let mut map = Vec::new();
+        let mut key = self.lazy_key(owner);
         for row in people {
             let id: i64 = row.try_get("id")?;
             let sealed: Vec<u8> = row.try_get("name_sealed")?;
@@ -115,8 +117,8 @@ impl Store {
                 .map_err(|err: tandem_core::network::UnknownRole| {
                     StoreError::Invalid(err.to_string())
                 })?;
-            let mut supporter =
-                Supporter::new(self.sealer.open_text(&name_context(owner), &sealed)?, role);
+            let name = key.get().await?.open_text(&name_context(owner), &sealed)?;
+            let mut supporter = Supporter::new(name, role);
             // A row holds both directions, but a 0 means "not given": leave
             // it out, as `add_supporter` does, so a person reads back as added.
             for (domain, on, back) in by_person.remove(&id).unwrap_or_default() {

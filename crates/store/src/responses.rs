@@ -7,6 +7,7 @@ use sqlx::Row;
 use tandem_core::answers::{Answer, Answers, check_answer};
 use tandem_core::instrument::{Instrument, Kind};
 
+use crate::seal::Sealer;
 use crate::{AdministrationId, Store, StoreError, UserId};
 
 /// One administration as stored.
@@ -48,7 +49,7 @@ impl Store {
     }
 
     fn administration_from(
-        &self,
+        key: &Sealer,
         owner: UserId,
         row: &sqlx::sqlite::SqliteRow,
     ) -> Result<Administration, StoreError> {
@@ -58,7 +59,7 @@ impl Store {
             id: AdministrationId(row.try_get("id")?),
             instrument: row.try_get("instrument_id")?,
             version: row.try_get("instrument_version")?,
-            about: self.sealer.open_text(&about_context(owner), &about)?,
+            about: key.open_text(&about_context(owner), &about)?,
             position: usize::try_from(position).unwrap_or(0),
             started_at: row.try_get("started_at")?,
             completed_at: row.try_get("completed_at")?,
@@ -73,7 +74,10 @@ impl Store {
         about: &str,
     ) -> Result<Administration, StoreError> {
         Self::refuse_safety(instrument)?;
-        let about_sealed = self.sealer.seal_text(&about_context(owner), about)?;
+        let about_sealed = self
+            .data_key(owner)
+            .await?
+            .seal_text(&about_context(owner), about)?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO administrations (owner_id, instrument_id, instrument_version, about_sealed)
              VALUES (?, ?, ?, ?) RETURNING id",
@@ -104,7 +108,8 @@ impl Store {
             check_answer(instrument, item.as_str(), answer)
                 .map_err(|err| StoreError::Invalid(err.to_string()))?;
         }
-        let about_sealed = self.sealer.seal_text(&about_context(owner), about)?;
+        let key = self.data_key(owner).await?;
+        let about_sealed = key.seal_text(&about_context(owner), about)?;
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO administrations
@@ -120,7 +125,7 @@ impl Store {
         .await?;
         let id = AdministrationId(id);
         for (item, answer) in answers.iter() {
-            let (value, text) = self.answer_columns(id, item.as_str(), answer)?;
+            let (value, text) = answer_columns(&key, id, item.as_str(), answer)?;
             sqlx::query(
                 "INSERT INTO answers (administration_id, item_id, value, text_sealed) VALUES (?, ?, ?, ?)",
             )
@@ -133,21 +138,6 @@ impl Store {
         }
         tx.commit().await?;
         self.administration(owner, id).await
-    }
-
-    fn answer_columns(
-        &self,
-        id: AdministrationId,
-        item: &str,
-        answer: &Answer,
-    ) -> Result<(Option<i64>, Option<Vec<u8>>), StoreError> {
-        Ok(match answer {
-            Answer::Value(value) => (Some(*value), None),
-            Answer::Text(text) => (
-                None,
-                Some(self.sealer.seal_text(&text_context(id, item), text)?),
-            ),
-        })
     }
 
     /// Saves one answer (replacing an earlier one to the same item) and the
@@ -177,6 +167,8 @@ impl Store {
         page: &[(String, Option<Answer>)],
         next_position: usize,
     ) -> Result<(), StoreError> {
+        // Only a text answer needs the data key.
+        let mut key = self.lazy_key(owner);
         let mut rows = Vec::with_capacity(page.len());
         for (item, answer) in page {
             match answer {
@@ -184,7 +176,11 @@ impl Store {
                     check_answer(instrument, item, answer).map_err(|err| {
                         StoreError::Invalid(format!("administration {id}: {err}"))
                     })?;
-                    rows.push((item, Some(self.answer_columns(id, item, answer)?)));
+                    let columns = match answer {
+                        Answer::Value(value) => (Some(*value), None),
+                        Answer::Text(_) => answer_columns(key.get().await?, id, item, answer)?,
+                    };
+                    rows.push((item, Some(columns)));
                 }
                 None => {
                     if instrument.item(item).is_none() {
@@ -297,7 +293,7 @@ impl Store {
             what: "administration",
             id: id.0,
         })?;
-        self.administration_from(owner, &row)
+        Self::administration_from(&*self.data_key(owner).await?, owner, &row)
     }
 
     /// This owner's administrations, oldest first; `instrument` narrows them.
@@ -316,8 +312,12 @@ impl Store {
         .bind(instrument)
         .fetch_all(&self.pool)
         .await?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let key = self.data_key(owner).await?;
         rows.iter()
-            .map(|row| self.administration_from(owner, row))
+            .map(|row| Self::administration_from(&key, owner, row))
             .collect()
     }
 
@@ -351,15 +351,18 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let mut answers = Answers::new();
+        let mut key = self.lazy_key(owner);
         for row in rows {
             let item: String = row.try_get("item_id")?;
             let value: Option<i64> = row.try_get("value")?;
             let text: Option<Vec<u8>> = row.try_get("text_sealed")?;
             let answer = match (value, text) {
                 (Some(value), _) => Answer::Value(value),
-                (None, Some(sealed)) => {
-                    Answer::Text(self.sealer.open_text(&text_context(id, &item), &sealed)?)
-                }
+                (None, Some(sealed)) => Answer::Text(
+                    key.get()
+                        .await?
+                        .open_text(&text_context(id, &item), &sealed)?,
+                ),
                 (None, None) => continue,
             };
             answers
@@ -368,4 +371,17 @@ impl Store {
         }
         Ok(answers)
     }
+}
+
+/// The columns of one answer: a value as it is, text sealed with the owner's key.
+fn answer_columns(
+    key: &Sealer,
+    id: AdministrationId,
+    item: &str,
+    answer: &Answer,
+) -> Result<(Option<i64>, Option<Vec<u8>>), StoreError> {
+    Ok(match answer {
+        Answer::Value(value) => (Some(*value), None),
+        Answer::Text(text) => (None, Some(key.seal_text(&text_context(id, item), text)?)),
+    })
 }

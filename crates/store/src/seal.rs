@@ -1,5 +1,7 @@
-//! Encryption of free text at rest: XChaCha20-Poly1305 with a key file that
-//! is created once, readable only by its owner, and checked at every start.
+//! Encryption at rest: XChaCha20-Poly1305, for free text under each person's
+//! data key and for those data keys under the server key, which comes from a
+//! key file (created once, readable only by its owner) or from configuration
+//! and is checked at every start.
 
 use std::fs;
 use std::io::Write;
@@ -8,9 +10,12 @@ use std::path::{Path, PathBuf};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 
+use zeroize::Zeroizing;
+
 use crate::StoreError;
 
-const KEY_LEN: usize = 32;
+/// Bytes in a key: the server key and every data key.
+pub const KEY_LEN: usize = 32;
 const NONCE_LEN: usize = 24;
 
 /// Seals and opens free text. The associated data names where a value lives,
@@ -20,6 +25,13 @@ pub struct Sealer {
 }
 
 impl Sealer {
+    /// A sealer over a key held in memory (from configuration, or a data key).
+    pub fn from_key(key: &[u8; KEY_LEN]) -> Self {
+        Self {
+            cipher: XChaCha20Poly1305::new(key.into()),
+        }
+    }
+
     /// Reads the key file, or creates it (mode 0600) when `create` is set.
     pub fn from_key_file(path: &Path, create: bool) -> Result<Self, StoreError> {
         let io = |source| StoreError::Io {
@@ -27,15 +39,14 @@ impl Sealer {
             source,
         };
         let key = match fs::read(path) {
-            Ok(key) => key,
+            Ok(key) => Zeroizing::new(key),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound && create => {
-                let mut key = vec![0u8; KEY_LEN];
-                getrandom::fill(&mut key).map_err(|err| StoreError::Key {
-                    path: path.to_owned(),
-                    message: format!("no randomness for a new key: {err}"),
-                })?;
-                write_private(path, &key).map_err(io)?;
-                key
+                let key = random_key()?;
+                write_private(path, key.as_slice()).map_err(io)?;
+                if let Some(dir) = path.parent() {
+                    sync_dir(dir).map_err(io)?;
+                }
+                Zeroizing::new(key.to_vec())
             }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 return Err(StoreError::Key {
@@ -87,7 +98,7 @@ impl Sealer {
             )
             .map_err(|_| {
                 StoreError::Crypto(format!(
-                    "{context}: cannot be opened with this key (wrong key file?)"
+                    "{context}: cannot be opened with this key (wrong key?)"
                 ))
             })
     }
@@ -104,8 +115,17 @@ impl Sealer {
     }
 }
 
+/// A new random key, wiped from memory when dropped.
+pub fn random_key() -> Result<Zeroizing<[u8; KEY_LEN]>, StoreError> {
+    let mut key = Zeroizing::new([0u8; KEY_LEN]);
+    getrandom::fill(key.as_mut_slice())
+        .map_err(|err| StoreError::Crypto(format!("no randomness for a new key: {err}")))?;
+    Ok(key)
+}
+
 /// Writes a new file that only its owner can read, and syncs it to disk.
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Fails if the file exists.
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -118,7 +138,23 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.sync_all()
 }
 
+/// Makes the entries of a directory (a file created, renamed or removed in
+/// it) durable.
+pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
 /// Where the key lives inside a data dir.
 pub fn key_path(data_dir: &Path) -> PathBuf {
     data_dir.join("secret.key")
+}
+
+/// Where a new key waits during a key rotation, until the database has
+/// been re-wrapped with it (see [`crate::Store::rotate_key`]).
+pub fn pending_key_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("secret.key.new")
 }

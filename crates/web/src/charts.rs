@@ -49,9 +49,12 @@ fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
+/// One facet row of the profile chart: name, score, interval.
+type FacetRow = (String, Option<f64>, Option<(f64, f64)>);
+
 /// Facet scores as dots with 95% intervals over the content bands.
 pub fn facet_profile(instrument: &Instrument, scores: &Scores) -> String {
-    let rows: Vec<(String, Option<f64>, Option<(f64, f64)>)> = instrument
+    let rows: Vec<FacetRow> = instrument
         .facets
         .iter()
         .map(|facet| {

@@ -10,9 +10,12 @@ mod auth;
 mod charts;
 mod csrf;
 mod error;
+mod exercises;
 mod headers;
 mod log;
 mod pages;
+pub mod plan;
+pub mod report;
 mod results;
 mod state;
 mod view;
@@ -27,7 +30,10 @@ use axum::routing::get;
 
 pub use api::ROUTES as API_ROUTES;
 pub use error::AppError;
-pub use state::{AppState, WebConfig};
+pub use state::{AppState, Content, WebConfig};
+
+/// The stylesheet, for reports written to a file.
+pub const APP_CSS: &str = include_str!("../static/app.css");
 
 /// Largest request body accepted, in bytes: far above any honest form.
 pub const BODY_LIMIT: usize = 64 * 1024;

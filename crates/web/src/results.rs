@@ -1,17 +1,19 @@
 //! Gathering a person's results from the store: one RDP administration
-//! scored, its profile, and the change since the one before. Pages and API
-//! share this, so they cannot disagree.
+//! scored, its profile, the change since the one before, and the trends.
+//! Pages, API and the printable report share this, so they cannot disagree.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 use tandem_core::change::{Change, compare};
 use tandem_core::ids::IndexId;
+use tandem_core::instrument::Instrument;
 use tandem_core::profile::{Profile, profile};
 use tandem_core::scoring::{Scores, score};
-use tandem_store::{Administration, AdministrationId, UserId};
+use tandem_store::{Administration, AdministrationId, Store, UserId};
 
-use crate::{AppError, AppState};
+use crate::state::Content;
+use crate::{AppError, charts};
 
 /// One scored administration with what it means.
 #[derive(Debug, Clone, Serialize)]
@@ -28,12 +30,11 @@ pub struct Results {
 
 /// Finished administrations of one instrument, oldest first.
 pub async fn finished(
-    state: &AppState,
+    store: &Store,
     user: UserId,
     instrument: &str,
 ) -> Result<Vec<Administration>, AppError> {
-    Ok(state
-        .store()
+    Ok(store
         .administrations(user, Some(instrument))
         .await?
         .into_iter()
@@ -43,23 +44,24 @@ pub async fn finished(
 
 /// Scores of one administration of `instrument`.
 pub async fn scores_of(
-    state: &AppState,
+    store: &Store,
     user: UserId,
-    instrument: &tandem_core::instrument::Instrument,
+    instrument: &Instrument,
     id: AdministrationId,
 ) -> Result<Scores, AppError> {
-    let answers = state.store().answers(user, instrument, id).await?;
+    let answers = store.answers(user, instrument, id).await?;
     score(instrument, &answers).map_err(AppError::internal)
 }
 
 /// The results of the person's RDP `id`, or of the latest when `None`.
 /// Another person's id gives "not found".
 pub async fn rdp_results(
-    state: &AppState,
+    store: &Store,
+    content: &Content,
     user: UserId,
     id: Option<AdministrationId>,
 ) -> Result<Option<Results>, AppError> {
-    let taken = finished(state, user, "rdp").await?;
+    let taken = finished(store, user, "rdp").await?;
     let at = match id {
         Some(id) => Some(
             taken
@@ -72,13 +74,13 @@ pub async fn rdp_results(
     let Some(at) = at else {
         return Ok(None);
     };
-    let rdp = state.rdp();
+    let rdp = &content.rdp;
     let current = taken[at].clone();
-    let scores = scores_of(state, user, rdp, current.id).await?;
+    let scores = scores_of(store, user, rdp, current.id).await?;
     let change = match at.checked_sub(1) {
         Some(before) => {
             let earlier = taken[before].clone();
-            let then = scores_of(state, user, rdp, earlier.id).await?;
+            let then = scores_of(store, user, rdp, earlier.id).await?;
             let changes = compare(rdp, &then, &scores);
             Some((earlier, changes))
         }
@@ -90,4 +92,48 @@ pub async fn rdp_results(
         scores,
         change,
     }))
+}
+
+/// The trend chart of indices and check-in pulse over time, when there are
+/// at least two points.
+pub async fn trend_chart(
+    store: &Store,
+    content: &Content,
+    user: UserId,
+) -> Result<Option<String>, AppError> {
+    let rdp = &content.rdp;
+    let mut taken = finished(store, user, "rdp").await?;
+    taken.extend(finished(store, user, "checkin").await?);
+    taken.sort_by(|a, b| a.completed_at.cmp(&b.completed_at));
+    if taken.len() < 2 {
+        return Ok(None);
+    }
+    let mut series: Vec<(String, Vec<(usize, f64)>)> = rdp
+        .indices
+        .iter()
+        .map(|i| (i.name.clone(), Vec::new()))
+        .collect();
+    series.push(("Weekly pulse".to_owned(), Vec::new()));
+    for (x, administration) in taken.iter().enumerate() {
+        let is_rdp = administration.instrument == "rdp";
+        let instrument = if is_rdp { rdp } else { &content.checkin };
+        let scores = scores_of(store, user, instrument, administration.id).await?;
+        if is_rdp {
+            for (i, index) in rdp.indices.iter().enumerate() {
+                if let Some(value) = scores.indices.get(&index.id).and_then(|s| s.score) {
+                    series[i].1.push((x, value));
+                }
+            }
+        } else if let Some(pulse) = scores.indices.values().next().and_then(|s| s.score)
+            && let Some(last) = series.last_mut()
+        {
+            last.1.push((x, pulse));
+        }
+    }
+    series.retain(|(_, values)| !values.is_empty());
+    Ok(Some(charts::trends(
+        &series,
+        taken.len(),
+        (rdp.scale.min, rdp.scale.max),
+    )))
 }

@@ -2,8 +2,10 @@
 
 use std::sync::Arc;
 
+use tandem_core::guidance::{Guidance, builtin_guidance};
 use tandem_core::instrument::Instrument;
 use tandem_core::instrument::builtin::builtin_by_id;
+use tandem_core::journal::{Prompt, builtin_prompts};
 use tandem_core::resources::{Resources, default_resources};
 use tandem_store::Store;
 
@@ -36,6 +38,50 @@ impl Default for WebConfig {
     }
 }
 
+/// The built-in instruments, guidance, prompts and resources: everything the
+/// pages and reports read that is not personal data.
+pub struct Content {
+    /// The RDP.
+    pub rdp: Instrument,
+    /// The check-in.
+    pub checkin: Instrument,
+    /// The safety screen.
+    pub safety: Instrument,
+    /// Safety resources.
+    pub resources: Resources,
+    /// Guidance strategies and rules.
+    pub guidance: Guidance,
+    /// Journal prompts.
+    pub prompts: Vec<Prompt>,
+}
+
+impl Content {
+    /// Loads everything shipped in the binary.
+    pub fn builtin() -> Result<Self, StateError> {
+        let load = |id: &str| {
+            builtin_by_id(id)
+                .map_err(|err| StateError::Content(err.to_string()))?
+                .ok_or_else(|| StateError::Content(format!("no built-in `{id}`")))
+        };
+        let rdp = load("rdp")?;
+        Ok(Self {
+            guidance: builtin_guidance(&rdp).map_err(|err| StateError::Content(err.to_string()))?,
+            prompts: builtin_prompts().map_err(|err| StateError::Content(err.to_string()))?,
+            resources: default_resources().map_err(|err| StateError::Content(err.to_string()))?,
+            checkin: load("checkin")?,
+            safety: load("safety")?,
+            rdp,
+        })
+    }
+
+    /// An instrument by id.
+    pub fn instrument(&self, id: &str) -> Option<&Instrument> {
+        [&self.rdp, &self.checkin, &self.safety]
+            .into_iter()
+            .find(|instrument| instrument.id.as_str() == id)
+    }
+}
+
 /// Cheap to clone: everything lives behind one `Arc`.
 #[derive(Clone)]
 pub struct AppState {
@@ -45,10 +91,7 @@ pub struct AppState {
 struct Inner {
     store: Store,
     config: WebConfig,
-    rdp: Instrument,
-    checkin: Instrument,
-    safety: Instrument,
-    resources: Resources,
+    content: Content,
     hasher: PasswordHasher,
 }
 
@@ -66,20 +109,11 @@ pub enum StateError {
 impl AppState {
     /// Builds the state around an open store.
     pub fn new(store: Store, config: WebConfig) -> Result<Self, StateError> {
-        let load = |id: &str| {
-            builtin_by_id(id)
-                .map_err(|err| StateError::Content(err.to_string()))?
-                .ok_or_else(|| StateError::Content(format!("no built-in `{id}`")))
-        };
         let hasher = PasswordHasher::new(config.argon2_memory_kib)
             .map_err(|err| StateError::Hashing(err.to_string()))?;
         Ok(Self {
             inner: Arc::new(Inner {
-                rdp: load("rdp")?,
-                checkin: load("checkin")?,
-                safety: load("safety")?,
-                resources: default_resources()
-                    .map_err(|err| StateError::Content(err.to_string()))?,
+                content: Content::builtin()?,
                 store,
                 config,
                 hasher,
@@ -102,40 +136,53 @@ impl AppState {
         &self.inner.hasher
     }
 
+    /// Instruments, guidance, prompts and resources.
+    pub fn content(&self) -> &Content {
+        &self.inner.content
+    }
+
+    /// Guidance strategies and rules.
+    pub fn guidance(&self) -> &Guidance {
+        &self.inner.content.guidance
+    }
+
+    /// Journal prompts.
+    pub fn prompts(&self) -> &[Prompt] {
+        &self.inner.content.prompts
+    }
+
     /// Safety resources to show on a positive answer.
     pub fn resources(&self) -> &Resources {
-        &self.inner.resources
+        &self.inner.content.resources
     }
 
     /// A questionnaire by its neutral URL code: `a` profile, `b` check-in, `c` safety.
     pub fn form(&self, code: &str) -> Option<&Instrument> {
         match code {
-            "a" => Some(&self.inner.rdp),
-            "b" => Some(&self.inner.checkin),
-            "c" => Some(&self.inner.safety),
+            "a" => Some(&self.inner.content.rdp),
+            "b" => Some(&self.inner.content.checkin),
+            "c" => Some(&self.inner.content.safety),
             _ => None,
         }
     }
 
     /// The RDP.
     pub fn rdp(&self) -> &Instrument {
-        &self.inner.rdp
+        &self.inner.content.rdp
     }
 
     /// The check-in.
     pub fn checkin(&self) -> &Instrument {
-        &self.inner.checkin
+        &self.inner.content.checkin
     }
 
     /// The safety screen.
     pub fn safety(&self) -> &Instrument {
-        &self.inner.safety
+        &self.inner.content.safety
     }
 
     /// An instrument by id.
     pub fn instrument(&self, id: &str) -> Option<&Instrument> {
-        [&self.inner.rdp, &self.inner.checkin, &self.inner.safety]
-            .into_iter()
-            .find(|instrument| instrument.id.as_str() == id)
+        self.inner.content.instrument(id)
     }
 }

@@ -60,6 +60,9 @@ async fn from_file(
         .store
         .record_administration(session.owner, instrument, about, &answers)
         .await?;
+    if instrument.kind == Kind::Profile {
+        super::plan::refresh(session).await?;
+    }
     finished(instrument, &administration, &answers, json)
 }
 
@@ -156,6 +159,9 @@ async fn interactive(
     store
         .complete_administration(owner, administration.id)
         .await?;
+    if instrument.kind == Kind::Profile {
+        super::plan::refresh(session).await?;
+    }
     finished(instrument, &administration, &answers, json)
 }
 
@@ -221,12 +227,12 @@ async fn safety_from_file(
     let stored = if args.no_store {
         None
     } else {
-        Some(
-            session
-                .store
-                .record_safety_screen(session.owner, instrument, &screen)
-                .await?,
-        )
+        let id = session
+            .store
+            .record_safety_screen(session.owner, instrument, &screen)
+            .await?;
+        super::plan::refresh(session).await?;
+        Some(id)
     };
     safety_done(&screen, stored.is_some(), args.json)
 }
@@ -287,6 +293,7 @@ async fn safety_interactive(
             .complete_safety_screen(session.owner, screen)
             .await
             .context("finishing the safety screen")?;
+        super::plan::refresh(session).await?;
     }
     let screen = SafetyScreen::from_answers(instrument, answers)?;
     safety_done(&screen, screen_id.is_some(), args.json)

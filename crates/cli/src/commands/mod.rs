@@ -4,6 +4,7 @@ pub mod assess;
 pub mod history;
 pub mod instruments;
 pub mod network;
+pub mod plan;
 pub mod report;
 
 use tandem_core::instrument::Instrument;

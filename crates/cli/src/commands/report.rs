@@ -39,8 +39,44 @@ struct ChangeSince<'a> {
     indices: &'a BTreeMap<IndexId, Change>,
 }
 
+/// Writes the printable HTML report to `path`, readable only by its owner.
+async fn write_html(session: &Session, path: &std::path::Path) -> anyhow::Result<()> {
+    use std::io::Write;
+    let content = tandem_web::Content::builtin()?;
+    let made = super::plan::today();
+    let html = tandem_web::report::report_html(
+        &session.store,
+        &content,
+        session.owner,
+        tandem_web::report::Copy::Own,
+        Some(tandem_web::APP_CSS),
+        made,
+    )
+    .await
+    .map_err(|err| anyhow::anyhow!("{}", err.message()))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .map_err(|err| crate::failure::bad_input(format!("{}: {err}", path.display())))?;
+    file.write_all(html.as_bytes())?;
+    println!(
+        "Wrote your report to {} (only you can read the file).",
+        path.display()
+    );
+    Ok(())
+}
+
 /// Runs `report`.
 pub async fn run(session: &Session, args: &ReportArgs) -> anyhow::Result<()> {
+    if let Some(path) = &args.html {
+        return write_html(session, path).await;
+    }
     let rdp = instrument("rdp")?;
     let taken: Vec<Administration> = session
         .store

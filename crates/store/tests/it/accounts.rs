@@ -4,11 +4,12 @@
 
 use std::path::Path;
 
+use serde_json::json;
 use tandem_core::answers::Answer;
 use tandem_core::ids::ItemId;
 use tandem_core::network::{Domain, Level, Role, Supporter};
 use tandem_core::safety::SafetyScreen;
-use tandem_store::{AccountError, Store, StoreError, UserId, UserName};
+use tandem_store::{AccountError, NewSuggestion, Store, StoreError, UserId, UserName};
 
 use crate::common::{answers, fresh, instrument, raw};
 
@@ -172,7 +173,7 @@ async fn accounts_are_found_by_name_and_keep_their_hash() {
 
 /// Every table, with how many rows it holds in all and how many belong to
 /// the user bound to `?`. Literal statements: sqlx takes only audited SQL.
-const TABLES: [(&str, &str, &str); 9] = [
+const TABLES: [(&str, &str, &str); 13] = [
     (
         "users",
         "SELECT count(*) FROM users",
@@ -221,6 +222,27 @@ const TABLES: [(&str, &str, &str); 9] = [
         "SELECT count(*) FROM login_failures",
         "SELECT count(*) FROM login_failures
          WHERE key = (SELECT 'user:' || name FROM users WHERE id = ?)",
+    ),
+    (
+        "user_keys",
+        "SELECT count(*) FROM user_keys",
+        "SELECT count(*) FROM user_keys WHERE user_id = ?",
+    ),
+    (
+        "plan_items",
+        "SELECT count(*) FROM plan_items",
+        "SELECT count(*) FROM plan_items WHERE owner_id = ?",
+    ),
+    (
+        "exercises",
+        "SELECT count(*) FROM exercises",
+        "SELECT count(*) FROM exercises WHERE owner_id = ?",
+    ),
+    (
+        "exercise_ticks",
+        "SELECT count(*) FROM exercise_ticks",
+        "SELECT count(*) FROM exercise_ticks t JOIN exercises e ON e.id = t.exercise_id
+         WHERE e.owner_id = ?",
     ),
 ];
 
@@ -293,6 +315,32 @@ async fn fill(store: &Store, user: UserId, user_key: &str) {
         .unwrap();
     store
         .record_login_failure(&[user_key, "addr:192.0.2.1"], 150)
+        .await
+        .unwrap();
+    let plan = store
+        .refresh_plan(
+            user,
+            &[NewSuggestion {
+                strategy: "ask-for-help".into(),
+                reason: json!({"kind": "maintenance"}),
+                from_safety: false,
+            }],
+            100,
+        )
+        .await
+        .unwrap();
+    let exercise = store
+        .save_exercise(
+            user,
+            "weekly-check",
+            Some(plan[0].id),
+            &json!({"note": "mine"}),
+            100,
+        )
+        .await
+        .unwrap();
+    store
+        .tick_week(user, exercise, "2026-W48", true)
         .await
         .unwrap();
 }
@@ -371,8 +419,13 @@ async fn deleting_an_account_leaves_nothing_of_theirs_and_all_of_the_others() {
         store.delete_account(a).await,
         Err(StoreError::NotFound { .. })
     ));
-    // Bob carries on, and the name is free again.
+    // Bob carries on, his sealed text still opens, and the name is free again.
     assert_eq!(store.administrations(b, None).await.unwrap().len(), 2);
+    assert_eq!(store.support_map(b).await.unwrap()[0].1.name, "Ann");
+    assert_eq!(
+        store.exercises(b, None).await.unwrap()[0].content,
+        json!({"note": "mine"})
+    );
     assert_eq!(store.sessions_of(b).await.unwrap().len(), 2);
     store.create_account(&name("ann"), HASH, 3).await.unwrap();
     store.close().await;

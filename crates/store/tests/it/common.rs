@@ -1,12 +1,14 @@
 //! Shared set-up: a store in a temporary data dir, the built-in instruments,
 //! and a raw connection for looking behind the store's back.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 use tandem_core::answers::{Answer, Answers};
 use tandem_core::instrument::Instrument;
 use tandem_core::instrument::builtin::builtin_by_id;
+use tandem_store::seal::{key_path, pending_key_path};
 use tandem_store::{DB_FILE, Store, UserId};
 use tempfile::TempDir;
 
@@ -53,6 +55,19 @@ pub async fn other_user(data_dir: &Path, name: &str) -> UserId {
     UserId(id)
 }
 
+/// Every file of the data dir but the key files, with its bytes.
+pub fn database_files(data_dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    std::fs::read_dir(data_dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| *path != key_path(data_dir) && *path != pending_key_path(data_dir))
+        .map(|path| {
+            let bytes = std::fs::read(&path).unwrap();
+            (path, bytes)
+        })
+        .collect()
+}
+
 /// How many rows each table of personal data holds, by table.
 pub async fn row_counts(data_dir: &Path) -> Vec<(&'static str, i64)> {
     let pool = raw(data_dir).await;
@@ -68,6 +83,10 @@ pub async fn row_counts(data_dir: &Path) -> Vec<(&'static str, i64)> {
         ("reliance", "SELECT count(*) FROM reliance"),
         ("sessions", "SELECT count(*) FROM sessions"),
         ("login_failures", "SELECT count(*) FROM login_failures"),
+        ("user_keys", "SELECT count(*) FROM user_keys"),
+        ("plan_items", "SELECT count(*) FROM plan_items"),
+        ("exercises", "SELECT count(*) FROM exercises"),
+        ("exercise_ticks", "SELECT count(*) FROM exercise_ticks"),
     ] {
         let count: i64 = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
         counts.push((table, count));

@@ -1,15 +1,14 @@
 //! The key file: created once and private, required ever after, and checked
 //! at start so that a wrong key stops the store before it touches any data.
 
-use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use tandem_core::answers::Answer;
 use tandem_store::seal::key_path;
 use tandem_store::{Store, StoreError};
 
-use crate::common::{answers, fresh, instrument, row_counts};
+use crate::common::{answers, database_files, fresh, instrument, row_counts};
 
 /// What `Store::open` refused with; panics if it opened.
 async fn open_err(data_dir: &Path) -> StoreError {
@@ -17,19 +16,6 @@ async fn open_err(data_dir: &Path) -> StoreError {
         Ok(_) => panic!("the store opened"),
         Err(err) => err,
     }
-}
-
-/// Every file of the data dir but the key, with its bytes.
-fn database_files(data_dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    std::fs::read_dir(data_dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| *path != key_path(data_dir))
-        .map(|path| {
-            let bytes = std::fs::read(&path).unwrap();
-            (path, bytes)
-        })
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -3,10 +3,14 @@
 
 mod accounts;
 mod common;
+mod data_keys;
 mod durability;
+mod exercises;
 mod keys;
 mod owners;
+mod plans;
 mod responses;
+mod rotation;
 mod safety;
 mod sealing;
 mod sessions;

@@ -1,19 +1,23 @@
-//! Free text (text answers, the "about" label, supporter names) never reaches
-//! the disk in the clear: not in the database, not in its write-ahead log.
+//! Free text (text answers, the "about" label, supporter names, exercises)
+//! never reaches the disk in the clear: not in the database, not in its
+//! write-ahead log.
 
 use std::path::Path;
 
+use serde_json::json;
 use tandem_core::answers::Answer;
 use tandem_core::network::{Domain, Level, Role, Supporter};
 use tandem_store::Store;
 
 use crate::common::{answers, fresh, instrument};
 
-const SECRETS: [&str; 4] = [
+const SECRETS: [&str; 6] = [
     "zebra-marmalade-42",
     "Quixotic Name",
     "my sister Ophelia",
     "walrus-tangerine-17",
+    "my-secret-boundary-text-77",
+    "second-draft-boundary-88",
 ];
 
 /// Every secret found in any file of the data dir, with the file it is in.
@@ -138,4 +142,64 @@ async fn a_sealed_value_does_not_open_in_another_row() {
         store.answers(owner, &checkin, second.id).await,
         Err(tandem_store::StoreError::Crypto(_))
     ));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exercise_content_is_sealed_at_rest() {
+    let (dir, store, owner) = fresh().await;
+    let first = json!({"boundary": "my-secret-boundary-text-77", "steps": ["say no", "kindly"]});
+    let id = store
+        .save_exercise(owner, "boundaries", None, &first, 10)
+        .await
+        .unwrap();
+    assert_eq!(leaks(dir.path()), vec![]);
+    let second = json!({"boundary": "second-draft-boundary-88"});
+    store
+        .update_exercise(owner, id, &second, 50, false, 20)
+        .await
+        .unwrap();
+    assert!(dir.path().join("tandem.db-wal").exists());
+    assert_eq!(leaks(dir.path()), vec![]);
+    store.close().await;
+    assert_eq!(leaks(dir.path()), vec![]);
+
+    let store = Store::open(dir.path()).await.unwrap();
+    assert_eq!(store.exercise(owner, id).await.unwrap().content, second);
+    store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exercise_content_does_not_open_in_another_row() {
+    let (dir, store, owner) = fresh().await;
+    let first = store
+        .save_exercise(owner, "values", None, &json!({"text": "first"}), 1)
+        .await
+        .unwrap();
+    let second = store
+        .save_exercise(owner, "values", None, &json!({"text": "second"}), 2)
+        .await
+        .unwrap();
+    let pool = crate::common::raw(dir.path()).await;
+    sqlx::query(
+        "UPDATE exercises SET content_sealed = (SELECT content_sealed FROM exercises WHERE id = ?)
+         WHERE id = ?",
+    )
+    .bind(first.0)
+    .bind(second.0)
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    assert!(matches!(
+        store.exercise(owner, second).await,
+        Err(tandem_store::StoreError::Crypto(_))
+    ));
+    assert!(matches!(
+        store.exercises(owner, None).await,
+        Err(tandem_store::StoreError::Crypto(_))
+    ));
+    assert_eq!(
+        store.exercise(owner, first).await.unwrap().content,
+        json!({"text": "first"})
+    );
 }

@@ -249,6 +249,9 @@ async fn record_answers(
         .store()
         .record_administration(user, instrument, about.trim(), &answers)
         .await?;
+    if instrument.kind == Kind::Profile {
+        crate::plan::refresh_after_change(state, user).await;
+    }
     Ok((
         StatusCode::CREATED,
         Json(json!({ "id": recorded.id, "administration": recorded })),
@@ -357,6 +360,7 @@ async fn complete(
         .complete_administration(session.user, AdministrationId(id))
         .await
         .map_err(AppError::from))?;
+    crate::plan::refresh_after_change(&state, session.user).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -376,7 +380,7 @@ async fn latest_results(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
 ) -> Result<Json<Value>, AppError> {
-    let results = api(rdp_results(&state, session.user, None).await)?
+    let results = api(rdp_results(state.store(), state.content(), session.user, None).await)?
         .ok_or_else(|| AppError::not_found().api())?;
     Ok(Json(results_json(results)))
 }
@@ -386,8 +390,14 @@ async fn results(
     ApiUser(session): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, AppError> {
-    let results = api(rdp_results(&state, session.user, Some(AdministrationId(id))).await)?
-        .ok_or_else(|| AppError::not_found().api())?;
+    let results = api(rdp_results(
+        state.store(),
+        state.content(),
+        session.user,
+        Some(AdministrationId(id)),
+    )
+    .await)?
+    .ok_or_else(|| AppError::not_found().api())?;
     Ok(Json(results_json(results)))
 }
 
@@ -509,6 +519,7 @@ async fn safety(
                 .store()
                 .record_safety_screen(session.user, instrument, &screen)
                 .await?;
+            crate::plan::refresh_after_change(&state, session.user).await;
         }
         let positive = screen.is_positive();
         Ok(Json(json!({

@@ -46,12 +46,12 @@ pub async fn home(
         return Ok(Redirect::to("/welcome").into_response());
     };
     let store = state.store();
-    let results = rdp_results(&state, session.user, None).await?;
+    let results = rdp_results(state.store(), state.content(), session.user, None).await?;
     let rdp_unfinished = store
         .latest_unfinished(session.user, "rdp")
         .await?
         .is_some();
-    let checkins = finished(&state, session.user, "checkin").await?;
+    let checkins = finished(state.store(), session.user, "checkin").await?;
     let last_checkin = checkins
         .last()
         .and_then(|a| a.completed_at.as_deref())

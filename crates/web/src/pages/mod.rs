@@ -2,9 +2,10 @@
 //! takes a [`CurrentUser`](crate::auth::CurrentUser), so a request without a
 //! session never reaches it.
 
-mod account;
+pub(crate) mod account;
 mod home;
 mod people;
+mod plan;
 mod results;
 mod take;
 
@@ -50,6 +51,14 @@ pub fn routes() -> Router<AppState> {
         .route("/results/{id}", get(results::one))
         .route("/people", get(people::show).post(people::add))
         .route("/people/{id}/remove", post(people::remove))
+        .route("/plan", get(plan::show))
+        .route("/plan/items/{id}", post(plan::set_status))
+        .route("/plan/do/{kind}", get(plan::exercise).post(plan::save))
+        .route("/plan/entries/{id}/week", post(plan::week))
+        .route("/plan/entries/{id}/progress", post(plan::progress))
+        .route("/plan/entries/{id}/done", post(plan::done))
+        .route("/plan/entries/{id}/delete", post(plan::delete))
+        .route("/report", get(results::report))
 }
 
 /// 404 for anything else, as a page.

@@ -12,7 +12,7 @@ use tandem_store::AdministrationId;
 
 use crate::auth::{CurrentUser, Session};
 use crate::charts;
-use crate::results::{Results, finished, rdp_results, scores_of};
+use crate::results::{Results, rdp_results};
 use crate::view::{Layout, render};
 use crate::{AppError, AppState};
 
@@ -85,50 +85,6 @@ pub fn stands_out(instrument: &Instrument, results: &Results) -> Vec<String> {
             }
         })
         .collect()
-}
-
-async fn trend_chart(
-    state: &AppState,
-    user: tandem_store::UserId,
-) -> Result<Option<String>, AppError> {
-    let rdp = state.rdp();
-    let mut taken = finished(state, user, "rdp").await?;
-    taken.extend(finished(state, user, "checkin").await?);
-    taken.sort_by(|a, b| a.completed_at.cmp(&b.completed_at));
-    if taken.len() < 2 {
-        return Ok(None);
-    }
-    let mut series: Vec<(String, Vec<(usize, f64)>)> = rdp
-        .indices
-        .iter()
-        .map(|i| (i.name.clone(), Vec::new()))
-        .collect();
-    series.push(("Weekly pulse".to_owned(), Vec::new()));
-    for (x, administration) in taken.iter().enumerate() {
-        let instrument = if administration.instrument == "rdp" {
-            rdp
-        } else {
-            state.checkin()
-        };
-        let scores = scores_of(state, user, instrument, administration.id).await?;
-        if administration.instrument == "rdp" {
-            for (i, index) in rdp.indices.iter().enumerate() {
-                if let Some(value) = scores.indices.get(&index.id).and_then(|s| s.score) {
-                    series[i].1.push((x, value));
-                }
-            }
-        } else if let Some(pulse) = scores.indices.values().next().and_then(|s| s.score)
-            && let Some(last) = series.last_mut()
-        {
-            last.1.push((x, pulse));
-        }
-    }
-    series.retain(|(_, values)| !values.is_empty());
-    Ok(Some(charts::trends(
-        &series,
-        taken.len(),
-        (rdp.scale.min, rdp.scale.max),
-    )))
 }
 
 async fn page(state: &AppState, session: &Session, results: Results) -> Result<Response, AppError> {
@@ -216,7 +172,8 @@ async fn page(state: &AppState, session: &Session, results: Results) -> Result<R
         indices,
         since,
         changes,
-        trend_chart: trend_chart(state, session.user).await?,
+        trend_chart: crate::results::trend_chart(state.store(), state.content(), session.user)
+            .await?,
     })
 }
 
@@ -225,7 +182,7 @@ pub async fn latest(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
 ) -> Result<Response, AppError> {
-    match rdp_results(&state, session.user, None).await? {
+    match rdp_results(state.store(), state.content(), session.user, None).await? {
         Some(results) => page(&state, &session, results).await,
         None => Ok(Redirect::to("/questions/a").into_response()),
     }
@@ -237,8 +194,30 @@ pub async fn one(
     CurrentUser(session): CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let results = rdp_results(&state, session.user, Some(AdministrationId(id)))
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let results = rdp_results(
+        state.store(),
+        state.content(),
+        session.user,
+        Some(AdministrationId(id)),
+    )
+    .await?
+    .ok_or_else(AppError::not_found)?;
     page(&state, &session, results).await
+}
+
+/// The printable report (the person's own copy, with its safety section).
+pub async fn report(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+) -> Result<Response, AppError> {
+    let html = crate::report::report_html(
+        state.store(),
+        state.content(),
+        session.user,
+        crate::report::Copy::Own,
+        None,
+        tandem_core::dates::civil_date(crate::auth::now()),
+    )
+    .await?;
+    Ok(axum::response::Html(html).into_response())
 }

@@ -358,6 +358,7 @@ pub async fn save(
         _ => {
             store.complete_administration(session.user, open.id).await?;
             if instrument.kind == Kind::Profile {
+                crate::plan::refresh_after_change(&state, session.user).await;
                 format!("/results/{}", open.id)
             } else {
                 "/".to_owned()
@@ -387,6 +388,7 @@ async fn save_safety(
             .store()
             .record_safety_screen(session.user, instrument, &screen)
             .await?;
+        crate::plan::refresh_after_change(state, session.user).await;
         true
     } else {
         false

@@ -1,0 +1,326 @@
+//! The action plan: strategies suggested from a person's results, which they
+//! may choose, finish or drop. A refresh re-orders the current plan after new
+//! suggestions; a suggestion no longer made is kept as history ('replaced'),
+//! while what the person chose stays theirs.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use tandem_core::ids::GuidanceId;
+
+use crate::{PlanItemId, Store, StoreError, UserId};
+
+/// Where an item of the plan stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    /// Suggested, not yet taken up.
+    Suggested,
+    /// The person chose to work on it.
+    Chosen,
+    /// The person finished it.
+    Done,
+    /// The person set it aside.
+    Dropped,
+    /// No longer suggested by a later refresh; kept only as history.
+    Replaced,
+}
+
+impl PlanStatus {
+    /// Every status, in the order of a plan's life.
+    pub const ALL: [Self; 5] = [
+        Self::Suggested,
+        Self::Chosen,
+        Self::Done,
+        Self::Dropped,
+        Self::Replaced,
+    ];
+
+    /// The status as stored and serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Suggested => "suggested",
+            Self::Chosen => "chosen",
+            Self::Done => "done",
+            Self::Dropped => "dropped",
+            Self::Replaced => "replaced",
+        }
+    }
+}
+
+impl fmt::Display for PlanStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A plan status that is none of the five.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a plan status: use suggested, chosen, done, dropped or replaced")]
+pub struct UnknownPlanStatus(pub String);
+
+impl FromStr for PlanStatus {
+    type Err = UnknownPlanStatus;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == raw)
+            .ok_or_else(|| UnknownPlanStatus(raw.to_owned()))
+    }
+}
+
+/// One item of a person's plan, current or past.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanItem {
+    /// Its id.
+    pub id: PlanItemId,
+    /// The strategy (a guidance id).
+    pub strategy: String,
+    /// Why it was suggested, as the program described it (never free text).
+    pub reason: serde_json::Value,
+    /// Whether it was suggested because of safety answers. Such an item must
+    /// never appear in a view shared with anyone else.
+    pub from_safety: bool,
+    /// Where it stands.
+    pub status: PlanStatus,
+    /// Its place in the plan, from 0.
+    pub position: i64,
+    /// When it was first suggested (unix seconds).
+    pub created_unix: i64,
+    /// When it last changed (unix seconds).
+    pub updated_unix: i64,
+}
+
+/// One suggestion for [`Store::refresh_plan`], in plan order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSuggestion {
+    /// The strategy (a guidance id).
+    pub strategy: String,
+    /// Why it is suggested, as JSON made by the program (never free text).
+    pub reason: serde_json::Value,
+    /// Whether it comes from safety answers.
+    pub from_safety: bool,
+}
+
+fn item_from(row: &sqlx::sqlite::SqliteRow) -> Result<PlanItem, StoreError> {
+    let id: i64 = row.try_get("id")?;
+    let reason: String = row.try_get("reason")?;
+    let status: String = row.try_get("status")?;
+    Ok(PlanItem {
+        id: PlanItemId(id),
+        strategy: row.try_get("strategy_id")?,
+        reason: serde_json::from_str(&reason)
+            .map_err(|err| StoreError::Invalid(format!("plan item {id}: reason: {err}")))?,
+        from_safety: row.try_get("from_safety")?,
+        status: status
+            .parse()
+            .map_err(|err| StoreError::Invalid(format!("plan item {id}: {err}")))?,
+        position: row.try_get("position")?,
+        created_unix: row.try_get("created_unix")?,
+        updated_unix: row.try_get("updated_unix")?,
+    })
+}
+
+impl Store {
+    /// Brings `owner`'s plan in line with new suggestions, in one
+    /// transaction, and returns the plan.
+    ///
+    /// Each suggestion takes the position of its index. A strategy already in
+    /// the plan keeps its item and status, with the new reason and position;
+    /// a new one is added as suggested. An item still only suggested that is
+    /// not in the list becomes replaced (kept as history); chosen, done and
+    /// dropped items not in the list stay as the person left them, placed
+    /// after the list. `updated_unix` moves only for items that changed.
+    ///
+    /// A strategy that is not a valid guidance id, or one given twice, is
+    /// `Invalid` and nothing changes; an unknown owner is `NotFound`.
+    pub async fn refresh_plan(
+        &self,
+        owner: UserId,
+        suggestions: &[NewSuggestion],
+        now: i64,
+    ) -> Result<Vec<PlanItem>, StoreError> {
+        let mut seen = HashSet::new();
+        let mut prepared = Vec::with_capacity(suggestions.len());
+        for (index, suggestion) in suggestions.iter().enumerate() {
+            GuidanceId::new(suggestion.strategy.as_str())
+                .map_err(|err| StoreError::Invalid(format!("suggestion {index}: {err}")))?;
+            if !seen.insert(suggestion.strategy.as_str()) {
+                return Err(StoreError::Invalid(format!(
+                    "suggestion {index}: strategy `{}` is suggested twice",
+                    suggestion.strategy
+                )));
+            }
+            let reason = serde_json::to_string(&suggestion.reason)
+                .map_err(|err| StoreError::Invalid(format!("suggestion {index}: {err}")))?;
+            let position = i64::try_from(index)
+                .map_err(|_| StoreError::Invalid("too many suggestions".into()))?;
+            prepared.push((suggestion, reason, position));
+        }
+
+        // Immediate: the reads below decide the writes, so no other writer
+        // may come between them.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let user: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = ?")
+            .bind(owner.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if user.is_none() {
+            return Err(StoreError::NotFound {
+                what: "user",
+                id: owner.0,
+            });
+        }
+        let current: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT id, strategy_id, status FROM plan_items
+             WHERE owner_id = ? AND status <> 'replaced' ORDER BY position, id",
+        )
+        .bind(owner.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        let by_strategy: HashMap<&str, i64> = current
+            .iter()
+            .map(|(id, strategy, _)| (strategy.as_str(), *id))
+            .collect();
+
+        for (suggestion, reason, position) in &prepared {
+            match by_strategy.get(suggestion.strategy.as_str()) {
+                Some(id) => {
+                    // SQLite evaluates every SET expression on the old row.
+                    sqlx::query(
+                        "UPDATE plan_items SET reason = ?, from_safety = ?, position = ?,
+                             updated_unix = CASE
+                                 WHEN reason = ? AND from_safety = ? AND position = ? THEN updated_unix
+                                 ELSE ? END
+                         WHERE id = ?",
+                    )
+                    .bind(reason)
+                    .bind(suggestion.from_safety)
+                    .bind(position)
+                    .bind(reason)
+                    .bind(suggestion.from_safety)
+                    .bind(position)
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                None => {
+                    sqlx::query(
+                        "INSERT INTO plan_items
+                             (owner_id, strategy_id, reason, from_safety, status, position, created_unix, updated_unix)
+                         VALUES (?, ?, ?, ?, 'suggested', ?, ?, ?)",
+                    )
+                    .bind(owner.0)
+                    .bind(&suggestion.strategy)
+                    .bind(reason)
+                    .bind(suggestion.from_safety)
+                    .bind(position)
+                    .bind(now)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+        }
+
+        let mut next = i64::try_from(prepared.len())
+            .map_err(|_| StoreError::Invalid("too many suggestions".into()))?;
+        for (id, strategy, status) in &current {
+            if seen.contains(strategy.as_str()) {
+                continue;
+            }
+            if status == PlanStatus::Suggested.as_str() {
+                sqlx::query(
+                    "UPDATE plan_items SET status = 'replaced', updated_unix = ? WHERE id = ?",
+                )
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            } else {
+                sqlx::query(
+                    "UPDATE plan_items SET position = ?,
+                         updated_unix = CASE WHEN position = ? THEN updated_unix ELSE ? END
+                     WHERE id = ?",
+                )
+                .bind(next)
+                .bind(next)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                next += 1;
+            }
+        }
+        tx.commit().await?;
+        self.plan(owner).await
+    }
+
+    /// `owner`'s current plan: every item but the replaced, by position.
+    pub async fn plan(&self, owner: UserId) -> Result<Vec<PlanItem>, StoreError> {
+        sqlx::query(
+            "SELECT id, strategy_id, reason, from_safety, status, position, created_unix, updated_unix
+             FROM plan_items WHERE owner_id = ? AND status <> 'replaced' ORDER BY position, id",
+        )
+        .bind(owner.0)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(item_from)
+        .collect()
+    }
+
+    /// Every item `owner`'s plan ever had, replaced ones included, the most
+    /// recently changed first.
+    pub async fn plan_history(&self, owner: UserId) -> Result<Vec<PlanItem>, StoreError> {
+        sqlx::query(
+            "SELECT id, strategy_id, reason, from_safety, status, position, created_unix, updated_unix
+             FROM plan_items WHERE owner_id = ? ORDER BY updated_unix DESC, id DESC",
+        )
+        .bind(owner.0)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(item_from)
+        .collect()
+    }
+
+    /// Sets where an item of `owner`'s current plan stands. `NotFound` for an
+    /// item that is not theirs or is only history (replaced); `Invalid` for
+    /// `Replaced`, which only a refresh sets.
+    pub async fn set_plan_status(
+        &self,
+        owner: UserId,
+        id: PlanItemId,
+        status: PlanStatus,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        if status == PlanStatus::Replaced {
+            return Err(StoreError::Invalid(
+                "an item is replaced only when a new plan no longer suggests it".into(),
+            ));
+        }
+        let changed = sqlx::query(
+            "UPDATE plan_items SET status = ?, updated_unix = ?
+             WHERE id = ? AND owner_id = ? AND status <> 'replaced'",
+        )
+        .bind(status.as_str())
+        .bind(now)
+        .bind(id.0)
+        .bind(owner.0)
+        .execute(&self.pool)
+        .await?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "plan item",
+                id: id.0,
+            });
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,227 @@
+//! The printable report: profile, charts, change since the first profile,
+//! the support map, the plan and its progress — what a person might take to
+//! a counsellor. The safety section exists only in the person's own copy:
+//! [`Copy::Shared`] cannot carry it.
+
+use askama::Template;
+use tandem_core::change::{Verdict, compare};
+use tandem_core::network::{SupportMap, analyse};
+use tandem_core::profile::profile;
+use tandem_core::scoring::{Score, band_label};
+use tandem_store::{Store, UserId};
+
+use crate::AppError;
+use crate::charts;
+use crate::state::Content;
+
+/// Whose copy: the person's own (with the safety section) or one to share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Copy {
+    /// The person's own copy.
+    Own,
+    /// A copy for someone else: never any safety answer or anything derived.
+    Shared,
+}
+
+struct ResultsPart {
+    pattern: String,
+    meaning: &'static str,
+    about: String,
+    taken: String,
+    facet_chart: String,
+    facets: Vec<(String, String, String)>,
+    indices: Vec<(String, String, String)>,
+    since: String,
+    changes: Vec<(String, String, String, String)>,
+    trend_chart: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage<'a> {
+    inline_css: Option<&'a str>,
+    made: String,
+    results: Option<ResultsPart>,
+    people: Vec<(String, String, String)>,
+    picture: String,
+    flags: Vec<String>,
+    plan: Vec<(String, &'static str)>,
+    exercises: usize,
+    safety: Option<String>,
+}
+
+fn score_text(s: &Score) -> String {
+    match (s.score, s.low, s.high) {
+        (Some(x), Some(l), Some(h)) => format!("{x:.2} ({l:.2} to {h:.2})"),
+        (Some(x), _, _) => format!("{x:.2}"),
+        _ => "not scored".into(),
+    }
+}
+
+/// Renders the report. `inline_css` embeds the stylesheet (for a file on
+/// disk); without it the page links `/static/app.css`.
+pub async fn report_html(
+    store: &Store,
+    content: &Content,
+    user: UserId,
+    copy: Copy,
+    inline_css: Option<&str>,
+    made: String,
+) -> Result<String, AppError> {
+    let rdp = &content.rdp;
+    let finished = crate::results::finished(store, user, "rdp").await?;
+    let results = match (finished.first(), finished.last()) {
+        (Some(first), Some(latest)) => {
+            let latest_scores = crate::results::scores_of(store, user, rdp, latest.id).await?;
+            let first_scores = crate::results::scores_of(store, user, rdp, first.id).await?;
+            let found = profile(rdp, &latest_scores);
+            let changes = if first.id == latest.id {
+                Vec::new()
+            } else {
+                let changes = compare(rdp, &first_scores, &latest_scores);
+                rdp.indices
+                    .iter()
+                    .filter_map(|i| {
+                        let c = changes.get(&i.id)?;
+                        let verdict = match (c.verdict, c.rci) {
+                            (Verdict::ReliableIncrease, Some(r)) => {
+                                format!("A real rise (RCI {r:.2})")
+                            }
+                            (Verdict::ReliableDecrease, Some(r)) => {
+                                format!("A real fall (RCI {r:.2})")
+                            }
+                            (Verdict::WithinError, Some(r)) => {
+                                format!("Within measurement error (RCI {r:.2})")
+                            }
+                            _ => format!(
+                                "{:+.2}; no verdict until reliability is known",
+                                c.difference
+                            ),
+                        };
+                        Some((
+                            i.name.clone(),
+                            format!("{:.2}", c.from),
+                            format!("{:.2}", c.to),
+                            verdict,
+                        ))
+                    })
+                    .collect()
+            };
+            let rows = |items: Vec<(String, Option<&Score>)>| {
+                items
+                    .into_iter()
+                    .filter_map(|(name, s)| Some((name, score_text(s?), band_label(rdp, s?))))
+                    .collect::<Vec<_>>()
+            };
+            let date = |t: &Option<String>| {
+                t.as_deref()
+                    .map(|t| t.get(..10).unwrap_or(t))
+                    .unwrap_or("")
+                    .to_owned()
+            };
+            Some(ResultsPart {
+                pattern: found.as_ref().map_or("not enough answers".into(), |p| {
+                    if p.borderline {
+                        format!("{} (borderline)", p.name)
+                    } else {
+                        p.name.to_owned()
+                    }
+                }),
+                meaning: found.as_ref().map_or("", |p| p.kind.meaning()),
+                about: latest.about.clone(),
+                taken: date(&latest.completed_at),
+                facet_chart: charts::facet_profile(rdp, &latest_scores),
+                facets: rows(
+                    rdp.facets
+                        .iter()
+                        .map(|f| (f.name.clone(), latest_scores.facets.get(&f.id)))
+                        .collect(),
+                ),
+                indices: rows(
+                    rdp.indices
+                        .iter()
+                        .map(|i| (i.name.clone(), latest_scores.indices.get(&i.id)))
+                        .collect(),
+                ),
+                since: date(&first.completed_at),
+                changes,
+                trend_chart: crate::results::trend_chart(store, content, user).await?,
+            })
+        }
+        _ => None,
+    };
+    let people = store.support_map(user).await?;
+    let map = SupportMap {
+        people: people.iter().map(|(_, p)| p.clone()).collect(),
+    };
+    let network = analyse(&map);
+    let guidance = &content.guidance;
+    let plan: Vec<(String, &'static str)> = store
+        .plan(user)
+        .await?
+        .into_iter()
+        // A shared copy leaves out every item that came from safety answers.
+        .filter(|item| copy == Copy::Own || !item.from_safety)
+        .filter_map(|item| {
+            let title = guidance.strategy(&item.strategy)?.title.clone();
+            let status = match item.status {
+                tandem_store::PlanStatus::Suggested => "Suggested",
+                tandem_store::PlanStatus::Chosen => "Working on it",
+                tandem_store::PlanStatus::Done => "Done",
+                tandem_store::PlanStatus::Dropped => "Not now",
+                tandem_store::PlanStatus::Replaced => "Replaced",
+            };
+            Some((title, status))
+        })
+        .collect();
+    let exercises = store.exercises(user, None).await?.len();
+    let safety = match copy {
+        Copy::Shared => None,
+        Copy::Own => Some(own_safety_summary(store, content, user).await?),
+    };
+    ReportPage {
+        inline_css,
+        made,
+        results,
+        people: people
+            .iter()
+            .map(|(_, p)| {
+                let levels = tandem_core::network::Domain::ALL
+                    .iter()
+                    .filter(|d| p.level_on(**d).get() > 0 || p.level_back(**d).get() > 0)
+                    .map(|d| format!("{}: {}/{}", d.label(), p.level_on(*d), p.level_back(*d)))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                (p.name.clone(), p.role.as_str().to_owned(), levels)
+            })
+            .collect(),
+        picture: charts::support_picture(&map),
+        flags: network.flags.iter().map(|f| f.message()).collect(),
+        plan,
+        exercises,
+        safety,
+    }
+    .render()
+    .map_err(AppError::internal)
+}
+
+async fn own_safety_summary(
+    store: &Store,
+    content: &Content,
+    user: UserId,
+) -> Result<String, AppError> {
+    let screens = store.safety_screens(user).await?;
+    let Some(last) = screens.last() else {
+        return Ok("No safety check kept.".into());
+    };
+    let positive = last.answers.iter().any(|(_, v)| *v >= 1);
+    let date = last.started_at.get(..10).unwrap_or(&last.started_at);
+    Ok(if positive {
+        format!(
+            "On {date} I answered yes to at least one question about feeling unsafe or controlled. {}",
+            content.resources.intro
+        )
+    } else {
+        format!("On {date} I answered no to every question about feeling unsafe or controlled.")
+    })
+}
