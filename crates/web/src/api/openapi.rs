@@ -5,7 +5,7 @@ use axum::Json;
 use serde_json::{Map, Value, json};
 
 /// Every API route: (method, path, summary, needs a session).
-pub const ROUTES: [(&str, &str, &str, bool); 22] = [
+pub const ROUTES: [(&str, &str, &str, bool); 30] = [
     ("get", "/openapi.json", "This document", false),
     (
         "post",
@@ -106,6 +106,44 @@ pub const ROUTES: [(&str, &str, &str, bool); 22] = [
         "post",
         "/sessions/end-others",
         "Sign out everywhere else",
+        true,
+    ),
+    ("get", "/plan", "My action plan, most important first", true),
+    (
+        "put",
+        "/plan/{id}",
+        "Set a plan item's status ({status: chosen|done|dropped|suggested})",
+        true,
+    ),
+    (
+        "get",
+        "/exercises",
+        "My exercise entries (?kind=needs-statement|boundary-plan|own-life|support-growth|goals|self-care|journal)",
+        true,
+    ),
+    (
+        "post",
+        "/exercises",
+        "Save an entry ({kind, plan_item?, content: {field: text}})",
+        true,
+    ),
+    (
+        "put",
+        "/exercises/{id}",
+        "Update an entry ({content, progress, done})",
+        true,
+    ),
+    ("delete", "/exercises/{id}", "Delete an entry", true),
+    (
+        "put",
+        "/exercises/{id}/weeks/{week}",
+        "Tick an ISO week (2026-W48) for an own-life plan",
+        true,
+    ),
+    (
+        "delete",
+        "/exercises/{id}/weeks/{week}",
+        "Untick a week",
         true,
     ),
 ];

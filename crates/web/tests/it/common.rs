@@ -35,6 +35,11 @@ impl Server {
         }
     }
 
+    /// The store's directory (database, WAL, key file).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }

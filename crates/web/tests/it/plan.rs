@@ -1,0 +1,490 @@
+//! The action plan and exercises over HTTP: plans follow real scored
+//! results, what the person writes is kept sealed, and the report keeps
+//! safety out of a shared copy.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::common::{PASSWORD, Server, User};
+
+/// Answers every RDP item so that each facet scores `level(facet)` after keying.
+fn rdp_answers(level: impl Fn(&str) -> i64) -> Value {
+    let rdp = tandem_core::instrument::builtin::builtin_by_id("rdp")
+        .unwrap()
+        .unwrap();
+    let map: serde_json::Map<String, Value> = rdp
+        .items
+        .iter()
+        .map(|item| {
+            let l = level(item.facet.as_ref().unwrap().as_str());
+            let v = if item.reverse { rdp.scale.mirror(l) } else { l };
+            (item.id.to_string(), json!(v))
+        })
+        .collect();
+    Value::Object(map)
+}
+
+const RISKS: [&str; 7] = ["ER", "VS", "DD", "FA", "CT", "SN", "DT"];
+
+fn balanced(f: &str) -> i64 {
+    if RISKS.contains(&f) { 1 } else { 5 }
+}
+
+async fn take(server: &Server, user: &User, level: impl Fn(&str) -> i64) {
+    let response = user
+        .send(
+            server,
+            Method::POST,
+            "/api/v1/administrations",
+            json!({ "instrument": "rdp", "answers": rdp_answers(level) }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+}
+
+async fn plan(server: &Server, user: &User) -> Vec<Value> {
+    user.get(server, "/api/v1/plan")
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn targets(item: &Value) -> Vec<String> {
+    item["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["of"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn over_dependence_and_low_autonomy_lead_the_plan() {
+    let server = Server::start().await;
+    let user = server.user("linnet").await;
+    assert!(plan(&server, &user).await.is_empty());
+    take(&server, &user, |f| match f {
+        "ER" | "VS" | "DD" | "FA" => 5,
+        "AU" => 1,
+        other => balanced(other),
+    })
+    .await;
+    let items = plan(&server, &user).await;
+    assert!(items.len() >= 3);
+    let first = targets(&items[0]);
+    assert!(
+        first
+            .iter()
+            .any(|t| ["ER", "VS", "DD", "FA", "over_dependence"].contains(&t.as_str())),
+        "{first:?}"
+    );
+    assert!(items.iter().any(|i| targets(i).contains(&"AU".to_owned())));
+    assert!(items.iter().all(|i| i["specialised_help"] == false));
+    let page = user
+        .get(&server, "/plan")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(items[0]["title"].as_str().unwrap()));
+    // Choosing an item survives the next profile.
+    let id = items[0]["id"].as_i64().unwrap();
+    let chosen = user
+        .send(
+            &server,
+            Method::PUT,
+            &format!("/api/v1/plan/{id}"),
+            json!({ "status": "chosen" }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(chosen.status(), 204);
+    take(&server, &user, balanced).await;
+    let after = plan(&server, &user).await;
+    let kept = after
+        .iter()
+        .find(|i| i["id"] == id)
+        .expect("a chosen item stays in the plan");
+    assert_eq!(kept["status"], "chosen");
+    // The balanced profile's other suggestions are maintenance.
+    assert!(
+        after
+            .iter()
+            .filter(|i| i["id"] != id)
+            .all(|i| i["reasons"][0]["kind"] == "maintenance"),
+        "{after:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_kept_positive_safety_answer_puts_help_first_and_a_balanced_profile_gets_no_alarm() {
+    let server = Server::start().await;
+    let calm = server.user("avocet").await;
+    take(&server, &calm, balanced).await;
+    let items = plan(&server, &calm).await;
+    assert!(!items.is_empty());
+    assert!(
+        items
+            .iter()
+            .all(|i| i["reasons"][0]["kind"] == "maintenance" && i["specialised_help"] == false),
+        "{items:?}"
+    );
+
+    let worried = server.user("bittern").await;
+    take(
+        &server,
+        &worried,
+        |f| if f == "CT" { 5 } else { balanced(f) },
+    )
+    .await;
+    let kept = worried
+        .send(
+            &server,
+            Method::POST,
+            "/api/v1/safety",
+            json!({ "answers": { "SF2": 1 }, "keep": true }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(kept.status(), 200);
+    let items = plan(&server, &worried).await;
+    assert_eq!(items[0]["reasons"][0]["kind"], "safety");
+    assert_eq!(items[0]["specialised_help"], true);
+    assert!(items.iter().any(|i| targets(i).contains(&"CT".to_owned())));
+    // The plan page shows where to find help beside that item.
+    let page = worried
+        .get(&server, "/plan")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("You deserve to be safe"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exercises_are_kept_sealed_and_found_again() {
+    let server = Server::start().await;
+    let user = server.user("sanderling").await;
+    let statement = "worried-when-plans-change-8121";
+    let limit = "no-phone-checking-limit-5532";
+    let needs = user
+        .form(
+            &server,
+            "/plan/do/needs-statement",
+            &[
+                ("go", "save"),
+                ("feeling", statement),
+                ("situation", "plans change late"),
+                ("need", "some notice"),
+                ("request", "tell me a day ahead"),
+            ],
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(needs.status(), 200);
+    assert!(
+        needs
+            .text()
+            .await
+            .unwrap()
+            .contains("I feel worried-when-plans-change-8121 when plans change late.")
+    );
+    let boundary = user
+        .form(
+            &server,
+            "/plan/do/boundary-plan",
+            &[
+                ("go", "save"),
+                ("limit", limit),
+                ("why", "my phone is mine"),
+                ("say", "please ask me"),
+                ("crossed", "I step away"),
+            ],
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(boundary.status(), 200);
+    let own = user
+        .form(
+            &server,
+            "/plan/do/own-life",
+            &[
+                ("go", "save"),
+                ("interests", "choir"),
+                ("time", "Thursday"),
+                ("who", "on my own"),
+            ],
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), 200);
+    let entries: Value = user
+        .get(&server, "/api/v1/exercises?kind=own-life")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let own_id = entries[0]["id"].as_i64().unwrap();
+    let ticked = user
+        .form(
+            &server,
+            &format!("/plan/entries/{own_id}/week"),
+            &[("ticked", "yes")],
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ticked.status(), 303);
+    // An empty entry is refused with a message, and a stray field with 400.
+    let empty = user
+        .form(&server, "/plan/do/journal", &[("go", "save"), ("text", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), 422);
+    let stray = user
+        .form(
+            &server,
+            "/plan/do/journal",
+            &[("go", "save"), ("mood", "x")],
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stray.status(), 400);
+
+    // Sign out and in again: all of it is there.
+    let again = server.browser();
+    let signed = again
+        .post(server.url("/account/signin"))
+        .form(&[("name", "sanderling"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed.status(), 303);
+    let needs_page = again
+        .get(server.url("/plan/do/needs-statement"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(needs_page.contains(statement));
+    let boundary_page = again
+        .get(server.url("/plan/do/boundary-plan"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(boundary_page.contains(limit));
+    let own_page = again
+        .get(server.url("/plan/do/own-life"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(own_page.contains("Weeks ticked: 1."), "{own_page}");
+
+    // Nothing written is in the database files in plain form.
+    for entry in std::fs::read_dir(server.data_dir()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        for secret in [statement, limit, "choir"] {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{secret} in plain form"
+            );
+        }
+    }
+    // Another person cannot read or change them.
+    let other = server.user("stint").await;
+    let mine: Value = user
+        .get(&server, "/api/v1/exercises")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = mine[0]["id"].as_i64().unwrap();
+    let theirs = other
+        .send(
+            &server,
+            Method::DELETE,
+            &format!("/api/v1/exercises/{id}"),
+            json!({}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(theirs.status(), 404);
+    let listed = other
+        .get(&server, "/api/v1/exercises")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!listed.contains(statement));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn support_growth_done_adds_the_person_to_the_map() {
+    let server = Server::start().await;
+    let user = server.user("dotterel").await;
+    let saved = user
+        .form(
+            &server,
+            "/plan/do/support-growth",
+            &[
+                ("go", "save"),
+                ("domain", "money"),
+                ("person", "Aunt Jo"),
+                ("step", "call on Sunday"),
+            ],
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200);
+    let entries: Value = user
+        .get(&server, "/api/v1/exercises?kind=support-growth")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = entries[0]["id"].as_i64().unwrap();
+    let done = user
+        .form(&server, &format!("/plan/entries/{id}/done"), &[])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 303);
+    let people: Value = user
+        .get(&server, "/api/v1/people")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(people[0]["person"]["name"], "Aunt Jo");
+    assert_eq!(people[0]["person"]["leans_on"]["money"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_report_has_every_part_and_safety_only_in_the_own_copy() {
+    let server = Server::start().await;
+    let user = server.user("phalarope").await;
+    take(&server, &user, |f| if f == "CT" { 5 } else { balanced(f) }).await;
+    take(&server, &user, balanced).await;
+    user.send(
+        &server,
+        Method::POST,
+        "/api/v1/people",
+        json!({ "name": "Robin", "role": "friend", "leans_on": { "emotional": 3 } }),
+    )
+    .send()
+    .await
+    .unwrap();
+    user.send(
+        &server,
+        Method::POST,
+        "/api/v1/safety",
+        json!({ "answers": { "SF1": 1 }, "keep": true }),
+    )
+    .send()
+    .await
+    .unwrap();
+    let page = user
+        .get(&server, "/report")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for part in [
+        "My Tandem report",
+        "Pattern:",
+        "Change since the first profile",
+        "The people I lean on",
+        "My plan and progress",
+        "Staying safe (only in my own copy)",
+        "<svg",
+    ] {
+        assert!(page.contains(part), "report lacks {part}");
+    }
+    assert!(page.contains("Robin"));
+    assert_eq!(
+        page.matches("<svg").count(),
+        3,
+        "facet chart, trend and support map"
+    );
+
+    // A shared copy, built from the same store, has no safety section and no
+    // plan item that came from the safety answers.
+    let store = tandem_store::Store::open(server.data_dir()).await.unwrap();
+    let name = tandem_store::UserName::parse("phalarope").unwrap();
+    let (id, _) = store.account_by_name(&name).await.unwrap().unwrap();
+    let content = tandem_web::Content::builtin().unwrap();
+    let shared = tandem_web::report::report_html(
+        &store,
+        &content,
+        id,
+        tandem_web::report::Copy::Shared,
+        None,
+        "today".into(),
+    )
+    .await
+    .unwrap();
+    assert!(!shared.contains("Staying safe"));
+    let own = tandem_web::report::report_html(
+        &store,
+        &content,
+        id,
+        tandem_web::report::Copy::Own,
+        None,
+        "today".into(),
+    )
+    .await
+    .unwrap();
+    let safety_title = content
+        .guidance
+        .strategy("help-if-you-feel-unsafe")
+        .unwrap()
+        .title
+        .clone();
+    assert!(
+        own.contains(&safety_title),
+        "the own copy lists the safety item"
+    );
+    assert!(!shared.contains(&safety_title), "a shared copy must not");
+    assert!(shared.contains("My plan and progress"));
+}
