@@ -5,6 +5,8 @@ mod assess_report;
 mod bad_input;
 mod common;
 mod config;
+mod keys;
 mod network;
+mod plan;
 mod resume;
 mod safety;

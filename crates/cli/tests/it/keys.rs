@@ -1,0 +1,101 @@
+//! Key handling through the binary: a missing or wrong key stops Tandem at
+//! start with a clear error and changes nothing; rotation keeps everything readable.
+
+use predicates::str::contains;
+use serde_json::json;
+
+use crate::common::{Tandem, answers_file, path_str};
+
+fn seeded() -> Tandem {
+    let t = Tandem::new();
+    let file = answers_file(
+        &t,
+        "c.json",
+        &json!({"CI1": 4, "CI6": "a line only I should read"}),
+    );
+    t.cmd(&["checkin", "--answers", path_str(&file)])
+        .assert()
+        .success();
+    t.cmd(&[
+        "network",
+        "add",
+        "Sam",
+        "--role",
+        "friend",
+        "--lean",
+        "emotional=2",
+    ])
+    .assert()
+    .success();
+    t
+}
+
+#[test]
+fn a_missing_key_stops_tandem_and_changes_nothing() {
+    let t = seeded();
+    let key = t.data_dir().join("secret.key");
+    let saved = std::fs::read(&key).unwrap();
+    let db = t.data_dir().join("tandem.db");
+    std::fs::remove_file(&key).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    t.cmd(&["history"])
+        .assert()
+        .code(1)
+        .stderr(contains("secret.key"))
+        .stderr(contains("missing"));
+    assert!(
+        !key.exists(),
+        "no new key may be made for an existing store"
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    std::fs::write(&key, &saved).unwrap();
+    t.cmd(&["history"]).assert().success();
+}
+
+#[test]
+fn a_wrong_key_stops_tandem_and_changes_nothing() {
+    let t = seeded();
+    let key = t.data_dir().join("secret.key");
+    let saved = std::fs::read(&key).unwrap();
+    std::fs::write(&key, [7u8; 32]).unwrap();
+    let db = t.data_dir().join("tandem.db");
+    let before = std::fs::read(&db).unwrap();
+    t.cmd(&["network", "list"])
+        .assert()
+        .code(1)
+        .stderr(contains("key"));
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    std::fs::write(&key, &saved).unwrap();
+    t.cmd(&["network", "list"])
+        .assert()
+        .success()
+        .stdout(contains("Sam"));
+}
+
+#[test]
+fn rotating_the_key_keeps_everything_readable() {
+    let t = seeded();
+    let key = t.data_dir().join("secret.key");
+    let old = std::fs::read(&key).unwrap();
+    let history_before = t.json(&["history", "--json"]);
+    t.cmd(&["admin", "rotate-key"])
+        .assert()
+        .success()
+        .stdout(contains("re-wrapped"));
+    let new = std::fs::read(&key).unwrap();
+    assert_ne!(old, new);
+    assert_eq!(new.len(), 32);
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert_eq!(t.json(&["history", "--json"]), history_before);
+    t.cmd(&["network", "list"])
+        .assert()
+        .success()
+        .stdout(contains("Sam"));
+    // The old key no longer opens the store.
+    std::fs::write(&key, &old).unwrap();
+    t.cmd(&["history"]).assert().code(1);
+}
