@@ -22,6 +22,47 @@ pub struct FileConfig {
     pub secure_cookies: Option<bool>,
     /// Where the quick exit leads.
     pub exit_url: Option<String>,
+    /// The server key as 64 hex digits, instead of the key file.
+    pub key: Option<String>,
+}
+
+/// The server key from `TANDEM_KEY` or the config file's `key`, if either is
+/// set: 64 hex digits. Without one, the store uses its key file.
+pub fn server_key(file: &FileConfig) -> anyhow::Result<Option<[u8; 32]>> {
+    let Some(text) = std::env::var("TANDEM_KEY")
+        .ok()
+        .or_else(|| file.key.clone())
+    else {
+        return Ok(None);
+    };
+    let bytes = hex_decode(text.trim())
+        .filter(|b| b.len() == 32)
+        .ok_or_else(|| {
+            bad_input(
+                "the server key (TANDEM_KEY or `key` in the config file) must be 64 hex digits",
+            )
+        })?;
+    let mut key = [0u8; 32];
+    key.copy_from_slice(&bytes);
+    Ok(Some(key))
+}
+
+fn hex_decode(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// Opens the store with the configured key, or its key file.
+pub async fn open_store(data_dir: &Path, file: &FileConfig) -> anyhow::Result<tandem_store::Store> {
+    Ok(match server_key(file)? {
+        Some(key) => tandem_store::Store::open_with_key(data_dir, key).await?,
+        None => tandem_store::Store::open(data_dir).await?,
+    })
 }
 
 /// Reads the config file: `--config` / `TANDEM_CONFIG` when given (then it

@@ -49,7 +49,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Serve(args) = &cli.command {
         return serve::run(&data_dir, args, &file).await;
     }
-    let store = tandem_store::Store::open(&data_dir).await?;
+    let store = config::open_store(&data_dir, &file).await?;
     let owner = store.local_user().await?;
     let session = Session { store, owner };
     let result = match &cli.command {

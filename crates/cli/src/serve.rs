@@ -37,7 +37,7 @@ pub async fn run(data_dir: &Path, args: &ServeArgs, file: &FileConfig) -> anyhow
     if !config.exit_url.starts_with("https://") {
         return Err(bad_input("the quick-exit address must start with https://"));
     }
-    let store = tandem_store::Store::open(data_dir).await?;
+    let store = crate::config::open_store(data_dir, file).await?;
     let state = AppState::new(store, config)?;
     let listener = tokio::net::TcpListener::bind(&bind)
         .await

@@ -99,3 +99,31 @@ fn rotating_the_key_keeps_everything_readable() {
     std::fs::write(&key, &old).unwrap();
     t.cmd(&["history"]).assert().code(1);
 }
+
+#[test]
+fn the_key_can_come_from_the_environment() {
+    let t = Tandem::new();
+    let key = "ab".repeat(32);
+    t.cmd(&["network", "add", "Sam", "--role", "friend"])
+        .env("TANDEM_KEY", &key)
+        .assert()
+        .success();
+    assert!(
+        !t.data_dir().join("secret.key").exists(),
+        "no key file when the key is configured"
+    );
+    t.cmd(&["network", "list"])
+        .env("TANDEM_KEY", &key)
+        .assert()
+        .success()
+        .stdout(contains("Sam"));
+    t.cmd(&["network", "list"])
+        .env("TANDEM_KEY", "cd".repeat(32))
+        .assert()
+        .code(1);
+    t.cmd(&["network", "list"])
+        .env("TANDEM_KEY", "not hex")
+        .assert()
+        .code(3)
+        .stderr(contains("64 hex digits"));
+}
