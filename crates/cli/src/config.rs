@@ -35,7 +35,8 @@ pub fn server_key(file: &FileConfig) -> anyhow::Result<Option<[u8; 32]>> {
     else {
         return Ok(None);
     };
-    let bytes = hex_decode(text.trim())
+    let bytes = hex::decode(text.trim())
+        .ok()
         .filter(|b| b.len() == 32)
         .ok_or_else(|| {
             bad_input(
@@ -45,16 +46,6 @@ pub fn server_key(file: &FileConfig) -> anyhow::Result<Option<[u8; 32]>> {
     let mut key = [0u8; 32];
     key.copy_from_slice(&bytes);
     Ok(Some(key))
-}
-
-fn hex_decode(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 /// Opens the store with the configured key, or its key file.
