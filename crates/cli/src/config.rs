@@ -24,6 +24,28 @@ pub struct FileConfig {
     pub exit_url: Option<String>,
     /// The server key as 64 hex digits, instead of the key file.
     pub key: Option<String>,
+    /// A file of help lines and services for this country (format of
+    /// `content/resources.toml`), instead of the neutral default.
+    pub resources_file: Option<PathBuf>,
+}
+
+/// The safety resources: `TANDEM_RESOURCES` or the config file's
+/// `resources_file` when set (a broken file is an error, never ignored),
+/// else the neutral default.
+pub fn resources(file: &FileConfig) -> anyhow::Result<tandem_core::resources::Resources> {
+    let path = std::env::var_os("TANDEM_RESOURCES")
+        .map(PathBuf::from)
+        .or_else(|| file.resources_file.clone());
+    match path {
+        Some(path) => {
+            let name = path.display().to_string();
+            let text = std::fs::read_to_string(&path)
+                .map_err(|err| bad_input(format!("{name}: {err}")))?;
+            tandem_core::resources::load_resources(&name, &text)
+                .map_err(|err| bad_input(err.to_string()))
+        }
+        None => Ok(tandem_core::resources::default_resources()?),
+    }
 }
 
 /// The server key from `TANDEM_KEY` or the config file's `key`, if either is

@@ -51,7 +51,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let store = config::open_store(&data_dir, &file).await?;
     let owner = store.local_user().await?;
-    let session = Session { store, owner };
+    let session = Session {
+        store,
+        owner,
+        resources: config::resources(&file)?,
+    };
     let result = match &cli.command {
         Command::Assess(args) => commands::assess::run(&session, args).await,
         Command::Checkin(args) => {

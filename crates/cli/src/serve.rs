@@ -26,6 +26,7 @@ pub async fn run(data_dir: &Path, args: &ServeArgs, file: &FileConfig) -> anyhow
         .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
     let defaults = WebConfig::default();
     let config = WebConfig {
+        resources: Some(crate::config::resources(file)?),
         secure_cookies: args.secure_cookies.or(file.secure_cookies).unwrap_or(false),
         exit_url: args
             .exit_url

@@ -24,6 +24,9 @@ pub struct WebConfig {
     pub exit_url: String,
     /// Argon2 memory cost in KiB (at least 19 MiB).
     pub argon2_memory_kib: u32,
+    /// Help lines and services for this deployment's country; the neutral
+    /// default when `None`.
+    pub resources: Option<Resources>,
 }
 
 impl Default for WebConfig {
@@ -34,6 +37,7 @@ impl Default for WebConfig {
             absolute_timeout_secs: 12 * 60 * 60,
             exit_url: "https://www.bbc.com/weather".to_owned(),
             argon2_memory_kib: 19 * 1024,
+            resources: None,
         }
     }
 }
@@ -111,9 +115,13 @@ impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Result<Self, StateError> {
         let hasher = PasswordHasher::new(config.argon2_memory_kib)
             .map_err(|err| StateError::Hashing(err.to_string()))?;
+        let mut content = Content::builtin()?;
+        if let Some(resources) = &config.resources {
+            content.resources = resources.clone();
+        }
         Ok(Self {
             inner: Arc::new(Inner {
-                content: Content::builtin()?,
+                content,
                 store,
                 config,
                 hasher,

@@ -8,7 +8,6 @@ use anyhow::Context;
 use serde_json::json;
 use tandem_core::answers::{Answer, Answers, parse_answers_file};
 use tandem_core::instrument::{Instrument, Kind};
-use tandem_core::resources::default_resources;
 use tandem_core::safety::SafetyScreen;
 use tandem_core::scoring::score;
 use tandem_store::Administration;
@@ -200,8 +199,7 @@ fn finished(
 }
 
 /// Prints the safety resources; called the moment a positive answer is known.
-fn show_resources() -> anyhow::Result<()> {
-    let resources = default_resources()?;
+fn show_resources(resources: &tandem_core::resources::Resources) -> anyhow::Result<()> {
     let mut text = format!("\n{}\n{}\n", resources.heading, resources.intro);
     for step in &resources.steps {
         text.push_str(&format!("  • {}\n", step.text));
@@ -222,7 +220,7 @@ async fn safety_from_file(
 ) -> anyhow::Result<()> {
     let screen = SafetyScreen::from_answers(instrument, read_answers(instrument, file)?)?;
     if screen.is_positive() {
-        show_resources()?;
+        show_resources(&session.resources)?;
     }
     let stored = if args.no_store {
         None
@@ -277,7 +275,7 @@ async fn safety_interactive(
                 }
                 let positive = SafetyScreen::from_answers(instrument, answers.clone())?;
                 if positive.is_positive() && !shown {
-                    show_resources()?;
+                    show_resources(&session.resources)?;
                     shown = true;
                 }
                 position += 1;

@@ -13,12 +13,15 @@ use tandem_store::{Store, UserId};
 
 use crate::failure::not_found;
 
-/// The open store and the person using it.
+/// The open store, the person using it, and the help to show on a
+/// positive safety answer.
 pub struct Session {
     /// The store.
     pub store: Store,
     /// Whose data this is.
     pub owner: UserId,
+    /// Safety resources for this deployment.
+    pub resources: tandem_core::resources::Resources,
 }
 
 /// A built-in instrument by id, or a not-found error naming the known ones.

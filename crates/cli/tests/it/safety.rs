@@ -132,3 +132,32 @@ fn keeping_interactive_answers_saves_each_one() {
     let screens = t.json(&["history", "--json"])["safety_screens"].clone();
     assert_eq!(screens[0]["answered"], 2, "{screens}");
 }
+
+#[test]
+fn a_deployment_can_bring_its_own_help_lines() {
+    let t = Tandem::new();
+    let resources = t.file(
+        "help.toml",
+        "[resources]\ncountry = \"XX\"\nheading = \"Help in Testland\"\nintro = \"You can call us.\"\n\n[[resources.steps]]\ntext = \"Call the Testland line on 0000.\"\n",
+    );
+    let file = answers_file(&t, "s.json", &json!({"SF1": 1}));
+    let output = t
+        .cmd(&["assess", "safety", "--answers", path_str(&file)])
+        .env("TANDEM_RESOURCES", &resources)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("Help in Testland") && stdout.contains("0000"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains(HEADING));
+    let broken = t.file("broken.toml", "[resources]\ncountry = \"XX\"\n");
+    let output = t
+        .cmd(&["assess", "safety", "--answers", path_str(&file)])
+        .env("TANDEM_RESOURCES", &broken)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("broken.toml"));
+}
