@@ -71,7 +71,7 @@ pub fn facet_profile(instrument: &Instrument, scores: &Scores) -> String {
         let mut chart = ChartBuilder::on(&root)
             .margin(10)
             .x_label_area_size(30)
-            .y_label_area_size(210)
+            .y_label_area_size(290)
             .build_cartesian_2d(min..max, -0.5..(n - 0.5))
             .map_err(err)?;
         for (band, fill) in instrument.bands.iter().zip(BAND_FILLS) {
@@ -96,7 +96,7 @@ pub fn facet_profile(instrument: &Instrument, scores: &Scores) -> String {
                     String::new()
                 }
             })
-            .label_style(("sans-serif", 14).into_font().color(&INK))
+            .label_style(("sans-serif", 20).into_font().color(&INK))
             .draw()
             .map_err(err)?;
         for (i, (_, score, interval)) in rows.iter().enumerate() {
@@ -135,7 +135,7 @@ pub fn trends(series: &[(String, Vec<(usize, f64)>)], points: usize, scale: (i64
             .x_desc("Earlier → later")
             .x_labels(0)
             .y_labels(5)
-            .label_style(("sans-serif", 14).into_font().color(&INK))
+            .label_style(("sans-serif", 20).into_font().color(&INK))
             .draw()
             .map_err(err)?;
         for ((name, values), colour) in series.iter().zip(SERIES.iter().cycle()) {
@@ -155,7 +155,7 @@ pub fn trends(series: &[(String, Vec<(usize, f64)>)], points: usize, scale: (i64
             .configure_series_labels()
             .background_style(WHITE.mix(0.9))
             .border_style(INK)
-            .label_font(("sans-serif", 13).into_font().color(&INK))
+            .label_font(("sans-serif", 18).into_font().color(&INK))
             .draw()
             .map_err(err)?;
         root.present().map_err(err)
@@ -217,7 +217,7 @@ pub fn support_picture(map: &SupportMap) -> String {
                 .draw_series(std::iter::once(Text::new(
                     plain(&person.name),
                     (x * 1.05 - 0.15, y * 1.12),
-                    ("sans-serif", 15).into_font().color(&INK),
+                    ("sans-serif", 20).into_font().color(&INK),
                 )))
                 .map_err(err)?;
         }
@@ -232,7 +232,7 @@ pub fn support_picture(map: &SupportMap) -> String {
             .draw_series(std::iter::once(Text::new(
                 "You".to_owned(),
                 (-0.09, 0.04),
-                ("sans-serif", 16).into_font().color(&WHITE),
+                ("sans-serif", 20).into_font().color(&WHITE),
             )))
             .map_err(err)?;
         root.present().map_err(err)

@@ -30,7 +30,7 @@ use axum::routing::get;
 
 pub use api::ROUTES as API_ROUTES;
 pub use error::AppError;
-pub use state::{AppState, Content, WebConfig};
+pub use state::{AppState, Content, DEFAULT_EXIT_URL, WebConfig};
 
 /// The stylesheet, for reports written to a file.
 pub const APP_CSS: &str = include_str!("../static/app.css");

@@ -40,6 +40,7 @@ struct ResultsPart {
 #[template(path = "report.html")]
 struct ReportPage<'a> {
     inline_css: Option<&'a str>,
+    exit_url: &'a str,
     made: String,
     results: Option<ResultsPart>,
     people: Vec<(String, String, String)>,
@@ -58,16 +59,29 @@ fn score_text(s: &Score) -> String {
     }
 }
 
-/// Renders the report. `inline_css` embeds the stylesheet (for a file on
-/// disk); without it the page links `/static/app.css`.
+/// How the report is framed.
+pub struct Framing<'a> {
+    /// The stylesheet to embed (a file on disk); `None` links `/static/app.css`.
+    pub inline_css: Option<&'a str>,
+    /// Where the quick exit leads.
+    pub exit_url: &'a str,
+    /// The date it was made.
+    pub made: String,
+}
+
+/// Renders the report.
 pub async fn report_html(
     store: &Store,
     content: &Content,
     user: UserId,
     copy: Copy,
-    inline_css: Option<&str>,
-    made: String,
+    framing: Framing<'_>,
 ) -> Result<String, AppError> {
+    let Framing {
+        inline_css,
+        exit_url,
+        made,
+    } = framing;
     let rdp = &content.rdp;
     let finished = crate::results::finished(store, user, "rdp").await?;
     let results = match (finished.first(), finished.last()) {
@@ -181,6 +195,7 @@ pub async fn report_html(
     };
     ReportPage {
         inline_css,
+        exit_url,
         made,
         results,
         people: people

@@ -29,13 +29,16 @@ pub struct WebConfig {
     pub resources: Option<Resources>,
 }
 
+/// Where the quick exit goes unless configured: a neutral weather site.
+pub const DEFAULT_EXIT_URL: &str = "https://www.bbc.com/weather";
+
 impl Default for WebConfig {
     fn default() -> Self {
         Self {
             secure_cookies: false,
             idle_timeout_secs: 60 * 60,
             absolute_timeout_secs: 12 * 60 * 60,
-            exit_url: "https://www.bbc.com/weather".to_owned(),
+            exit_url: DEFAULT_EXIT_URL.to_owned(),
             argon2_memory_kib: 19 * 1024,
             resources: None,
         }

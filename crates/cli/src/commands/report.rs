@@ -49,8 +49,11 @@ async fn write_html(session: &Session, path: &std::path::Path) -> anyhow::Result
         &content,
         session.owner,
         tandem_web::report::Copy::Own,
-        Some(tandem_web::APP_CSS),
-        made,
+        tandem_web::report::Framing {
+            inline_css: Some(tandem_web::APP_CSS),
+            exit_url: tandem_web::DEFAULT_EXIT_URL,
+            made,
+        },
     )
     .await
     .map_err(|err| anyhow::anyhow!("{}", err.message()))?;

@@ -215,8 +215,11 @@ pub async fn report(
         state.content(),
         session.user,
         crate::report::Copy::Own,
-        None,
-        tandem_core::dates::civil_date(crate::auth::now()),
+        crate::report::Framing {
+            inline_css: None,
+            exit_url: &state.config().exit_url,
+            made: tandem_core::dates::civil_date(crate::auth::now()),
+        },
     )
     .await?;
     Ok(axum::response::Html(html).into_response())

@@ -459,8 +459,7 @@ async fn the_report_has_every_part_and_safety_only_in_the_own_copy() {
         &content,
         id,
         tandem_web::report::Copy::Shared,
-        None,
-        "today".into(),
+        framing(),
     )
     .await
     .unwrap();
@@ -470,8 +469,7 @@ async fn the_report_has_every_part_and_safety_only_in_the_own_copy() {
         &content,
         id,
         tandem_web::report::Copy::Own,
-        None,
-        "today".into(),
+        framing(),
     )
     .await
     .unwrap();
@@ -487,4 +485,12 @@ async fn the_report_has_every_part_and_safety_only_in_the_own_copy() {
     );
     assert!(!shared.contains(&safety_title), "a shared copy must not");
     assert!(shared.contains("My plan and progress"));
+}
+
+fn framing() -> tandem_web::report::Framing<'static> {
+    tandem_web::report::Framing {
+        inline_css: None,
+        exit_url: "https://www.bbc.com/weather",
+        made: "today".into(),
+    }
 }
