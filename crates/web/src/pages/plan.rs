@@ -168,6 +168,16 @@ struct EntryView {
     done: bool,
 }
 
+/// A field with what the person has typed so far (kept across a preview or
+/// an error, so nothing they wrote is lost).
+struct FieldView {
+    name: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    long: bool,
+    value: String,
+}
+
 #[derive(Template)]
 #[template(path = "exercise.html")]
 struct ExercisePage {
@@ -179,7 +189,7 @@ struct ExercisePage {
     slug: &'static str,
     item: Option<i64>,
     prompt: Option<String>,
-    fields: &'static [Field],
+    fields: Vec<FieldView>,
     domains: Vec<(&'static str, &'static str)>,
     preview: Option<String>,
     entries: Vec<EntryView>,
@@ -202,15 +212,39 @@ fn domain_label(slug: &str) -> String {
         .unwrap_or_else(|_| slug.to_owned())
 }
 
+/// What a rendering of the exercise page shows besides the saved entries.
+struct Shown {
+    errors: Vec<FieldError>,
+    notice: Option<String>,
+    preview: Option<String>,
+    /// What the person typed, put back into the form.
+    typed: Map<String, Value>,
+}
+
+impl Shown {
+    fn empty() -> Self {
+        Self {
+            errors: Vec::new(),
+            notice: None,
+            preview: None,
+            typed: Map::new(),
+        }
+    }
+}
+
 async fn exercise_page(
     state: &AppState,
     session: &Session,
     kind: &'static Kind,
     item: Option<i64>,
-    errors: Vec<FieldError>,
-    notice: Option<String>,
-    preview: Option<String>,
+    shown: Shown,
 ) -> Result<Response, AppError> {
+    let Shown {
+        errors,
+        notice,
+        preview,
+        typed,
+    } = shown;
     let week = iso_week(now());
     let entries = state
         .store()
@@ -275,7 +309,17 @@ async fn exercise_page(
         slug: kind.slug,
         item,
         prompt,
-        fields: kind.fields,
+        fields: kind
+            .fields
+            .iter()
+            .map(|f: &Field| FieldView {
+                name: f.name,
+                label: f.label,
+                hint: f.hint,
+                long: f.long,
+                value: text_of(&Value::Object(typed.clone()), f.name),
+            })
+            .collect(),
         domains: Domain::ALL
             .iter()
             .map(|d| (d.as_str(), d.label()))
@@ -333,7 +377,7 @@ pub async fn exercise(
     Query(query): Query<ItemQuery>,
 ) -> Result<Response, AppError> {
     let kind = kind(&slug).ok_or_else(AppError::not_found)?;
-    exercise_page(&state, &session, kind, query.item, Vec::new(), None, None).await
+    exercise_page(&state, &session, kind, query.item, Shown::empty()).await
 }
 
 /// Saves a new entry (or shows the needs-statement preview).
@@ -345,6 +389,7 @@ pub async fn save(
 ) -> Result<Response, AppError> {
     let kind = kind(&slug).ok_or_else(AppError::not_found)?;
     let mut content = Map::new();
+    let mut too_long: Option<FieldError> = None;
     let mut item = None;
     let mut go = "save".to_owned();
     for (key, value) in fields {
@@ -369,22 +414,13 @@ pub async fn save(
                 };
                 let limit = if field.long { 2000 } else { 500 };
                 if value.chars().count() > limit {
-                    return exercise_page(
-                        &state,
-                        &session,
-                        kind,
-                        item,
-                        vec![FieldError {
-                            field: name.to_owned(),
-                            message: format!(
-                                "Please keep \"{}\" to {limit} characters or fewer.",
-                                field.label
-                            ),
-                        }],
-                        None,
-                        None,
-                    )
-                    .await;
+                    too_long.get_or_insert(FieldError {
+                        field: name.to_owned(),
+                        message: format!(
+                            "Please keep \"{}\" to {limit} characters or fewer.",
+                            field.label
+                        ),
+                    });
                 }
                 if name == "domain" && value.parse::<Domain>().is_err() {
                     return Err(AppError::bad_request("Unknown part of life."));
@@ -392,6 +428,14 @@ pub async fn save(
                 content.insert(name.to_owned(), Value::String(value.trim().to_owned()));
             }
         }
+    }
+    if let Some(error) = too_long {
+        let shown = Shown {
+            errors: vec![error],
+            typed: content,
+            ..Shown::empty()
+        };
+        return exercise_page(&state, &session, kind, item, shown).await;
     }
     if go == "preview" && kind.slug == "needs-statement" {
         let text = |k: &str| {
@@ -407,16 +451,12 @@ pub async fn save(
             &text("need"),
             &text("request"),
         );
-        return exercise_page(
-            &state,
-            &session,
-            kind,
-            item,
-            Vec::new(),
-            None,
-            Some(preview),
-        )
-        .await;
+        let shown = Shown {
+            preview: Some(preview),
+            typed: content,
+            ..Shown::empty()
+        };
+        return exercise_page(&state, &session, kind, item, shown).await;
     }
     let written = content
         .iter()
@@ -427,19 +467,16 @@ pub async fn save(
             .iter()
             .find(|f| f.name != "domain")
             .map_or("", |f| f.name);
-        return exercise_page(
-            &state,
-            &session,
-            kind,
-            item,
-            vec![FieldError {
-                field: first.to_owned(),
-                message: "Write something in at least one box before you save.".into(),
-            }],
-            None,
-            None,
-        )
-        .await;
+        let error = FieldError {
+            field: first.to_owned(),
+            message: "Write something in at least one box before you save.".into(),
+        };
+        let shown = Shown {
+            errors: vec![error],
+            typed: content,
+            ..Shown::empty()
+        };
+        return exercise_page(&state, &session, kind, item, shown).await;
     }
     state
         .store()
@@ -451,16 +488,11 @@ pub async fn save(
             now(),
         )
         .await?;
-    exercise_page(
-        &state,
-        &session,
-        kind,
-        item,
-        Vec::new(),
-        Some("Saved.".into()),
-        None,
-    )
-    .await
+    let shown = Shown {
+        notice: Some("Saved.".into()),
+        ..Shown::empty()
+    };
+    exercise_page(&state, &session, kind, item, shown).await
 }
 
 async fn entry_kind(

@@ -494,3 +494,61 @@ fn framing() -> tandem_web::report::Framing<'static> {
         made: "today".into(),
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_preview_or_an_error_keeps_what_was_typed() {
+    let server = Server::start().await;
+    let user = server.user("knot").await;
+    let preview = user
+        .form(
+            &server,
+            "/plan/do/needs-statement",
+            &[
+                ("go", "preview"),
+                ("feeling", "tired-9911"),
+                ("situation", "late calls"),
+                ("need", "rest"),
+                ("request", "call before nine"),
+            ],
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(preview.contains("I feel tired-9911 when late calls."));
+    assert!(
+        preview.contains("value=\"tired-9911\""),
+        "the box keeps what was typed"
+    );
+    assert!(preview.contains("value=\"call before nine\""));
+    let long = "x".repeat(600);
+    let refused = user
+        .form(
+            &server,
+            "/plan/do/goals",
+            &[("go", "save"), ("goal", &long), ("step", "keep-me-7731")],
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("value=\"keep-me-7731\""),
+        "other boxes keep their text"
+    );
+    let saved: Value = user
+        .get(&server, "/api/v1/exercises")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        saved.as_array().unwrap().is_empty(),
+        "a preview and a refused entry store nothing"
+    );
+}
