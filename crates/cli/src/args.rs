@@ -36,6 +36,8 @@ pub enum Command {
     Checkin(CheckinArgs),
     /// Your results: facets, indices, profile and change over time.
     Report(ReportArgs),
+    /// Psychometrics of many responses: reliability, item statistics, EFA, omega.
+    Analyze(AnalyzeArgs),
     /// Your action plan: what to work on, and its status.
     Plan(PlanArgs),
     /// Store administration: key rotation.
@@ -139,6 +141,48 @@ pub struct ReportArgs {
     /// Write a printable HTML report (profile, charts, change, support map, plan) to FILE.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+}
+
+/// Arguments of `analyze`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Input: CSV, one row per administration, one column per item (header = item ids), \
+blanks as missing. Several files, or a directory of .csv files, are read and merged exactly."
+)]
+pub struct AnalyzeArgs {
+    /// CSV files or directories.
+    #[arg(value_name = "FILE", required_unless_present = "from_store")]
+    pub files: Vec<PathBuf>,
+    /// Take keys, facets and the scale from an instrument (such as rdp).
+    #[arg(long, value_name = "ID")]
+    pub instrument: Option<String>,
+    /// Analyse these columns only (comma-separated item ids).
+    #[arg(long, value_delimiter = ',', value_name = "ID,ID,…")]
+    pub items: Vec<String>,
+    /// Reverse-key these items on the scale (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "ID,ID,…")]
+    pub reverse: Vec<String>,
+    /// The response scale, such as 1..5 (default: the instrument's, or what the data show).
+    #[arg(long, value_name = "MIN..MAX")]
+    pub scale: Option<String>,
+    /// Number of factors for EFA and omega (default: parallel analysis decides).
+    #[arg(long, value_name = "N")]
+    pub factors: Option<usize>,
+    /// Missing values: pairwise or listwise.
+    #[arg(long, default_value = "pairwise")]
+    pub missing: String,
+    /// Seed for parallel analysis.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Analyse the finished administrations in the store, de-identified (needs --instrument).
+    #[arg(long, requires = "instrument")]
+    pub from_store: bool,
+    /// Write an HTML report with a scree/parallel-analysis plot and a loadings heat map.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `plan`.

@@ -40,9 +40,14 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    // Instrument commands need no store, so they never create one.
+    // Instrument commands and file analysis need no store, so they never create one.
     if let Command::Instruments(command) = &cli.command {
         return commands::instruments::run(command);
+    }
+    if let Command::Analyze(args) = &cli.command
+        && !args.from_store
+    {
+        return commands::analyze::run_files(args);
     }
     let file = config::file_config(cli.config.as_deref())?;
     let data_dir = config::data_dir(cli.data_dir.as_deref(), &file)?;
@@ -72,6 +77,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => commands::report::run(&session, args).await,
         Command::History(flag) => commands::history::run(&session, flag.json).await,
         Command::Plan(args) => commands::plan::run(&session, args).await,
+        Command::Analyze(args) => commands::analyze::run_store(&session.store, args).await,
         Command::Admin(args::AdminCommand::RotateKey) => {
             let rewrapped = session.store.rotate_key().await;
             rewrapped.map(|count| {

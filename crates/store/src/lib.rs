@@ -15,6 +15,7 @@ mod ids;
 mod keys;
 pub mod network;
 mod plan;
+mod research;
 mod responses;
 mod safety;
 pub mod seal;

@@ -5,6 +5,7 @@
 //! `app(state)` builds the whole router, so tests can drive it without a
 //! socket; `serve` binds it to a listener and shuts down gracefully.
 
+pub mod analysis;
 mod api;
 mod auth;
 mod charts;

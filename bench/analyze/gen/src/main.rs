@@ -62,12 +62,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .collect();
     let mut file = BufWriter::with_capacity(1 << 20, std::fs::File::create(out)?);
-    writeln!(file, "{}", items.iter().map(|i| i.0.as_str()).collect::<Vec<_>>().join(","))?;
+    writeln!(
+        file,
+        "{}",
+        items
+            .iter()
+            .map(|i| i.0.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    )?;
     // Correlated factors: f2 = 0.3·f1 + …, f3 = −0.3·f1 + ….
     let mut line = String::with_capacity(128);
     for _ in 0..rows {
         let g = rng.normal();
-        let f = [g, 0.3 * g + 0.954 * rng.normal(), -0.3 * g + 0.954 * rng.normal()];
+        let f = [
+            g,
+            0.3 * g + 0.954 * rng.normal(),
+            -0.3 * g + 0.954 * rng.normal(),
+        ];
         line.clear();
         for (i, (_, factor, reverse, loading)) in items.iter().enumerate() {
             let latent = loading * f[*factor] + (1.0 - loading * loading).sqrt() * rng.normal();

@@ -1,5 +1,6 @@
 //! One module per command; each takes the opened store and its arguments.
 
+pub mod analyze;
 pub mod assess;
 pub mod history;
 pub mod instruments;

@@ -1,6 +1,7 @@
 //! End-to-end tests of the real `tandem` binary against temporary data dirs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod analyze;
 mod assess_report;
 mod bad_input;
 mod common;
