@@ -97,16 +97,23 @@ fn plan_from(
             facets: Vec::new(),
         });
     };
-    let present = |id: &str| columns.is_none_or(|cols| cols.iter().any(|c| c == id));
-    let items: Vec<String> = instrument
-        .items
-        .iter()
-        .filter(|i| {
-            i.response == ResponseKind::Scale && i.facet.is_some() && present(i.id.as_str())
-        })
-        .filter(|i| args.items.is_empty() || args.items.iter().any(|a| a == i.id.as_str()))
-        .map(|i| i.id.to_string())
-        .collect();
+    let wanted = |id: &str| {
+        instrument
+            .item(id)
+            .is_some_and(|i| i.response == ResponseKind::Scale && i.facet.is_some())
+            && (args.items.is_empty() || args.items.iter().any(|a| a == id))
+    };
+    // Items in the file's own column order: reading columns in order is
+    // about twice as fast as gathering them in the instrument's order.
+    let items: Vec<String> = match columns {
+        Some(columns) => columns.iter().filter(|c| wanted(c)).cloned().collect(),
+        None => instrument
+            .items
+            .iter()
+            .map(|i| i.id.to_string())
+            .filter(|id| wanted(id))
+            .collect(),
+    };
     if items.len() < 2 {
         return Err(bad_input(format!(
             "the data hold fewer than two items of {} (its items look like {})",
