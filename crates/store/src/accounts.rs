@@ -109,7 +109,7 @@ impl Store {
         .bind(name.as_str())
         .bind(password_hash)
         .bind(now)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.writer)
         .await?;
         id.map(UserId)
             .ok_or_else(|| StoreError::Conflict(AccountError::NameTaken.to_string()))
@@ -152,7 +152,7 @@ impl Store {
         let changed = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
             .bind(hash)
             .bind(user.0)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         if changed.rows_affected() == 0 {
             return Err(StoreError::NotFound {
@@ -183,7 +183,7 @@ impl Store {
     /// no sealed text of theirs left anywhere in the file could be opened.
     pub async fn delete_account(&self, user: UserId) -> Result<(), StoreError> {
         self.deleting_user(user, async {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             // The throttle's key for a name is 'user:<name>' (see the migration);
             // it has no foreign key because unknown names are throttled too.
             sqlx::query(

@@ -169,7 +169,7 @@ impl Store {
         // not even by making a key) and again in the transaction.
         check_plan_item(&self.pool, owner, plan_item).await?;
         let key = self.data_key(owner).await?;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         check_plan_item(&mut *tx, owner, plan_item).await?;
         // The content is sealed under the row's id, so the row comes first;
         // the empty value never leaves this transaction.
@@ -223,7 +223,7 @@ impl Store {
         .bind(now)
         .bind(id.0)
         .bind(owner.0)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         if changed.rows_affected() == 0 {
             return Err(StoreError::NotFound {
@@ -313,7 +313,7 @@ impl Store {
         ticked: bool,
     ) -> Result<(), StoreError> {
         check_week(week)?;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         check_exercise(&mut *tx, owner, id).await?;
         if ticked {
             sqlx::query(
@@ -340,7 +340,7 @@ impl Store {
         let gone = sqlx::query("DELETE FROM exercises WHERE id = ? AND owner_id = ?")
             .bind(id.0)
             .bind(owner.0)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         if gone.rows_affected() == 0 {
             return Err(StoreError::NotFound {

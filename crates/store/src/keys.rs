@@ -227,7 +227,7 @@ impl Store {
             .bind(sealed)
             .bind(owner.0)
             .bind(&server.check)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
             // Whoever inserted first, this is the key now.
             wrapped = sqlx::query_scalar("SELECT wrapped FROM user_keys WHERE user_id = ?")
@@ -324,7 +324,7 @@ impl Store {
 
         let mut server = self.keys.server.write().await;
         let prepared = async {
-            let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+            let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
             let stored: Option<Vec<u8>> =
                 sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
                     .bind(KEY_CHECK)

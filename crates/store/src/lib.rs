@@ -44,7 +44,12 @@ pub const DB_FILE: &str = "tandem.db";
 
 /// The SQLite store.
 pub struct Store {
+    /// Readers: WAL lets them run beside the writer.
     pool: SqlitePool,
+    /// The one writer. Every write goes through this single connection, so
+    /// writes queue in the pool (async, in order) instead of colliding on
+    /// SQLite's lock and sleeping in its busy handler.
+    writer: SqlitePool,
     keys: keys::Keys,
     path: PathBuf,
 }
@@ -117,6 +122,14 @@ impl Store {
     }
 
     async fn connect(path: &Path, fresh: bool) -> Result<SqlitePool, StoreError> {
+        Self::connect_with(path, fresh, 4).await
+    }
+
+    async fn connect_with(
+        path: &Path,
+        fresh: bool,
+        connections: u32,
+    ) -> Result<SqlitePool, StoreError> {
         let options = SqliteConnectOptions::from_str("sqlite:")
             .map_err(StoreError::Database)?
             .filename(path)
@@ -127,7 +140,7 @@ impl Store {
             .pragma("secure_delete", "on")
             .busy_timeout(std::time::Duration::from_secs(5));
         Ok(sqlx::sqlite::SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(connections)
             .connect_with(options)
             .await?)
     }
@@ -152,7 +165,15 @@ impl Store {
         opened: Result<keys::Keys, StoreError>,
     ) -> Result<Self, StoreError> {
         match opened {
-            Ok(keys) => Ok(Self { pool, keys, path }),
+            Ok(keys) => {
+                let writer = Self::connect_with(&path, false, 1).await?;
+                Ok(Self {
+                    pool,
+                    writer,
+                    keys,
+                    path,
+                })
+            }
             Err(err) => {
                 pool.close().await;
                 Err(err)
@@ -165,15 +186,16 @@ impl Store {
         &self.path
     }
 
-    /// Closes the pool, flushing the write-ahead log.
+    /// Closes both pools, flushing the write-ahead log.
     pub async fn close(self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
 
     /// The one user of a terminal install, created on first use.
     pub async fn local_user(&self) -> Result<UserId, StoreError> {
         sqlx::query("INSERT INTO users (name) VALUES ('local') ON CONFLICT (name) DO NOTHING")
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE name = 'local'")
             .fetch_one(&self.pool)

@@ -22,7 +22,7 @@ impl Store {
             .data_key(owner)
             .await?
             .seal_text(&name_context(owner), &supporter.name)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO supporters (owner_id, name_sealed, role) VALUES (?, ?, ?) RETURNING id",
         )
@@ -55,7 +55,7 @@ impl Store {
         let gone = sqlx::query("DELETE FROM supporters WHERE id = ? AND owner_id = ?")
             .bind(id.0)
             .bind(owner.0)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         if gone.rows_affected() == 0 {
             return Err(StoreError::NotFound {

@@ -164,7 +164,7 @@ impl Store {
 
         // Immediate: the reads below decide the writes, so no other writer
         // may come between them.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         let user: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = ?")
             .bind(owner.0)
             .fetch_optional(&mut *tx)
@@ -313,7 +313,7 @@ impl Store {
         .bind(now)
         .bind(id.0)
         .bind(owner.0)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         if changed.rows_affected() == 0 {
             return Err(StoreError::NotFound {

@@ -46,7 +46,7 @@ impl Store {
         )
         .bind(owner.0)
         .bind(&instrument.version)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.writer)
         .await?;
         Ok(SafetyScreenId(id))
     }
@@ -59,7 +59,7 @@ impl Store {
         item: &ItemId,
         value: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let open: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM safety_screens WHERE id = ? AND owner_id = ? AND completed_at IS NULL",
         )
@@ -98,7 +98,7 @@ impl Store {
         )
         .bind(screen.0)
         .bind(owner.0)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound {
@@ -117,7 +117,7 @@ impl Store {
         screen: &SafetyScreen,
     ) -> Result<SafetyScreenId, StoreError> {
         Self::check_safety(instrument)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO safety_screens (owner_id, instrument_version, completed_at)
              VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) RETURNING id",

@@ -152,7 +152,7 @@ impl Store {
         .bind(now)
         .bind(label)
         .bind(user.0)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         if made.rows_affected() == 0 {
             return Err(StoreError::NotFound {
@@ -193,7 +193,7 @@ impl Store {
         if idle || too_old {
             sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
                 .bind(&hash)
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?;
             return Ok(None);
         }
@@ -204,7 +204,7 @@ impl Store {
             )
             .bind(now)
             .bind(&hash)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
             info.last_seen_unix = now;
         }
@@ -219,7 +219,7 @@ impl Store {
         };
         sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
             .bind(hash)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -250,7 +250,7 @@ impl Store {
         let ended = sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?")
             .bind(user.0)
             .bind(keep)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(ended.rows_affected())
     }
@@ -274,7 +274,7 @@ impl Store {
         let ended = sqlx::query("DELETE FROM sessions WHERE token_hash = ? AND user_id = ?")
             .bind(hash)
             .bind(user.0)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         if ended.rows_affected() == 0 {
             return Err(not_found);
@@ -286,7 +286,7 @@ impl Store {
     pub async fn end_all_sessions(&self, user: UserId) -> Result<u64, StoreError> {
         let ended = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
             .bind(user.0)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(ended.rows_affected())
     }
@@ -307,7 +307,7 @@ impl Store {
         .bind(idle_secs)
         .bind(now)
         .bind(absolute_secs)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(pruned.rows_affected())
     }

@@ -8,7 +8,7 @@ use crate::{Store, StoreError};
 impl Store {
     /// Records one failed sign-in at `now` under each key, in one transaction.
     pub async fn record_login_failure(&self, keys: &[&str], now: i64) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         for key in keys {
             sqlx::query("INSERT INTO login_failures (key, at_unix) VALUES (?, ?)")
                 .bind(*key)
@@ -36,7 +36,7 @@ impl Store {
     pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM login_failures WHERE key = ?")
             .bind(key)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -46,7 +46,7 @@ impl Store {
     pub async fn prune_login_failures(&self, before: i64) -> Result<u64, StoreError> {
         let pruned = sqlx::query("DELETE FROM login_failures WHERE at_unix < ?")
             .bind(before)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(pruned.rows_affected())
     }
