@@ -11,6 +11,7 @@
 mod accounts;
 mod error;
 mod exercises;
+mod group;
 mod ids;
 mod keys;
 pub mod network;
@@ -50,6 +51,8 @@ pub struct Store {
     /// writes queue in the pool (async, in order) instead of colliding on
     /// SQLite's lock and sleeping in its busy handler.
     writer: SqlitePool,
+    /// Recorded administrations, written in groups that share a commit.
+    recordings: group::Queue,
     keys: keys::Keys,
     path: PathBuf,
 }
@@ -169,6 +172,7 @@ impl Store {
                 let writer = Self::connect_with(&path, false, 1).await?;
                 Ok(Self {
                     pool,
+                    recordings: group::start(writer.clone()),
                     writer,
                     keys,
                     path,

@@ -110,50 +110,37 @@ impl Store {
         }
         let key = self.data_key(owner).await?;
         let about_sealed = key.seal_text(&about_context(owner), about)?;
-        let mut tx = self.writer.begin().await?;
-        let row = sqlx::query(
-            "INSERT INTO administrations
-                 (owner_id, instrument_id, instrument_version, about_sealed, position, completed_at)
-             VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-             RETURNING id, started_at, completed_at",
-        )
-        .bind(owner.0)
-        .bind(instrument.id.as_str())
-        .bind(&instrument.version)
-        .bind(about_sealed)
-        .bind(instrument.items.len() as i64)
-        .fetch_one(&mut *tx)
-        .await?;
-        let id = AdministrationId(row.try_get("id")?);
-        if !answers.is_empty() {
-            // One statement for all answers: a check-in is one round trip, not six.
-            let mut rows = Vec::with_capacity(answers.len());
-            for (item, answer) in answers.iter() {
-                rows.push((
-                    item.as_str(),
-                    answer_columns(&key, id, item.as_str(), answer)?,
-                ));
-            }
-            let mut insert = sqlx::QueryBuilder::new(
-                "INSERT INTO answers (administration_id, item_id, value, text_sealed) ",
-            );
-            insert.push_values(rows, |mut b, (item, (value, text))| {
-                b.push_bind(id.0)
-                    .push_bind(item)
-                    .push_bind(value)
-                    .push_bind(text);
-            });
-            insert.build().execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = crate::group::Job {
+            owner,
+            instrument_id: instrument.id.to_string(),
+            version: instrument.version.clone(),
+            about_sealed,
+            position: instrument.items.len() as i64,
+            answers: answers
+                .iter()
+                .map(|(item, a)| (item.to_string(), a.clone()))
+                .collect(),
+            key,
+            reply,
+        };
+        self.recordings
+            .send(job)
+            .await
+            .map_err(|_| StoreError::Invalid("the store is closing".into()))?;
+        let recorded = answer
+            .await
+            .map_err(|_| StoreError::Invalid("the store is closing".into()))??;
+        let (id, row_started, row_completed) =
+            (recorded.id, recorded.started_at, recorded.completed_at);
         Ok(Administration {
             id,
             instrument: instrument.id.to_string(),
             version: instrument.version.clone(),
             about: about.to_owned(),
             position: instrument.items.len(),
-            started_at: row.try_get("started_at")?,
-            completed_at: row.try_get("completed_at")?,
+            started_at: row_started,
+            completed_at: row_completed,
         })
     }
 
@@ -391,7 +378,7 @@ impl Store {
 }
 
 /// The columns of one answer: a value as it is, text sealed with the owner's key.
-fn answer_columns(
+pub(crate) fn answer_columns(
     key: &Sealer,
     id: AdministrationId,
     item: &str,

@@ -6,6 +6,7 @@ mod common;
 mod data_keys;
 mod durability;
 mod exercises;
+mod group_commit;
 mod keys;
 mod owners;
 mod plans;
