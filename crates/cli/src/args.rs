@@ -40,6 +40,9 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Your action plan: what to work on, and its status.
     Plan(PlanArgs),
+    /// Your exercises: needs statements, boundary plans, own-life plans, goals, journal…
+    #[command(subcommand)]
+    Exercises(ExercisesCommand),
     /// Store administration: key rotation.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -212,6 +215,43 @@ pub enum PlanAction {
     /// Put an item aside for now.
     Drop {
         /// The item's id.
+        id: i64,
+    },
+}
+
+/// `exercises` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ExercisesCommand {
+    /// List what you have written (newest first).
+    List {
+        /// Only this kind: needs-statement, boundary-plan, own-life, support-growth, goals, self-care, journal.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a new entry: `tandem exercises add needs-statement feeling=tired "situation=calls run late" …`.
+    Add {
+        /// The kind of exercise.
+        kind: String,
+        /// FIELD=TEXT pairs (`tandem exercises fields KIND` lists them).
+        #[arg(value_name = "FIELD=TEXT")]
+        fields: Vec<String>,
+    },
+    /// The fields an exercise asks for.
+    Fields {
+        /// The kind of exercise.
+        kind: String,
+    },
+    /// Tick this week on an own-life plan.
+    Tick {
+        /// The entry's id.
+        id: i64,
+    },
+    /// Delete an entry.
+    Delete {
+        /// The entry's id.
         id: i64,
     },
 }

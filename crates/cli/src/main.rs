@@ -77,6 +77,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => commands::report::run(&session, args).await,
         Command::History(flag) => commands::history::run(&session, flag.json).await,
         Command::Plan(args) => commands::plan::run(&session, args).await,
+        Command::Exercises(command) => commands::exercises::run(&session, command).await,
         Command::Analyze(args) => commands::analyze::run_store(&session.store, args).await,
         Command::Admin(args::AdminCommand::RotateKey) => {
             let rewrapped = session.store.rotate_key().await;

@@ -11,7 +11,7 @@ mod auth;
 mod charts;
 mod csrf;
 mod error;
-mod exercises;
+pub mod exercises;
 mod headers;
 mod log;
 mod pages;

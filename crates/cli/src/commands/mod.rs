@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod assess;
+pub mod exercises;
 pub mod history;
 pub mod instruments;
 pub mod network;

@@ -95,3 +95,66 @@ fn the_html_report_is_written_privately() {
         0o600
     );
 }
+
+#[test]
+fn exercises_can_be_written_in_the_terminal_and_stay_sealed() {
+    let t = Tandem::new();
+    t.cmd(&["exercises", "fields", "boundary-plan"])
+        .assert()
+        .success()
+        .stdout(contains("limit"));
+    t.cmd(&[
+        "exercises",
+        "add",
+        "needs-statement",
+        "feeling=worn-out-6612",
+        "situation=plans change",
+        "need=notice",
+        "request=tell me a day ahead",
+    ])
+    .assert()
+    .success()
+    .stdout(contains("I feel worn-out-6612 when plans change."));
+    t.cmd(&[
+        "exercises",
+        "add",
+        "own-life",
+        "interests=choir-5531",
+        "time=Thursday",
+    ])
+    .assert()
+    .success();
+    let own = t.json(&["exercises", "list", "--kind", "own-life", "--json"]);
+    let id = own[0]["id"].to_string();
+    t.cmd(&["exercises", "tick", &id])
+        .assert()
+        .success()
+        .stdout(contains("-W"));
+    let own = t.json(&["exercises", "list", "--kind", "own-life", "--json"]);
+    assert_eq!(own[0]["ticks"].as_array().unwrap().len(), 1);
+    // Bad input changes nothing.
+    t.cmd(&["exercises", "add", "needs-statement", "mood=fine"])
+        .assert()
+        .code(3)
+        .stderr(contains("mood"));
+    t.cmd(&["exercises", "add", "astrology", "x=y"])
+        .assert()
+        .code(4);
+    t.cmd(&["exercises", "tick", "9999"]).assert().code(4);
+    assert_eq!(
+        t.json(&["exercises", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    for entry in std::fs::read_dir(t.data_dir()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        for secret in ["worn-out-6612", "choir-5531"] {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{secret} in plain form"
+            );
+        }
+    }
+}
