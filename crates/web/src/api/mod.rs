@@ -56,7 +56,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/exercises/{id}/weeks/{week}",
-            put(tick_week).delete(untick_week),
+            put(set_week).delete(set_week),
         )
         .fallback(|| async { AppError::not_found().api() })
 }
@@ -853,27 +853,17 @@ async fn delete_exercise(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn tick_week(
+/// Ticks (PUT) or unticks (DELETE) a week of an own-life plan.
+async fn set_week(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
+    method: axum::http::Method,
     Path((id, week)): Path<(i64, String)>,
 ) -> Result<StatusCode, AppError> {
+    let ticked = method == axum::http::Method::PUT;
     api(state
         .store()
-        .tick_week(session.user, tandem_store::ExerciseId(id), &week, true)
-        .await
-        .map_err(AppError::from))?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-async fn untick_week(
-    State(state): State<AppState>,
-    ApiUser(session): ApiUser,
-    Path((id, week)): Path<(i64, String)>,
-) -> Result<StatusCode, AppError> {
-    api(state
-        .store()
-        .tick_week(session.user, tandem_store::ExerciseId(id), &week, false)
+        .tick_week(session.user, tandem_store::ExerciseId(id), &week, ticked)
         .await
         .map_err(AppError::from))?;
     Ok(StatusCode::NO_CONTENT)

@@ -552,3 +552,59 @@ async fn a_preview_or_an_error_keeps_what_was_typed() {
         "a preview and a refused entry store nothing"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn weeks_are_ticked_and_unticked_through_the_api() {
+    let server = Server::start().await;
+    let user = server.user("turnstone").await;
+    let created = user
+        .send(
+            &server,
+            Method::POST,
+            "/api/v1/exercises",
+            json!({ "kind": "own-life", "content": { "interests": "swimming" } }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let id = created.json::<Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let week = |method: Method, w: &str| {
+        user.send(
+            &server,
+            method,
+            &format!("/api/v1/exercises/{id}/weeks/{w}"),
+            json!({}),
+        )
+        .send()
+    };
+    assert_eq!(week(Method::PUT, "2026-W47").await.unwrap().status(), 204);
+    assert_eq!(week(Method::PUT, "2026-W48").await.unwrap().status(), 204);
+    assert_eq!(
+        week(Method::DELETE, "2026-W47").await.unwrap().status(),
+        204
+    );
+    assert_eq!(week(Method::PUT, "2026-W99").await.unwrap().status(), 422);
+    let entries: Value = user
+        .get(&server, "/api/v1/exercises?kind=own-life")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(entries[0]["ticks"], json!(["2026-W48"]));
+    let unknown = user
+        .send(
+            &server,
+            Method::POST,
+            "/api/v1/exercises",
+            json!({ "kind": "own-life", "content": { "mood": "x" } }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 422);
+}
