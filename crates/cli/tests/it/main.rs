@@ -6,6 +6,7 @@ mod assess_report;
 mod bad_input;
 mod common;
 mod config;
+mod crash;
 mod keys;
 mod network;
 mod plan;
