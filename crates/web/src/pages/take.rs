@@ -50,6 +50,7 @@ struct TakePage {
     action: String,
     questions: Vec<Question>,
     keep_choice: bool,
+    about_field: Option<String>,
 }
 
 #[derive(Template)]
@@ -118,18 +119,22 @@ async fn open_administration(
         .await?)
 }
 
-/// The answers given so far to the open administration, if there is one.
+/// The answers given so far to the open administration, and whom it is
+/// about; no answers and no one yet when nothing is open.
 async fn current_answers(
     state: &AppState,
     session: &Session,
     instrument: &Instrument,
-) -> Result<Answers, AppError> {
+) -> Result<(Answers, Option<String>), AppError> {
     match open_administration(state, session, instrument).await? {
-        Some(open) => Ok(state
-            .store()
-            .answers(session.user, instrument, open.id)
-            .await?),
-        None => Ok(Answers::new()),
+        Some(open) => Ok((
+            state
+                .store()
+                .answers(session.user, instrument, open.id)
+                .await?,
+            Some(open.about),
+        )),
+        None => Ok((Answers::new(), None)),
     }
 }
 
@@ -139,16 +144,21 @@ fn render_page(
     code: &str,
     instrument: &Instrument,
     page: usize,
-    answers: &Answers,
+    (answers, about): (&Answers, Option<&str>),
     errors: Vec<FieldError>,
 ) -> Result<Response, AppError> {
+    let other = about.unwrap_or(ABOUT);
+    // Whom the questions are about is asked once, on the first page, before
+    // anything is saved; the safety screen never asks.
+    let about_field =
+        (about.is_none() && page == 1 && instrument.kind != Kind::Safety).then(|| ABOUT.to_owned());
     let questions = page_items(instrument, page)
         .iter()
         .map(|item| {
             let current = answers.get(item.id.as_str());
             Question {
                 id: item.id.to_string(),
-                text: item.text_about(ABOUT),
+                text: item.text_about(other),
                 text_item: item.response == ResponseKind::Text,
                 choices: instrument
                     .scale
@@ -193,6 +203,7 @@ fn render_page(
         action: format!("/questions/{code}/{page}"),
         questions,
         keep_choice: instrument.kind == Kind::Safety,
+        about_field,
     })?;
     *response.status_mut() = status;
     Ok(response)
@@ -213,14 +224,14 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let instrument = form_of(&state, &code)?;
     check_page(instrument, page)?;
-    let answers = current_answers(&state, &session, instrument).await?;
+    let (answers, about) = current_answers(&state, &session, instrument).await?;
     render_page(
         &state,
         &session,
         &code,
         instrument,
         page,
-        &answers,
+        (&answers, about.as_deref()),
         Vec::new(),
     )
 }
@@ -230,6 +241,8 @@ struct Submitted {
     page: Vec<(String, Option<Answer>)>,
     go: String,
     keep: bool,
+    /// Whom the questions are about, when the first page asked.
+    about: Option<String>,
 }
 
 /// Reads a page's fields: only this page's items, `csrf`, `go` and (safety)
@@ -247,6 +260,7 @@ fn read_page(
             .collect(),
         go: "next".to_owned(),
         keep: false,
+        about: None,
     };
     let mut errors = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -255,6 +269,18 @@ fn read_page(
             "csrf" => continue,
             "go" => submitted.go = value,
             "keep" if instrument.kind == Kind::Safety => submitted.keep = value == "yes",
+            "about" if page == 1 && instrument.kind != Kind::Safety => {
+                let about = value.trim();
+                if about.is_empty() || about.chars().count() > 80 {
+                    errors.push(FieldError {
+                        field: "about".into(),
+                        message: "Say whom these questions are about, in 80 characters or fewer."
+                            .into(),
+                    });
+                } else {
+                    submitted.about = Some(about.to_owned());
+                }
+            }
             _ => {
                 let Some(item) = items.iter().find(|item| item.id.as_str() == key) else {
                     return Err(AppError::bad_request(format!(
@@ -321,11 +347,19 @@ pub async fn save(
         Ok(submitted) => submitted,
         Err(errors) => {
             // Show the page again with what was sent; nothing is saved.
-            let mut answers = current_answers(&state, &session, instrument).await?;
+            let (mut answers, about) = current_answers(&state, &session, instrument).await?;
             for item in page_items(instrument, page) {
                 answers.clear(item.id.as_str());
             }
-            return render_page(&state, &session, &code, instrument, page, &answers, errors);
+            return render_page(
+                &state,
+                &session,
+                &code,
+                instrument,
+                page,
+                (&answers, about.as_deref()),
+                errors,
+            );
         }
     };
     if instrument.kind == Kind::Safety {
@@ -336,7 +370,11 @@ pub async fn save(
         Some(open) => open,
         None => {
             store
-                .start_administration(session.user, instrument, ABOUT)
+                .start_administration(
+                    session.user,
+                    instrument,
+                    submitted.about.as_deref().unwrap_or(ABOUT),
+                )
                 .await?
         }
     };

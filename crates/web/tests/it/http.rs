@@ -916,3 +916,84 @@ async fn the_api_manages_the_account_like_the_pages() {
         401
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_first_page_asks_whom_the_questions_are_about() {
+    let server = Server::start().await;
+    let user = server.user("redshank").await;
+    let first = user
+        .get(&server, "/questions/a/1")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(first.contains("Who are these questions about?") && first.contains("my partner"));
+    let too_long = "x".repeat(81);
+    let refused = user
+        .form(
+            &server,
+            "/questions/a/1",
+            &[("go", "next"), ("about", &too_long)],
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    assert!(
+        user.get(&server, "/api/v1/administrations")
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let saved = user
+        .form(
+            &server,
+            "/questions/a/1",
+            &[("go", "next"), ("about", "my sister Ann"), ("ER1", "3")],
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 303);
+    let second = user
+        .get(&server, "/questions/a/2")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        second.contains("my sister Ann"),
+        "the questions use the words given"
+    );
+    let back = user
+        .get(&server, "/questions/a/1")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !back.contains("Who are these questions about?"),
+        "asked once, before anything is saved"
+    );
+    let listed: Value = user
+        .get(&server, "/api/v1/administrations")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed[0]["about"], "my sister Ann");
+}
