@@ -43,6 +43,8 @@ pub enum Command {
     /// Your exercises: needs statements, boundary plans, own-life plans, goals, journal…
     #[command(subcommand)]
     Exercises(ExercisesCommand),
+    /// Print a commented configuration file with every setting.
+    DefaultConfig,
     /// Store administration: key rotation.
     #[command(subcommand)]
     Admin(AdminCommand),

@@ -114,3 +114,48 @@ pub fn data_dir(flag_or_env: Option<&Path>, file: &FileConfig) -> anyhow::Result
     let strategy = etcetera::choose_base_strategy().context("cannot find your home directory")?;
     Ok(strategy.data_dir().join("tandem"))
 }
+
+/// A commented configuration file listing every setting with its default.
+pub fn default_config() -> String {
+    let strategy = etcetera::choose_base_strategy().ok();
+    let data = strategy.as_ref().map_or_else(
+        || "~/.local/share/tandem".to_owned(),
+        |s| s.data_dir().join("tandem").display().to_string(),
+    );
+    let place = strategy.as_ref().map_or_else(
+        || "~/.config/tandem/config.toml".to_owned(),
+        |s| {
+            s.config_dir()
+                .join("tandem")
+                .join("config.toml")
+                .display()
+                .to_string()
+        },
+    );
+    format!(
+        "# Tandem configuration ({place}, or --config / TANDEM_CONFIG).
+# Precedence: command-line flags > TANDEM_* environment > this file > defaults.
+# Every setting is optional; remove the # to set one.
+
+# Where the database (tandem.db) and the key file (secret.key) live. TANDEM_DATA_DIR
+# data_dir = {data:?}
+
+# Address the web app listens on. TANDEM_BIND
+# bind = \"127.0.0.1:8080\"
+
+# Behind TLS: cookies get Secure and the __Host- prefix. TANDEM_SECURE_COOKIES
+# secure_cookies = false
+
+# Where the quick exit leads: a neutral site. TANDEM_EXIT_URL
+# exit_url = \"{exit}\"
+
+# The server key as 64 hex digits, instead of the key file. TANDEM_KEY
+# Keep it secret and backed up: without it, what people wrote cannot be read.
+# key = \"<64 hex digits>\"
+
+# Help lines and services for your country (format of content/resources.toml). TANDEM_RESOURCES
+# resources_file = \"/etc/tandem/resources.toml\"
+",
+        exit = tandem_web::DEFAULT_EXIT_URL
+    )
+}

@@ -40,6 +40,10 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::DefaultConfig = &cli.command {
+        print!("{}", config::default_config());
+        return Ok(());
+    }
     // Instrument commands and file analysis need no store, so they never create one.
     if let Command::Instruments(command) = &cli.command {
         return commands::instruments::run(command);
@@ -86,7 +90,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }).map_err(Into::into)
         }
         Command::Network(command) => commands::network::run(&session, command).await,
-        Command::Instruments(_) | Command::Serve(_) => Ok(()),
+        Command::Instruments(_) | Command::Serve(_) | Command::DefaultConfig => Ok(()),
     };
     session.store.close().await;
     result

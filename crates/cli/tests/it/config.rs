@@ -56,3 +56,58 @@ fn the_default_is_the_xdg_data_dir() {
         .success();
     assert!(home.join("tandem").join("tandem.db").exists());
 }
+
+#[test]
+fn the_default_config_lists_every_setting_and_parses_when_uncommented() {
+    let t = Tandem::new();
+    let output = bare().arg("default-config").output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    for key in [
+        "data_dir",
+        "bind",
+        "secure_cookies",
+        "exit_url",
+        "key",
+        "resources_file",
+    ] {
+        assert!(text.contains(&format!("# {key} = ")), "{key} missing");
+    }
+    // Uncommented, with a real key and data dir, it is a valid config file.
+    let uncommented: String = text
+        .lines()
+        .map(|line| match line.strip_prefix("# ") {
+            Some(rest) if rest.contains(" = ") => rest.to_owned(),
+            _ => line.to_owned(),
+        })
+        .map(|line| {
+            if line.starts_with("key = ") {
+                format!("key = \"{}\"", "ab".repeat(32))
+            } else {
+                line
+            }
+        })
+        .map(|line| {
+            if line.starts_with("data_dir = ") {
+                format!("data_dir = {:?}", t.data_dir().to_str().unwrap())
+            } else {
+                line
+            }
+        })
+        .map(|line| {
+            if line.starts_with("resources_file") {
+                String::new()
+            } else {
+                line
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let config = t.file("config.toml", &uncommented);
+    bare()
+        .env("TANDEM_CONFIG", &config)
+        .args(["network", "list"])
+        .assert()
+        .success();
+    assert!(t.data_dir().join("tandem.db").exists());
+}
