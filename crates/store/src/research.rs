@@ -12,6 +12,18 @@ use crate::{Store, StoreError};
 const PAGE: i64 = 500;
 
 impl Store {
+    /// How many administrations of an instrument are finished, across the
+    /// deployment (a count, nothing personal).
+    pub async fn count_finished(&self, instrument: &str) -> Result<u64, StoreError> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM administrations WHERE instrument_id = ? AND completed_at IS NOT NULL",
+        )
+        .bind(instrument)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
     /// Calls `row` once per finished administration of `instrument` with the
     /// values of `items` in that order (`None` where unanswered). Stops at the
     /// first error `row` returns.

@@ -11,6 +11,7 @@ mod auth;
 mod charts;
 mod csrf;
 mod error;
+pub mod estimates;
 pub mod exercises;
 mod headers;
 mod log;

@@ -26,6 +26,9 @@ pub struct Results {
     pub profile: Option<Profile>,
     /// The administration before, and the change in each index since.
     pub change: Option<(Administration, BTreeMap<IndexId, Change>)>,
+    /// When reliability was estimated from this deployment: from how many
+    /// administrations.
+    pub estimated_from: Option<u64>,
 }
 
 /// Finished administrations of one instrument, oldest first.
@@ -74,7 +77,8 @@ pub async fn rdp_results(
     let Some(at) = at else {
         return Ok(None);
     };
-    let rdp = &content.rdp;
+    let estimate = content.estimates.current(store, &content.rdp).await?;
+    let rdp = estimate.as_ref().map_or(&content.rdp, |e| &e.instrument);
     let current = taken[at].clone();
     let scores = scores_of(store, user, rdp, current.id).await?;
     let change = match at.checked_sub(1) {
@@ -91,6 +95,7 @@ pub async fn rdp_results(
         administration: current,
         scores,
         change,
+        estimated_from: estimate.map(|e| e.from),
     }))
 }
 

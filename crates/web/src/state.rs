@@ -60,6 +60,8 @@ pub struct Content {
     pub guidance: Guidance,
     /// Journal prompts.
     pub prompts: Vec<Prompt>,
+    /// Reliability estimated from this deployment's administrations.
+    pub estimates: crate::estimates::Cache,
 }
 
 impl Content {
@@ -78,6 +80,7 @@ impl Content {
             checkin: load("checkin")?,
             safety: load("safety")?,
             rdp,
+            estimates: crate::estimates::Cache::default(),
         })
     }
 

@@ -26,6 +26,8 @@ struct Report<'a> {
     completed_at: Option<&'a str>,
     /// `content` while bands are content-based cut-offs; `norms` when declared.
     basis: &'static str,
+    /// Where reliability comes from: `none`, or `estimated` from N administrations here.
+    reliability: serde_json::Value,
     facets: &'a BTreeMap<FacetId, Score>,
     indices: &'a BTreeMap<IndexId, Score>,
     profile: Option<&'a Profile>,
@@ -80,7 +82,15 @@ pub async fn run(session: &Session, args: &ReportArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.html {
         return write_html(session, path).await;
     }
-    let rdp = instrument("rdp")?;
+    let declared = instrument("rdp")?;
+    // With enough profiles in this store, reliability is estimated from them.
+    let estimate = tandem_web::estimates::estimate(&session.store, &declared)
+        .await
+        .map_err(|err| anyhow::anyhow!("{}", err.message()))?;
+    let (rdp, estimated_from) = match estimate {
+        Some(e) => (e.instrument, Some(e.from)),
+        None => (declared, None),
+    };
     let taken: Vec<Administration> = session
         .store
         .administrations(session.owner, Some("rdp"))
@@ -121,6 +131,10 @@ pub async fn run(session: &Session, args: &ReportArgs) -> anyhow::Result<()> {
             about: &current.about,
             completed_at: current.completed_at.as_deref(),
             basis,
+            reliability: match estimated_from {
+                Some(n) => serde_json::json!({ "source": "estimated", "administrations": n }),
+                None => serde_json::json!({ "source": "none" }),
+            },
             facets: &scores.facets,
             indices: &scores.indices,
             profile: profile.as_ref(),
@@ -255,6 +269,9 @@ fn text(
     if scores.facets.values().all(|s| s.sem.is_none()) {
         line(String::new());
         line("No reliability is known yet for this version of the questions, so scores come without intervals and changes without a \"reliable\" verdict.".into());
+    } else if scores.facets.values().any(|s| s.sem.is_some()) {
+        line(String::new());
+        line("Intervals and change verdicts use reliability estimated from the profiles kept in this store.".into());
     }
     if let Some((earlier, changes)) = change {
         line(String::new());

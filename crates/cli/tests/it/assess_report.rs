@@ -238,3 +238,61 @@ fn instruments_list_and_show() {
     // Showing instruments never creates a store.
     assert!(!t.data_dir().exists());
 }
+
+#[test]
+fn with_two_hundred_profiles_the_report_estimates_reliability() {
+    let t = Tandem::new();
+    let rdp = tandem_core::instrument::builtin::builtin_by_id("rdp")
+        .unwrap()
+        .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = tandem_store::Store::open(&t.data_dir()).await.unwrap();
+        let owner = store.local_user().await.unwrap();
+        let mut state = 5u64;
+        let mut draw = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((state >> 33) % 1000) as f64 / 1000.0
+        };
+        for _ in 0..200 {
+            let level: std::collections::BTreeMap<String, f64> = rdp
+                .facets
+                .iter()
+                .map(|f| (f.id.to_string(), 1.0 + 4.0 * draw()))
+                .collect();
+            let mut answers = tandem_core::answers::Answers::new();
+            for item in &rdp.items {
+                let x = level[item.facet.as_ref().unwrap().as_str()] + draw() - 0.5;
+                let v = x.round().clamp(1.0, 5.0) as i64;
+                let v = if item.reverse { 6 - v } else { v };
+                answers
+                    .set(
+                        &rdp,
+                        item.id.as_str(),
+                        tandem_core::answers::Answer::Value(v),
+                    )
+                    .unwrap();
+            }
+            store
+                .record_administration(owner, &rdp, "my partner", &answers)
+                .await
+                .unwrap();
+        }
+        store.close().await;
+    });
+    let report = t.json(&["report", "--json"]);
+    assert_eq!(report["reliability"]["source"], "estimated");
+    assert_eq!(report["reliability"]["administrations"], 200);
+    assert!(report["facets"]["ER"]["low"].is_number());
+    assert!(report["change"]["indices"]["caretaking"]["rci"].is_number());
+    let text = String::from_utf8(t.cmd(&["report"]).output().unwrap().stdout).unwrap();
+    assert!(
+        text.contains("estimated from the profiles kept in this store"),
+        "{text}"
+    );
+}

@@ -75,6 +75,28 @@ impl Instrument {
             .filter(move |item| item.facet.as_ref() == Some(facet))
     }
 
+    /// A copy whose facets and indices without declared reliability take the
+    /// given estimates (from a deployment's own administrations). Declared
+    /// values always win: an estimate never overrides the definition file.
+    pub fn with_estimates(
+        &self,
+        facets: &std::collections::BTreeMap<FacetId, Precision>,
+        indices: &std::collections::BTreeMap<IndexId, Precision>,
+    ) -> Instrument {
+        let mut copy = self.clone();
+        for facet in &mut copy.facets {
+            if facet.precision.is_none() {
+                facet.precision = facets.get(&facet.id).copied();
+            }
+        }
+        for index in &mut copy.indices {
+            if index.precision.is_none() {
+                index.precision = indices.get(&index.id).copied();
+            }
+        }
+        copy
+    }
+
     /// The band a score falls in. A score exactly on a cut-off goes to the band
     /// nearer the middle of the scale, so nobody is pushed to an extreme by a tie.
     pub fn band_of(&self, score: f64) -> Option<&Band> {

@@ -376,7 +376,12 @@ async fn complete(
 }
 
 fn results_json(results: crate::results::Results) -> Value {
+    let reliability = match results.estimated_from {
+        Some(n) => json!({ "source": "estimated", "administrations": n }),
+        None => json!({ "source": "none" }),
+    };
     json!({
+        "reliability": reliability,
         "instrument": "rdp",
         "administration": results.administration.id,
         "completed_at": results.administration.completed_at,

@@ -52,6 +52,7 @@ struct ResultsPage {
     since: String,
     changes: Vec<ChangeRow>,
     trend_chart: Option<String>,
+    estimated_from: Option<u64>,
 }
 
 fn score_text(score: &Score) -> String {
@@ -168,6 +169,7 @@ async fn page(state: &AppState, session: &Session, results: Results) -> Result<R
         stands_out: stands_out(rdp, &results),
         facet_chart: charts::facet_profile(rdp, &results.scores),
         intervals: results.scores.facets.values().any(|s| s.sem.is_some()),
+        estimated_from: results.estimated_from,
         facets,
         indices,
         since,

@@ -608,3 +608,98 @@ async fn weeks_are_ticked_and_unticked_through_the_api() {
         .unwrap();
     assert_eq!(unknown.status(), 422);
 }
+
+/// A response with a facet structure: each facet has a person-level latent
+/// score, and its items follow it (reverse-keyed ones in reverse).
+fn structured(rdp: &tandem_core::instrument::Instrument, state: &mut u64) -> Value {
+    let mut uniform = || {
+        *state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((*state >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    };
+    let mut normal = || (-2.0 * uniform().ln()).sqrt() * (std::f64::consts::TAU * uniform()).cos();
+    let latent: std::collections::BTreeMap<String, f64> = rdp
+        .facets
+        .iter()
+        .map(|f| (f.id.to_string(), normal()))
+        .collect();
+    let map: serde_json::Map<String, Value> = rdp
+        .items
+        .iter()
+        .map(|item| {
+            let x = 3.0 + latent[item.facet.as_ref().unwrap().as_str()] + 0.6 * normal();
+            let v = x.round().clamp(1.0, 5.0) as i64;
+            let v = if item.reverse { 6 - v } else { v };
+            (item.id.to_string(), json!(v))
+        })
+        .collect();
+    Value::Object(map)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_two_hundred_profiles_reliability_is_estimated_and_change_gets_a_verdict() {
+    let server = Server::start().await;
+    let user = server.user("greenshank").await;
+    let rdp = tandem_core::instrument::builtin::builtin_by_id("rdp")
+        .unwrap()
+        .unwrap();
+    let mut state = 11u64;
+    for k in 0..200 {
+        let response = user
+            .send(
+                &server,
+                Method::POST,
+                "/api/v1/administrations",
+                json!({ "instrument": "rdp", "answers": structured(&rdp, &mut state) }),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        if k == 198 {
+            // At 199 profiles nothing is estimated yet.
+            let results: Value = user
+                .get(&server, "/api/v1/results/latest")
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(results["reliability"]["source"], "none");
+            assert!(results["facets"]["ER"]["low"].is_null());
+        }
+    }
+    let results: Value = user
+        .get(&server, "/api/v1/results/latest")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(results["reliability"]["source"], "estimated");
+    assert_eq!(results["reliability"]["administrations"], 200);
+    for facet in ["ER", "AU", "PB"] {
+        let f = &results["facets"][facet];
+        let (score, low, high) = (
+            f["score"].as_f64().unwrap(),
+            f["low"].as_f64().unwrap(),
+            f["high"].as_f64().unwrap(),
+        );
+        assert!(low <= score && score <= high && low < high, "{facet}: {f}");
+    }
+    let change = &results["change"]["indices"]["over_dependence"];
+    assert!(change["rci"].is_number(), "{change}");
+    assert_ne!(change["verdict"], "unknown");
+    let page = user
+        .get(&server, "/results")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("estimated from 200 profiles"));
+}
