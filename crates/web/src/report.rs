@@ -82,7 +82,8 @@ pub async fn report_html(
         exit_url,
         made,
     } = framing;
-    let rdp = &content.rdp;
+    let estimate = content.estimates.current(store, &content.rdp).await?;
+    let rdp = estimate.as_ref().map_or(&content.rdp, |e| &e.instrument);
     let finished = crate::results::finished(store, user, "rdp").await?;
     let results = match (finished.first(), finished.last()) {
         (Some(first), Some(latest)) => {
