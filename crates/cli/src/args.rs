@@ -261,6 +261,11 @@ pub enum ExercisesCommand {
 /// `admin` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {
+    /// Write a checked snapshot of the whole store to FILE (it must not exist).
+    Backup {
+        /// Where to write the copy of tandem.db.
+        file: PathBuf,
+    },
     /// Make a new server key and re-wrap every person's data key with it.
     RotateKey,
 }

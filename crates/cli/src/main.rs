@@ -83,6 +83,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Plan(args) => commands::plan::run(&session, args).await,
         Command::Exercises(command) => commands::exercises::run(&session, command).await,
         Command::Analyze(args) => commands::analyze::run_store(&session.store, args).await,
+        Command::Admin(args::AdminCommand::Backup { file }) => {
+            session.store.backup(file).await.map_err(|err| match err {
+                tandem_store::StoreError::Invalid(message) => failure::bad_input(message),
+                other => other.into(),
+            }).map(|()| {
+                println!("Backed up to {} and checked. It holds only ciphertext for what people wrote: keep secret.key too, somewhere else.", file.display());
+            })
+        }
         Command::Admin(args::AdminCommand::RotateKey) => {
             let rewrapped = session.store.rotate_key().await;
             rewrapped.map(|count| {

@@ -9,6 +9,7 @@
 //! that names the user. Methods that need the time take `now` (unix seconds).
 
 mod accounts;
+mod backup;
 mod error;
 mod exercises;
 mod group;

@@ -127,3 +127,41 @@ fn the_key_can_come_from_the_environment() {
         .code(3)
         .stderr(contains("64 hex digits"));
 }
+
+#[test]
+fn a_backup_is_checked_and_opens_with_the_key() {
+    let t = seeded();
+    let copy = t.data_dir().with_file_name("backup.db");
+    t.cmd(&["admin", "backup", copy.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(contains("secret.key"));
+    // Never over an existing file.
+    t.cmd(&["admin", "backup", copy.to_str().unwrap()])
+        .assert()
+        .code(3)
+        .stderr(contains("already exists"));
+    // Restored beside the key, the copy holds everything.
+    let restored = t.data_dir().with_file_name("restored");
+    std::fs::create_dir_all(&restored).unwrap();
+    std::fs::copy(&copy, restored.join("tandem.db")).unwrap();
+    std::fs::copy(t.data_dir().join("secret.key"), restored.join("secret.key")).unwrap();
+    let original = t.json(&["history", "--json"]);
+    let output = crate::common::bare()
+        .arg("--data-dir")
+        .arg(&restored)
+        .args(["history", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let from_backup: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(from_backup, original);
+    // The copy holds no free text in plain form.
+    let bytes = std::fs::read(&copy).unwrap();
+    let secret = "a line only I should read";
+    assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_bytes()));
+}

@@ -1,0 +1,55 @@
+//! Whole-store backups: `VACUUM INTO` a new file (a consistent snapshot,
+//! taken while the store keeps working), synced to disk, then opened on its
+//! own and checked with `integrity_check`. The copy carries only ciphertext
+//! for what people wrote; the key file must be kept alongside, separately.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use sqlx::ConnectOptions;
+use sqlx::sqlite::SqliteConnectOptions;
+
+use crate::{Store, StoreError};
+
+impl Store {
+    /// Writes a checked snapshot of the whole database to `dest`, which must
+    /// not exist yet.
+    pub async fn backup(&self, dest: &Path) -> Result<(), StoreError> {
+        if dest.exists() {
+            return Err(StoreError::Invalid(format!(
+                "{} already exists; a backup never overwrites a file",
+                dest.display()
+            )));
+        }
+        let target = dest.to_str().ok_or_else(|| {
+            StoreError::Invalid(format!("{}: the path must be UTF-8", dest.display()))
+        })?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(target)
+            .execute(&self.writer)
+            .await?;
+        let io = |source| StoreError::Io {
+            path: dest.to_owned(),
+            source,
+        };
+        std::fs::File::open(dest)
+            .and_then(|file| file.sync_all())
+            .map_err(io)?;
+        let mut conn = SqliteConnectOptions::from_str("sqlite:")
+            .map_err(StoreError::Database)?
+            .filename(dest)
+            .read_only(true)
+            .connect()
+            .await?;
+        let result: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&mut conn)
+            .await?;
+        if result != "ok" {
+            return Err(StoreError::Settings(format!(
+                "the backup at {} failed its integrity check: {result}",
+                dest.display()
+            )));
+        }
+        Ok(())
+    }
+}
