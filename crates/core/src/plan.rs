@@ -28,6 +28,25 @@ pub enum Reason {
     Maintenance,
 }
 
+impl Reason {
+    /// The reason in plain words, such as "Emotional reliance is high".
+    pub fn words(&self, instrument: &crate::instrument::Instrument) -> String {
+        match self {
+            Reason::Safety => "your answers on staying safe".to_owned(),
+            Reason::Maintenance => "keeping up what works".to_owned(),
+            Reason::Score { of, band, .. } => {
+                let name = instrument
+                    .facet(of)
+                    .map(|f| f.name.clone())
+                    .or_else(|| instrument.index(of).map(|i| i.name.clone()))
+                    .unwrap_or_else(|| of.clone());
+                let level = if band == "low" { "low" } else { "high" };
+                format!("{name} is {level}")
+            }
+        }
+    }
+}
+
 /// One suggestion, in plan order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Suggestion {

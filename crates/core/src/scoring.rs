@@ -71,6 +71,45 @@ pub fn band_label(instrument: &Instrument, score: &Score) -> String {
     }
 }
 
+/// A score as a person reads it: `3.25`, `3.25 (2.90 to 3.60)` with an
+/// interval, or "not scored".
+pub fn score_text(score: &Score) -> String {
+    match (score.score, score.low, score.high) {
+        (Some(x), Some(low), Some(high)) => format!("{x:.2} ({low:.2} to {high:.2})"),
+        (Some(x), _, _) => format!("{x:.2}"),
+        _ => "not scored".to_owned(),
+    }
+}
+
+/// Whether a facet's cluster is a strength (high is good) rather than a risk.
+pub fn is_strength(facet: &crate::instrument::Facet) -> bool {
+    matches!(facet.cluster.as_str(), "interdependence" | "power_balance")
+}
+
+/// The facets that stand out, in instrument order: risks in the elevated
+/// band and strengths in the low band. Reports, journal prompts and the
+/// terminal all ask this one question.
+pub fn standing_out<'a>(
+    instrument: &'a Instrument,
+    scores: &Scores,
+) -> Vec<&'a crate::instrument::Facet> {
+    instrument
+        .facets
+        .iter()
+        .filter(|facet| {
+            let band = scores
+                .facets
+                .get(&facet.id)
+                .and_then(|s| s.band.as_ref())
+                .map(|b| b.as_str());
+            matches!(
+                (band, is_strength(facet)),
+                (Some("elevated"), false) | (Some("low"), true)
+            )
+        })
+        .collect()
+}
+
 /// The value an item contributes after keying: reverse items are mirrored.
 pub fn keyed_value(instrument: &Instrument, reverse: bool, value: i64) -> i64 {
     if reverse {

@@ -7,7 +7,7 @@ use askama::Template;
 use tandem_core::change::{Verdict, compare};
 use tandem_core::network::{SupportMap, analyse};
 use tandem_core::profile::profile;
-use tandem_core::scoring::{Score, band_label};
+use tandem_core::scoring::{Score, band_label, score_text};
 use tandem_store::{Store, UserId};
 
 use crate::AppError;
@@ -49,14 +49,6 @@ struct ReportPage<'a> {
     plan: Vec<(String, &'static str)>,
     exercises: usize,
     safety: Option<String>,
-}
-
-fn score_text(s: &Score) -> String {
-    match (s.score, s.low, s.high) {
-        (Some(x), Some(l), Some(h)) => format!("{x:.2} ({l:.2} to {h:.2})"),
-        (Some(x), _, _) => format!("{x:.2}"),
-        _ => "not scored".into(),
-    }
 }
 
 /// How the report is framed.

@@ -81,18 +81,7 @@ pub async fn run(session: &Session, args: &PlanArgs) -> anyhow::Result<()> {
         let reasons: Vec<Reason> = serde_json::from_value(item.reason.clone()).unwrap_or_default();
         let why = reasons
             .iter()
-            .map(|r| match r {
-                Reason::Safety => "your answers on staying safe".to_owned(),
-                Reason::Maintenance => "keeping up what works".to_owned(),
-                Reason::Score { of, band, .. } => {
-                    let name = rdp
-                        .facet(of)
-                        .map(|f| f.name.clone())
-                        .or_else(|| rdp.index(of).map(|i| i.name.clone()))
-                        .unwrap_or_else(|| of.clone());
-                    format!("{name} is {}", if band == "low" { "low" } else { "high" })
-                }
-            })
+            .map(|r| r.words(&rdp))
             .collect::<Vec<_>>()
             .join("; ");
         println!(

@@ -207,23 +207,17 @@ fn text(
                 .into(),
         ),
     }
-    let stands_out: Vec<_> = rdp
-        .facets
-        .iter()
-        .filter_map(|facet| {
-            let s = scores.facets.get(&facet.id)?;
-            let band = s.band.as_ref()?.as_str();
-            let healthy = matches!(facet.cluster.as_str(), "interdependence" | "power_balance");
-            match (band, healthy) {
-                ("elevated", false) => {
-                    Some(format!("  • {} is high: {}", facet.name, facet.high_means))
-                }
-                ("low", true) => Some(format!(
+    let stands_out: Vec<String> = tandem_core::scoring::standing_out(rdp, scores)
+        .into_iter()
+        .map(|facet| {
+            if tandem_core::scoring::is_strength(facet) {
+                format!(
                     "  • {} is low. When it is high, it means: {}",
                     facet.name,
                     lower_first(&facet.high_means)
-                )),
-                _ => None,
+                )
+            } else {
+                format!("  • {} is high: {}", facet.name, facet.high_means)
             }
         })
         .collect();

@@ -160,3 +160,31 @@ fn each_strategy_appears_once() {
     ids.dedup();
     assert_eq!(ids.len(), before);
 }
+
+#[test]
+fn reasons_and_standing_out_facets_are_named_in_plain_words() {
+    let (rdp, _) = setup();
+    let scores = scored(&rdp, |f| match f {
+        "ER" => 5,
+        "AU" => 1,
+        other => balanced(other),
+    });
+    let names: Vec<&str> = tandem_core::scoring::standing_out(&rdp, &scores)
+        .iter()
+        .map(|f| f.id.as_str())
+        .collect();
+    assert_eq!(names, ["ER", "AU"]);
+    let high = Reason::Score {
+        of: "ER".into(),
+        band: "elevated".into(),
+        score: 5.0,
+    };
+    let low = Reason::Score {
+        of: "interdependence".into(),
+        band: "low".into(),
+        score: 1.5,
+    };
+    assert_eq!(high.words(&rdp), "Emotional reliance is high");
+    assert_eq!(low.words(&rdp), "Interdependence is low");
+    assert_eq!(Reason::Safety.words(&rdp), "your answers on staying safe");
+}

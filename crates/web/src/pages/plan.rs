@@ -43,24 +43,13 @@ struct PlanPage<'a> {
 /// Why, in words: "Emotional reliance is high", "a safety answer".
 fn reasons_text(state: &AppState, reasons: &Value) -> String {
     let reasons: Vec<Reason> = serde_json::from_value(reasons.clone()).unwrap_or_default();
-    let rdp = state.rdp();
-    let words: Vec<String> = reasons
-        .iter()
-        .map(|reason| match reason {
-            Reason::Safety => "Because of your answers on staying safe".to_owned(),
-            Reason::Maintenance => "To keep up what works".to_owned(),
-            Reason::Score { of, band, .. } => {
-                let name = rdp
-                    .facet(of)
-                    .map(|f| f.name.clone())
-                    .or_else(|| rdp.index(of).map(|i| i.name.clone()))
-                    .unwrap_or_else(|| of.clone());
-                let level = if band == "low" { "low" } else { "high" };
-                format!("{name} is {level}")
-            }
-        })
-        .collect();
-    words.join("; ")
+    let words: Vec<String> = reasons.iter().map(|r| r.words(state.rdp())).collect();
+    let text = words.join("; ");
+    // A sentence on its own line: capitalise the first letter.
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 fn status_words(status: PlanStatus) -> (&'static str, &'static str) {
@@ -338,23 +327,8 @@ async fn journal_prompt(state: &AppState, session: &Session) -> Result<Option<St
         match crate::results::rdp_results(state.store(), state.content(), session.user, None)
             .await?
         {
-            Some(results) => state
-                .rdp()
-                .facets
-                .iter()
-                .filter(|f| {
-                    let band = results
-                        .scores
-                        .facets
-                        .get(&f.id)
-                        .and_then(|s| s.band.as_ref())
-                        .map(|b| b.as_str());
-                    let healthy = matches!(f.cluster.as_str(), "interdependence" | "power_balance");
-                    matches!(
-                        (band, healthy),
-                        (Some("elevated"), false) | (Some("low"), true)
-                    )
-                })
+            Some(results) => tandem_core::scoring::standing_out(state.rdp(), &results.scores)
+                .into_iter()
                 .map(|f| f.id.clone())
                 .collect(),
             None => Vec::new(),

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tandem_core::change::Verdict;
 use tandem_core::instrument::Instrument;
 use tandem_core::profile::ProfileKind;
-use tandem_core::scoring::{Score, band_label};
+use tandem_core::scoring::{band_label, score_text, standing_out};
 use tandem_store::AdministrationId;
 
 use crate::auth::{CurrentUser, Session};
@@ -55,34 +55,15 @@ struct ResultsPage {
     estimated_from: Option<u64>,
 }
 
-fn score_text(score: &Score) -> String {
-    match (score.score, score.low, score.high) {
-        (Some(x), Some(low), Some(high)) => format!("{x:.2} ({low:.2} to {high:.2})"),
-        (Some(x), _, _) => format!("{x:.2}"),
-        _ => "not scored".to_owned(),
-    }
-}
-
 /// Plain sentences for the facets that stand out (risks high, strengths low).
 pub fn stands_out(instrument: &Instrument, results: &Results) -> Vec<String> {
-    instrument
-        .facets
-        .iter()
-        .filter_map(|facet| {
-            let band = results
-                .scores
-                .facets
-                .get(&facet.id)?
-                .band
-                .as_ref()?
-                .as_str();
-            let healthy = matches!(facet.cluster.as_str(), "interdependence" | "power_balance");
-            match (band, healthy) {
-                ("elevated", false) => {
-                    Some(format!("{} is high. {}", facet.name, facet.high_means))
-                }
-                ("low", true) => Some(format!("{} is low. This is worth some care.", facet.name)),
-                _ => None,
+    standing_out(instrument, &results.scores)
+        .into_iter()
+        .map(|facet| {
+            if tandem_core::scoring::is_strength(facet) {
+                format!("{} is low. This is worth some care.", facet.name)
+            } else {
+                format!("{} is high. {}", facet.name, facet.high_means)
             }
         })
         .collect()
