@@ -10,7 +10,7 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::ItemId;
-use crate::instrument::{Instrument, ResponseKind};
+use crate::instrument::{AnswerCode, Instrument, ResponseKind};
 
 /// One answer to one item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,8 +18,53 @@ use crate::instrument::{Instrument, ResponseKind};
 pub enum Answer {
     /// A point on the scale, as given (before reverse keying).
     Value(i64),
+    /// A choice without a value, such as "Prefer not to say"; scored as missing.
+    Code(AnswerCode),
     /// Free text, for text items.
     Text(String),
+}
+
+impl Answer {
+    /// Reads a JSON value as an answer to `item`: a number, a code such as
+    /// `"prefer_not_to_say"` for a scale item, or text for a text item.
+    /// Whether it fits the item is checked by [`check_answer`].
+    pub fn from_json(
+        instrument: &Instrument,
+        item: &str,
+        value: &serde_json::Value,
+    ) -> Result<Option<Answer>, String> {
+        let scale_item = instrument
+            .item(item)
+            .is_some_and(|found| found.response == ResponseKind::Scale);
+        match value {
+            serde_json::Value::Null => Ok(None),
+            serde_json::Value::Number(number) => number
+                .as_i64()
+                .map(|value| Some(Answer::Value(value)))
+                .ok_or_else(|| format!("`{item}`: {number} is not a whole number")),
+            serde_json::Value::String(text) if scale_item => match AnswerCode::parse(text) {
+                Some(code) => Ok(Some(Answer::Code(code))),
+                None => Err(format!(
+                    "`{item}`: \"{text}\" is not an answer; give a whole number on the scale{}",
+                    codes_hint(instrument)
+                )),
+            },
+            serde_json::Value::String(text) => Ok(Some(Answer::Text(text.clone()))),
+            other => Err(format!(
+                "`{item}`: expected a whole number or text, found {other}"
+            )),
+        }
+    }
+}
+
+/// ", or \"not_applicable\"" for the codes a scale offers.
+fn codes_hint(instrument: &Instrument) -> String {
+    instrument
+        .scale
+        .codes
+        .iter()
+        .map(|point| format!(", or \"{}\"", point.code.as_str()))
+        .collect()
 }
 
 /// Why an answer does not fit its item.
@@ -52,6 +97,14 @@ pub enum AnswerError {
         item: String,
         /// What the item takes, in words.
         expected: &'static str,
+    },
+    /// A code the item's scale does not offer.
+    #[error("`{item}` does not offer \"{code}\"")]
+    CodeNotOffered {
+        /// The item.
+        item: String,
+        /// The code given.
+        code: &'static str,
     },
     /// Free text longer than we keep.
     #[error("`{item}`: the text is {len} characters; at most {max} are kept")]
@@ -90,6 +143,17 @@ pub fn check_answer(
             })
         }
         (ResponseKind::Scale, Answer::Value(_)) => Ok(found.id.clone()),
+        (ResponseKind::Scale, Answer::Code(code)) if instrument.scale.allows(*code) => {
+            Ok(found.id.clone())
+        }
+        (ResponseKind::Scale, Answer::Code(code)) => Err(AnswerError::CodeNotOffered {
+            item: item.to_owned(),
+            code: code.as_str(),
+        }),
+        (ResponseKind::Text, Answer::Code(_)) => Err(AnswerError::WrongType {
+            item: item.to_owned(),
+            expected: "text (a JSON string)",
+        }),
         (ResponseKind::Text, Answer::Text(text)) if text.chars().count() > MAX_TEXT_CHARS => {
             Err(AnswerError::TooLong {
                 item: item.to_owned(),
@@ -146,6 +210,14 @@ impl Answers {
         }
     }
 
+    /// The code given for an item, if any.
+    pub fn code(&self, item: &str) -> Option<AnswerCode> {
+        match self.values.get(item) {
+            Some(Answer::Code(code)) => Some(*code),
+            _ => None,
+        }
+    }
+
     /// The answer given for an item, if any.
     pub fn get(&self, item: &str) -> Option<&Answer> {
         self.values.get(item)
@@ -181,8 +253,9 @@ pub struct AnswersFileError {
     pub message: String,
 }
 
-/// Parses an answers file: a JSON object of item id → integer (or string for
-/// text items, or null for a deliberate skip). Every key is checked; the first
+/// Parses an answers file: a JSON object of item id → integer (or a code
+/// such as `"not_applicable"` where the scale offers it, or a string for text
+/// items, or null for a deliberate skip). Every key is checked; the first
 /// problem is reported with its line, and nothing is returned on error, so a
 /// caller cannot store half a file.
 pub fn parse_answers_file(
@@ -215,26 +288,10 @@ pub fn parse_answers_file(
         if !seen.insert(key.clone()) {
             return Err(fail(line, Some(&key), format!("`{key}` is given twice")));
         }
-        let answer = match value {
-            serde_json::Value::Null => continue,
-            serde_json::Value::Number(number) => match number.as_i64() {
-                Some(value) => Answer::Value(value),
-                None => {
-                    return Err(fail(
-                        line,
-                        Some(&key),
-                        format!("`{key}`: {number} is not a whole number"),
-                    ));
-                }
-            },
-            serde_json::Value::String(text) => Answer::Text(text),
-            other => {
-                return Err(fail(
-                    line,
-                    Some(&key),
-                    format!("`{key}`: expected a whole number or text, found {other}"),
-                ));
-            }
+        let answer = match Answer::from_json(instrument, &key, &value) {
+            Ok(Some(answer)) => answer,
+            Ok(None) => continue,
+            Err(message) => return Err(fail(line, Some(&key), message)),
         };
         answers
             .set(instrument, &key, answer)

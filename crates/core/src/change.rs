@@ -21,6 +21,9 @@ pub enum Verdict {
     WithinError,
     /// Reliability is not known, so no verdict is given.
     Unknown,
+    /// The two were taken with different versions of the questions, so
+    /// their scores are not compared by the RCI.
+    QuestionsChanged,
 }
 
 /// The change in one score.
@@ -57,19 +60,32 @@ pub fn reliable_change(x1: f64, x2: f64, precision: Option<Precision>) -> Change
     }
 }
 
-/// The change in every index scored in both administrations.
+/// The change in every index scored in both administrations. Across a
+/// version change there is no RCI: the verdict says the questions changed.
 pub fn compare(
     instrument: &Instrument,
     earlier: &Scores,
     later: &Scores,
 ) -> BTreeMap<IndexId, Change> {
+    let same_questions = earlier.version == later.version && earlier.instrument == later.instrument;
     instrument
         .indices
         .iter()
         .filter_map(|index| {
             let x1 = earlier.indices.get(&index.id)?.score?;
             let x2 = later.indices.get(&index.id)?.score?;
-            Some((index.id.clone(), reliable_change(x1, x2, index.precision)))
+            let change = if same_questions {
+                reliable_change(x1, x2, index.precision)
+            } else {
+                Change {
+                    from: x1,
+                    to: x2,
+                    difference: x2 - x1,
+                    rci: None,
+                    verdict: Verdict::QuestionsChanged,
+                }
+            };
+            Some((index.id.clone(), change))
         })
         .collect()
 }

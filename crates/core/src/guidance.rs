@@ -69,6 +69,15 @@ pub struct Strategy {
     pub exercise: Exercise,
     /// Whether it points to counselling or specialised services.
     pub specialised_help: bool,
+    /// Whether it is done together with the other person. Never offered
+    /// under risk.
+    pub joint: bool,
+    /// The safety-adapted version offered instead under risk (assertion,
+    /// boundary, voice-needs and own-choices steps).
+    pub safe_version: Option<GuidanceId>,
+    /// Whether this is itself a safety-adapted version, offered only in
+    /// place of another strategy under risk.
+    pub adapted: bool,
 }
 
 /// What makes a rule apply.
@@ -89,8 +98,14 @@ pub enum Trigger {
         /// The band.
         band: BandId,
     },
-    /// Any positive answer on the safety screen.
+    /// Any safety concern: a positive or unclear screen, a check-in's
+    /// safety answer, or items that signal coercion.
     Safety,
+    /// An urgent answer: harm, choking, sexual coercion, threats to kill or
+    /// a weapon, feeling unsafe now, thoughts of self-harm.
+    Urgent,
+    /// Thoughts of self-harm.
+    SelfHarm,
     /// Nothing else applies: keep up what works.
     Maintenance,
 }
@@ -143,7 +158,16 @@ struct RawStrategy {
     exercise: Exercise,
     #[serde(default)]
     specialised_help: bool,
+    #[serde(default)]
+    joint: bool,
+    safe_version: Option<String>,
+    #[serde(default)]
+    adapted: bool,
 }
+
+/// Families whose steps ask something of the other person, so that under
+/// risk they need a safety-adapted version (or are dropped if joint).
+const ASSERTIVE_FAMILIES: [&str; 2] = ["voice-needs", "boundaries"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -152,6 +176,10 @@ struct RawRule {
     index: Option<String>,
     #[serde(default)]
     safety: bool,
+    #[serde(default)]
+    urgent: bool,
+    #[serde(default)]
+    self_harm: bool,
     #[serde(default)]
     maintenance: bool,
     band: Option<String>,
@@ -229,7 +257,47 @@ pub fn load_guidance(
             steps: s.steps.clone(),
             exercise: s.exercise,
             specialised_help: s.specialised_help,
+            joint: s.joint,
+            safe_version: None,
+            adapted: s.adapted,
         });
+    }
+    // Safe versions are checked once every strategy is known.
+    for (spanned, strategy) in raw.strategies.iter().zip(strategies.iter_mut()) {
+        let (span, s) = (spanned.span(), spanned.get_ref());
+        let assertive = ASSERTIVE_FAMILIES.contains(&s.family.as_str())
+            || s.id == "take-back-your-choices"
+            || s.id == "ask-for-a-fair-say";
+        match &s.safe_version {
+            Some(name) => match raw.strategies.iter().find(|o| &o.get_ref().id == name) {
+                Some(found) if found.get_ref().adapted && !found.get_ref().joint => {
+                    strategy.safe_version = GuidanceId::new(name.clone()).ok();
+                }
+                Some(_) => report(
+                    &span,
+                    &s.id,
+                    format!("safe_version `{name}` must be an adapted strategy that is not joint"),
+                ),
+                None => report(
+                    &span,
+                    &s.id,
+                    format!("safe_version `{name}` does not exist"),
+                ),
+            },
+            None if assertive && !s.adapted && !s.joint => report(
+                &span,
+                &s.id,
+                "an assertion or boundary step needs a safe_version for people at risk".into(),
+            ),
+            None => {}
+        }
+        if s.adapted && (s.joint || s.safe_version.is_some()) {
+            report(
+                &span,
+                &s.id,
+                "an adapted strategy is done alone and has no safe_version of its own".into(),
+            );
+        }
     }
     let band_ok = |band: &str| instrument.bands.iter().any(|b| b.id.as_str() == band);
     let mut rules = Vec::new();
@@ -242,6 +310,10 @@ pub fn load_guidance(
             .unwrap_or_else(|| {
                 if r.safety {
                     "safety".into()
+                } else if r.urgent {
+                    "urgent".into()
+                } else if r.self_harm {
+                    "self_harm".into()
                 } else {
                     "maintenance".into()
                 }
@@ -249,12 +321,15 @@ pub fn load_guidance(
         let triggers = usize::from(r.facet.is_some())
             + usize::from(r.index.is_some())
             + usize::from(r.safety)
+            + usize::from(r.urgent)
+            + usize::from(r.self_harm)
             + usize::from(r.maintenance);
         if triggers != 1 {
             report(
                 &span,
                 &label,
-                "a rule needs exactly one of facet, index, safety or maintenance".into(),
+                "a rule needs exactly one of facet, index, safety, urgent, self_harm or maintenance"
+                    .into(),
             );
             continue;
         }
@@ -276,7 +351,7 @@ pub fn load_guidance(
                 report(
                     &span,
                     &label,
-                    "safety and maintenance rules take no band".into(),
+                    "safety, urgent, self_harm and maintenance rules take no band".into(),
                 );
                 None
             }
@@ -316,6 +391,10 @@ pub fn load_guidance(
             }
         } else if r.safety {
             Some(Trigger::Safety)
+        } else if r.urgent {
+            Some(Trigger::Urgent)
+        } else if r.self_harm {
+            Some(Trigger::SelfHarm)
         } else {
             Some(Trigger::Maintenance)
         };
@@ -341,6 +420,11 @@ pub fn load_guidance(
     }
     for (kind, present) in [
         ("safety", rules.iter().any(|r| r.trigger == Trigger::Safety)),
+        ("urgent", rules.iter().any(|r| r.trigger == Trigger::Urgent)),
+        (
+            "self_harm",
+            rules.iter().any(|r| r.trigger == Trigger::SelfHarm),
+        ),
         (
             "maintenance",
             rules.iter().any(|r| r.trigger == Trigger::Maintenance),

@@ -5,6 +5,7 @@
 //! in `store`, `web` and `cli` bring those in.
 
 pub mod answers;
+pub mod assessment;
 pub mod change;
 pub mod dates;
 pub mod guidance;
@@ -14,7 +15,10 @@ pub mod journal;
 pub mod network;
 pub mod plan;
 pub mod profile;
+pub mod quality;
 pub mod readability;
 pub mod resources;
+pub mod risk;
 pub mod safety;
 pub mod scoring;
+pub mod signs;

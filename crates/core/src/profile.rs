@@ -1,11 +1,51 @@
 //! The profile: a plain description of the pattern the indices show, never a
 //! diagnosis. A condition that holds only for part of a score's 95% interval
-//! makes the profile "borderline" instead of forcing a type.
+//! (or, while reliability is unknown, within [`BORDERLINE_MARGIN`] of a
+//! cut-off) makes the profile "borderline" instead of forcing a type.
+//!
+//! Risk shapes it: low shared power is a flag shown above the pattern, and
+//! under any risk the pattern is never "balanced". Answers that fail the
+//! response-quality checks get no pattern at all, only their flags.
 
 use serde::Serialize;
 
 use crate::instrument::Instrument;
+use crate::quality::ResponseQuality;
+use crate::risk::{RiskContext, RiskSignal, low_power};
 use crate::scoring::{Score, Scores};
+
+/// Without known reliability, a score this close to a cut-off counts as
+/// possibly on either side of it.
+pub const BORDERLINE_MARGIN: f64 = 0.25;
+
+/// Something shown above the pattern, because it matters more than the pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProfileFlag {
+    /// Shared power is low: choices or money sit on one side.
+    LowPowerBalance,
+    /// Answers to items that can point to coercive control.
+    CoercionSignals,
+    /// The safety check or a check-in raised a concern (the person's own view only).
+    SafetyConcern,
+}
+
+impl ProfileFlag {
+    /// What the flag means, in calm words.
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::LowPowerBalance => {
+                "Power looks one-sided: choices or money seem to rest mostly with the other person. This matters more than any pattern below."
+            }
+            Self::CoercionSignals => {
+                "Some answers suggest the other person may control things that should be yours to decide. You deserve a say in your own life."
+            }
+            Self::SafetyConcern => {
+                "Your answers about feeling safe come first. Your plan starts with support for staying safe."
+            }
+        }
+    }
+}
 
 /// The patterns of DOMAIN.md, most specific first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -66,10 +106,15 @@ impl ProfileKind {
 /// The profile of one administration.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Profile {
-    /// The pattern.
-    pub kind: ProfileKind,
-    /// Its name.
-    pub name: &'static str,
+    /// The pattern; `None` when it is withheld.
+    pub kind: Option<ProfileKind>,
+    /// Its name; `None` when it is withheld.
+    pub name: Option<&'static str>,
+    /// Whether the pattern is withheld because the answers did not pass the
+    /// response-quality checks.
+    pub withheld: bool,
+    /// What is shown above the pattern.
+    pub flags: Vec<ProfileFlag>,
     /// Whether a score's interval straddles a cut-off that decides the pattern.
     pub borderline: bool,
     /// Other patterns that also hold.
@@ -97,10 +142,18 @@ fn all(truths: &[Truth]) -> Truth {
     }
 }
 
-/// Whether a score lies in a band, judged across its whole interval.
+/// Whether a score lies in a band, judged across its whole interval (or
+/// the margin, while reliability is unknown).
 fn in_band(instrument: &Instrument, score: &Score, band: &str) -> Option<Truth> {
     let point = score.score?;
-    let (low, high) = (score.low.unwrap_or(point), score.high.unwrap_or(point));
+    let (min, max) = (instrument.scale.min as f64, instrument.scale.max as f64);
+    let (low, high) = match (score.low, score.high, score.sem) {
+        (Some(low), Some(high), Some(_)) => (low, high),
+        _ => (
+            (point - BORDERLINE_MARGIN).max(min),
+            (point + BORDERLINE_MARGIN).min(max),
+        ),
+    };
     let band_at = |x: f64| instrument.band_of(x).map(|b| b.id.as_str() == band);
     let hits = [band_at(low)?, band_at(point)?, band_at(high)?];
     Some(if hits.iter().all(|hit| *hit) {
@@ -112,9 +165,53 @@ fn in_band(instrument: &Instrument, score: &Score, band: &str) -> Option<Truth> 
     })
 }
 
-/// Decides the profile from the RDP's indices. `None` when a needed index or
-/// facet is not scored (too many answers missing) or the instrument has none.
-pub fn profile(instrument: &Instrument, scores: &Scores) -> Option<Profile> {
+/// Decides the profile from the RDP's indices, the answers' quality and the
+/// person's risk context. `None` when a needed index or facet is not scored
+/// (too many answers missing) or the instrument has none.
+pub fn profile(
+    instrument: &Instrument,
+    scores: &Scores,
+    quality: &ResponseQuality,
+    risk: &RiskContext,
+) -> Option<Profile> {
+    let pattern = pattern(instrument, scores)?;
+    let mut flags = Vec::new();
+    if low_power(scores) {
+        flags.push(ProfileFlag::LowPowerBalance);
+    }
+    if risk.has(RiskSignal::Coercion) {
+        flags.push(ProfileFlag::CoercionSignals);
+    }
+    if risk.from_safety_answers() && risk.rules_out_balance() {
+        flags.push(ProfileFlag::SafetyConcern);
+    }
+    let under_risk = risk.rules_out_balance() || !flags.is_empty();
+    let (mut kind, mut borderline, mut also) = pattern;
+    if under_risk {
+        also.retain(|k| *k != ProfileKind::BalancedInterdependence);
+        if kind == ProfileKind::BalancedInterdependence {
+            kind = ProfileKind::Mixed;
+            borderline = false;
+        }
+    }
+    let intervals_known = scores.indices.values().all(|score| score.sem.is_some());
+    let withheld = !quality.is_ok();
+    Some(Profile {
+        kind: (!withheld).then_some(kind),
+        name: (!withheld).then_some(kind.name()),
+        withheld,
+        flags,
+        borderline: !withheld && borderline,
+        also: if withheld { Vec::new() } else { also },
+        intervals_known,
+    })
+}
+
+/// The pattern the indices alone show: kind, borderline, others that hold.
+fn pattern(
+    instrument: &Instrument,
+    scores: &Scores,
+) -> Option<(ProfileKind, bool, Vec<ProfileKind>)> {
     let index = |id: &str, band: &str| in_band(instrument, scores.indices.get(id)?, band);
     let facet = |id: &str, band: &str| in_band(instrument, scores.facets.get(id)?, band);
     let over = index("over_dependence", "elevated")?;
@@ -142,15 +239,8 @@ pub fn profile(instrument: &Instrument, scores: &Scores) -> Option<Profile> {
         .iter()
         .position(|(_, truth)| *truth == Truth::Yes)
         .or_else(|| rules.iter().position(|(_, truth)| *truth == Truth::Maybe));
-    let intervals_known = scores.indices.values().all(|score| score.sem.is_some());
     let Some(at) = chosen else {
-        return Some(Profile {
-            kind: ProfileKind::Mixed,
-            name: ProfileKind::Mixed.name(),
-            borderline: false,
-            also: Vec::new(),
-            intervals_known,
-        });
+        return Some((ProfileKind::Mixed, false, Vec::new()));
     };
     let (kind, truth) = rules[at];
     let borderline = truth == Truth::Maybe || rules[..at].iter().any(|(_, t)| *t == Truth::Maybe);
@@ -162,11 +252,5 @@ pub fn profile(instrument: &Instrument, scores: &Scores) -> Option<Profile> {
         })
         .map(|(other, _)| *other)
         .collect();
-    Some(Profile {
-        kind,
-        name: kind.name(),
-        borderline,
-        also,
-        intervals_known,
-    })
+    Some((kind, borderline, also))
 }

@@ -16,6 +16,14 @@ pub struct Resources {
     pub intro: String,
     /// What to do, one step each.
     pub steps: Vec<Step>,
+    /// For urgent answers, what comes before everything else: the
+    /// emergency step. Falls back to the neutral default.
+    #[serde(default)]
+    pub emergency: Option<Step>,
+    /// For thoughts of self-harm: where a crisis line is found. Falls back
+    /// to the neutral default.
+    #[serde(default)]
+    pub crisis: Vec<Step>,
 }
 
 /// One step.
@@ -42,8 +50,7 @@ pub struct ResourcesError {
     pub message: String,
 }
 
-/// Parses a resources file.
-pub fn load_resources(file: &str, source: &str) -> Result<Resources, ResourcesError> {
+fn parse(file: &str, source: &str) -> Result<Resources, ResourcesError> {
     let parsed: File = toml::from_str(source).map_err(|err| ResourcesError {
         file: file.to_owned(),
         message: err.to_string(),
@@ -57,9 +64,24 @@ pub fn load_resources(file: &str, source: &str) -> Result<Resources, ResourcesEr
     Ok(parsed.resources)
 }
 
+/// Parses a resources file. A file without its own emergency step or
+/// crisis lines takes the neutral default's, so nobody who needs them is
+/// left without.
+pub fn load_resources(file: &str, source: &str) -> Result<Resources, ResourcesError> {
+    let mut resources = parse(file, source)?;
+    if resources.emergency.is_none() || resources.crisis.is_empty() {
+        let default = default_resources()?;
+        resources.emergency = resources.emergency.or(default.emergency);
+        if resources.crisis.is_empty() {
+            resources.crisis = default.crisis;
+        }
+    }
+    Ok(resources)
+}
+
 /// The neutral default shipped in the binary.
 pub fn default_resources() -> Result<Resources, ResourcesError> {
-    load_resources(
+    parse(
         "content/resources.toml",
         include_str!("../../../content/resources.toml"),
     )
@@ -74,10 +96,28 @@ mod tests {
     fn the_default_loads_and_reads_easily() {
         let resources = default_resources().unwrap();
         assert!(resources.steps.len() >= 3);
-        for text in std::iter::once(&resources.intro).chain(resources.steps.iter().map(|s| &s.text))
-        {
+        assert!(resources.emergency.is_some());
+        assert!(!resources.crisis.is_empty());
+        let texts = std::iter::once(&resources.intro)
+            .chain(resources.steps.iter().map(|s| &s.text))
+            .chain(resources.emergency.iter().map(|s| &s.text))
+            .chain(resources.crisis.iter().map(|s| &s.text));
+        for text in texts {
             assert!(flesch_kincaid_grade(text) <= 8.0, "{text}");
         }
+    }
+
+    #[test]
+    fn a_deployment_file_without_crisis_lines_takes_the_default_ones() {
+        let own = load_resources(
+            "x.toml",
+            "[resources]\ncountry='x'\nheading='h'\nintro='i'\n[[resources.steps]]\ntext='Call 1234.'\n",
+        )
+        .unwrap();
+        let default = default_resources().unwrap();
+        assert_eq!(own.steps[0].text, "Call 1234.");
+        assert_eq!(own.crisis, default.crisis);
+        assert_eq!(own.emergency, default.emergency);
     }
 
     #[test]

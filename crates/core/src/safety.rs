@@ -4,13 +4,13 @@
 //! they become a [`SafetyScreen`], which no scoring, sharing or report
 //! function for others accepts. The compiler keeps the promise, not a filter.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
 use crate::answers::Answers;
 use crate::ids::ItemId;
-use crate::instrument::{Instrument, Kind, ScoringRule};
+use crate::instrument::{AnswerCode, Instrument, Kind, SafetyLevel, ScoringRule};
 
 /// Why answers could not be read as a safety screen.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -20,12 +20,32 @@ pub struct NotASafetyScreen(pub String);
 /// The answers to one safety screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SafetyScreen {
+    version: String,
     answers: BTreeMap<ItemId, i64>,
+    declined: BTreeSet<ItemId>,
+    levels: BTreeMap<ItemId, SafetyLevel>,
+    asked: usize,
     positive_at: i64,
 }
 
+/// What a screen shows, graded (DOMAIN.md, "Safety").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScreenOutcome {
+    /// Every item answered "No".
+    Clear,
+    /// Left blank, skipped or "Prefer not to say" somewhere, and no "Yes":
+    /// nothing can be ruled out, so the help is shown, calmly.
+    Unclear,
+    /// A "Yes" to fear, control, monitoring, stalking, put-downs or online abuse.
+    Concern,
+    /// A "Yes" to harm, choking, sexual coercion, threats to kill, a weapon or feeling unsafe now.
+    Urgent,
+}
+
 impl SafetyScreen {
-    /// Takes checked answers to the safety instrument.
+    /// Takes checked answers to the safety instrument; "Prefer not to say"
+    /// is kept as declined, not as "No".
     pub fn from_answers(
         instrument: &Instrument,
         answers: Answers,
@@ -36,12 +56,26 @@ impl SafetyScreen {
         if instrument.kind != Kind::Safety {
             return Err(NotASafetyScreen(instrument.id.to_string()));
         }
-        let answers = answers
+        let values = answers
             .iter()
             .filter_map(|(id, _)| Some((id.clone(), answers.value(id.as_str())?)))
             .collect();
+        let declined = answers
+            .iter()
+            .filter(|(id, _)| answers.code(id.as_str()) == Some(AnswerCode::PreferNotToSay))
+            .map(|(id, _)| id.clone())
+            .collect();
+        let levels = instrument
+            .items
+            .iter()
+            .filter_map(|item| Some((item.id.clone(), item.level?)))
+            .collect();
         Ok(Self {
-            answers,
+            version: instrument.version.clone(),
+            answers: values,
+            declined,
+            levels,
+            asked: instrument.items.len(),
             positive_at,
         })
     }
@@ -58,8 +92,58 @@ impl SafetyScreen {
         value >= self.positive_at
     }
 
-    /// The answers, by item.
+    /// The most serious level among the positive answers, if any.
+    pub fn highest_level(&self) -> Option<SafetyLevel> {
+        self.answers
+            .iter()
+            .filter(|(_, value)| self.is_positive_answer(**value))
+            .map(|(item, _)| {
+                self.levels
+                    .get(item)
+                    .copied()
+                    .unwrap_or(SafetyLevel::Concern)
+            })
+            .max()
+    }
+
+    /// What the screen shows, graded. A screen with a "Yes" is at least a
+    /// concern; without one, anything left open makes it unclear.
+    pub fn outcome(&self) -> ScreenOutcome {
+        match self.highest_level() {
+            Some(SafetyLevel::Urgent | SafetyLevel::SelfHarm) => ScreenOutcome::Urgent,
+            Some(SafetyLevel::Concern) => ScreenOutcome::Concern,
+            None if self.declined.is_empty() && self.answers.len() >= self.asked => {
+                ScreenOutcome::Clear
+            }
+            None => ScreenOutcome::Unclear,
+        }
+    }
+
+    /// Whether a "Yes" says the person has thought of harming themselves:
+    /// then a crisis line is shown.
+    pub fn self_harm(&self) -> bool {
+        self.answers.iter().any(|(item, value)| {
+            self.is_positive_answer(*value) && self.levels.get(item) == Some(&SafetyLevel::SelfHarm)
+        })
+    }
+
+    /// Whether the help should be shown: for every outcome but "Clear".
+    pub fn shows_help(&self) -> bool {
+        self.outcome() != ScreenOutcome::Clear
+    }
+
+    /// The answers given as values, by item.
     pub fn answers(&self) -> &BTreeMap<ItemId, i64> {
         &self.answers
+    }
+
+    /// The items answered "Prefer not to say".
+    pub fn declined(&self) -> &BTreeSet<ItemId> {
+        &self.declined
+    }
+
+    /// The version of the screen these answers belong to.
+    pub fn version(&self) -> &str {
+        &self.version
     }
 }

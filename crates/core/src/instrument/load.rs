@@ -9,8 +9,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    Band, Facet, Index, Instrument, Item, Kind, Norms, Precision, ResponseKind, Scale, ScalePoint,
-    ScoringRule,
+    AnswerCode, Band, CodePoint, Facet, Index, Instrument, Item, Kind, Norms, Precision,
+    ResponseKind, SafetyLevel, Scale, ScalePoint, ScoringRule, Signal, Voice,
 };
 use crate::guidance;
 use crate::ids::{BandId, FacetId, GuidanceId, IndexId, InstrumentId, ItemId};
@@ -84,12 +84,24 @@ struct RawHeader {
     kind: Kind,
     #[serde(default)]
     intro: String,
+    #[serde(default)]
+    voice: Voice,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawScale {
-    points: Vec<ScalePoint>,
+    points: Vec<RawPoint>,
+}
+
+/// A point of the scale as written: a `value`, or a `code` such as
+/// `prefer_not_to_say` for a choice without one.
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct RawPoint {
+    value: Option<i64>,
+    code: Option<String>,
+    label: String,
 }
 
 #[derive(Deserialize)]
@@ -145,6 +157,8 @@ struct RawItem {
     response: ResponseKind,
     #[serde(default)]
     optional: bool,
+    signals: Option<Signal>,
+    level: Option<SafetyLevel>,
 }
 
 fn scale_response() -> ResponseKind {
@@ -277,6 +291,7 @@ fn check(c: &mut Checker<'_>, raw: RawFile) -> Option<Instrument> {
     if raw.instrument.version.trim().is_empty() {
         c.report(&id_span, None, "the instrument needs a version");
     }
+    check_placeholders(c, &id_span, "intro", &raw.instrument.intro);
     let scale = check_scale(c, &raw.scale);
     let scoring = check_scoring(c, &raw.scoring, kind, scale.as_ref());
     let bands = scale
@@ -298,6 +313,7 @@ fn check(c: &mut Checker<'_>, raw: RawFile) -> Option<Instrument> {
         name: raw.instrument.name,
         kind,
         intro: raw.instrument.intro,
+        voice: raw.instrument.voice,
         scale: scale?,
         scoring: scoring?,
         bands,
@@ -309,7 +325,48 @@ fn check(c: &mut Checker<'_>, raw: RawFile) -> Option<Instrument> {
 
 fn check_scale(c: &mut Checker<'_>, raw: &Spanned<RawScale>) -> Option<Scale> {
     let span = raw.span();
-    let mut points = raw.get_ref().points.clone();
+    let mut points = Vec::new();
+    let mut codes: Vec<CodePoint> = Vec::new();
+    for point in &raw.get_ref().points {
+        match (point.value, &point.code) {
+            (Some(value), None) => points.push(ScalePoint {
+                value,
+                label: point.label.clone(),
+            }),
+            (None, Some(code)) => match AnswerCode::parse(code) {
+                Some(code) if codes.iter().any(|known| known.code == code) => c.report(
+                    &span,
+                    None,
+                    format!("scale code `{}` appears twice", code.as_str()),
+                ),
+                Some(code) if point.label.trim().is_empty() => c.report(
+                    &span,
+                    None,
+                    format!("scale code `{}` has no label", code.as_str()),
+                ),
+                Some(code) => codes.push(CodePoint {
+                    code,
+                    label: point.label.clone(),
+                }),
+                None => c.report(
+                    &span,
+                    None,
+                    format!(
+                        "unknown scale code `{code}` (known: {})",
+                        AnswerCode::ALL.map(AnswerCode::as_str).join(", ")
+                    ),
+                ),
+            },
+            _ => c.report(
+                &span,
+                None,
+                format!(
+                    "scale point `{}` needs either a value or a code, not both",
+                    point.label
+                ),
+            ),
+        }
+    }
     if points.len() < 2 {
         c.report(&span, None, "a scale needs at least two points");
         return None;
@@ -343,7 +400,12 @@ fn check_scale(c: &mut Checker<'_>, raw: &Spanned<RawScale>) -> Option<Scale> {
         }
     }
     let (min, max) = (points.first()?.value, points.last()?.value);
-    ok.then_some(Scale { min, max, points })
+    ok.then_some(Scale {
+        min,
+        max,
+        points,
+        codes,
+    })
 }
 
 fn check_scoring(
@@ -591,7 +653,9 @@ fn check_items(
                     }
                 }
             }
-            (None, ResponseKind::Scale, Kind::Profile | Kind::Checkin) => {
+            (None, ResponseKind::Scale, Kind::Profile | Kind::Checkin)
+                if item.signals.is_none() =>
+            {
                 c.report(&span, Some(&item.id), "a scale item needs a facet");
                 None
             }
@@ -613,6 +677,7 @@ fn check_items(
             }
             (None, _, _) => None,
         };
+        check_marks(c, &span, item, kind);
         let scored = item.facet.is_some() && item.response == ResponseKind::Scale;
         if item.reverse && !(scored && kind != Kind::Safety) {
             c.report(
@@ -635,10 +700,34 @@ fn check_items(
             reverse: item.reverse,
             response: item.response,
             optional: item.optional,
+            signals: item.signals,
+            level: item.level,
             line,
         });
     }
     items
+}
+
+/// `signals` and `level` go only where they mean something.
+fn check_marks(c: &mut Checker<'_>, span: &Range<usize>, item: &RawItem, kind: Kind) {
+    if item.signals.is_some() && (item.response != ResponseKind::Scale || kind == Kind::Safety) {
+        c.report(
+            span,
+            Some(&item.id),
+            "only a scale item of a profile or check-in can signal",
+        );
+    }
+    match (item.level, kind, item.response) {
+        (None, Kind::Safety, ResponseKind::Scale) => c.report(
+            span,
+            Some(&item.id),
+            "a safety item needs a level: concern, urgent or self_harm",
+        ),
+        (Some(_), kind, _) if kind != Kind::Safety => {
+            c.report(span, Some(&item.id), "only safety items take a level")
+        }
+        _ => {}
+    }
 }
 
 fn check_placeholders(c: &mut Checker<'_>, span: &Range<usize>, id: &str, text: &str) {

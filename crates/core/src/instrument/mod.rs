@@ -25,6 +25,70 @@ pub enum Kind {
     Safety,
 }
 
+/// Whom the item texts speak as: the person ("I … my partner") or to the
+/// person ("have you … your partner"). Decides how `{other}` is filled in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Voice {
+    /// First person: `{other}` is the person's own words, such as "my partner".
+    #[default]
+    First,
+    /// Second person: `{other}` becomes "your partner", "your mother" or a name.
+    Second,
+}
+
+/// An answer that is not a point on the scale and counts as missing.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerCode {
+    /// The item cannot apply to this relationship (such as shared money with a friend).
+    NotApplicable,
+    /// The person chose not to answer.
+    PreferNotToSay,
+}
+
+impl AnswerCode {
+    /// Every code.
+    pub const ALL: [AnswerCode; 2] = [AnswerCode::NotApplicable, AnswerCode::PreferNotToSay];
+
+    /// The code as it is written in files, the API and the store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotApplicable => "not_applicable",
+            Self::PreferNotToSay => "prefer_not_to_say",
+        }
+    }
+
+    /// The code spelled `text`, if there is one.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|code| code.as_str() == text)
+    }
+}
+
+/// What a marked item can signal, whatever facet it counts towards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Signal {
+    /// Agreeing can point to coercive control (RDP items).
+    Coercion,
+    /// Agreeing says the person felt unsafe (the check-in's safety item).
+    Safety,
+}
+
+/// How serious a "Yes" to a safety item is (DOMAIN.md, "Safety").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SafetyLevel {
+    /// Fear, control, monitoring, stalking, put-downs, online abuse.
+    Concern,
+    /// Physical harm, choking, sexual coercion, threats to kill or a weapon, unsafe now.
+    Urgent,
+    /// Thoughts of self-harm: urgent, and a crisis line is shown.
+    SelfHarm,
+}
+
 /// A validated instrument definition.
 #[derive(Debug, Clone, Serialize)]
 pub struct Instrument {
@@ -38,6 +102,8 @@ pub struct Instrument {
     pub kind: Kind,
     /// A few words shown before the first item.
     pub intro: String,
+    /// Whom the item texts speak as.
+    pub voice: Voice,
     /// The response scale shared by every scale item.
     pub scale: Scale,
     /// How facet scores are formed.
@@ -109,8 +175,9 @@ impl Instrument {
     }
 }
 
-/// A response scale of consecutive integer points, each with a label.
-#[derive(Debug, Clone, Serialize)]
+/// A response scale of consecutive integer points, each with a label, and
+/// the codes (such as "Prefer not to say") an item may take instead.
+#[derive(Debug, Clone)]
 pub struct Scale {
     /// Lowest value.
     pub min: i64,
@@ -118,9 +185,58 @@ pub struct Scale {
     pub max: i64,
     /// One label per value, lowest first.
     pub points: Vec<ScalePoint>,
+    /// Answers without a value, offered after the points.
+    pub codes: Vec<CodePoint>,
+}
+
+/// Written as `{min, max, points}` with the code points last in `points`,
+/// so a reader of an instrument sees every choice a person has, in order.
+impl Serialize for Scale {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[derive(Serialize)]
+        #[serde(untagged)]
+        enum Point<'a> {
+            Value(&'a ScalePoint),
+            Code(&'a CodePoint),
+        }
+        let points: Vec<Point<'_>> = self
+            .points
+            .iter()
+            .map(Point::Value)
+            .chain(self.codes.iter().map(Point::Code))
+            .collect();
+        let mut out = serializer.serialize_struct("Scale", 3)?;
+        out.serialize_field("min", &self.min)?;
+        out.serialize_field("max", &self.max)?;
+        out.serialize_field("points", &points)?;
+        out.end()
+    }
+}
+
+/// A choice without a value, such as "Does not apply to me".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CodePoint {
+    /// The code stored and sent.
+    pub code: AnswerCode,
+    /// What the person sees.
+    pub label: String,
 }
 
 impl Scale {
+    /// Whether this scale offers a code.
+    pub fn allows(&self, code: AnswerCode) -> bool {
+        self.codes.iter().any(|point| point.code == code)
+    }
+
+    /// The label of a code, if the scale offers it.
+    pub fn code_label(&self, code: AnswerCode) -> Option<&str> {
+        self.codes
+            .iter()
+            .find(|point| point.code == code)
+            .map(|point| point.label.as_str())
+    }
+
     /// Whether a value is one of the scale's points.
     pub fn contains(&self, value: i64) -> bool {
         (self.min..=self.max).contains(&value)
@@ -268,14 +384,90 @@ pub struct Item {
     pub response: ResponseKind,
     /// Whether the item may be left empty without counting as missing.
     pub optional: bool,
+    /// What agreeing with the item can signal, when it is marked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signals: Option<Signal>,
+    /// How serious a "Yes" is (safety items only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<SafetyLevel>,
     /// 1-based line of the item in its definition file.
     #[serde(skip)]
     pub line: usize,
 }
 
 impl Item {
-    /// The wording with the other person filled in, such as "my partner" or "Sam".
+    /// The wording with the other person filled in, such as "my partner" or
+    /// "Sam". Only for first-person texts; see [`Instrument::text_of`].
     pub fn text_about(&self, other: &str) -> String {
         self.text.replace("{other}", other)
+    }
+}
+
+/// The other person as a text speaks of them: the person's own words for
+/// first-person items ("my mother"), turned to "you" for second-person ones
+/// ("your mother"). A name stays a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherPerson {
+    first: String,
+    second: String,
+}
+
+impl OtherPerson {
+    /// From the words a person chose, such as "my partner" or "Sam".
+    pub fn new(about: &str) -> Self {
+        let about = about.trim();
+        let second = ["my ", "My ", "MY "]
+            .iter()
+            .find_map(|prefix| about.strip_prefix(prefix))
+            .map_or_else(|| about.to_owned(), |rest| format!("your {rest}"));
+        Self {
+            first: about.to_owned(),
+            second,
+        }
+    }
+
+    /// As the person says it: "my partner".
+    pub fn first(&self) -> &str {
+        &self.first
+    }
+
+    /// As said to the person: "your partner".
+    pub fn second(&self) -> &str {
+        &self.second
+    }
+
+    /// The form an instrument's voice needs.
+    pub fn in_voice(&self, voice: Voice) -> &str {
+        match voice {
+            Voice::First => &self.first,
+            Voice::Second => &self.second,
+        }
+    }
+}
+
+impl Instrument {
+    /// An item's wording with the other person filled in, in the
+    /// instrument's voice: "my partner" in "I …" items, "your partner" in
+    /// "have you …" items.
+    pub fn text_of(&self, item: &Item, other: &OtherPerson) -> String {
+        item.text.replace("{other}", other.in_voice(self.voice))
+    }
+
+    /// The intro with the other person filled in, in the instrument's voice.
+    pub fn intro_about(&self, other: &OtherPerson) -> String {
+        self.intro.replace("{other}", other.in_voice(self.voice))
+    }
+
+    /// Items marked as signalling `signal`.
+    pub fn signalling(&self, signal: Signal) -> impl Iterator<Item = &Item> + '_ {
+        self.items
+            .iter()
+            .filter(move |item| item.signals == Some(signal))
+    }
+
+    /// Whether a value on this scale agrees with an item ("Agree" or more),
+    /// the answer that makes a signalling item signal.
+    pub fn agrees(&self, value: i64) -> bool {
+        value >= self.scale.max - 1 && value > self.scale.min
     }
 }

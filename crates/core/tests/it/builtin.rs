@@ -59,10 +59,72 @@ fn every_rdp_cluster_has_both_keyings() {
 }
 
 #[test]
+fn every_rdp_facet_is_keyed_two_forward_two_reverse() {
+    let rdp = builtin_by_id("rdp").unwrap().unwrap();
+    for facet in &rdp.facets {
+        let reverse = rdp.items_of(&facet.id).filter(|i| i.reverse).count();
+        let forward = rdp.items_of(&facet.id).filter(|i| !i.reverse).count();
+        assert_eq!((forward, reverse), (2, 2), "{}", facet.id);
+    }
+}
+
+#[test]
+fn an_item_that_kept_its_id_kept_its_wording_and_keying() {
+    let all = tandem_core::instrument::builtin::builtin_all_versions().unwrap();
+    for old in all.iter().filter(|i| i.version == "1.0.0") {
+        let new = builtin_by_id(old.id.as_str()).unwrap().unwrap();
+        assert_ne!(new.version, old.version);
+        for item in &old.items {
+            if let Some(kept) = new.item(item.id.as_str()) {
+                assert_eq!(
+                    (&kept.text, kept.reverse, &kept.facet),
+                    (&item.text, item.reverse, &item.facet),
+                    "{} {} changed meaning without a new id",
+                    old.id,
+                    item.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn second_person_items_say_your_and_the_name() {
+    use tandem_core::instrument::OtherPerson;
+    let safety = builtin_by_id("safety").unwrap().unwrap();
+    let item = safety.item("SF8").unwrap();
+    assert_eq!(
+        safety.text_of(item, &OtherPerson::new("my partner")),
+        "In the past year, have you been afraid of your partner?"
+    );
+    assert_eq!(
+        safety.text_of(item, &OtherPerson::new("Sam")),
+        "In the past year, have you been afraid of Sam?"
+    );
+    let rdp = builtin_by_id("rdp").unwrap().unwrap();
+    let first = rdp.item("MS1").unwrap();
+    assert_eq!(
+        rdp.text_of(first, &OtherPerson::new("my mother")),
+        "I can count on my mother when I need help."
+    );
+    for item in &safety.items {
+        assert!(
+            !safety
+                .text_of(item, &OtherPerson::new("my partner"))
+                .contains("my partner")
+        );
+    }
+}
+
+#[test]
 fn every_item_reads_at_grade_eight_or_below() {
-    for instrument in builtin().unwrap() {
+    let all = tandem_core::instrument::builtin::builtin_all_versions().unwrap();
+    for instrument in all {
         for item in &instrument.items {
-            let text = item.text_about("my partner");
+            let text = instrument.text_of(
+                item,
+                &tandem_core::instrument::OtherPerson::new("my partner"),
+            );
             let grade = flesch_kincaid_grade(&text);
             assert!(
                 grade <= 8.0,

@@ -8,4 +8,5 @@ mod guidance;
 mod loader;
 mod plan;
 mod profile;
+mod risk;
 mod scoring;

@@ -4,8 +4,45 @@ use tandem_core::answers::{Answer, Answers};
 use tandem_core::guidance::{Guidance, builtin_guidance};
 use tandem_core::instrument::Instrument;
 use tandem_core::instrument::builtin::builtin_by_id;
-use tandem_core::plan::{Reason, suggest};
+use tandem_core::plan::{PlanInputs, Reason, Suggestion, suggest};
+use tandem_core::risk::{RiskContext, RiskInputs};
+use tandem_core::safety::SafetyScreen;
 use tandem_core::scoring::{Scores, score};
+
+/// The suggestions for `scores`, with a kept screen that had one "Yes" to a
+/// concern item when `safety_positive`; `balanced` as the profile would say.
+fn suggestions(
+    guidance: &Guidance,
+    scores: Option<&Scores>,
+    safety_positive: bool,
+    balanced: bool,
+) -> Vec<Suggestion> {
+    let safety = builtin_by_id("safety").unwrap().unwrap();
+    let mut answers = Answers::new();
+    for item in &safety.items {
+        let yes = safety_positive && item.id.as_str() == "SF9";
+        answers
+            .set(&safety, item.id.as_str(), Answer::Value(i64::from(yes)))
+            .unwrap();
+    }
+    let screen = SafetyScreen::from_answers(&safety, answers).unwrap();
+    let risk = RiskContext::assess(RiskInputs {
+        screen: Some(&screen),
+        screen_taken: true,
+        rdp: None,
+        checkin: None,
+    });
+    suggest(
+        guidance,
+        PlanInputs {
+            scores,
+            quality: None,
+            balanced,
+            risk: &risk,
+        },
+    )
+    .suggestions
+}
 
 fn setup() -> (Instrument, Guidance) {
     let rdp = builtin_by_id("rdp").unwrap().unwrap();
@@ -50,7 +87,7 @@ fn over_dependence_and_low_autonomy_come_first() {
         "AU" => 1,
         other => balanced(other),
     });
-    let plan = suggest(&guidance, Some(&scores), false);
+    let plan = suggestions(&guidance, Some(&scores), false, false);
     assert!(!plan.is_empty());
     let addressed: Vec<&str> = plan.iter().filter_map(|s| of(&s.reason)).collect();
     // Everything suggested is about the over-dependence facets, their index, or autonomy.
@@ -114,7 +151,7 @@ fn over_dependence_and_low_autonomy_come_first() {
 fn a_positive_safety_answer_puts_help_first() {
     let (rdp, guidance) = setup();
     let scores = scored(&rdp, |f| if f == "CT" { 5 } else { balanced(f) });
-    let plan = suggest(&guidance, Some(&scores), true);
+    let plan = suggestions(&guidance, Some(&scores), true, false);
     assert_eq!(plan[0].reason, Reason::Safety);
     assert!(
         guidance
@@ -125,7 +162,7 @@ fn a_positive_safety_answer_puts_help_first() {
     // The elevated caretaking still follows.
     assert!(plan.iter().any(|s| of(&s.reason) == Some("CT")));
     // Even without any results yet, safety comes first.
-    let early = suggest(&guidance, None, true);
+    let early = suggestions(&guidance, None, true, false);
     assert_eq!(early[0].reason, Reason::Safety);
 }
 
@@ -133,7 +170,7 @@ fn a_positive_safety_answer_puts_help_first() {
 fn a_balanced_profile_gets_maintenance_not_alarms() {
     let (rdp, guidance) = setup();
     let scores = scored(&rdp, balanced);
-    let plan = suggest(&guidance, Some(&scores), false);
+    let plan = suggestions(&guidance, Some(&scores), false, true);
     assert!(!plan.is_empty());
     assert!(
         plan.iter().all(|s| s.reason == Reason::Maintenance),
@@ -153,7 +190,7 @@ fn a_balanced_profile_gets_maintenance_not_alarms() {
 fn each_strategy_appears_once() {
     let (rdp, guidance) = setup();
     let scores = scored(&rdp, |f| if RISKS.contains(&f) { 5 } else { 1 });
-    let plan = suggest(&guidance, Some(&scores), true);
+    let plan = suggestions(&guidance, Some(&scores), true, false);
     let mut ids: Vec<_> = plan.iter().map(|s| s.strategy.as_str()).collect();
     let before = ids.len();
     ids.sort_unstable();

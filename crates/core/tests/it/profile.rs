@@ -4,6 +4,8 @@ use tandem_core::answers::{Answer, Answers};
 use tandem_core::instrument::builtin::builtin_by_id;
 use tandem_core::instrument::{Instrument, load_instrument};
 use tandem_core::profile::{ProfileKind, profile};
+use tandem_core::quality::check_quality;
+use tandem_core::risk::RiskContext;
 use tandem_core::scoring::score;
 
 fn rdp() -> Instrument {
@@ -36,9 +38,11 @@ fn answer_by_facet(instrument: &Instrument, facet_level: impl Fn(&str) -> i64) -
 }
 
 fn kind_of(instrument: &Instrument, levels: impl Fn(&str) -> i64) -> (ProfileKind, bool) {
-    let scores = score(instrument, &answer_by_facet(instrument, levels)).unwrap();
-    let profile = profile(instrument, &scores).unwrap();
-    (profile.kind, profile.borderline)
+    let answers = answer_by_facet(instrument, levels);
+    let scores = score(instrument, &answers).unwrap();
+    let quality = check_quality(instrument, &answers);
+    let profile = profile(instrument, &scores, &quality, &RiskContext::none()).unwrap();
+    (profile.kind.expect("not withheld"), profile.borderline)
 }
 
 #[test]
@@ -84,7 +88,9 @@ fn patterns_follow_the_indices() {
         }
     };
     assert_eq!(kind_of(&rdp, push_pull), (ProfileKind::PushAndPull, false));
-    assert_eq!(kind_of(&rdp, |_| 3), (ProfileKind::Mixed, false));
+    // Moderate everywhere, but not from one answer repeated: no pattern stands out.
+    let moderate = |f: &str| if f.starts_with(['C', 'D', 'M']) { 3 } else { 2 };
+    assert_eq!(kind_of(&rdp, moderate), (ProfileKind::Mixed, false));
 }
 
 #[test]
@@ -111,6 +117,8 @@ fn a_score_whose_interval_crosses_a_cut_off_is_borderline() {
 #[test]
 fn too_few_answers_give_no_profile() {
     let rdp = rdp();
-    let scores = score(&rdp, &Answers::new()).unwrap();
-    assert!(profile(&rdp, &scores).is_none());
+    let answers = Answers::new();
+    let scores = score(&rdp, &answers).unwrap();
+    let quality = check_quality(&rdp, &answers);
+    assert!(profile(&rdp, &scores, &quality, &RiskContext::none()).is_none());
 }
