@@ -56,6 +56,45 @@ pub enum Command {
     /// The instruments Tandem knows.
     #[command(subcommand)]
     Instruments(InstrumentsCommand),
+    /// Your kept safety checks: list them, or delete one for good.
+    #[command(subcommand)]
+    Safety(SafetyCommand),
+    /// Whether your answers may be used for research (off unless you turn it on).
+    Research(ResearchArgs),
+}
+
+/// `safety` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SafetyCommand {
+    /// The safety checks kept on this device (dates only).
+    List(JsonFlag),
+    /// Delete a kept safety check and its answers, for good.
+    Delete {
+        /// The check's id, as `tandem safety list` shows it.
+        id: i64,
+    },
+}
+
+/// Arguments of `research`.
+#[derive(Debug, Args)]
+pub struct ResearchArgs {
+    /// `on` lets your first profile of each version count, de-identified, in
+    /// this deployment's reliability estimates and research analyses; `off`
+    /// takes that back. Without it, shows where you stand.
+    #[arg(value_enum)]
+    pub choice: Option<OnOff>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A yes-or-no setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    /// Turn it on.
+    On,
+    /// Turn it off.
+    Off,
 }
 
 /// Arguments of `serve`.
@@ -196,6 +235,9 @@ pub struct PlanArgs {
     /// Change an item's status.
     #[command(subcommand)]
     pub action: Option<PlanAction>,
+    /// Show the guide to warning signs of controlling or harmful behaviour.
+    #[arg(long)]
+    pub signs: bool,
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,

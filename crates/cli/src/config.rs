@@ -70,12 +70,19 @@ pub fn server_key(file: &FileConfig) -> anyhow::Result<Option<[u8; 32]>> {
     Ok(Some(key))
 }
 
-/// Opens the store with the configured key, or its key file.
+/// Opens the store with the configured key, or its key file, and remakes
+/// every plan if this build's plan rules differ from those they were made
+/// with (the data half of an upgrade).
 pub async fn open_store(data_dir: &Path, file: &FileConfig) -> anyhow::Result<tandem_store::Store> {
-    Ok(match server_key(file)? {
+    let store = match server_key(file)? {
         Some(key) => tandem_store::Store::open_with_key(data_dir, key).await?,
         None => tandem_store::Store::open(data_dir).await?,
-    })
+    };
+    let content = tandem_web::Content::builtin()?;
+    tandem_web::plan::refresh_all_if_rules_changed(&store, &content, crate::commands::plan::now())
+        .await
+        .map_err(|err| anyhow::anyhow!("remaking plans after an upgrade: {}", err.message()))?;
+    Ok(store)
 }
 
 /// Reads the config file: `--config` / `TANDEM_CONFIG` when given (then it

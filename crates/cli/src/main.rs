@@ -98,6 +98,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }).map_err(Into::into)
         }
         Command::Network(command) => commands::network::run(&session, command).await,
+        Command::Safety(command) => commands::safety::run(&session, command).await,
+        Command::Research(args) => commands::safety::research(&session, args).await,
         Command::Instruments(_) | Command::Serve(_) | Command::DefaultConfig => Ok(()),
     };
     session.store.close().await;

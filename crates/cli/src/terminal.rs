@@ -4,7 +4,7 @@
 use std::io::{self, BufRead, Write};
 
 use tandem_core::answers::Answer;
-use tandem_core::instrument::{Instrument, Item, ResponseKind};
+use tandem_core::instrument::{AnswerCode, Instrument, Item, ResponseKind};
 
 /// What the person did at one item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +65,8 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
             position + 1,
             progress_bar(position, total)
         )?;
-        writeln!(self.output, "{}", item.text_about(about))?;
+        let other = tandem_core::instrument::OtherPerson::new(about);
+        writeln!(self.output, "{}", instrument.text_of(item, &other))?;
         self.show_choices(instrument, item, current)?;
         loop {
             write!(self.output, "> ")?;
@@ -98,6 +99,13 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
                     .points
                     .iter()
                     .map(|point| format!("{} {}", point.value, point.label))
+                    .chain(
+                        instrument
+                            .scale
+                            .codes
+                            .iter()
+                            .map(|point| format!("{} {}", code_key(point.code), point.label)),
+                    )
                     .collect();
                 writeln!(self.output, "  {}", choices.join(" · "))?;
                 writeln!(self.output, "  (b back, s skip, q stop for now)")?;
@@ -112,6 +120,7 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
         if let Some(answer) = current {
             let shown = match answer {
                 Answer::Value(value) => value.to_string(),
+                Answer::Code(code) => instrument.scale.code_label(*code).unwrap_or("").to_owned(),
                 Answer::Text(_) => "your text".to_owned(),
             };
             writeln!(
@@ -120,6 +129,14 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
             )?;
         }
         Ok(())
+    }
+}
+
+/// The letter that picks a code in the terminal.
+fn code_key(code: AnswerCode) -> &'static str {
+    match code {
+        AnswerCode::NotApplicable => "n",
+        AnswerCode::PreferNotToSay => "p",
     }
 }
 
@@ -138,6 +155,21 @@ fn interpret(instrument: &Instrument, item: &Item, reply: &str) -> Result<Step, 
             "b" | "back" => Ok(Step::Back),
             "s" | "skip" => Ok(Step::Skip),
             "q" | "stop" | "quit" => Ok(Step::Stop),
+            other
+                if instrument
+                    .scale
+                    .codes
+                    .iter()
+                    .any(|p| code_key(p.code) == other) =>
+            {
+                instrument
+                    .scale
+                    .codes
+                    .iter()
+                    .find(|p| code_key(p.code) == other)
+                    .map(|p| Step::Answer(Answer::Code(p.code)))
+                    .ok_or_else(String::new)
+            }
             other => other
                 .parse::<i64>()
                 .ok()

@@ -11,7 +11,7 @@ use crate::plan::{Plan, PlanInputs, suggest};
 use crate::profile::{Profile, ProfileKind, profile};
 use crate::quality::{ResponseQuality, check_quality};
 use crate::risk::{RiskContext, RiskInputs};
-use crate::safety::SafetyScreen;
+use crate::safety::ScreenSummary;
 use crate::scoring::{Scores, ScoringError, score};
 
 /// What the assessment is made from: the latest of each, when there is one.
@@ -20,7 +20,7 @@ pub struct Latest<'a> {
     /// The latest finished RDP: the version it was taken with, and its answers.
     pub rdp: Option<(&'a Instrument, &'a Answers)>,
     /// The latest safety screen kept, or held in this session.
-    pub screen: Option<&'a SafetyScreen>,
+    pub screen: Option<ScreenSummary>,
     /// Whether a safety screen was ever taken.
     pub screen_taken: bool,
     /// The latest check-in: its version and answers.

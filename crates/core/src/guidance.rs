@@ -445,11 +445,27 @@ pub fn load_guidance(
     }
 }
 
+/// The shipped guidance file.
+const BUILTIN_SOURCE: &str = include_str!("../../../content/guidance.toml");
+
 /// The guidance shipped in the binary, for the built-in RDP.
 pub fn builtin_guidance(rdp: &Instrument) -> Result<Guidance, LoadError> {
-    load_guidance(
-        "content/guidance.toml",
-        include_str!("../../../content/guidance.toml"),
-        rdp,
-    )
+    load_guidance("content/guidance.toml", BUILTIN_SOURCE, rdp)
+}
+
+/// A fingerprint of everything that decides a plan: the shipped guidance
+/// and the current instrument versions. When it changes (an upgrade), every
+/// stored plan is made anew, so no plan made under old rules outlives them.
+pub fn rules_fingerprint(instruments: &[&Instrument]) -> String {
+    // FNV-1a, 64 bits: stable across builds and platforms.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let versions = instruments
+        .iter()
+        .map(|i| format!("{}@{};", i.id, i.version))
+        .collect::<String>();
+    for byte in BUILTIN_SOURCE.bytes().chain(versions.bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
 }

@@ -123,6 +123,33 @@ pub struct Profile {
     pub intervals_known: bool,
 }
 
+impl Profile {
+    /// The heading a person reads: the pattern's name (with "borderline"),
+    /// or a gentle word when it is withheld.
+    pub fn title(&self) -> String {
+        match self.name {
+            Some(name) if self.borderline => format!("{name} (borderline)"),
+            Some(name) => name.to_owned(),
+            None => "Not named yet".to_owned(),
+        }
+    }
+
+    /// What the pattern means, or why it is not named.
+    pub fn meaning(&self) -> &'static str {
+        match self.kind {
+            Some(kind) => kind.meaning(),
+            None => {
+                "Some of your answers follow a pattern that can hide what you really think, so we have not named one. Please look over your answers and change any that do not fit, or take the profile again when you have a quiet moment."
+            }
+        }
+    }
+
+    /// The flags in plain words, most important first.
+    pub fn flag_words(&self) -> Vec<&'static str> {
+        self.flags.iter().map(|f| f.words()).collect()
+    }
+}
+
 /// Three-valued truth: a condition can hold, fail, or depend on where in its
 /// interval the true score lies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

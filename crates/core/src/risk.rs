@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::answers::Answers;
 use crate::instrument::{Instrument, Signal};
-use crate::safety::{SafetyScreen, ScreenOutcome};
+use crate::safety::{ScreenOutcome, ScreenSummary};
 use crate::scoring::Scores;
 
 /// One reason for risk.
@@ -71,7 +71,7 @@ pub enum RiskLevel {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RiskInputs<'a> {
     /// The latest safety screen the person kept, or holds in this session.
-    pub screen: Option<&'a SafetyScreen>,
+    pub screen: Option<ScreenSummary>,
     /// Whether any screen was ever taken (kept or not), so the plan knows
     /// whether to offer it.
     pub screen_taken: bool,
@@ -98,13 +98,13 @@ impl RiskContext {
     pub fn assess(inputs: RiskInputs<'_>) -> Self {
         let mut signals = BTreeSet::new();
         if let Some(screen) = inputs.screen {
-            match screen.outcome() {
+            match screen.outcome {
                 ScreenOutcome::Urgent => signals.insert(RiskSignal::ScreenUrgent),
                 ScreenOutcome::Concern => signals.insert(RiskSignal::ScreenConcern),
                 ScreenOutcome::Unclear => signals.insert(RiskSignal::ScreenUnclear),
                 ScreenOutcome::Clear => false,
             };
-            if screen.self_harm() {
+            if screen.self_harm {
                 signals.insert(RiskSignal::SelfHarm);
             }
         }

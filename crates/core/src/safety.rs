@@ -43,7 +43,52 @@ pub enum ScreenOutcome {
     Urgent,
 }
 
+impl ScreenOutcome {
+    /// The outcome as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Clear => "clear",
+            Self::Unclear => "unclear",
+            Self::Concern => "concern",
+            Self::Urgent => "urgent",
+        }
+    }
+
+    /// The outcome spelled `text`, if there is one.
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Clear, Self::Unclear, Self::Concern, Self::Urgent]
+            .into_iter()
+            .find(|outcome| outcome.as_str() == text)
+    }
+}
+
+/// All that the risk context needs of a screen: its graded outcome and
+/// whether it spoke of self-harm. An unkept screen is held as only this,
+/// beside the session, until sign-out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ScreenSummary {
+    /// The graded outcome.
+    pub outcome: ScreenOutcome,
+    /// Whether a "Yes" spoke of self-harm.
+    pub self_harm: bool,
+}
+
+impl ScreenSummary {
+    /// Whether the help should be shown: for every outcome but "Clear".
+    pub fn shows_help(&self) -> bool {
+        self.outcome != ScreenOutcome::Clear
+    }
+}
+
 impl SafetyScreen {
+    /// The graded outcome and the self-harm answer, all the risk context needs.
+    pub fn summary(&self) -> ScreenSummary {
+        ScreenSummary {
+            outcome: self.outcome(),
+            self_harm: self.self_harm(),
+        }
+    }
+
     /// Takes checked answers to the safety instrument; "Prefer not to say"
     /// is kept as declined, not as "No".
     pub fn from_answers(

@@ -134,13 +134,14 @@ async fn write_one(tx: &mut SqliteConnection, job: &Job) -> Result<Recorded, Sto
             ));
         }
         let mut insert = sqlx::QueryBuilder::new(
-            "INSERT INTO answers (administration_id, item_id, value, text_sealed) ",
+            "INSERT INTO answers (administration_id, item_id, value, text_sealed, code) ",
         );
-        insert.push_values(rows, |mut b, (item, (value, text))| {
+        insert.push_values(rows, |mut b, (item, (value, text, code))| {
             b.push_bind(id.0)
                 .push_bind(item)
                 .push_bind(value)
-                .push_bind(text);
+                .push_bind(text)
+                .push_bind(code);
         });
         insert.build().execute(&mut *tx).await?;
     }

@@ -10,6 +10,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use tandem_core::ids::GuidanceId;
+use tandem_core::plan::FOCUS;
 
 use crate::{PlanItemId, Store, StoreError, UserId};
 
@@ -17,8 +18,11 @@ use crate::{PlanItemId, Store, StoreError, UserId};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanStatus {
-    /// Suggested, not yet taken up.
+    /// Suggested, not yet taken up: one of the first few suggestions.
     Suggested,
+    /// Suggested too, but beyond the first few: shown folded, for later.
+    /// Never stored; [`Store::plan`] reads suggestions past the focus as this.
+    Later,
     /// The person chose to work on it.
     Chosen,
     /// The person finished it.
@@ -31,8 +35,9 @@ pub enum PlanStatus {
 
 impl PlanStatus {
     /// Every status, in the order of a plan's life.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Suggested,
+        Self::Later,
         Self::Chosen,
         Self::Done,
         Self::Dropped,
@@ -43,6 +48,7 @@ impl PlanStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Suggested => "suggested",
+            Self::Later => "later",
             Self::Chosen => "chosen",
             Self::Done => "done",
             Self::Dropped => "dropped",
@@ -59,7 +65,7 @@ impl fmt::Display for PlanStatus {
 
 /// A plan status that is none of the five.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a plan status: use suggested, chosen, done, dropped or replaced")]
+#[error("`{0}` is not a plan status: use suggested, later, chosen, done, dropped or replaced")]
 pub struct UnknownPlanStatus(pub String);
 
 impl FromStr for PlanStatus {
@@ -262,8 +268,11 @@ impl Store {
     }
 
     /// `owner`'s current plan: every item but the replaced, by position.
+    /// Only the first [`FOCUS`] suggestions are `Suggested`; the ones after
+    /// them read as `Later`, so a plan never asks for more than a few things
+    /// at once.
     pub async fn plan(&self, owner: UserId) -> Result<Vec<PlanItem>, StoreError> {
-        sqlx::query(
+        let mut items = sqlx::query(
             "SELECT id, strategy_id, reason, from_safety, status, position, created_unix, updated_unix
              FROM plan_items WHERE owner_id = ? AND status <> 'replaced' ORDER BY position, id",
         )
@@ -272,7 +281,13 @@ impl Store {
         .await?
         .iter()
         .map(item_from)
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+        items
+            .iter_mut()
+            .filter(|item| item.status == PlanStatus::Suggested)
+            .skip(FOCUS)
+            .for_each(|item| item.status = PlanStatus::Later);
+        Ok(items)
     }
 
     /// Every item `owner`'s plan ever had, replaced ones included, the most
@@ -305,6 +320,12 @@ impl Store {
                 "an item is replaced only when a new plan no longer suggests it".into(),
             ));
         }
+        // "Later" is where a suggestion stands by its place, not a choice.
+        let status = if status == PlanStatus::Later {
+            PlanStatus::Suggested
+        } else {
+            status
+        };
         let changed = sqlx::query(
             "UPDATE plan_items SET status = ?, updated_unix = ?
              WHERE id = ? AND owner_id = ? AND status <> 'replaced'",
@@ -322,5 +343,42 @@ impl Store {
             });
         }
         Ok(())
+    }
+}
+
+/// The `meta` key under which the plan rules' fingerprint is kept.
+const PLAN_RULES_KEY: &str = "plan-rules";
+
+impl Store {
+    /// The fingerprint of the rules the stored plans were last made with.
+    pub async fn plan_rules(&self) -> Result<Option<String>, StoreError> {
+        let value: Option<Vec<u8>> = sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
+            .bind(PLAN_RULES_KEY)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(value.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
+    }
+
+    /// Records the fingerprint of the rules every plan was just made with.
+    pub async fn set_plan_rules(&self, fingerprint: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO meta (key, value) VALUES (?, ?)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(PLAN_RULES_KEY)
+        .bind(fingerprint.as_bytes())
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    /// Every account that has a plan, for remaking plans after an upgrade.
+    /// An operator's task: the ids leave the store only to come back to it.
+    pub async fn owners_with_plans(&self) -> Result<Vec<UserId>, StoreError> {
+        let ids: Vec<i64> =
+            sqlx::query_scalar("SELECT DISTINCT owner_id FROM plan_items ORDER BY owner_id")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(ids.into_iter().map(UserId).collect())
     }
 }

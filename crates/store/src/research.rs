@@ -1,32 +1,39 @@
-//! De-identified responses for research (`tandem analyze --from-store`):
-//! item values of finished administrations of one instrument, row by row,
-//! with no user, date, name or free text. An operator's tool, run against
-//! their own store; no web route reaches it.
+//! De-identified responses for research (`tandem analyze --from-store`) and
+//! the deployment's reliability estimates: item values of finished
+//! administrations of one instrument version, row by row, with no user,
+//! date, name or free text. Only people who opted in to research use are
+//! read, and only their first finished administration of that version, so
+//! every count counts people and nobody weighs more than once. Safety
+//! answers live in other tables and are never read here.
 
 use sqlx::Row;
 use tandem_core::instrument::Instrument;
 
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, UserId};
 
 /// Administrations read per query, so memory stays small on a large store.
 const PAGE: i64 = 500;
 
 impl Store {
-    /// How many administrations of an instrument are finished, across the
-    /// deployment (a count, nothing personal).
-    pub async fn count_finished(&self, instrument: &str) -> Result<u64, StoreError> {
+    /// How many people who opted in to research have finished this version
+    /// of an instrument (a count, nothing personal).
+    pub async fn count_finished(&self, instrument: &Instrument) -> Result<u64, StoreError> {
         let count: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM administrations WHERE instrument_id = ? AND completed_at IS NOT NULL",
+            "SELECT COUNT(DISTINCT d.owner_id) FROM administrations d
+             JOIN users u ON u.id = d.owner_id AND u.research_opt_in = 1
+             WHERE d.instrument_id = ? AND d.instrument_version = ? AND d.completed_at IS NOT NULL",
         )
-        .bind(instrument)
+        .bind(instrument.id.as_str())
+        .bind(&instrument.version)
         .fetch_one(&self.pool)
         .await?;
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
-    /// Calls `row` once per finished administration of `instrument` with the
-    /// values of `items` in that order (`None` where unanswered). Stops at the
-    /// first error `row` returns.
+    /// Calls `row` once per person who opted in, with the values of `items`
+    /// (in that order; `None` where unanswered or answered with a code) of
+    /// their first finished administration of this version of `instrument`.
+    /// Stops at the first error `row` returns.
     pub async fn for_each_response(
         &self,
         instrument: &Instrument,
@@ -38,11 +45,14 @@ impl Store {
         let mut values = vec![None; items.len()];
         loop {
             let ids: Vec<i64> = sqlx::query_scalar(
-                "SELECT id FROM administrations
-                 WHERE instrument_id = ? AND completed_at IS NOT NULL AND id > ?
-                 ORDER BY id LIMIT ?",
+                "SELECT MIN(d.id) AS first FROM administrations d
+                 JOIN users u ON u.id = d.owner_id AND u.research_opt_in = 1
+                 WHERE d.instrument_id = ? AND d.instrument_version = ? AND d.completed_at IS NOT NULL
+                 GROUP BY d.owner_id HAVING first > ?
+                 ORDER BY first LIMIT ?",
             )
             .bind(instrument.id.as_str())
+            .bind(&instrument.version)
             .bind(after)
             .bind(PAGE)
             .fetch_all(&self.pool)
@@ -50,14 +60,13 @@ impl Store {
             let (Some(&first), Some(&last)) = (ids.first(), ids.last()) else {
                 return Ok(count);
             };
+            // The ids are few (a page); reading their answers by a range and
+            // skipping those of ids not on the page keeps it to one query.
             let answers = sqlx::query(
                 "SELECT a.administration_id, a.item_id, a.value FROM answers a
-                 JOIN administrations d ON d.id = a.administration_id
-                 WHERE d.instrument_id = ? AND d.completed_at IS NOT NULL
-                   AND a.administration_id BETWEEN ? AND ? AND a.value IS NOT NULL
+                 WHERE a.administration_id BETWEEN ? AND ? AND a.value IS NOT NULL
                  ORDER BY a.administration_id",
             )
-            .bind(instrument.id.as_str())
             .bind(first)
             .bind(last)
             .fetch_all(&self.pool)
@@ -66,8 +75,12 @@ impl Store {
             for id in &ids {
                 values.iter_mut().for_each(|v| *v = None);
                 while let Some(answer) = answers.get(at) {
-                    let owner: i64 = answer.try_get("administration_id")?;
-                    if owner != *id {
+                    let of: i64 = answer.try_get("administration_id")?;
+                    if of < *id {
+                        at += 1;
+                        continue;
+                    }
+                    if of != *id {
                         break;
                     }
                     let item: String = answer.try_get("item_id")?;
@@ -82,5 +95,38 @@ impl Store {
             }
             after = last;
         }
+    }
+
+    /// Whether this person lets their answers be used for research.
+    pub async fn research_consent(&self, owner: UserId) -> Result<bool, StoreError> {
+        sqlx::query_scalar("SELECT research_opt_in FROM users WHERE id = ?")
+            .bind(owner.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound {
+                what: "user",
+                id: owner.0,
+            })
+    }
+
+    /// Gives or takes back this person's consent to research use; it holds
+    /// from the next estimate or analysis on.
+    pub async fn set_research_consent(
+        &self,
+        owner: UserId,
+        consent: bool,
+    ) -> Result<(), StoreError> {
+        let changed = sqlx::query("UPDATE users SET research_opt_in = ? WHERE id = ?")
+            .bind(consent)
+            .bind(owner.0)
+            .execute(&self.writer)
+            .await?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "user",
+                id: owner.0,
+            });
+        }
+        Ok(())
     }
 }

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use sqlx::Row;
 use tandem_core::answers::{Answer, Answers, check_answer};
-use tandem_core::instrument::{Instrument, Kind};
+use tandem_core::instrument::{AnswerCode, Instrument, Kind};
 
 use crate::seal::Sealer;
 use crate::{AdministrationId, Store, StoreError, UserId};
@@ -181,7 +181,8 @@ impl Store {
                         StoreError::Invalid(format!("administration {id}: {err}"))
                     })?;
                     let columns = match answer {
-                        Answer::Value(value) => (Some(*value), None),
+                        Answer::Value(value) => (Some(*value), None, None),
+                        Answer::Code(code) => (None, None, Some(code.as_str())),
                         Answer::Text(_) => answer_columns(key.get().await?, id, item, answer)?,
                     };
                     rows.push((item, Some(columns)));
@@ -216,16 +217,18 @@ impl Store {
         }
         for (item, columns) in rows {
             match columns {
-                Some((value, text)) => {
+                Some((value, text, code)) => {
                     sqlx::query(
-                        "INSERT INTO answers (administration_id, item_id, value, text_sealed) VALUES (?, ?, ?, ?)
+                        "INSERT INTO answers (administration_id, item_id, value, text_sealed, code) VALUES (?, ?, ?, ?, ?)
                          ON CONFLICT (administration_id, item_id) DO UPDATE SET
-                             value = excluded.value, text_sealed = excluded.text_sealed, answered_at = excluded.answered_at",
+                             value = excluded.value, text_sealed = excluded.text_sealed,
+                             code = excluded.code, answered_at = excluded.answered_at",
                     )
                     .bind(id.0)
                     .bind(item.as_str())
                     .bind(value)
                     .bind(text)
+                    .bind(code)
                     .execute(&mut *tx)
                     .await?;
                 }
@@ -349,7 +352,7 @@ impl Store {
         // Scoped by owner through the administration row.
         self.administration(owner, id).await?;
         let rows = sqlx::query(
-            "SELECT item_id, value, text_sealed FROM answers WHERE administration_id = ? ORDER BY item_id",
+            "SELECT item_id, value, text_sealed, code FROM answers WHERE administration_id = ? ORDER BY item_id",
         )
         .bind(id.0)
         .fetch_all(&self.pool)
@@ -360,14 +363,20 @@ impl Store {
             let item: String = row.try_get("item_id")?;
             let value: Option<i64> = row.try_get("value")?;
             let text: Option<Vec<u8>> = row.try_get("text_sealed")?;
-            let answer = match (value, text) {
-                (Some(value), _) => Answer::Value(value),
-                (None, Some(sealed)) => Answer::Text(
+            let code: Option<String> = row.try_get("code")?;
+            let answer = match (value, text, code) {
+                (Some(value), _, _) => Answer::Value(value),
+                (None, Some(sealed), _) => Answer::Text(
                     key.get()
                         .await?
                         .open_text(&text_context(id, &item), &sealed)?,
                 ),
-                (None, None) => continue,
+                (None, None, Some(code)) => {
+                    Answer::Code(AnswerCode::parse(&code).ok_or_else(|| {
+                        StoreError::Invalid(format!("administration {id}: unknown code `{code}`"))
+                    })?)
+                }
+                (None, None, None) => continue,
             };
             answers
                 .set(instrument, &item, answer)
@@ -377,15 +386,24 @@ impl Store {
     }
 }
 
-/// The columns of one answer: a value as it is, text sealed with the owner's key.
+/// The columns of one answer (value, sealed text, code): a value as it is,
+/// text sealed with the owner's key, a code by its name.
+pub(crate) type AnswerColumns = (Option<i64>, Option<Vec<u8>>, Option<&'static str>);
+
+/// The columns of one answer.
 pub(crate) fn answer_columns(
     key: &Sealer,
     id: AdministrationId,
     item: &str,
     answer: &Answer,
-) -> Result<(Option<i64>, Option<Vec<u8>>), StoreError> {
+) -> Result<AnswerColumns, StoreError> {
     Ok(match answer {
-        Answer::Value(value) => (Some(*value), None),
-        Answer::Text(text) => (None, Some(key.seal_text(&text_context(id, item), text)?)),
+        Answer::Value(value) => (Some(*value), None, None),
+        Answer::Code(code) => (None, None, Some(code.as_str())),
+        Answer::Text(text) => (
+            None,
+            Some(key.seal_text(&text_context(id, item), text)?),
+            None,
+        ),
     })
 }

@@ -3,9 +3,10 @@
 
 use serde::Serialize;
 use sqlx::Row;
+use tandem_core::answers::{Answer, Answers};
 use tandem_core::ids::ItemId;
-use tandem_core::instrument::{Instrument, Kind};
-use tandem_core::safety::SafetyScreen;
+use tandem_core::instrument::{AnswerCode, Instrument, Kind};
+use tandem_core::safety::{SafetyScreen, ScreenSummary};
 
 use crate::{SafetyScreenId, Store, StoreError, UserId};
 
@@ -18,8 +19,36 @@ pub struct SafetyScreenRecord {
     pub started_at: String,
     /// When it was finished, if it was.
     pub completed_at: Option<String>,
+    /// The version of the screen it was taken with.
+    pub version: String,
     /// Answers by item.
     pub answers: Vec<(ItemId, i64)>,
+    /// Items answered "Prefer not to say".
+    pub declined: Vec<ItemId>,
+}
+
+impl SafetyScreenRecord {
+    /// The screen as the core reads it, checked against the version it was
+    /// taken with (`instrument`).
+    pub fn to_screen(&self, instrument: &Instrument) -> Result<SafetyScreen, StoreError> {
+        let mut answers = Answers::new();
+        let given = self
+            .answers
+            .iter()
+            .map(|(item, value)| (item, Answer::Value(*value)))
+            .chain(
+                self.declined
+                    .iter()
+                    .map(|item| (item, Answer::Code(AnswerCode::PreferNotToSay))),
+            );
+        for (item, answer) in given {
+            answers
+                .set(instrument, item.as_str(), answer)
+                .map_err(|err| StoreError::Invalid(format!("safety screen {}: {err}", self.id)))?;
+        }
+        SafetyScreen::from_answers(instrument, answers)
+            .map_err(|err| StoreError::Invalid(err.to_string()))
+    }
 }
 
 impl Store {
@@ -51,13 +80,14 @@ impl Store {
         Ok(SafetyScreenId(id))
     }
 
-    /// Saves one safety answer of this owner's unfinished screen.
+    /// Saves one safety answer of this owner's unfinished screen: a value,
+    /// or `None` for "Prefer not to say".
     pub async fn save_safety_answer(
         &self,
         owner: UserId,
         screen: SafetyScreenId,
         item: &ItemId,
-        value: i64,
+        value: Option<i64>,
     ) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await?;
         let open: Option<i64> = sqlx::query_scalar(
@@ -73,13 +103,17 @@ impl Store {
                 id: screen.0,
             });
         }
+        let code = value
+            .is_none()
+            .then_some(AnswerCode::PreferNotToSay.as_str());
         sqlx::query(
-            "INSERT INTO safety_answers (screen_id, item_id, value) VALUES (?, ?, ?)
-             ON CONFLICT (screen_id, item_id) DO UPDATE SET value = excluded.value",
+            "INSERT INTO safety_answers (screen_id, item_id, value, code) VALUES (?, ?, ?, ?)
+             ON CONFLICT (screen_id, item_id) DO UPDATE SET value = excluded.value, code = excluded.code",
         )
         .bind(screen.0)
         .bind(item.as_str())
         .bind(value)
+        .bind(code)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -134,6 +168,15 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        for item in screen.declined() {
+            sqlx::query(
+                "INSERT INTO safety_answers (screen_id, item_id, code) VALUES (?, ?, 'prefer_not_to_say')",
+            )
+            .bind(id)
+            .bind(item.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(SafetyScreenId(id))
     }
@@ -144,7 +187,8 @@ impl Store {
         owner: UserId,
     ) -> Result<Vec<SafetyScreenRecord>, StoreError> {
         let screens = sqlx::query(
-            "SELECT id, started_at, completed_at FROM safety_screens WHERE owner_id = ? ORDER BY id",
+            "SELECT id, started_at, completed_at, instrument_version FROM safety_screens
+             WHERE owner_id = ? ORDER BY id",
         )
         .bind(owner.0)
         .fetch_all(&self.pool)
@@ -152,26 +196,101 @@ impl Store {
         let mut records = Vec::new();
         for row in screens {
             let id: i64 = row.try_get("id")?;
-            let answers = sqlx::query(
+            let rows = sqlx::query(
                 "SELECT item_id, value FROM safety_answers WHERE screen_id = ? ORDER BY item_id",
             )
             .bind(id)
             .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|row| {
+            .await?;
+            let mut answers = Vec::new();
+            let mut declined = Vec::new();
+            for row in &rows {
                 let item: String = row.try_get("item_id")?;
                 let item = ItemId::new(item).map_err(|err| StoreError::Invalid(err.to_string()))?;
-                Ok((item, row.try_get("value")?))
-            })
-            .collect::<Result<_, StoreError>>()?;
+                match row.try_get::<Option<i64>, _>("value")? {
+                    Some(value) => answers.push((item, value)),
+                    None => declined.push(item),
+                }
+            }
             records.push(SafetyScreenRecord {
                 id: SafetyScreenId(id),
                 started_at: row.try_get("started_at")?,
                 completed_at: row.try_get("completed_at")?,
+                version: row.try_get("instrument_version")?,
                 answers,
+                declined,
             });
         }
         Ok(records)
+    }
+
+    /// Deletes one of this owner's safety screens and its answers, for good
+    /// (`secure_delete` overwrites the freed pages). `NotFound` when it is
+    /// not theirs.
+    pub async fn delete_safety_screen(
+        &self,
+        owner: UserId,
+        screen: SafetyScreenId,
+    ) -> Result<(), StoreError> {
+        let gone = sqlx::query("DELETE FROM safety_screens WHERE id = ? AND owner_id = ?")
+            .bind(screen.0)
+            .bind(owner.0)
+            .execute(&self.writer)
+            .await?;
+        if gone.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "safety screen",
+                id: screen.0,
+            });
+        }
+        Ok(())
+    }
+
+    /// Holds the outcome of a screen the person did not keep, beside their
+    /// session, until it ends. Replaces what was held before.
+    pub async fn hold_screen(
+        &self,
+        session_token: &str,
+        summary: ScreenSummary,
+    ) -> Result<(), StoreError> {
+        let Some(hash) = crate::sessions::token_hash(session_token) else {
+            return Err(StoreError::NotFound {
+                what: "session",
+                id: 0,
+            });
+        };
+        sqlx::query(
+            "INSERT INTO session_screens (token_hash, outcome, self_harm) VALUES (?, ?, ?)
+             ON CONFLICT (token_hash) DO UPDATE SET outcome = excluded.outcome, self_harm = excluded.self_harm",
+        )
+        .bind(hash)
+        .bind(summary.outcome.as_str())
+        .bind(summary.self_harm)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    /// What this session holds of an unkept screen, if anything.
+    pub async fn held_screen(
+        &self,
+        session_token: &str,
+    ) -> Result<Option<ScreenSummary>, StoreError> {
+        let Some(hash) = crate::sessions::token_hash(session_token) else {
+            return Ok(None);
+        };
+        let row =
+            sqlx::query("SELECT outcome, self_harm FROM session_screens WHERE token_hash = ?")
+                .bind(hash)
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some(row) = row else { return Ok(None) };
+        let outcome: String = row.try_get("outcome")?;
+        Ok(Some(ScreenSummary {
+            outcome: tandem_core::safety::ScreenOutcome::parse(&outcome).ok_or_else(|| {
+                StoreError::Invalid(format!("unknown screen outcome `{outcome}`"))
+            })?,
+            self_harm: row.try_get("self_harm")?,
+        }))
     }
 }

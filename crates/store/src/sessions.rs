@@ -107,7 +107,7 @@ fn from_hex(hex: &str) -> Option<Vec<u8>> {
 
 /// The stored form of a token. Only the shape of a token this store makes
 /// is accepted; anything else cannot be a session and costs no query.
-fn token_hash(token: &str) -> Option<Vec<u8>> {
+pub(crate) fn token_hash(token: &str) -> Option<Vec<u8>> {
     from_hex(token)?;
     Some(Sha256::digest(token.as_bytes()).to_vec())
 }

@@ -106,6 +106,14 @@ impl AppError {
     }
 }
 
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.status.as_u16(), self.message)
+    }
+}
+
+impl std::error::Error for AppError {}
+
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
         match err {

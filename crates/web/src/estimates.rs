@@ -1,6 +1,8 @@
 //! Reliability and SD estimated from this deployment's own administrations
-//! (DOMAIN.md, "Check-in"): once at least [`MIN_ADMINISTRATIONS`] RDPs are
-//! finished, facet and index precision comes from the psychometrics engine,
+//! (DOMAIN.md, "Check-in"): once at least [`MIN_ADMINISTRATIONS`] people who
+//! opted in to research have finished the current RDP version (the first
+//! administration of each counts, once), facet and index precision comes
+//! from the psychometrics engine,
 //! so scores get intervals and changes get a Reliable Change verdict. Until
 //! then, none is invented. Declared values in the instrument always win.
 
@@ -15,7 +17,7 @@ use tandem_store::Store;
 
 use crate::AppError;
 
-/// Finished administrations needed before estimates are used.
+/// People (one first administration each) needed before estimates are used.
 pub const MIN_ADMINISTRATIONS: u64 = 200;
 
 /// The instrument with estimated precision, and how many administrations it rests on.
@@ -38,7 +40,7 @@ impl Cache {
         store: &Store,
         rdp: &Instrument,
     ) -> Result<Option<Arc<Estimated>>, AppError> {
-        let count = store.count_finished(rdp.id.as_str()).await?;
+        let count = store.count_finished(rdp).await?;
         if count < MIN_ADMINISTRATIONS {
             return Ok(None);
         }
@@ -54,7 +56,8 @@ impl Cache {
     }
 }
 
-/// Estimates facet and index precision from every finished administration.
+/// Estimates facet and index precision from the first finished
+/// administration of each person who opted in, of this version.
 pub async fn estimate(store: &Store, rdp: &Instrument) -> Result<Option<Estimated>, AppError> {
     let items: Vec<String> = rdp
         .items

@@ -18,7 +18,8 @@ mod log;
 mod pages;
 pub mod plan;
 pub mod report;
-mod results;
+pub mod results;
+pub mod situation;
 mod state;
 mod view;
 

@@ -3,71 +3,29 @@
 //! merged into the stored plan (store), which keeps what the person chose
 //! and the history of what was replaced.
 
-use tandem_core::guidance::Guidance;
-use tandem_core::instrument::Instrument;
-use tandem_core::plan::{Reason, suggest};
-use tandem_core::safety::SafetyScreen;
-use tandem_core::scoring::score;
-use tandem_store::{NewSuggestion, Store, StoreError, UserId};
+use tandem_core::safety::ScreenSummary;
+use tandem_store::{NewSuggestion, Store, UserId};
 
-/// Why the plan could not be refreshed.
-#[derive(Debug, thiserror::Error)]
-pub enum PlanError {
-    /// The store failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// Scoring failed (a stored answer no longer fits).
-    #[error("scoring: {0}")]
-    Scoring(String),
-}
+use crate::AppError;
+use crate::state::Content;
 
-/// Recomputes the suggestions from the latest finished RDP and the latest
-/// kept safety screen, and merges them into the stored plan.
+/// Recomputes the suggestions from the person's situation (latest finished
+/// RDP, latest kept or session-held safety screen, latest check-in) and
+/// merges them into the stored plan.
 pub async fn refresh(
     store: &Store,
-    rdp: &Instrument,
-    safety: &Instrument,
-    guidance: &Guidance,
+    content: &Content,
     user: UserId,
+    held: Option<ScreenSummary>,
     now: i64,
-) -> Result<(), PlanError> {
-    let latest = store
-        .administrations(user, Some(rdp.id.as_str()))
-        .await?
-        .into_iter()
-        .rev()
-        .find(|a| a.completed_at.is_some());
-    let scores = match latest {
-        Some(administration) => {
-            let answers = store.answers(user, rdp, administration.id).await?;
-            Some(score(rdp, &answers).map_err(|e| PlanError::Scoring(e.to_string()))?)
-        }
-        None => None,
-    };
-    // Only a screen the person chose to keep can inform the plan; an unkept
-    // one showed its resources at once and was forgotten.
-    let safety_positive = match store.safety_screens(user).await?.last() {
-        Some(screen) => {
-            let mut answers = tandem_core::answers::Answers::new();
-            for (item, value) in &screen.answers {
-                answers
-                    .set(
-                        safety,
-                        item.as_str(),
-                        tandem_core::answers::Answer::Value(*value),
-                    )
-                    .map_err(|e| PlanError::Scoring(e.to_string()))?;
-            }
-            SafetyScreen::from_answers(safety, answers)
-                .map_err(|e| PlanError::Scoring(e.to_string()))?
-                .is_positive()
-        }
-        None => false,
-    };
-    let suggestions: Vec<NewSuggestion> = suggest(guidance, scores.as_ref(), safety_positive)
+) -> Result<(), AppError> {
+    let assessment = crate::situation::assess(store, content, user, held).await?;
+    let suggestions: Vec<NewSuggestion> = assessment
+        .plan(&content.guidance)
+        .suggestions
         .into_iter()
         .map(|s| NewSuggestion {
-            from_safety: s.reasons.contains(&Reason::Safety),
+            from_safety: s.from_safety,
             strategy: s.strategy.to_string(),
             reason: serde_json::to_value(&s.reasons).unwrap_or_default(),
         })
@@ -78,18 +36,48 @@ pub async fn refresh(
 
 /// Refreshes the plan from a request handler; a failure is logged and does
 /// not undo what the person just saved.
-pub async fn refresh_after_change(state: &crate::AppState, user: UserId) {
-    let content = state.content();
+pub async fn refresh_after_change(state: &crate::AppState, session: &crate::auth::Session) {
+    let held = match state.store().held_screen(&session.token).await {
+        Ok(held) => held,
+        Err(err) => {
+            tracing::warn!(%err, "reading the session's screen failed");
+            None
+        }
+    };
     if let Err(err) = refresh(
         state.store(),
-        &content.rdp,
-        &content.safety,
-        &content.guidance,
-        user,
+        state.content(),
+        session.user,
+        held,
         crate::auth::now(),
     )
     .await
     {
         tracing::warn!(%err, "refreshing the plan failed");
     }
+}
+
+/// Makes every stored plan anew when the rules that make plans have changed
+/// since they were made (an upgrade: new guidance, new instrument versions),
+/// so that no plan made under old rules outlives them. Returns how many
+/// plans were remade. Run at start by `tandem serve` and the terminal.
+pub async fn refresh_all_if_rules_changed(
+    store: &Store,
+    content: &Content,
+    now: i64,
+) -> Result<usize, AppError> {
+    let fingerprint = tandem_core::guidance::rules_fingerprint(&[
+        &content.rdp,
+        &content.checkin,
+        &content.safety,
+    ]);
+    if store.plan_rules().await?.as_deref() == Some(fingerprint.as_str()) {
+        return Ok(0);
+    }
+    let owners = store.owners_with_plans().await?;
+    for owner in &owners {
+        refresh(store, content, *owner, None, now).await?;
+    }
+    store.set_plan_rules(&fingerprint).await?;
+    Ok(owners.len())
 }

@@ -6,7 +6,6 @@
 use askama::Template;
 use tandem_core::change::{Verdict, compare};
 use tandem_core::network::{SupportMap, analyse};
-use tandem_core::profile::profile;
 use tandem_core::scoring::{Score, band_label, score_text};
 use tandem_store::{Store, UserId};
 
@@ -75,13 +74,24 @@ pub async fn report_html(
         made,
     } = framing;
     let estimate = content.estimates.current(store, &content.rdp).await?;
-    let rdp = estimate.as_ref().map_or(&content.rdp, |e| &e.instrument);
     let finished = crate::results::finished(store, user, "rdp").await?;
     let results = match (finished.first(), finished.last()) {
         (Some(first), Some(latest)) => {
-            let latest_scores = crate::results::scores_of(store, user, rdp, latest.id).await?;
-            let first_scores = crate::results::scores_of(store, user, rdp, first.id).await?;
-            let found = profile(rdp, &latest_scores);
+            let rdp = crate::results::instrument_for(content, estimate.as_deref(), latest)?;
+            let first_rdp = crate::results::instrument_for(content, estimate.as_deref(), first)?;
+            let answers = store.answers(user, rdp, latest.id).await?;
+            let latest_scores =
+                tandem_core::scoring::score(rdp, &answers).map_err(AppError::internal)?;
+            let first_scores = crate::results::scores_of(store, user, first_rdp, first.id).await?;
+            // A shared copy is judged on the profile answers alone.
+            let assessment = match copy {
+                Copy::Own => {
+                    crate::situation::assess_with(store, content, user, None, Some((rdp, &answers)))
+                        .await?
+                }
+                Copy::Shared => crate::situation::assess_without_safety((rdp, &answers))?,
+            };
+            let found = assessment.profile;
             let changes = if first.id == latest.id {
                 Vec::new()
             } else {
@@ -100,6 +110,10 @@ pub async fn report_html(
                             (Verdict::WithinError, Some(r)) => {
                                 format!("Within measurement error (RCI {r:.2})")
                             }
+                            (Verdict::QuestionsChanged, _) => format!(
+                                "{:+.2}; the questions changed between these two, so no verdict",
+                                c.difference
+                            ),
                             _ => format!(
                                 "{:+.2}; no verdict until reliability is known",
                                 c.difference
@@ -127,14 +141,10 @@ pub async fn report_html(
                     .to_owned()
             };
             Some(ResultsPart {
-                pattern: found.as_ref().map_or("not enough answers".into(), |p| {
-                    if p.borderline {
-                        format!("{} (borderline)", p.name)
-                    } else {
-                        p.name.to_owned()
-                    }
-                }),
-                meaning: found.as_ref().map_or("", |p| p.kind.meaning()),
+                pattern: found
+                    .as_ref()
+                    .map_or("not enough answers".into(), |p| p.title()),
+                meaning: found.as_ref().map_or("", |p| p.meaning()),
                 about: latest.about.clone(),
                 taken: date(&latest.completed_at),
                 facet_chart: charts::facet_profile(rdp, &latest_scores),
@@ -173,6 +183,7 @@ pub async fn report_html(
             let title = guidance.strategy(&item.strategy)?.title.clone();
             let status = match item.status {
                 tandem_store::PlanStatus::Suggested => "Suggested",
+                tandem_store::PlanStatus::Later => "For later",
                 tandem_store::PlanStatus::Chosen => "Working on it",
                 tandem_store::PlanStatus::Done => "Done",
                 tandem_store::PlanStatus::Dropped => "Not now",
@@ -222,7 +233,10 @@ async fn own_safety_summary(
     let Some(last) = screens.last() else {
         return Ok("No safety check kept.".into());
     };
-    let positive = last.answers.iter().any(|(_, v)| *v >= 1);
+    let instrument = content
+        .instrument_version("safety", &last.version)
+        .ok_or_else(|| AppError::internal(format!("no safety screen {}", last.version)))?;
+    let positive = last.to_screen(instrument)?.is_positive();
     let date = last.started_at.get(..10).unwrap_or(&last.started_at);
     Ok(if positive {
         format!(

@@ -8,7 +8,10 @@ use serde::Serialize;
 use tandem_core::change::{Change, compare};
 use tandem_core::ids::IndexId;
 use tandem_core::instrument::Instrument;
-use tandem_core::profile::{Profile, profile};
+use tandem_core::profile::Profile;
+use tandem_core::quality::ResponseQuality;
+use tandem_core::risk::RiskContext;
+use tandem_core::safety::ScreenSummary;
 use tandem_core::scoring::{Scores, score};
 use tandem_store::{Administration, AdministrationId, Store, UserId};
 
@@ -24,6 +27,14 @@ pub struct Results {
     pub scores: Scores,
     /// The pattern, when enough was answered.
     pub profile: Option<Profile>,
+    /// The quality of the answers.
+    pub quality: Option<ResponseQuality>,
+    /// The person's risk context (their own views only).
+    #[serde(skip)]
+    pub risk: RiskContext,
+    /// The version of the RDP it was taken with.
+    #[serde(skip)]
+    pub instrument: Instrument,
     /// The administration before, and the change in each index since.
     pub change: Option<(Administration, BTreeMap<IndexId, Change>)>,
     /// When reliability was estimated from this deployment: from how many
@@ -45,6 +56,23 @@ pub async fn finished(
         .collect())
 }
 
+/// The definition to score an administration with: the version it was
+/// taken with, carrying this deployment's estimates when it is the version
+/// they were made for.
+pub fn instrument_for<'a>(
+    content: &'a Content,
+    estimate: Option<&'a crate::estimates::Estimated>,
+    administration: &Administration,
+) -> Result<&'a Instrument, AppError> {
+    let version = crate::situation::version_of(content, administration)?;
+    Ok(match estimate {
+        Some(e) if e.instrument.id == version.id && e.instrument.version == version.version => {
+            &e.instrument
+        }
+        _ => version,
+    })
+}
+
 /// Scores of one administration of `instrument`.
 pub async fn scores_of(
     store: &Store,
@@ -56,13 +84,15 @@ pub async fn scores_of(
     score(instrument, &answers).map_err(AppError::internal)
 }
 
-/// The results of the person's RDP `id`, or of the latest when `None`.
-/// Another person's id gives "not found".
+/// The results of the person's RDP `id`, or of the latest when `None`, for
+/// their own views (`held`: what their web session holds of an unkept
+/// safety screen). Another person's id gives "not found".
 pub async fn rdp_results(
     store: &Store,
     content: &Content,
     user: UserId,
     id: Option<AdministrationId>,
+    held: Option<ScreenSummary>,
 ) -> Result<Option<Results>, AppError> {
     let taken = finished(store, user, "rdp").await?;
     let at = match id {
@@ -78,24 +108,35 @@ pub async fn rdp_results(
         return Ok(None);
     };
     let estimate = content.estimates.current(store, &content.rdp).await?;
-    let rdp = estimate.as_ref().map_or(&content.rdp, |e| &e.instrument);
     let current = taken[at].clone();
-    let scores = scores_of(store, user, rdp, current.id).await?;
+    let rdp = instrument_for(content, estimate.as_deref(), &current)?;
+    let answers = store.answers(user, rdp, current.id).await?;
+    let scores = score(rdp, &answers).map_err(AppError::internal)?;
     let change = match at.checked_sub(1) {
         Some(before) => {
             let earlier = taken[before].clone();
-            let then = scores_of(store, user, rdp, earlier.id).await?;
+            let then_rdp = instrument_for(content, estimate.as_deref(), &earlier)?;
+            let then = scores_of(store, user, then_rdp, earlier.id).await?;
             let changes = compare(rdp, &then, &scores);
             Some((earlier, changes))
         }
         None => None,
     };
+    let assessment =
+        crate::situation::assess_with(store, content, user, held, Some((rdp, &answers))).await?;
+    let estimated_from = estimate
+        .as_ref()
+        .filter(|e| e.instrument.version == rdp.version)
+        .map(|e| e.from);
     Ok(Some(Results {
-        profile: profile(rdp, &scores),
+        profile: assessment.profile.clone(),
+        quality: assessment.quality.clone(),
+        risk: assessment.risk.clone(),
+        instrument: rdp.clone(),
         administration: current,
         scores,
         change,
-        estimated_from: estimate.map(|e| e.from),
+        estimated_from,
     }))
 }
 
@@ -121,7 +162,7 @@ pub async fn trend_chart(
     series.push(("Weekly pulse".to_owned(), Vec::new()));
     for (x, administration) in taken.iter().enumerate() {
         let is_rdp = administration.instrument == "rdp";
-        let instrument = if is_rdp { rdp } else { &content.checkin };
+        let instrument = crate::situation::version_of(content, administration)?;
         let scores = scores_of(store, user, instrument, administration.id).await?;
         if is_rdp {
             for (i, index) in rdp.indices.iter().enumerate() {

@@ -4,9 +4,10 @@ use std::sync::Arc;
 
 use tandem_core::guidance::{Guidance, builtin_guidance};
 use tandem_core::instrument::Instrument;
-use tandem_core::instrument::builtin::builtin_by_id;
+use tandem_core::instrument::builtin::{Catalog, builtin_by_id};
 use tandem_core::journal::{Prompt, builtin_prompts};
 use tandem_core::resources::{Resources, default_resources};
+use tandem_core::signs::{SignsGuide, builtin_signs};
 use tandem_store::Store;
 
 use crate::auth::password::PasswordHasher;
@@ -60,6 +61,11 @@ pub struct Content {
     pub guidance: Guidance,
     /// Journal prompts.
     pub prompts: Vec<Prompt>,
+    /// The guide to warning signs.
+    pub signs: SignsGuide,
+    /// Every version of every instrument, to score what was taken with an
+    /// earlier one.
+    pub catalog: Catalog,
     /// Reliability estimated from this deployment's administrations.
     pub estimates: crate::estimates::Cache,
 }
@@ -76,6 +82,8 @@ impl Content {
         Ok(Self {
             guidance: builtin_guidance(&rdp).map_err(|err| StateError::Content(err.to_string()))?,
             prompts: builtin_prompts().map_err(|err| StateError::Content(err.to_string()))?,
+            signs: builtin_signs().map_err(|err| StateError::Content(err.to_string()))?,
+            catalog: Catalog::builtin().map_err(|err| StateError::Content(err.to_string()))?,
             resources: default_resources().map_err(|err| StateError::Content(err.to_string()))?,
             checkin: load("checkin")?,
             safety: load("safety")?,
@@ -84,11 +92,19 @@ impl Content {
         })
     }
 
-    /// An instrument by id.
+    /// An instrument by id, in its current version.
     pub fn instrument(&self, id: &str) -> Option<&Instrument> {
         [&self.rdp, &self.checkin, &self.safety]
             .into_iter()
             .find(|instrument| instrument.id.as_str() == id)
+    }
+
+    /// The version of an instrument an administration was taken with.
+    pub fn instrument_version(&self, id: &str, version: &str) -> Option<&Instrument> {
+        match self.instrument(id) {
+            Some(current) if current.version == version => Some(current),
+            _ => self.catalog.version(id, version),
+        }
     }
 }
 

@@ -59,10 +59,10 @@ async fn from_file(
         .store
         .record_administration(session.owner, instrument, about, &answers)
         .await?;
-    if instrument.kind == Kind::Profile {
+    if matches!(instrument.kind, Kind::Profile | Kind::Checkin) {
         super::plan::refresh(session).await?;
     }
-    finished(instrument, &administration, &answers, json)
+    finished(session, instrument, &administration, &answers, json)
 }
 
 async fn interactive(
@@ -101,9 +101,30 @@ async fn interactive(
                     render::date(&found.started_at)
                 ))?;
             }
-            prompter.say(&format!("{}\n\n{}", instrument.name, instrument.intro))?;
+            prompter.say(&format!(
+                "{}\n\n{}",
+                instrument.name,
+                instrument.intro_about(&tandem_core::instrument::OtherPerson::new(about))
+            ))?;
             store.start_administration(owner, instrument, about).await?
         }
+    };
+    // A resumed administration goes on in the version it was begun with.
+    let taken_with;
+    let instrument = if administration.version == instrument.version {
+        instrument
+    } else {
+        taken_with = tandem_core::instrument::builtin::builtin_version(
+            instrument.id.as_str(),
+            &administration.version,
+        )?
+        .ok_or_else(|| {
+            not_found(format!(
+                "{} {} is not in this build",
+                instrument.id, administration.version
+            ))
+        })?;
+        &taken_with
     };
     let mut answers = store.answers(owner, instrument, administration.id).await?;
     let mut position = administration.position.min(instrument.items.len());
@@ -158,25 +179,41 @@ async fn interactive(
     store
         .complete_administration(owner, administration.id)
         .await?;
-    if instrument.kind == Kind::Profile {
+    if matches!(instrument.kind, Kind::Profile | Kind::Checkin) {
         super::plan::refresh(session).await?;
     }
-    finished(instrument, &administration, &answers, json)
+    finished(session, instrument, &administration, &answers, json)
 }
 
 fn finished(
+    session: &Session,
     instrument: &Instrument,
     administration: &Administration,
     answers: &Answers,
     json: bool,
 ) -> anyhow::Result<()> {
     let scores = score(instrument, answers)?;
+    // The check-in's safety item: agreeing shows the help at once, and the
+    // screen is offered; it never moves the pulse.
+    let afraid = tandem_core::risk::agrees_with_any(
+        instrument,
+        answers,
+        tandem_core::instrument::Signal::Safety,
+    );
+    if afraid {
+        show_help_for(&session.resources, false, false)?;
+        println!(
+            "If you want, the short safety check can point you to the right help: `tandem assess safety` (you can choose not to keep the answers)."
+        );
+    }
     if json {
         return print_json(&json!({
             "administration": administration.id,
             "instrument": instrument.id,
+            "version": instrument.version,
             "answered": answers.len(),
             "items": instrument.items.len(),
+            "safety_help": afraid,
         }));
     }
     println!(
@@ -198,11 +235,26 @@ fn finished(
     Ok(())
 }
 
-/// Prints the safety resources; called the moment a positive answer is known.
-fn show_resources(resources: &tandem_core::resources::Resources) -> anyhow::Result<()> {
-    let mut text = format!("\n{}\n{}\n", resources.heading, resources.intro);
+/// Prints the safety resources, graded: for an urgent answer the emergency
+/// step comes first; for thoughts of self-harm the crisis lines follow.
+pub fn show_help_for(
+    resources: &tandem_core::resources::Resources,
+    urgent: bool,
+    self_harm: bool,
+) -> anyhow::Result<()> {
+    let mut text = String::new();
+    if urgent && let Some(emergency) = &resources.emergency {
+        text.push_str(&format!("\n{}\n", emergency.text));
+    }
+    text.push_str(&format!("\n{}\n{}\n", resources.heading, resources.intro));
     for step in &resources.steps {
         text.push_str(&format!("  • {}\n", step.text));
+    }
+    if self_harm {
+        text.push_str("\nIf you are having thoughts of hurting yourself:\n");
+        for step in &resources.crisis {
+            text.push_str(&format!("  • {}\n", step.text));
+        }
     }
     // stdout and stderr both, so neither a pipe nor --json can swallow it.
     println!("{text}");
@@ -219,8 +271,9 @@ async fn safety_from_file(
     args: &AssessArgs,
 ) -> anyhow::Result<()> {
     let screen = SafetyScreen::from_answers(instrument, read_answers(instrument, file)?)?;
-    if screen.is_positive() {
-        show_resources(&session.resources)?;
+    let summary = screen.summary();
+    if summary.shows_help() {
+        show_graded_help(&session.resources, summary)?;
     }
     let stored = if args.no_store {
         None
@@ -232,7 +285,25 @@ async fn safety_from_file(
         super::plan::refresh(session).await?;
         Some(id)
     };
-    safety_done(&screen, stored.is_some(), args.json)
+    safety_done(session, &screen, stored.is_some(), args.json).await
+}
+
+/// The help a screen's outcome calls for; calm words when nothing was said.
+fn show_graded_help(
+    resources: &tandem_core::resources::Resources,
+    summary: tandem_core::safety::ScreenSummary,
+) -> anyhow::Result<()> {
+    use tandem_core::safety::ScreenOutcome;
+    if summary.outcome == ScreenOutcome::Unclear {
+        println!(
+            "\nYou did not answer every question, and that is fine. In case anything is worrying you, here is where help can be found."
+        );
+    }
+    show_help_for(
+        resources,
+        summary.outcome == ScreenOutcome::Urgent,
+        summary.self_harm,
+    )
 }
 
 async fn safety_interactive(
@@ -242,7 +313,11 @@ async fn safety_interactive(
 ) -> anyhow::Result<()> {
     let stdin = io::stdin();
     let mut prompter = Prompter::new(stdin.lock(), io::stderr());
-    prompter.say(&format!("{}\n\n{}", instrument.name, instrument.intro))?;
+    prompter.say(&format!(
+        "{}\n\n{}",
+        instrument.name,
+        instrument.intro_about(&tandem_core::instrument::OtherPerson::new(&args.about))
+    ))?;
     let keep = !args.no_store
         && prompter.confirm(
             "Keep your answers on this device? If you say no, they are used now and then forgotten.",
@@ -267,15 +342,19 @@ async fn safety_interactive(
                 answers
                     .set(instrument, item.id.as_str(), answer.clone())
                     .map_err(|err| bad_input(err.to_string()))?;
-                if let (Some(screen), Answer::Value(value)) = (screen_id, &answer) {
+                if let Some(screen) = screen_id {
+                    let value = match &answer {
+                        Answer::Value(value) => Some(*value),
+                        _ => None,
+                    };
                     session
                         .store
-                        .save_safety_answer(session.owner, screen, &item.id, *value)
+                        .save_safety_answer(session.owner, screen, &item.id, value)
                         .await?;
                 }
-                let positive = SafetyScreen::from_answers(instrument, answers.clone())?;
-                if positive.is_positive() && !shown {
-                    show_resources(&session.resources)?;
+                let so_far = SafetyScreen::from_answers(instrument, answers.clone())?;
+                if so_far.is_positive() && !shown {
+                    show_graded_help(&session.resources, so_far.summary())?;
                     shown = true;
                 }
                 position += 1;
@@ -294,12 +373,50 @@ async fn safety_interactive(
         super::plan::refresh(session).await?;
     }
     let screen = SafetyScreen::from_answers(instrument, answers)?;
-    safety_done(&screen, screen_id.is_some(), args.json)
+    if !shown && screen.shows_help() {
+        show_graded_help(&session.resources, screen.summary())?;
+    }
+    safety_done(session, &screen, screen_id.is_some(), args.json).await
 }
 
-fn safety_done(screen: &SafetyScreen, stored: bool, json: bool) -> anyhow::Result<()> {
+/// The end of a screen. When it was not kept, the first steps of a plan
+/// adapted to it are printed now, since nothing of it will be there later.
+async fn safety_done(
+    session: &Session,
+    screen: &SafetyScreen,
+    stored: bool,
+    json: bool,
+) -> anyhow::Result<()> {
+    let first_steps = if stored {
+        Vec::new()
+    } else {
+        let content = tandem_web::Content::builtin()?;
+        let assessment = tandem_web::situation::assess(
+            &session.store,
+            &content,
+            session.owner,
+            Some(screen.summary()),
+        )
+        .await
+        .map_err(|err| anyhow::anyhow!("{}", err.message()))?;
+        assessment
+            .plan(&content.guidance)
+            .suggestions
+            .into_iter()
+            .take(tandem_core::plan::FOCUS)
+            .filter_map(|s| content.guidance.strategy(s.strategy.as_str()).cloned())
+            .collect()
+    };
     if json {
-        return print_json(&json!({ "positive": screen.is_positive(), "stored": stored }));
+        return print_json(&json!({
+            "positive": screen.is_positive(),
+            "outcome": screen.outcome(),
+            "help": screen.shows_help(),
+            "stored": stored,
+            "first_steps": first_steps.iter().map(|s| json!({
+                "strategy": s.id, "title": s.title, "steps": s.steps,
+            })).collect::<Vec<_>>(),
+        }));
     }
     println!(
         "{}",
@@ -309,7 +426,16 @@ fn safety_done(screen: &SafetyScreen, stored: bool, json: bool) -> anyhow::Resul
             "Your answers were not saved."
         }
     );
-    if !screen.is_positive() {
+    if !first_steps.is_empty() {
+        println!("\nSome first steps, for now (they are not saved either):");
+        for strategy in &first_steps {
+            println!("\n  {}", strategy.title);
+            for step in &strategy.steps {
+                println!("    • {step}");
+            }
+        }
+    }
+    if !screen.shows_help() {
         println!("Thank you for answering. If things change, you can take this again at any time.");
     }
     Ok(())

@@ -4,7 +4,7 @@ use serde::Serialize;
 use tandem_core::scoring::score;
 use tandem_store::Administration;
 
-use super::{Session, instrument, print_json};
+use super::{Session, instrument_version, print_json};
 use crate::render;
 
 #[derive(Serialize)]
@@ -14,13 +14,16 @@ struct Entry {
     /// Index scores of a finished administration.
     indices: std::collections::BTreeMap<String, Option<f64>>,
     answered: usize,
+    /// What the person wrote in it (a check-in's note), shown back to them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
 }
 
 /// Runs `history`.
 pub async fn run(session: &Session, json: bool) -> anyhow::Result<()> {
     let mut entries = Vec::new();
     for administration in session.store.administrations(session.owner, None).await? {
-        let instrument = instrument(&administration.instrument)?;
+        let instrument = instrument_version(&administration.instrument, &administration.version)?;
         let answers = session
             .store
             .answers(session.owner, &instrument, administration.id)
@@ -34,10 +37,17 @@ pub async fn run(session: &Session, json: bool) -> anyhow::Result<()> {
         } else {
             Default::default()
         };
+        let note = answers.iter().find_map(|(_, answer)| match answer {
+            tandem_core::answers::Answer::Text(text) if !text.trim().is_empty() => {
+                Some(text.clone())
+            }
+            _ => None,
+        });
         entries.push(Entry {
             administration,
             indices,
             answered: answers.len(),
+            note,
         });
     }
     // The person's own safety screens: listed here, in their own view only.
@@ -86,10 +96,13 @@ pub async fn run(session: &Session, json: bool) -> anyhow::Result<()> {
             a.instrument,
             a.about
         );
+        if let Some(note) = &entry.note {
+            println!("      Your note: {note}");
+        }
     }
     if !screens.is_empty() {
         println!(
-            "You have {} safety check{} kept on this device; only you can see them.",
+            "You have {} safety check{} kept on this device; only you can see them. `tandem safety list` shows them, `tandem safety delete ID` deletes one.",
             screens.len(),
             if screens.len() == 1 { "" } else { "s" }
         );

@@ -8,6 +8,7 @@ pub mod instruments;
 pub mod network;
 pub mod plan;
 pub mod report;
+pub mod safety;
 
 use tandem_core::instrument::Instrument;
 use tandem_core::instrument::builtin::builtin_by_id;
@@ -31,6 +32,15 @@ pub fn instrument(id: &str) -> anyhow::Result<Instrument> {
     builtin_by_id(id)?.ok_or_else(|| {
         not_found(format!(
             "no instrument `{id}`; known: rdp, checkin, safety (see `tandem instruments list`)"
+        ))
+    })
+}
+
+/// The built-in instrument an administration was taken with.
+pub fn instrument_version(id: &str, version: &str) -> anyhow::Result<Instrument> {
+    tandem_core::instrument::builtin::builtin_version(id, version)?.ok_or_else(|| {
+        not_found(format!(
+            "{id} {version} is not in this build; a newer Tandem may have written this store"
         ))
     })
 }

@@ -1,11 +1,10 @@
 //! `tandem plan`: the action plan from the latest results, and its statuses.
 
 use serde_json::json;
-use tandem_core::guidance::builtin_guidance;
 use tandem_core::plan::Reason;
 use tandem_store::{PlanItemId, PlanStatus};
 
-use super::{Session, instrument, print_json};
+use super::{Session, print_json};
 use crate::args::{PlanAction, PlanArgs};
 
 /// Seconds since the epoch, for the plan's dates.
@@ -20,20 +19,11 @@ pub fn today() -> String {
     tandem_core::dates::civil_date(now())
 }
 
-/// Recomputes the plan after new results (a finished RDP, a kept safety screen).
+/// Recomputes the plan after new results (a finished RDP, a kept safety
+/// screen, a check-in).
 pub async fn refresh(session: &Session) -> anyhow::Result<()> {
-    let rdp = instrument("rdp")?;
-    let safety = instrument("safety")?;
-    let guidance = builtin_guidance(&rdp)?;
-    tandem_web::plan::refresh(
-        &session.store,
-        &rdp,
-        &safety,
-        &guidance,
-        session.owner,
-        now(),
-    )
-    .await?;
+    let content = tandem_web::Content::builtin()?;
+    tandem_web::plan::refresh(&session.store, &content, session.owner, None, now()).await?;
     Ok(())
 }
 
@@ -50,8 +40,12 @@ pub async fn run(session: &Session, args: &PlanArgs) -> anyhow::Result<()> {
             .set_plan_status(session.owner, PlanItemId(id), status, now())
             .await?;
     }
-    let rdp = instrument("rdp")?;
-    let guidance = builtin_guidance(&rdp)?;
+    let content = tandem_web::Content::builtin()?;
+    if args.signs {
+        return print_signs(&content.signs, args.json);
+    }
+    let rdp = &content.rdp;
+    let guidance = &content.guidance;
     let items = session.store.plan(session.owner).await?;
     if args.json {
         let rows: Vec<_> = items
@@ -64,24 +58,43 @@ pub async fn run(session: &Session, args: &PlanArgs) -> anyhow::Result<()> {
                     "title": strategy.map(|s| s.title.clone()),
                     "exercise": strategy.map(|s| s.exercise),
                     "status": item.status,
+                    "joint": strategy.is_some_and(|s| s.joint),
                     "reasons": item.reason,
                 })
             })
             .collect();
         return print_json(&rows);
     }
+    let assessment = tandem_web::situation::assess(&session.store, &content, session.owner, None)
+        .await
+        .map_err(|err| anyhow::anyhow!("{}", err.message()))?;
+    let plan = assessment.plan(guidance);
+    if plan.offer_safety_screen {
+        println!(
+            "Before you start, you may want to take the short safety check: `tandem assess safety` (you can choose not to keep the answers).\n"
+        );
+    }
+    if plan.review_answers {
+        println!(
+            "Some of your answers follow a pattern that can hide what you really think, so only the most important steps are here. You could take the profile again when you have a quiet moment: `tandem assess rdp`.\n"
+        );
+    }
     if items.is_empty() {
         println!("Your plan fills in after you finish the profile: `tandem assess rdp`.");
         return Ok(());
     }
-    for item in &items {
+    let later = items
+        .iter()
+        .filter(|i| i.status == PlanStatus::Later)
+        .count();
+    for item in items.iter().filter(|i| i.status != PlanStatus::Later) {
         let Some(strategy) = guidance.strategy(&item.strategy) else {
             continue;
         };
         let reasons: Vec<Reason> = serde_json::from_value(item.reason.clone()).unwrap_or_default();
         let why = reasons
             .iter()
-            .map(|r| r.words(&rdp))
+            .map(|r| r.words(rdp))
             .collect::<Vec<_>>()
             .join("; ");
         println!(
@@ -95,7 +108,34 @@ pub async fn run(session: &Session, args: &PlanArgs) -> anyhow::Result<()> {
         for step in &strategy.steps {
             println!("        • {step}");
         }
+        if strategy.joint {
+            println!("      (done together with the other person)");
+        }
+    }
+    if later > 0 {
+        println!("\nFor later ({later} more ideas, when you are ready):");
+        for item in items.iter().filter(|i| i.status == PlanStatus::Later) {
+            if let Some(strategy) = guidance.strategy(&item.strategy) {
+                println!("{:>4}  {}", item.id, strategy.title);
+            }
+        }
+    }
+    if assessment.risk.adapts_plan() {
+        println!("\nWarning signs of controlling or harmful behaviour: `tandem plan --signs`.");
     }
     println!("\n`tandem plan choose ID`, `done ID` or `drop ID` changes an item.");
+    Ok(())
+}
+
+/// Prints the guide to warning signs.
+fn print_signs(guide: &tandem_core::signs::SignsGuide, json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(guide);
+    }
+    println!("{}\n\n{}\n", guide.guide.heading, guide.guide.intro);
+    for sign in &guide.signs {
+        println!("  • {}: {}", sign.title, sign.text);
+    }
+    println!("\n{}", guide.guide.closing);
     Ok(())
 }

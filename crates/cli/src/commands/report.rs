@@ -2,16 +2,17 @@
 //! the change since the previous administration judged by the RCI.
 
 use serde::Serialize;
-use tandem_core::change::{Change, Verdict, compare};
+use tandem_core::change::{Change, Verdict};
 use tandem_core::ids::{FacetId, IndexId};
 use tandem_core::instrument::Instrument;
-use tandem_core::profile::{Profile, profile};
-use tandem_core::scoring::{Score, Scores, score};
+use tandem_core::profile::Profile;
+use tandem_core::quality::ResponseQuality;
+use tandem_core::scoring::{Score, Scores};
 use tandem_store::{Administration, AdministrationId};
 
 use std::collections::BTreeMap;
 
-use super::{Session, instrument, print_json};
+use super::{Session, print_json};
 use crate::args::ReportArgs;
 use crate::failure::not_found;
 use crate::render;
@@ -31,6 +32,10 @@ struct Report<'a> {
     facets: &'a BTreeMap<FacetId, Score>,
     indices: &'a BTreeMap<IndexId, Score>,
     profile: Option<&'a Profile>,
+    /// The response-quality checks: `{"flags": [...]}` and the figures.
+    response_quality: Option<&'a ResponseQuality>,
+    /// Whether the safety help is shown with these results (the person's own view).
+    safety_help: bool,
     change: Option<ChangeSince<'a>>,
 }
 
@@ -38,6 +43,9 @@ struct Report<'a> {
 struct ChangeSince<'a> {
     since: AdministrationId,
     since_date: Option<&'a str>,
+    /// Whether the two were taken with different versions of the questions
+    /// (then no change has an RCI).
+    questions_changed: bool,
     indices: &'a BTreeMap<IndexId, Change>,
 }
 
@@ -82,47 +90,26 @@ pub async fn run(session: &Session, args: &ReportArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.html {
         return write_html(session, path).await;
     }
-    let declared = instrument("rdp")?;
-    // With enough profiles in this store, reliability is estimated from them.
-    let estimate = tandem_web::estimates::estimate(&session.store, &declared)
-        .await
-        .map_err(|err| anyhow::anyhow!("{}", err.message()))?;
-    let (rdp, estimated_from) = match estimate {
-        Some(e) => (e.instrument, Some(e.from)),
-        None => (declared, None),
-    };
-    let taken: Vec<Administration> = session
-        .store
-        .administrations(session.owner, Some("rdp"))
-        .await?
-        .into_iter()
-        .filter(|a| a.completed_at.is_some())
-        .collect();
-    let at = match args.administration {
-        Some(id) => taken
-            .iter()
-            .position(|a| a.id.0 == id)
-            .ok_or_else(|| not_found(format!("no finished RDP administration {id}")))?,
-        None => taken
-            .len()
-            .checked_sub(1)
-            .ok_or_else(|| not_found("no finished RDP yet: take it with `tandem assess rdp`"))?,
-    };
-    let current = &taken[at];
-    let scores = scores_of(session, &rdp, current).await?;
-    let profile = profile(&rdp, &scores);
-    let previous = match at.checked_sub(1).map(|i| &taken[i]) {
-        Some(earlier) => Some((earlier, scores_of(session, &rdp, earlier).await?)),
-        None => None,
-    };
-    let change = previous
-        .as_ref()
-        .map(|(earlier, before)| (*earlier, compare(&rdp, before, &scores)));
+    let content = tandem_web::Content::builtin()?;
+    let id = args.administration.map(AdministrationId);
+    let results =
+        tandem_web::results::rdp_results(&session.store, &content, session.owner, id, None)
+            .await
+            .map_err(|err| match (err.status().as_u16(), args.administration) {
+                (404, Some(id)) => not_found(format!("no finished RDP administration {id}")),
+                _ => anyhow::anyhow!("{}", err.message()),
+            })?
+            .ok_or_else(|| not_found("no finished RDP yet: take it with `tandem assess rdp`"))?;
+    let rdp = &results.instrument;
+    let current = &results.administration;
+    let scores = &results.scores;
+    let profile = results.profile.as_ref();
     let basis = if rdp.facets.iter().any(|f| f.norms.is_some()) {
         "norms"
     } else {
         "content"
     };
+    let help = results.risk.shows_help();
     if args.json {
         return print_json(&Report {
             instrument: rdp.id.as_str(),
@@ -131,37 +118,46 @@ pub async fn run(session: &Session, args: &ReportArgs) -> anyhow::Result<()> {
             about: &current.about,
             completed_at: current.completed_at.as_deref(),
             basis,
-            reliability: match estimated_from {
+            reliability: match results.estimated_from {
                 Some(n) => serde_json::json!({ "source": "estimated", "administrations": n }),
                 None => serde_json::json!({ "source": "none" }),
             },
             facets: &scores.facets,
             indices: &scores.indices,
-            profile: profile.as_ref(),
-            change: change.as_ref().map(|(earlier, indices)| ChangeSince {
-                since: earlier.id,
-                since_date: earlier.completed_at.as_deref(),
-                indices,
-            }),
+            profile,
+            response_quality: results.quality.as_ref(),
+            safety_help: help,
+            change: results
+                .change
+                .as_ref()
+                .map(|(earlier, indices)| ChangeSince {
+                    since: earlier.id,
+                    since_date: earlier.completed_at.as_deref(),
+                    questions_changed: earlier.version != current.version,
+                    indices,
+                }),
         });
     }
     print!(
         "{}",
-        text(&rdp, current, &scores, profile.as_ref(), change.as_ref())
+        text(
+            rdp,
+            current,
+            scores,
+            profile,
+            results.quality.as_ref(),
+            results.change.as_ref().map(|(a, c)| (a, c)),
+        )
     );
+    if help {
+        println!();
+        super::assess::show_help_for(
+            &session.resources,
+            results.risk.is_urgent(),
+            results.risk.has(tandem_core::risk::RiskSignal::SelfHarm),
+        )?;
+    }
     Ok(())
-}
-
-async fn scores_of(
-    session: &Session,
-    rdp: &Instrument,
-    administration: &Administration,
-) -> anyhow::Result<Scores> {
-    let answers = session
-        .store
-        .answers(session.owner, rdp, administration.id)
-        .await?;
-    Ok(score(rdp, &answers)?)
 }
 
 fn text(
@@ -169,7 +165,8 @@ fn text(
     current: &Administration,
     scores: &Scores,
     profile: Option<&Profile>,
-    change: Option<&(&Administration, BTreeMap<IndexId, Change>)>,
+    quality: Option<&ResponseQuality>,
+    change: Option<(&Administration, &BTreeMap<IndexId, Change>)>,
 ) -> String {
     let mut out = String::new();
     let mut line = |s: String| {
@@ -191,13 +188,20 @@ fn text(
     line(String::new());
     match profile {
         Some(p) => {
+            for flag in p.flag_words() {
+                line(format!("! {flag}"));
+            }
             let borderline = if p.borderline {
                 " (borderline: close to a cut-off, so read it lightly)"
             } else {
                 ""
             };
-            line(format!("Pattern: {}{borderline}", p.name));
-            line(format!("  {}", p.kind.meaning()));
+            let name = p.name.unwrap_or("not named yet");
+            line(format!("Pattern: {name}{borderline}"));
+            line(format!("  {}", p.meaning()));
+            for flag in quality.map(|q| q.flags.as_slice()).unwrap_or_default() {
+                line(format!("  • {}", flag.words()));
+            }
             for other in &p.also {
                 line(format!("  Also seen: {}.", other.name()));
             }
@@ -269,6 +273,12 @@ fn text(
     }
     if let Some((earlier, changes)) = change {
         line(String::new());
+        if earlier.version != current.version {
+            line(format!(
+                "The questions changed between version {} and {}, so changes get no RCI verdict.",
+                earlier.version, current.version
+            ));
+        }
         line(format!(
             "Change since {} (administration {}):",
             render::date(
@@ -286,6 +296,9 @@ fn text(
                     (Verdict::ReliableDecrease, Some(rci)) => format!("a real fall (RCI {rci:.2})"),
                     (Verdict::WithinError, Some(rci)) => {
                         format!("within measurement error (RCI {rci:.2})")
+                    }
+                    (Verdict::QuestionsChanged, _) => {
+                        "no verdict: the questions changed".to_owned()
                     }
                     _ => "no verdict: reliability not known yet".to_owned(),
                 };

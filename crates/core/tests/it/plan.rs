@@ -27,7 +27,7 @@ fn suggestions(
     }
     let screen = SafetyScreen::from_answers(&safety, answers).unwrap();
     let risk = RiskContext::assess(RiskInputs {
-        screen: Some(&screen),
+        screen: Some(screen.summary()),
         screen_taken: true,
         rdp: None,
         checkin: None,

@@ -18,7 +18,7 @@ use tandem_core::network::{Domain, Level, Role, SupportMap, Supporter, analyse};
 use tandem_core::safety::SafetyScreen;
 use tandem_store::{AdministrationId, SupporterId, UserId};
 
-use crate::auth::{ApiUser, Client, cleared_cookie, flows, session_cookie};
+use crate::auth::{ApiUser, Client, Session, cleared_cookie, flows, session_cookie};
 use crate::results::rdp_results;
 use crate::{AppError, AppState};
 
@@ -200,18 +200,7 @@ fn answers_from(
     given
         .iter()
         .map(|(item, value)| {
-            let answer = match value {
-                Value::Null => None,
-                Value::Number(n) => Some(Answer::Value(n.as_i64().ok_or_else(|| {
-                    AppError::invalid(format!("`{item}`: {n} is not a whole number"))
-                })?)),
-                Value::String(s) => Some(Answer::Text(s.clone())),
-                other => {
-                    return Err(AppError::invalid(format!(
-                        "`{item}`: expected a whole number, text or null, found {other}"
-                    )));
-                }
-            };
+            let answer = Answer::from_json(instrument, item, value).map_err(AppError::invalid)?;
             if let Some(answer) = &answer {
                 tandem_core::answers::check_answer(instrument, item, answer)
                     .map_err(|e| AppError::invalid(e.to_string()))?;
@@ -239,7 +228,7 @@ fn scored_instrument<'a>(
 
 async fn record_answers(
     state: &AppState,
-    user: UserId,
+    session: &Session,
     instrument: &str,
     about: &str,
     given: &serde_json::Map<String, Value>,
@@ -258,10 +247,10 @@ async fn record_answers(
     }
     let recorded = state
         .store()
-        .record_administration(user, instrument, about.trim(), &answers)
+        .record_administration(session.user, instrument, about.trim(), &answers)
         .await?;
     if instrument.kind == Kind::Profile {
-        crate::plan::refresh_after_change(state, user).await;
+        crate::plan::refresh_after_change(state, session).await;
     }
     Ok((
         StatusCode::CREATED,
@@ -277,7 +266,7 @@ async fn record(
 ) -> Result<Response, AppError> {
     api(record_answers(
         &state,
-        session.user,
+        &session,
         &body.instrument,
         &body.about,
         &body.answers,
@@ -297,7 +286,7 @@ async fn checkin(
     ApiUser(session): ApiUser,
     ApiJson(body): ApiJson<Checkin>,
 ) -> Result<Response, AppError> {
-    api(record_answers(&state, session.user, "checkin", "my partner", &body.answers).await)
+    api(record_answers(&state, &session, "checkin", "my partner", &body.answers).await)
 }
 
 /// Start an administration to fill page by page.
@@ -371,7 +360,7 @@ async fn complete(
         .complete_administration(session.user, AdministrationId(id))
         .await
         .map_err(AppError::from))?;
-    crate::plan::refresh_after_change(&state, session.user).await;
+    crate::plan::refresh_after_change(&state, &session).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -396,8 +385,15 @@ async fn latest_results(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
 ) -> Result<Json<Value>, AppError> {
-    let results = api(rdp_results(state.store(), state.content(), session.user, None).await)?
-        .ok_or_else(|| AppError::not_found().api())?;
+    let results = api(rdp_results(
+        state.store(),
+        state.content(),
+        session.user,
+        None,
+        crate::situation::held(&state, &session).await?,
+    )
+    .await)?
+    .ok_or_else(|| AppError::not_found().api())?;
     Ok(Json(results_json(results)))
 }
 
@@ -411,6 +407,7 @@ async fn results(
         state.content(),
         session.user,
         Some(AdministrationId(id)),
+        crate::situation::held(&state, &session).await?,
     )
     .await)?
     .ok_or_else(|| AppError::not_found().api())?;
@@ -535,7 +532,7 @@ async fn safety(
                 .store()
                 .record_safety_screen(session.user, instrument, &screen)
                 .await?;
-            crate::plan::refresh_after_change(&state, session.user).await;
+            crate::plan::refresh_after_change(&state, &session).await;
         }
         let positive = screen.is_positive();
         Ok(Json(json!({

@@ -46,7 +46,14 @@ pub async fn home(
         return Ok(Redirect::to("/welcome").into_response());
     };
     let store = state.store();
-    let results = rdp_results(state.store(), state.content(), session.user, None).await?;
+    let results = rdp_results(
+        state.store(),
+        state.content(),
+        session.user,
+        None,
+        crate::situation::held(&state, &session).await?,
+    )
+    .await?;
     let rdp_unfinished = store
         .latest_unfinished(session.user, "rdp")
         .await?
@@ -69,13 +76,7 @@ pub async fn home(
     render(&HomePage {
         layout: Layout::new(Some(&session), &state.config().exit_url, "home"),
         nudge,
-        profile: results.and_then(|r| r.profile).map(|p| {
-            if p.borderline {
-                format!("{} (borderline)", p.name)
-            } else {
-                p.name.to_owned()
-            }
-        }),
+        profile: results.and_then(|r| r.profile).map(|p| p.title()),
         rdp_items: state.rdp().items.len(),
         rdp_unfinished,
         last_checkin,

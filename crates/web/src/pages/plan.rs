@@ -55,6 +55,7 @@ fn reasons_text(state: &AppState, reasons: &Value) -> String {
 fn status_words(status: PlanStatus) -> (&'static str, &'static str) {
     match status {
         PlanStatus::Suggested => ("suggested", "Suggested"),
+        PlanStatus::Later => ("later", "For later"),
         PlanStatus::Chosen => ("chosen", "You are working on this"),
         PlanStatus::Done => ("done", "Done"),
         PlanStatus::Dropped => ("dropped", "Not now"),
@@ -323,16 +324,21 @@ async fn exercise_page(
 
 /// Today's journal prompt, tied to the facets that stand out for the person.
 async fn journal_prompt(state: &AppState, session: &Session) -> Result<Option<String>, AppError> {
-    let focus: Vec<tandem_core::ids::FacetId> =
-        match crate::results::rdp_results(state.store(), state.content(), session.user, None)
-            .await?
-        {
-            Some(results) => tandem_core::scoring::standing_out(state.rdp(), &results.scores)
-                .into_iter()
-                .map(|f| f.id.clone())
-                .collect(),
-            None => Vec::new(),
-        };
+    let focus: Vec<tandem_core::ids::FacetId> = match crate::results::rdp_results(
+        state.store(),
+        state.content(),
+        session.user,
+        None,
+        crate::situation::held(&state, &session).await?,
+    )
+    .await?
+    {
+        Some(results) => tandem_core::scoring::standing_out(state.rdp(), &results.scores)
+            .into_iter()
+            .map(|f| f.id.clone())
+            .collect(),
+        None => Vec::new(),
+    };
     let day = u64::try_from(now().div_euclid(86_400)).unwrap_or(0);
     Ok(tandem_core::journal::prompt_for(state.prompts(), &focus, day).map(|p| p.text.clone()))
 }

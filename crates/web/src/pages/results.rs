@@ -17,10 +17,14 @@ use crate::view::{Layout, render};
 use crate::{AppError, AppState};
 
 struct ProfileView {
-    name: &'static str,
+    name: String,
     meaning: &'static str,
     borderline: bool,
     also: Vec<&'static str>,
+    /// Shown above the pattern: low shared power, coercion, safety.
+    flags: Vec<&'static str>,
+    /// Why the pattern is withheld, kindly.
+    quality: Vec<&'static str>,
 }
 
 struct Row {
@@ -142,10 +146,16 @@ async fn page(state: &AppState, session: &Session, results: Results) -> Result<R
             .to_owned(),
         basis: "content-based bands, not norms",
         profile: results.profile.as_ref().map(|p| ProfileView {
-            name: p.name,
-            meaning: p.kind.meaning(),
+            name: p.title(),
+            meaning: p.meaning(),
             borderline: p.borderline,
             also: p.also.iter().map(|k: &ProfileKind| k.name()).collect(),
+            flags: p.flag_words(),
+            quality: results
+                .quality
+                .as_ref()
+                .map(|q| q.flags.iter().map(|f| f.words()).collect())
+                .unwrap_or_default(),
         }),
         stands_out: stands_out(rdp, &results),
         facet_chart: charts::facet_profile(rdp, &results.scores),
@@ -165,7 +175,15 @@ pub async fn latest(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
 ) -> Result<Response, AppError> {
-    match rdp_results(state.store(), state.content(), session.user, None).await? {
+    match rdp_results(
+        state.store(),
+        state.content(),
+        session.user,
+        None,
+        crate::situation::held(&state, &session).await?,
+    )
+    .await?
+    {
         Some(results) => page(&state, &session, results).await,
         None => Ok(Redirect::to("/questions/a").into_response()),
     }
@@ -182,6 +200,7 @@ pub async fn one(
         state.content(),
         session.user,
         Some(AdministrationId(id)),
+        crate::situation::held(&state, &session).await?,
     )
     .await?
     .ok_or_else(AppError::not_found)?;

@@ -396,7 +396,7 @@ pub async fn save(
         _ => {
             store.complete_administration(session.user, open.id).await?;
             if instrument.kind == Kind::Profile {
-                crate::plan::refresh_after_change(&state, session.user).await;
+                crate::plan::refresh_after_change(&state, &session).await;
                 format!("/results/{}", open.id)
             } else {
                 "/".to_owned()
@@ -426,7 +426,7 @@ async fn save_safety(
             .store()
             .record_safety_screen(session.user, instrument, &screen)
             .await?;
-        crate::plan::refresh_after_change(state, session.user).await;
+        crate::plan::refresh_after_change(state, session).await;
         true
     } else {
         false

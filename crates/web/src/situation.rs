@@ -1,0 +1,149 @@
+//! A person's situation, read from the store and decided once by the core
+//! ([`tandem_core::assessment`]): the latest RDP scored with the version it
+//! was taken with, the latest kept safety screen (or the one this session
+//! holds), and the latest check-in. Results, the plan, the report and the
+//! terminal all read it, so they cannot disagree about risk.
+//!
+//! What it returns can carry what a safety screen said: it serves the
+//! person's own views only.
+
+use tandem_core::answers::Answers;
+use tandem_core::assessment::{Assessment, Latest};
+use tandem_core::instrument::Instrument;
+use tandem_core::safety::ScreenSummary;
+use tandem_store::{Administration, Store, UserId};
+
+use crate::AppError;
+use crate::state::Content;
+
+/// The safety side of a situation: what the latest screen said, and whether
+/// any was ever taken.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SafetySide {
+    /// The latest screen kept, or the one held for this session (newer).
+    pub screen: Option<ScreenSummary>,
+    /// Whether any screen was taken.
+    pub taken: bool,
+}
+
+/// The safety side from the store and, for a web session, what it holds.
+pub async fn safety_side(
+    store: &Store,
+    content: &Content,
+    user: UserId,
+    held: Option<ScreenSummary>,
+) -> Result<SafetySide, AppError> {
+    let kept = store.safety_screens(user).await?;
+    let latest = match kept.last() {
+        Some(record) => {
+            let instrument = content
+                .instrument_version("safety", &record.version)
+                .ok_or_else(|| {
+                    AppError::internal(format!("no safety screen {}", record.version))
+                })?;
+            Some(record.to_screen(instrument)?.summary())
+        }
+        None => None,
+    };
+    Ok(SafetySide {
+        screen: held.or(latest),
+        taken: held.is_some() || !kept.is_empty(),
+    })
+}
+
+/// The latest finished administration of `instrument`, with the version it
+/// was taken with and its answers.
+pub async fn latest_with_answers<'c>(
+    store: &Store,
+    content: &'c Content,
+    user: UserId,
+    instrument: &str,
+) -> Result<Option<(Administration, &'c Instrument, Answers)>, AppError> {
+    let latest = store
+        .administrations(user, Some(instrument))
+        .await?
+        .into_iter()
+        .rev()
+        .find(|a| a.completed_at.is_some());
+    let Some(administration) = latest else {
+        return Ok(None);
+    };
+    let version = version_of(content, &administration)?;
+    let answers = store.answers(user, version, administration.id).await?;
+    Ok(Some((administration, version, answers)))
+}
+
+/// The definition an administration was taken with.
+pub fn version_of<'c>(
+    content: &'c Content,
+    administration: &Administration,
+) -> Result<&'c Instrument, AppError> {
+    content
+        .instrument_version(&administration.instrument, &administration.version)
+        .ok_or_else(|| {
+            AppError::internal(format!(
+                "administration {} was taken with {} {}, which this build does not have",
+                administration.id, administration.instrument, administration.version
+            ))
+        })
+}
+
+/// The person's situation, with `rdp` as the profile to judge (the latest
+/// finished one when `None` is given by [`assess`]).
+pub async fn assess_with(
+    store: &Store,
+    content: &Content,
+    user: UserId,
+    held: Option<ScreenSummary>,
+    rdp: Option<(&Instrument, &Answers)>,
+) -> Result<Assessment, AppError> {
+    let safety = safety_side(store, content, user, held).await?;
+    let checkin = latest_with_answers(store, content, user, "checkin").await?;
+    Assessment::of(Latest {
+        rdp,
+        screen: safety.screen,
+        screen_taken: safety.taken,
+        checkin: checkin.as_ref().map(|(_, i, a)| (*i, a)),
+    })
+    .map_err(AppError::internal)
+}
+
+/// The person's situation now, judged on their latest finished RDP.
+pub async fn assess(
+    store: &Store,
+    content: &Content,
+    user: UserId,
+    held: Option<ScreenSummary>,
+) -> Result<Assessment, AppError> {
+    let latest = latest_with_answers(store, content, user, "rdp").await?;
+    let estimate = content.estimates.current(store, &content.rdp).await?;
+    let rdp = latest.as_ref().map(|(_, version, answers)| {
+        // The deployment's estimates fit the current version only.
+        let instrument = match &estimate {
+            Some(e) if version.version == e.instrument.version => &e.instrument,
+            _ => *version,
+        };
+        (instrument, answers)
+    });
+    assess_with(store, content, user, held, rdp).await
+}
+
+/// A situation judged on the profile answers alone, with nothing from any
+/// safety answer: for copies meant for someone else.
+pub fn assess_without_safety(rdp: (&Instrument, &Answers)) -> Result<Assessment, AppError> {
+    Assessment::of(Latest {
+        rdp: Some(rdp),
+        screen: None,
+        screen_taken: true,
+        checkin: None,
+    })
+    .map_err(AppError::internal)
+}
+
+/// What this web session holds of an unkept safety screen.
+pub async fn held(
+    state: &crate::AppState,
+    session: &crate::auth::Session,
+) -> Result<Option<ScreenSummary>, AppError> {
+    Ok(state.store().held_screen(&session.token).await?)
+}
