@@ -291,7 +291,7 @@ async fn fill(store: &Store, user: UserId, user_key: &str) {
         .unwrap();
     let screen = store.start_safety_screen(user, &safety).await.unwrap();
     store
-        .save_safety_answer(user, screen, &ItemId::new("SF1").unwrap(), 0)
+        .save_safety_answer(user, screen, &ItemId::new("SF1").unwrap(), Some(0))
         .await
         .unwrap();
     let whole = SafetyScreen::from_answers(&safety, answers(&safety, &[("SF2", Answer::Value(1))]))

@@ -49,7 +49,7 @@ async fn another_user_can_neither_read_nor_change_what_is_not_theirs() {
         .unwrap();
     let screen = store.start_safety_screen(a, &safety).await.unwrap();
     let sf1 = ItemId::new("SF1").unwrap();
-    store.save_safety_answer(a, screen, &sf1, 0).await.unwrap();
+    store.save_safety_answer(a, screen, &sf1, Some(0)).await.unwrap();
     let whole = SafetyScreen::from_answers(&safety, answers(&safety, &[("SF2", Answer::Value(1))]))
         .unwrap();
     store
@@ -93,9 +93,9 @@ async fn another_user_can_neither_read_nor_change_what_is_not_theirs() {
     not_found(store.clear_answer(b, &rdp, open.id, "ER1", 0).await);
     not_found(store.complete_administration(b, open.id).await);
     not_found(store.remove_supporter(b, ann).await);
-    not_found(store.save_safety_answer(b, screen, &sf1, 1).await);
+    not_found(store.save_safety_answer(b, screen, &sf1, Some(1)).await);
     let sf3 = ItemId::new("SF3").unwrap();
-    not_found(store.save_safety_answer(b, screen, &sf3, 1).await);
+    not_found(store.save_safety_answer(b, screen, &sf3, Some(1)).await);
     not_found(store.complete_safety_screen(b, screen).await);
 
     // A's data is exactly as it was.

@@ -85,15 +85,15 @@ async fn a_recorded_screen_reads_back_and_stays_out_of_administrations() {
     // One by one: saved, replaced, finished.
     let open = store.start_safety_screen(owner, &safety).await.unwrap();
     store
-        .save_safety_answer(owner, open, &item("SF2"), 1)
+        .save_safety_answer(owner, open, &item("SF2"), Some(1))
         .await
         .unwrap();
     store
-        .save_safety_answer(owner, open, &item("SF2"), 0)
+        .save_safety_answer(owner, open, &item("SF2"), Some(0))
         .await
         .unwrap();
     store
-        .save_safety_answer(owner, open, &item("SF5"), 1)
+        .save_safety_answer(owner, open, &item("SF5"), Some(1))
         .await
         .unwrap();
     let screens = store.safety_screens(owner).await.unwrap();
@@ -104,7 +104,7 @@ async fn a_recorded_screen_reads_back_and_stays_out_of_administrations() {
     let screens = store.safety_screens(owner).await.unwrap();
     assert!(screens[1].completed_at.is_some());
     assert!(matches!(
-        store.save_safety_answer(owner, open, &item("SF6"), 1).await,
+        store.save_safety_answer(owner, open, &item("SF6"), Some(1)).await,
         Err(StoreError::NotFound { .. })
     ));
 
