@@ -173,7 +173,13 @@ async fn accounts_are_found_by_name_and_keep_their_hash() {
 
 /// Every table, with how many rows it holds in all and how many belong to
 /// the user bound to `?`. Literal statements: sqlx takes only audited SQL.
-const TABLES: [(&str, &str, &str); 13] = [
+const TABLES: [(&str, &str, &str); 14] = [
+    (
+        "session_screens",
+        "SELECT count(*) FROM session_screens",
+        "SELECT count(*) FROM session_screens h JOIN sessions s ON s.token_hash = h.token_hash
+         WHERE s.user_id = ?",
+    ),
     (
         "users",
         "SELECT count(*) FROM users",
@@ -305,8 +311,19 @@ async fn fill(store: &Store, user: UserId, user_key: &str) {
         .leans_on
         .insert(Domain::Company, Level::new(3).unwrap());
     store.add_supporter(user, &person).await.unwrap();
-    store
+    let held = store
         .create_session(user, "Firefox on Linux", 100)
+        .await
+        .unwrap();
+    // A screen the person did not keep, held beside that session.
+    store
+        .hold_screen(
+            &held.token,
+            tandem_core::safety::ScreenSummary {
+                outcome: tandem_core::safety::ScreenOutcome::Concern,
+                self_harm: false,
+            },
+        )
         .await
         .unwrap();
     store

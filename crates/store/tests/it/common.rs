@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 use tandem_core::answers::{Answer, Answers};
 use tandem_core::instrument::Instrument;
-use tandem_core::instrument::builtin::builtin_by_id;
+use tandem_core::instrument::builtin::{builtin_by_id, builtin_version};
 use tandem_store::seal::{key_path, pending_key_path};
 use tandem_store::{DB_FILE, Store, UserId};
 use tempfile::TempDir;
@@ -20,8 +20,14 @@ pub async fn fresh() -> (TempDir, Store, UserId) {
     (dir, store, owner)
 }
 
-/// A built-in instrument by id.
+/// A built-in instrument by id, in version 1.0.0: the store does not care
+/// which version it keeps, and these tests were written against its items.
 pub fn instrument(id: &str) -> Instrument {
+    builtin_version(id, "1.0.0").unwrap().unwrap()
+}
+
+/// The current version of a built-in instrument.
+pub fn current(id: &str) -> Instrument {
     builtin_by_id(id).unwrap().unwrap()
 }
 

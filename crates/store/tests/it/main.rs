@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod codes;
 mod common;
 mod data_keys;
 mod durability;

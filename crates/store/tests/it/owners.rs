@@ -49,7 +49,10 @@ async fn another_user_can_neither_read_nor_change_what_is_not_theirs() {
         .unwrap();
     let screen = store.start_safety_screen(a, &safety).await.unwrap();
     let sf1 = ItemId::new("SF1").unwrap();
-    store.save_safety_answer(a, screen, &sf1, Some(0)).await.unwrap();
+    store
+        .save_safety_answer(a, screen, &sf1, Some(0))
+        .await
+        .unwrap();
     let whole = SafetyScreen::from_answers(&safety, answers(&safety, &[("SF2", Answer::Value(1))]))
         .unwrap();
     store

@@ -104,7 +104,9 @@ async fn a_recorded_screen_reads_back_and_stays_out_of_administrations() {
     let screens = store.safety_screens(owner).await.unwrap();
     assert!(screens[1].completed_at.is_some());
     assert!(matches!(
-        store.save_safety_answer(owner, open, &item("SF6"), Some(1)).await,
+        store
+            .save_safety_answer(owner, open, &item("SF6"), Some(1))
+            .await,
         Err(StoreError::NotFound { .. })
     ));
 
