@@ -216,17 +216,33 @@ mod tests {
         let (step, shown) = steps("9\nx\n2\n", 0);
         assert_eq!(step, Step::Answer(Answer::Value(2)));
         assert_eq!(shown.matches("Please type a number from 1 to 5").count(), 2);
-        assert!(shown.contains("Question 1 of 6"));
+        assert!(shown.contains("Question 1 of 7"));
+    }
+
+    #[test]
+    fn a_code_is_a_letter_where_the_scale_offers_it() {
+        let rdp = builtin_by_id("rdp").unwrap().unwrap();
+        let mut out = Vec::new();
+        let step = Prompter::new("n\n".as_bytes(), &mut out)
+            .ask(&rdp, 0, "Sam", None)
+            .unwrap();
+        assert_eq!(step, Step::Answer(Answer::Code(AnswerCode::NotApplicable)));
+        let shown = String::from_utf8(out).unwrap();
+        assert!(shown.contains("n Does not apply to me"), "{shown}");
+        // The check-in offers no code, so the letter is refused.
+        let (step, shown) = steps("n\n3\n", 0);
+        assert_eq!(step, Step::Answer(Answer::Value(3)));
+        assert!(shown.contains("Please type a number"));
     }
 
     #[test]
     fn text_items_take_a_line_and_enter_skips() {
         assert_eq!(
-            steps("a good week\n", 5).0,
+            steps("a good week\n", 6).0,
             Step::Answer(Answer::Text("a good week".into()))
         );
-        assert_eq!(steps("\n", 5).0, Step::Skip);
-        assert_eq!(steps(":b\n", 5).0, Step::Back);
+        assert_eq!(steps("\n", 6).0, Step::Skip);
+        assert_eq!(steps(":b\n", 6).0, Step::Back);
     }
 
     #[test]

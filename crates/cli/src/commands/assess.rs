@@ -201,10 +201,13 @@ fn finished(
         tandem_core::instrument::Signal::Safety,
     );
     if afraid {
-        show_help_for(&session.resources, false, false)?;
-        println!(
-            "If you want, the short safety check can point you to the right help: `tandem assess safety` (you can choose not to keep the answers)."
-        );
+        show_help_for(&session.resources, false, false, json)?;
+        let offer = "If you want, the short safety check can point you to the right help: `tandem assess safety` (you can choose not to keep the answers).";
+        if json {
+            eprintln!("{offer}");
+        } else {
+            println!("{offer}");
+        }
     }
     if json {
         return print_json(&json!({
@@ -241,6 +244,7 @@ pub fn show_help_for(
     resources: &tandem_core::resources::Resources,
     urgent: bool,
     self_harm: bool,
+    json: bool,
 ) -> anyhow::Result<()> {
     let mut text = String::new();
     if urgent && let Some(emergency) = &resources.emergency {
@@ -256,9 +260,12 @@ pub fn show_help_for(
             text.push_str(&format!("  • {}\n", step.text));
         }
     }
-    // stdout and stderr both, so neither a pipe nor --json can swallow it.
-    println!("{text}");
-    if !io::stdout().is_terminal() {
+    // stdout and stderr both, so neither a pipe nor --json can swallow it;
+    // with --json, stdout keeps to JSON and the help goes to stderr.
+    if !json {
+        println!("{text}");
+    }
+    if json || !io::stdout().is_terminal() {
         eprintln!("{text}");
     }
     Ok(())
@@ -273,7 +280,7 @@ async fn safety_from_file(
     let screen = SafetyScreen::from_answers(instrument, read_answers(instrument, file)?)?;
     let summary = screen.summary();
     if summary.shows_help() {
-        show_graded_help(&session.resources, summary)?;
+        show_graded_help(&session.resources, summary, args.json)?;
     }
     let stored = if args.no_store {
         None
@@ -292,17 +299,22 @@ async fn safety_from_file(
 fn show_graded_help(
     resources: &tandem_core::resources::Resources,
     summary: tandem_core::safety::ScreenSummary,
+    json: bool,
 ) -> anyhow::Result<()> {
     use tandem_core::safety::ScreenOutcome;
     if summary.outcome == ScreenOutcome::Unclear {
-        println!(
-            "\nYou did not answer every question, and that is fine. In case anything is worrying you, here is where help can be found."
-        );
+        let calm = "\nYou did not answer every question, and that is fine. In case anything is worrying you, here is where help can be found.";
+        if json {
+            eprintln!("{calm}");
+        } else {
+            println!("{calm}");
+        }
     }
     show_help_for(
         resources,
         summary.outcome == ScreenOutcome::Urgent,
         summary.self_harm,
+        json,
     )
 }
 
@@ -354,7 +366,7 @@ async fn safety_interactive(
                 }
                 let so_far = SafetyScreen::from_answers(instrument, answers.clone())?;
                 if so_far.is_positive() && !shown {
-                    show_graded_help(&session.resources, so_far.summary())?;
+                    show_graded_help(&session.resources, so_far.summary(), args.json)?;
                     shown = true;
                 }
                 position += 1;
@@ -374,7 +386,7 @@ async fn safety_interactive(
     }
     let screen = SafetyScreen::from_answers(instrument, answers)?;
     if !shown && screen.shows_help() {
-        show_graded_help(&session.resources, screen.summary())?;
+        show_graded_help(&session.resources, screen.summary(), args.json)?;
     }
     safety_done(session, &screen, screen_id.is_some(), args.json).await
 }

@@ -155,6 +155,7 @@ pub async fn run(session: &Session, args: &ReportArgs) -> anyhow::Result<()> {
             &session.resources,
             results.risk.is_urgent(),
             results.risk.has(tandem_core::risk::RiskSignal::SelfHarm),
+            false,
         )?;
     }
     Ok(())

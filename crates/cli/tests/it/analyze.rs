@@ -4,7 +4,7 @@
 use predicates::str::contains;
 use serde_json::{Value, json};
 
-use crate::common::{Tandem, answers_file, path_str};
+use crate::common::{Tandem, answers_file, path_str, people_with};
 
 fn fixture(name: &str) -> String {
     format!(
@@ -163,22 +163,32 @@ fn the_store_can_be_analysed_de_identified() {
         .iter()
         .map(|i| i["id"].as_str().unwrap().to_owned())
         .collect();
+    let rdp = tandem_core::instrument::builtin::builtin_by_id("rdp")
+        .unwrap()
+        .unwrap();
     let mut state: u64 = 7;
-    for k in 0..8 {
-        let answers: serde_json::Map<String, Value> = ids
-            .iter()
-            .map(|id| {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                (id.clone(), json!(1 + (state >> 33) % 5))
-            })
-            .collect();
-        let file = answers_file(&t, &format!("a{k}.json"), &Value::Object(answers));
-        t.cmd(&["assess", "rdp", "--answers", path_str(&file)])
-            .assert()
-            .success();
-    }
+    let mut draw = |_| {
+        let mut answers = tandem_core::answers::Answers::new();
+        for id in &ids {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let value = 1 + ((state >> 33) % 5) as i64;
+            answers
+                .set(&rdp, id, tandem_core::answers::Answer::Value(value))
+                .unwrap();
+        }
+        answers
+    };
+    // Eight people who opted in to research, and three who did not.
+    people_with(&t, "yes", &rdp, 8, true, &mut draw);
+    let declined = people_with(&t, "no", &rdp, 3, false, &mut draw);
+    assert_eq!(declined.len(), 3);
+    // The terminal's own person takes it twice: without consent, neither counts.
+    let mine = answers_file(&t, "mine.json", &json!({"ER1": 5, "VS1": 4}));
+    t.cmd(&["assess", "rdp", "--answers", path_str(&mine)])
+        .assert()
+        .success();
     let report = t.json(&[
         "analyze",
         "--from-store",

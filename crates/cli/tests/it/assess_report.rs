@@ -193,18 +193,46 @@ fn a_checkin_is_stored_and_shown_in_history() {
     let file = answers_file(
         &t,
         "c.json",
-        &json!({"CI1": 4, "CI2": 5, "CI3": 3, "CI4": 4, "CI5": 5, "CI6": "A calm week."}),
+        &json!({"CI1": 4, "CI7": 2, "CI8": 1, "CI9": 3, "CI10": 5, "CI11": 1, "CI6": "A calm week."}),
     );
-    t.cmd(&["checkin", "--answers", path_str(&file)])
-        .assert()
-        .success();
+    let calm = t
+        .cmd(&["checkin", "--answers", path_str(&file)])
+        .output()
+        .unwrap();
+    assert!(calm.status.success());
+    assert!(!String::from_utf8_lossy(&calm.stdout).contains(HELP_HEADING));
+    // The same week at the worst safety answer: the help is shown at once,
+    // and the pulse does not move.
+    let worst = answers_file(
+        &t,
+        "w.json",
+        &json!({"CI1": 4, "CI7": 2, "CI8": 1, "CI9": 3, "CI10": 5, "CI11": 5}),
+    );
+    let shown = t
+        .cmd(&["checkin", "--answers", path_str(&worst)])
+        .output()
+        .unwrap();
+    assert!(shown.status.success());
+    let out = String::from_utf8_lossy(&shown.stdout);
+    assert!(out.contains(HELP_HEADING), "{out}");
+    assert!(out.contains("tandem assess safety"), "{out}");
     let history = t.json(&["history", "--json"]);
     let entries = history["administrations"].as_array().unwrap();
-    assert_eq!(entries.len(), 1);
+    assert_eq!(entries.len(), 2);
     assert_eq!(entries[0]["instrument"], "checkin");
-    assert_eq!(entries[0]["answered"], 6);
-    assert!((entries[0]["indices"]["pulse"].as_f64().unwrap() - 4.2).abs() < 1e-9);
+    assert_eq!(entries[0]["version"], "1.1.0");
+    assert_eq!(entries[0]["answered"], 7);
+    assert_eq!(entries[0]["note"], "A calm week.");
+    for entry in entries {
+        assert!((entry["indices"]["pulse"].as_f64().unwrap() - 4.2).abs() < 1e-9);
+    }
+    // The note is shown back in the terminal too.
+    let text = String::from_utf8(t.cmd(&["history"]).output().unwrap().stdout).unwrap();
+    assert!(text.contains("Your note: A calm week."), "{text}");
 }
+
+/// The heading of the safety help (content/resources.toml).
+const HELP_HEADING: &str = "You deserve to be safe";
 
 #[test]
 fn reports_without_data_say_so() {
@@ -245,46 +273,54 @@ fn with_two_hundred_profiles_the_report_estimates_reliability() {
     let rdp = tandem_core::instrument::builtin::builtin_by_id("rdp")
         .unwrap()
         .unwrap();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let store = tandem_store::Store::open(&t.data_dir()).await.unwrap();
-        let owner = store.local_user().await.unwrap();
-        let mut state = 5u64;
-        let mut draw = move || {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            ((state >> 33) % 1000) as f64 / 1000.0
-        };
-        for _ in 0..200 {
-            let level: std::collections::BTreeMap<String, f64> = rdp
-                .facets
-                .iter()
-                .map(|f| (f.id.to_string(), 1.0 + 4.0 * draw()))
-                .collect();
-            let mut answers = tandem_core::answers::Answers::new();
-            for item in &rdp.items {
-                let x = level[item.facet.as_ref().unwrap().as_str()] + draw() - 0.5;
-                let v = x.round().clamp(1.0, 5.0) as i64;
-                let v = if item.reverse { 6 - v } else { v };
-                answers
-                    .set(
-                        &rdp,
-                        item.id.as_str(),
-                        tandem_core::answers::Answer::Value(v),
-                    )
-                    .unwrap();
-            }
-            store
-                .record_administration(owner, &rdp, "my partner", &answers)
-                .await
+    let mut state = 5u64;
+    let mut draw = move || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 33) % 1000) as f64 / 1000.0
+    };
+    let mut answers_of = |_| {
+        let level: std::collections::BTreeMap<String, f64> = rdp
+            .facets
+            .iter()
+            .map(|f| (f.id.to_string(), 1.0 + 4.0 * draw()))
+            .collect();
+        let mut answers = tandem_core::answers::Answers::new();
+        for item in &rdp.items {
+            let x = level[item.facet.as_ref().unwrap().as_str()] + draw() - 0.5;
+            let v = x.round().clamp(1.0, 5.0) as i64;
+            let v = if item.reverse { 6 - v } else { v };
+            answers
+                .set(
+                    &rdp,
+                    item.id.as_str(),
+                    tandem_core::answers::Answer::Value(v),
+                )
                 .unwrap();
         }
-        store.close().await;
-    });
+        answers
+    };
+    // 199 people who opted in, and many who did not: not yet enough.
+    crate::common::people_with(&t, "in", &rdp, 199, true, &mut answers_of);
+    crate::common::people_with(&t, "out", &rdp, 30, false, &mut answers_of);
+    // The terminal's person takes it twice, so a change can be judged.
+    for k in 0..2 {
+        let mut answers = serde_json::Map::new();
+        for (id, answer) in answers_of(k).iter() {
+            answers.insert(id.to_string(), serde_json::to_value(answer).unwrap());
+        }
+        let file = answers_file(&t, &format!("mine{k}.json"), &Value::Object(answers));
+        t.cmd(&["assess", "rdp", "--answers", path_str(&file)])
+            .assert()
+            .success();
+    }
+    let before = t.json(&["report", "--json"]);
+    assert_eq!(before["reliability"]["source"], "none");
+    assert!(before["facets"]["ER"]["low"].is_null());
+    // One more person's consent makes 200 people: estimates come in. The
+    // terminal's own two profiles count once between them.
+    t.cmd(&["research", "on"]).assert().success();
     let report = t.json(&["report", "--json"]);
     assert_eq!(report["reliability"]["source"], "estimated");
     assert_eq!(report["reliability"]["administrations"], 200);

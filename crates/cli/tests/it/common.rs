@@ -80,3 +80,39 @@ pub fn answers_file(t: &Tandem, name: &str, answers: &Value) -> PathBuf {
 pub fn path_str(path: &Path) -> &str {
     path.to_str().unwrap()
 }
+
+/// A password hash in the store's format, for accounts made by tests.
+pub const TEST_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA";
+
+/// Makes `n` accounts (named `prefix` and a number) straight in the store, each with one finished
+/// administration of `instrument` from `answers(k)`, and each with research
+/// consent `consent`. Returns their ids.
+pub fn people_with(
+    t: &Tandem,
+    prefix: &str,
+    instrument: &tandem_core::instrument::Instrument,
+    n: usize,
+    consent: bool,
+    mut answers: impl FnMut(usize) -> tandem_core::answers::Answers,
+) -> Vec<tandem_store::UserId> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = tandem_store::Store::open(&t.data_dir()).await.unwrap();
+        let mut ids = Vec::new();
+        for k in 0..n {
+            let name = tandem_store::UserName::parse(&format!("{prefix}{k}")).unwrap();
+            let user = store.create_account(&name, TEST_HASH, 1).await.unwrap();
+            store
+                .record_administration(user, instrument, "my partner", &answers(k))
+                .await
+                .unwrap();
+            store.set_research_consent(user, consent).await.unwrap();
+            ids.push(user);
+        }
+        store.close().await;
+        ids
+    })
+}

@@ -64,7 +64,7 @@ fn a_killed_server_loses_no_committed_check_in() {
                     let response = client
                         .post(format!("{base}/api/v1/checkins"))
                         .header("x-csrf-token", &csrf)
-                        .json(&json!({ "answers": { "CI1": 4, "CI2": 3 } }))
+                        .json(&json!({ "answers": { "CI1": 4, "CI7": 3 } }))
                         .send()
                         .await;
                     match response {

@@ -12,3 +12,4 @@ mod network;
 mod plan;
 mod resume;
 mod safety;
+mod upgrade;

@@ -10,10 +10,141 @@ use crate::common::{Tandem, answers_file, path_str};
 
 const HEADING: &str = "You deserve to be safe";
 
+/// Every item of the safety screen "No", but those given.
+fn all_no(overrides: &[(&str, serde_json::Value)]) -> serde_json::Value {
+    let screen = tandem_core::instrument::builtin::builtin_by_id("safety")
+        .unwrap()
+        .unwrap();
+    let mut answers = serde_json::Map::new();
+    for item in &screen.items {
+        answers.insert(item.id.to_string(), json!(0));
+    }
+    for (id, value) in overrides {
+        answers.insert((*id).to_owned(), value.clone());
+    }
+    serde_json::Value::Object(answers)
+}
+
+/// `tandem assess safety --answers FILE [extra…]`: (exit code, stdout, stderr).
+fn screen(
+    t: &Tandem,
+    answers: &serde_json::Value,
+    extra: &[&str],
+) -> (Option<i32>, String, String) {
+    let file = answers_file(t, "screen.json", answers);
+    let mut args = vec!["assess", "safety", "--answers", path_str(&file)];
+    args.extend_from_slice(extra);
+    let output = t.cmd(&args).output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_blank_or_declined_screen_shows_the_help_calmly() {
+    for answers in [
+        json!({}),
+        all_no(&[("SF9", json!("prefer_not_to_say"))]),
+        json!({"SF8": "prefer_not_to_say", "SF22": 0}),
+    ] {
+        let t = Tandem::new();
+        let (code, out, _) = screen(&t, &answers, &[]);
+        assert_eq!(code, Some(0));
+        assert!(out.contains(HEADING), "{answers}: {out}");
+        assert!(out.contains("did not answer every question"), "{out}");
+        assert!(!out.contains("If you are in danger now"), "no alarm: {out}");
+    }
+    // A code the screen does not offer is refused and nothing is kept.
+    let t = Tandem::new();
+    let (code, _, err) = screen(&t, &json!({"SF8": "not_applicable"}), &[]);
+    assert_eq!(code, Some(3));
+    assert!(err.contains("SF8"), "{err}");
+    assert!(
+        t.json(&["safety", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn urgent_answers_put_the_emergency_step_first_and_self_harm_adds_a_crisis_line() {
+    let t = Tandem::new();
+    let (_, out, _) = screen(&t, &all_no(&[("SF16", json!(1))]), &[]);
+    let emergency = out
+        .find("If you are in danger now")
+        .expect("emergency step");
+    assert!(emergency < out.find(HEADING).unwrap(), "{out}");
+    assert!(!out.contains("988"), "{out}");
+    let (_, out, _) = screen(&t, &all_no(&[("SF23", json!(1))]), &["--json"]);
+    assert!(out.contains("\"outcome\": \"urgent\""), "{out}");
+    let (_, out, _) = screen(&t, &all_no(&[("SF23", json!(1))]), &[]);
+    assert!(out.contains("988") && out.contains("116 123"), "{out}");
+    // Phone-checking is a concern, not an emergency.
+    let (_, out, _) = screen(&t, &all_no(&[("SF10", json!(1))]), &[]);
+    assert!(
+        out.contains(HEADING) && !out.contains("If you are in danger now"),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_unkept_screen_prints_its_adapted_first_steps() {
+    let t = Tandem::new();
+    let (_, out, _) = screen(&t, &all_no(&[("SF9", json!(1))]), &["--no-store", "--json"]);
+    let outcome: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(outcome["stored"], false);
+    assert_eq!(outcome["outcome"], "concern");
+    assert_eq!(
+        outcome["first_steps"][0]["strategy"],
+        "help-if-you-feel-unsafe"
+    );
+    let (_, out, _) = screen(&t, &all_no(&[("SF15", json!(1))]), &["--no-store"]);
+    assert!(out.contains("If you are in danger, get help now"), "{out}");
+    assert!(
+        t.json(&["safety", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_kept_screen_can_be_deleted_for_good() {
+    let t = Tandem::new();
+    screen(&t, &all_no(&[("SF9", json!(1))]), &[]);
+    screen(&t, &all_no(&[]), &[]);
+    let kept = t.json(&["safety", "list", "--json"]);
+    assert_eq!(kept.as_array().unwrap().len(), 2);
+    assert_eq!(kept[0]["version"], "1.1.0");
+    // The plan leads with safety while the positive screen is the latest…
+    let id = kept[1]["id"].as_i64().unwrap().to_string();
+    t.cmd(&["safety", "delete", &id]).assert().success();
+    let plan = t.json(&["plan", "--json"]);
+    assert!(
+        plan.as_array().unwrap().is_empty() || plan[0]["strategy"] == "help-if-you-feel-unsafe"
+    );
+    let first = kept[0]["id"].as_i64().unwrap().to_string();
+    t.cmd(&["safety", "delete", &first]).assert().success();
+    assert!(
+        t.json(&["safety", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    t.cmd(&["safety", "delete", &first]).assert().code(4);
+    // Nothing of it is left in the database file.
+    let db = std::fs::read(t.data_dir().join("tandem.db")).unwrap();
+    let text = String::from_utf8_lossy(&db);
+    assert!(!text.contains("SF9"), "a deleted answer left a trace");
+}
+
 #[test]
 fn a_positive_answer_shows_resources_and_is_kept_apart() {
     let t = Tandem::new();
-    let file = answers_file(&t, "s.json", &json!({"SF1": 0, "SF2": 1, "SF3": 0}));
+    let file = answers_file(&t, "s.json", &json!({"SF8": 0, "SF9": 1, "SF10": 0}));
     let output = t
         .cmd(&["assess", "safety", "--answers", path_str(&file)])
         .output()
@@ -34,7 +165,7 @@ fn a_positive_answer_shows_resources_and_is_kept_apart() {
 #[test]
 fn resources_are_shown_even_when_the_output_is_json() {
     let t = Tandem::new();
-    let file = answers_file(&t, "s.json", &json!({"SF4": 1}));
+    let file = answers_file(&t, "s.json", &json!({"SF15": 1}));
     let output = t
         .cmd(&["assess", "safety", "--answers", path_str(&file), "--json"])
         .output()
@@ -45,7 +176,7 @@ fn resources_are_shown_even_when_the_output_is_json() {
 #[test]
 fn a_negative_screen_shows_no_alarm() {
     let t = Tandem::new();
-    let file = answers_file(&t, "s.json", &json!({"SF1": 0, "SF2": 0}));
+    let file = answers_file(&t, "s.json", &all_no(&[]));
     let output = t
         .cmd(&["assess", "safety", "--answers", path_str(&file)])
         .output()
@@ -58,7 +189,7 @@ fn a_negative_screen_shows_no_alarm() {
 #[test]
 fn the_person_can_choose_not_to_store_safety_answers() {
     let t = Tandem::new();
-    let file = answers_file(&t, "s.json", &json!({"SF1": 1}));
+    let file = answers_file(&t, "s.json", &json!({"SF9": 1}));
     let output = t
         .cmd(&[
             "assess",
@@ -140,7 +271,7 @@ fn a_deployment_can_bring_its_own_help_lines() {
         "help.toml",
         "[resources]\ncountry = \"XX\"\nheading = \"Help in Testland\"\nintro = \"You can call us.\"\n\n[[resources.steps]]\ntext = \"Call the Testland line on 0000.\"\n",
     );
-    let file = answers_file(&t, "s.json", &json!({"SF1": 1}));
+    let file = answers_file(&t, "s.json", &json!({"SF9": 1}));
     let output = t
         .cmd(&["assess", "safety", "--answers", path_str(&file)])
         .env("TANDEM_RESOURCES", &resources)
