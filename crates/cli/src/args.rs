@@ -369,6 +369,9 @@ pub enum InstrumentsCommand {
     Show {
         /// The instrument id.
         id: String,
+        /// An earlier version, such as 1.0.0 (default: the current one).
+        #[arg(long, value_name = "VERSION")]
+        version: Option<String>,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,

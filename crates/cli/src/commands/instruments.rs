@@ -31,8 +31,11 @@ pub fn run(command: &InstrumentsCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        InstrumentsCommand::Show { id, json } => {
-            let found = instrument(id)?;
+        InstrumentsCommand::Show { id, json, version } => {
+            let found = match version {
+                Some(version) => super::instrument_version(id, version)?,
+                None => instrument(id)?,
+            };
             if *json {
                 print_json(&describe(&found))
             } else {
@@ -66,11 +69,8 @@ pub fn describe(instrument: &Instrument) -> serde_json::Value {
         "version": instrument.version,
         "name": instrument.name,
         "kind": instrument.kind,
-        "scale": {
-            "min": instrument.scale.min,
-            "max": instrument.scale.max,
-            "points": instrument.scale.points,
-        },
+        "voice": instrument.voice,
+        "scale": instrument.scale,
         "scoring": instrument.scoring,
         "bands": instrument.bands,
         "items": instrument.items.iter().map(|item| json!({
@@ -80,6 +80,8 @@ pub fn describe(instrument: &Instrument) -> serde_json::Value {
             "reverse": item.reverse,
             "response": item.response,
             "optional": item.optional,
+            "signals": item.signals,
+            "level": item.level,
         })).collect::<Vec<_>>(),
         "facets": instrument.facets.iter().map(|facet| json!({
             "id": facet.id,
@@ -107,11 +109,23 @@ fn text(instrument: &Instrument) -> String {
         instrument.scale.min,
         instrument.scale.max
     );
+    for code in &instrument.scale.codes {
+        out.push_str(&format!(
+            "  also: \"{}\" ({}), counted as missing\n",
+            code.label,
+            code.code.as_str()
+        ));
+    }
     for item in &instrument.items {
         let facet = item.facet.as_ref().map_or("-", |f| f.as_str());
         let reverse = if item.reverse { " (reversed)" } else { "" };
+        let signals = match item.signals {
+            Some(tandem_core::instrument::Signal::Coercion) => " (signals coercion)",
+            Some(tandem_core::instrument::Signal::Safety) => " (safety item, not in the pulse)",
+            None => "",
+        };
         out.push_str(&format!(
-            "  {:<5} {:<3} {}{reverse}\n",
+            "  {:<5} {:<6} {}{reverse}{signals}\n",
             item.id, facet, item.text
         ));
     }

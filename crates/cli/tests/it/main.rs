@@ -9,6 +9,7 @@ mod config;
 mod crash;
 mod keys;
 mod network;
+mod patterns;
 mod plan;
 mod resume;
 mod safety;

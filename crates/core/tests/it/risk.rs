@@ -517,3 +517,37 @@ fn a_checkin_at_its_worst_safety_answer_shows_help_and_leaves_the_pulse_alone() 
     assert!(!assess(&calm).shows_help());
     assert!(!assess(&calm).offers_screen());
 }
+
+#[test]
+fn every_new_sentence_reads_at_grade_eight_or_below() {
+    use tandem_core::readability::flesch_kincaid_grade;
+    let withheld = Assessment::of(Latest {
+        rdp: Some((&instrument("rdp"), &every(&instrument("rdp"), 5))),
+        ..Latest::default()
+    })
+    .unwrap()
+    .profile
+    .unwrap();
+    let mut texts: Vec<&str> = vec![withheld.meaning()];
+    texts.extend(
+        [
+            ProfileFlag::LowPowerBalance,
+            ProfileFlag::CoercionSignals,
+            ProfileFlag::SafetyConcern,
+        ]
+        .map(ProfileFlag::words),
+    );
+    texts.extend(
+        [
+            QualityFlag::Acquiescence,
+            QualityFlag::StraightLine,
+            QualityFlag::Midpoint,
+            QualityFlag::Inconsistent,
+        ]
+        .map(QualityFlag::words),
+    );
+    for text in texts {
+        let grade = flesch_kincaid_grade(text);
+        assert!(grade <= 8.0, "grade {grade:.1}: {text}");
+    }
+}
