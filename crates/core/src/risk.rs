@@ -116,10 +116,10 @@ impl RiskContext {
                 signals.insert(RiskSignal::LowPowerBalance);
             }
         }
-        if let Some((instrument, answers)) = inputs.checkin {
-            if agrees_with_any(instrument, answers, Signal::Safety) {
-                signals.insert(RiskSignal::CheckinSafety);
-            }
+        if let Some((instrument, answers)) = inputs.checkin
+            && agrees_with_any(instrument, answers, Signal::Safety)
+        {
+            signals.insert(RiskSignal::CheckinSafety);
         }
         Self {
             signals,

@@ -329,7 +329,7 @@ async fn journal_prompt(state: &AppState, session: &Session) -> Result<Option<St
         state.content(),
         session.user,
         None,
-        crate::situation::held(&state, &session).await?,
+        crate::situation::held(state, session).await?,
     )
     .await?
     {
