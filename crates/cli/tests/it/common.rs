@@ -116,3 +116,30 @@ pub fn people_with(
         ids
     })
 }
+
+/// Starts `tandem serve` on port 0 of this data dir and reads from its log
+/// where it listens; the log is drained in the background after that.
+pub fn serve(t: &Tandem) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("tandem"))
+        .arg("--data-dir")
+        .arg(t.data_dir())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env_remove("TANDEM_BIND")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
+    let address = loop {
+        let line = lines
+            .next()
+            .expect("the server says where it listens")
+            .unwrap();
+        if let Some(rest) = line.split("running at http://").nth(1) {
+            break rest.split('/').next().unwrap().to_owned();
+        }
+    };
+    std::thread::spawn(move || lines.for_each(drop));
+    (server, address)
+}

@@ -1,9 +1,6 @@
 //! kill -9 of the server during a burst of submissions loses no committed
 //! answer, and the store opens afterwards and passes its integrity check.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-
 use serde_json::json;
 
 use crate::common::Tandem;
@@ -11,27 +8,7 @@ use crate::common::Tandem;
 #[test]
 fn a_killed_server_loses_no_committed_check_in() {
     let t = Tandem::new();
-    let mut server = Command::new(assert_cmd::cargo::cargo_bin("tandem"))
-        .arg("--data-dir")
-        .arg(t.data_dir())
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env_remove("TANDEM_BIND")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stderr = server.stderr.take().unwrap();
-    let mut lines = BufReader::new(stderr).lines();
-    let address = loop {
-        let line = lines
-            .next()
-            .expect("the server says where it listens")
-            .unwrap();
-        if let Some(rest) = line.split("running at http://").nth(1) {
-            break rest.split('/').next().unwrap().to_owned();
-        }
-    };
-    std::thread::spawn(move || lines.for_each(drop));
+    let (mut server, address) = crate::common::serve(&t);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -167,27 +167,7 @@ fn the_web_account_of_the_previous_release_keeps_its_password_and_data() {
 /// Starts `tandem serve` on the old store (port 0; it says where it
 /// listens) and signs in through the API: returns the status.
 fn sign_in(t: &Tandem, name: &str, password: &str) -> u16 {
-    use std::io::{BufRead, BufReader};
-    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("tandem"))
-        .arg("--data-dir")
-        .arg(t.data_dir())
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env_remove("TANDEM_BIND")
-        .stderr(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
-    let address = loop {
-        let line = lines
-            .next()
-            .expect("the server says where it listens")
-            .unwrap();
-        if let Some(rest) = line.split("running at http://").nth(1) {
-            break rest.split('/').next().unwrap().to_owned();
-        }
-    };
-    std::thread::spawn(move || lines.for_each(drop));
+    let (mut server, address) = crate::common::serve(t);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -1,5 +1,6 @@
 //! A small instrument for tests, written so that every rule has something to bite on.
 
+use tandem_core::answers::{Answer, Answers};
 use tandem_core::instrument::{Instrument, load_instrument};
 
 /// Two facets of three items (one reverse-keyed each), one index per facet and
@@ -107,4 +108,22 @@ text = "anything else?"
 /// The small instrument, loaded.
 pub fn small() -> Instrument {
     load_instrument("small.toml", SMALL).expect("the fixture loads")
+}
+
+/// Answers that give every facet `level(facet)` once keyed: reverse-keyed
+/// items are mirrored.
+pub fn by_facet(rdp: &Instrument, level: impl Fn(&str) -> i64) -> Answers {
+    let mut answers = Answers::new();
+    for item in &rdp.items {
+        let facet = item.facet.as_ref().unwrap().as_str();
+        let value = if item.reverse {
+            rdp.scale.mirror(level(facet))
+        } else {
+            level(facet)
+        };
+        answers
+            .set(rdp, item.id.as_str(), Answer::Value(value))
+            .unwrap();
+    }
+    answers
 }

@@ -51,18 +51,7 @@ fn setup() -> (Instrument, Guidance) {
 }
 
 fn scored(rdp: &Instrument, level: impl Fn(&str) -> i64) -> Scores {
-    let mut answers = Answers::new();
-    for item in &rdp.items {
-        let facet = item.facet.as_ref().unwrap().as_str();
-        let value = if item.reverse {
-            rdp.scale.mirror(level(facet))
-        } else {
-            level(facet)
-        };
-        answers
-            .set(rdp, item.id.as_str(), Answer::Value(value))
-            .unwrap();
-    }
+    let answers = crate::fixture::by_facet(rdp, level);
     score(rdp, &answers).unwrap()
 }
 

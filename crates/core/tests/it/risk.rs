@@ -12,25 +12,10 @@ use tandem_core::risk::{RiskLevel, checkin_at_worst};
 use tandem_core::safety::{SafetyScreen, ScreenOutcome};
 use tandem_core::scoring::score;
 
+use crate::fixture::by_facet;
+
 fn instrument(id: &str) -> Instrument {
     builtin_by_id(id).unwrap().unwrap()
-}
-
-/// Facet levels after keying, as answers: reverse items are mirrored.
-fn by_facet(rdp: &Instrument, level: impl Fn(&str) -> i64) -> Answers {
-    let mut answers = Answers::new();
-    for item in &rdp.items {
-        let facet = item.facet.as_ref().unwrap().as_str();
-        let value = if item.reverse {
-            rdp.scale.mirror(level(facet))
-        } else {
-            level(facet)
-        };
-        answers
-            .set(rdp, item.id.as_str(), Answer::Value(value))
-            .unwrap();
-    }
-    answers
 }
 
 /// The same raw answer to every item.
