@@ -122,3 +122,28 @@ fn too_few_answers_give_no_profile() {
     let quality = check_quality(&rdp, &answers);
     assert!(profile(&rdp, &scores, &quality, &RiskContext::none()).is_none());
 }
+
+#[test]
+fn without_reliability_a_score_near_a_cut_off_is_borderline() {
+    let rdp = rdp();
+    let healthy = |f: &str| {
+        if ["CT", "SN", "DT"].contains(&f) {
+            1
+        } else {
+            5
+        }
+    };
+    // Over-dependence 3.75: a quarter point above the cut-off at 3.5.
+    let near = |f: &str| match f {
+        "ER" | "VS" | "DD" => 4,
+        "FA" => 3,
+        other => healthy(other),
+    };
+    assert_eq!(kind_of(&rdp, near), (ProfileKind::LeaningInTooFar, true));
+    // 4.0 is further than the margin: the pattern holds without doubt.
+    let far = |f: &str| match f {
+        "ER" | "VS" | "DD" | "FA" => 4,
+        other => healthy(other),
+    };
+    assert_eq!(kind_of(&rdp, far), (ProfileKind::LeaningInTooFar, false));
+}
