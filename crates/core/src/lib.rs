@@ -9,6 +9,7 @@ pub mod assessment;
 pub mod change;
 pub mod dates;
 pub mod guidance;
+pub mod help;
 pub mod ids;
 pub mod instrument;
 pub mod journal;

@@ -139,7 +139,7 @@ pub fn suggest(guidance: &Guidance, inputs: PlanInputs<'_>) -> Plan {
     if risk.has(RiskSignal::SelfHarm) {
         rules_of(Trigger::SelfHarm, SELF_HARM, Reason::Urgent);
     }
-    if risk.from_safety_answers() {
+    if risk.calls_for_abuse_help() {
         rules_of(Trigger::Safety, SAFETY, Reason::Safety);
     }
     if risk.has(RiskSignal::Coercion) {

@@ -157,9 +157,18 @@ impl RiskContext {
         self.level() >= RiskLevel::Unclear
     }
 
-    /// Whether the emergency step comes first.
+    /// Whether the emergency step comes first: an urgent answer about harm
+    /// from others.
     pub fn is_urgent(&self) -> bool {
-        self.level() == RiskLevel::Urgent
+        self.has(RiskSignal::ScreenUrgent)
+    }
+
+    /// Whether domestic-abuse help fits: safety answers other than thoughts
+    /// of self-harm alone.
+    pub fn calls_for_abuse_help(&self) -> bool {
+        self.signals
+            .iter()
+            .any(|s| s.from_safety_answers() && *s != RiskSignal::SelfHarm)
     }
 
     /// Whether the profile may not be called balanced: any concern.
@@ -195,21 +204,22 @@ pub fn low_power(scores: &Scores) -> bool {
     band(scores.facets.get("PB")) || band(scores.indices.get("power_balance"))
 }
 
-/// Whether any item marked with `signal` was agreed with.
+/// Whether any item marked with `signal` was answered so that it signals
+/// (agreed with, or disagreed with where it is marked so).
 pub fn agrees_with_any(instrument: &Instrument, answers: &Answers, signal: Signal) -> bool {
     instrument.signalling(signal).any(|item| {
         answers
             .value(item.id.as_str())
-            .is_some_and(|value| instrument.agrees(value))
+            .is_some_and(|value| instrument.signals_at(item, value))
     })
 }
 
-/// Whether the check-in's safety item was answered at its worst (the top of
-/// the scale): then the check-in shows the help and offers the screen.
+/// Whether the check-in's safety item was answered at its worst: then the
+/// check-in shows the help and offers the screen.
 pub fn checkin_at_worst(instrument: &Instrument, answers: &Answers) -> bool {
     instrument.signalling(Signal::Safety).any(|item| {
         answers
             .value(item.id.as_str())
-            .is_some_and(|value| value == instrument.scale.max)
+            .is_some_and(|value| instrument.signals_most_at(item, value))
     })
 }

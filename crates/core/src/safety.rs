@@ -74,8 +74,15 @@ pub struct ScreenSummary {
 }
 
 impl ScreenSummary {
-    /// Whether the help should be shown: for every outcome but "Clear".
+    /// Whether the help should be shown: for every outcome but "Clear", and
+    /// for thoughts of self-harm.
     pub fn shows_help(&self) -> bool {
+        self.outcome != ScreenOutcome::Clear || self.self_harm
+    }
+
+    /// Whether domestic-abuse help fits: a concern, an urgent answer, or a
+    /// screen left open (then shown calmly).
+    pub fn shows_abuse_help(&self) -> bool {
         self.outcome != ScreenOutcome::Clear
     }
 }
@@ -137,7 +144,8 @@ impl SafetyScreen {
         value >= self.positive_at
     }
 
-    /// The most serious level among the positive answers, if any.
+    /// The most serious level among the positive answers about harm from
+    /// others (self-harm is answered apart, by [`Self::self_harm`]).
     pub fn highest_level(&self) -> Option<SafetyLevel> {
         self.answers
             .iter()
@@ -148,11 +156,14 @@ impl SafetyScreen {
                     .copied()
                     .unwrap_or(SafetyLevel::Concern)
             })
+            .filter(|level| *level != SafetyLevel::SelfHarm)
             .max()
     }
 
-    /// What the screen shows, graded. A screen with a "Yes" is at least a
-    /// concern; without one, anything left open makes it unclear.
+    /// What the screen shows about harm from others, graded. A screen with
+    /// a "Yes" is at least a concern; without one, anything left open makes
+    /// it unclear. Thoughts of self-harm are told apart ([`Self::self_harm`]),
+    /// so they get a crisis line rather than domestic-abuse steps.
     pub fn outcome(&self) -> ScreenOutcome {
         match self.highest_level() {
             Some(SafetyLevel::Urgent | SafetyLevel::SelfHarm) => ScreenOutcome::Urgent,
@@ -172,9 +183,10 @@ impl SafetyScreen {
         })
     }
 
-    /// Whether the help should be shown: for every outcome but "Clear".
+    /// Whether the help should be shown: for every outcome but "Clear", and
+    /// for thoughts of self-harm.
     pub fn shows_help(&self) -> bool {
-        self.outcome() != ScreenOutcome::Clear
+        self.summary().shows_help()
     }
 
     /// The answers given as values, by item.

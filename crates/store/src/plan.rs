@@ -382,3 +382,32 @@ impl Store {
         Ok(ids.into_iter().map(UserId).collect())
     }
 }
+
+impl Store {
+    /// Moves these strategies out of `owner`'s current plan, whatever the
+    /// person had made of them (chosen, done, dropped), into history as
+    /// `replaced`: for steps that no longer fit, such as a joint step once
+    /// something points to risk. Returns how many items moved.
+    pub async fn retire_plan_items(
+        &self,
+        owner: UserId,
+        strategies: &[String],
+        now: i64,
+    ) -> Result<u64, StoreError> {
+        if strategies.is_empty() {
+            return Ok(0);
+        }
+        let mut query =
+            sqlx::QueryBuilder::new("UPDATE plan_items SET status = 'replaced', updated_unix = ");
+        query.push_bind(now);
+        query.push(" WHERE owner_id = ");
+        query.push_bind(owner.0);
+        query.push(" AND status <> 'replaced' AND strategy_id IN (");
+        let mut list = query.separated(", ");
+        for strategy in strategies {
+            list.push_bind(strategy);
+        }
+        query.push(")");
+        Ok(query.build().execute(&self.writer).await?.rows_affected())
+    }
+}

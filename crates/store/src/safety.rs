@@ -224,18 +224,22 @@ impl Store {
         Ok(records)
     }
 
-    /// Deletes one of this owner's safety screens and its answers, for good
-    /// (`secure_delete` overwrites the freed pages). `NotFound` when it is
-    /// not theirs.
+    /// Deletes one of this owner's safety screens and its answers, for good,
+    /// with every plan item that safety answers shaped (history included;
+    /// the caller remakes the plan from what is left). `secure_delete`
+    /// overwrites the freed pages and a checkpoint empties the write-ahead
+    /// log, so no copy lingers in the data dir. `NotFound` when it is not
+    /// theirs.
     pub async fn delete_safety_screen(
         &self,
         owner: UserId,
         screen: SafetyScreenId,
     ) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await?;
         let gone = sqlx::query("DELETE FROM safety_screens WHERE id = ? AND owner_id = ?")
             .bind(screen.0)
             .bind(owner.0)
-            .execute(&self.writer)
+            .execute(&mut *tx)
             .await?;
         if gone.rows_affected() == 0 {
             return Err(StoreError::NotFound {
@@ -243,6 +247,14 @@ impl Store {
                 id: screen.0,
             });
         }
+        sqlx::query("DELETE FROM plan_items WHERE owner_id = ? AND from_safety = 1")
+            .bind(owner.0)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.writer)
+            .await?;
         Ok(())
     }
 

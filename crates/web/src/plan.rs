@@ -31,6 +31,23 @@ pub async fn refresh(
         })
         .collect();
     store.refresh_plan(user, &suggestions, now).await?;
+    if assessment.risk.adapts_plan() {
+        // Under risk, a step the person had already taken up can no longer
+        // stand: nothing done together, no maintenance, no assertion step
+        // without its safe version.
+        let guidance = &content.guidance;
+        let maintenance: Vec<&str> = guidance
+            .rules_where(|t| *t == tandem_core::guidance::Trigger::Maintenance)
+            .flat_map(|rule| rule.strategies.iter().map(|s| s.as_str()))
+            .collect();
+        let unfit: Vec<String> = guidance
+            .strategies
+            .iter()
+            .filter(|s| s.joint || s.safe_version.is_some() || maintenance.contains(&s.id.as_str()))
+            .map(|s| s.id.to_string())
+            .collect();
+        store.retire_plan_items(user, &unfit, now).await?;
+    }
     Ok(())
 }
 

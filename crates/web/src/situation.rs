@@ -45,9 +45,12 @@ pub async fn safety_side(
         }
         None => None,
     };
+    // A screen of an earlier version did not ask everything today's does,
+    // so it does not stop the current one from being offered.
+    let current = &content.safety.version;
     Ok(SafetySide {
         screen: held.or(latest),
-        taken: held.is_some() || !kept.is_empty(),
+        taken: held.is_some() || kept.iter().any(|record| &record.version == current),
     })
 }
 

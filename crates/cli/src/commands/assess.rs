@@ -201,7 +201,11 @@ fn finished(
         tandem_core::instrument::Signal::Safety,
     );
     if afraid {
-        show_help_for(&session.resources, false, false, json)?;
+        let needed = tandem_core::help::HelpNeeded {
+            abuse: true,
+            ..Default::default()
+        };
+        show_help_for(&session.resources, needed, json)?;
         let offer = "If you want, the short safety check can point you to the right help: `tandem assess safety` (you can choose not to keep the answers).";
         if json {
             eprintln!("{offer}");
@@ -238,25 +242,38 @@ fn finished(
     Ok(())
 }
 
-/// Prints the safety resources, graded: for an urgent answer the emergency
-/// step comes first; for thoughts of self-harm the crisis lines follow.
+/// Prints the safety resources as `needed` says: the emergency step first,
+/// then crisis lines, then the help lines (calmly when nothing was said).
 pub fn show_help_for(
     resources: &tandem_core::resources::Resources,
-    urgent: bool,
-    self_harm: bool,
+    needed: tandem_core::help::HelpNeeded,
     json: bool,
 ) -> anyhow::Result<()> {
+    if !needed.any() {
+        return Ok(());
+    }
     let mut text = String::new();
-    if urgent && let Some(emergency) = &resources.emergency {
+    if needed.emergency
+        && let Some(emergency) = &resources.emergency
+    {
         text.push_str(&format!("\n{}\n", emergency.text));
     }
-    text.push_str(&format!("\n{}\n{}\n", resources.heading, resources.intro));
-    for step in &resources.steps {
-        text.push_str(&format!("  • {}\n", step.text));
-    }
-    if self_harm {
-        text.push_str("\nIf you are having thoughts of hurting yourself:\n");
+    if needed.crisis {
+        text.push_str(
+            "\nIf you are having thoughts of hurting yourself, you deserve support today:\n",
+        );
         for step in &resources.crisis {
+            text.push_str(&format!("  • {}\n", step.text));
+        }
+    }
+    if needed.abuse {
+        if needed.calm {
+            text.push_str("\nYou did not answer every question, and that is fine. In case anything is worrying you, here is where help can be found.\n");
+            text.push_str(&format!("\n{}\n", resources.heading));
+        } else {
+            text.push_str(&format!("\n{}\n{}\n", resources.heading, resources.intro));
+        }
+        for step in &resources.steps {
             text.push_str(&format!("  • {}\n", step.text));
         }
     }
@@ -295,25 +312,15 @@ async fn safety_from_file(
     safety_done(session, &screen, stored.is_some(), args.json).await
 }
 
-/// The help a screen's outcome calls for; calm words when nothing was said.
+/// The help a screen's outcome calls for.
 fn show_graded_help(
     resources: &tandem_core::resources::Resources,
     summary: tandem_core::safety::ScreenSummary,
     json: bool,
 ) -> anyhow::Result<()> {
-    use tandem_core::safety::ScreenOutcome;
-    if summary.outcome == ScreenOutcome::Unclear {
-        let calm = "\nYou did not answer every question, and that is fine. In case anything is worrying you, here is where help can be found.";
-        if json {
-            eprintln!("{calm}");
-        } else {
-            println!("{calm}");
-        }
-    }
     show_help_for(
         resources,
-        summary.outcome == ScreenOutcome::Urgent,
-        summary.self_harm,
+        tandem_core::help::HelpNeeded::for_screen(summary),
         json,
     )
 }
@@ -345,7 +352,8 @@ async fn safety_interactive(
         None
     };
     let mut answers = Answers::new();
-    let mut shown = false;
+    // What help has been shown so far; a later, more serious answer shows more.
+    let mut shown = tandem_core::help::HelpNeeded::default();
     let mut position = 0;
     while let Some(item) = instrument.items.get(position) {
         let current = answers.get(item.id.as_str()).cloned();
@@ -365,9 +373,10 @@ async fn safety_interactive(
                         .await?;
                 }
                 let so_far = SafetyScreen::from_answers(instrument, answers.clone())?;
-                if so_far.is_positive() && !shown {
-                    show_graded_help(&session.resources, so_far.summary(), args.json)?;
-                    shown = true;
+                let needed = tandem_core::help::HelpNeeded::for_screen(so_far.summary());
+                if so_far.is_positive() && needed.goes_beyond(&shown) {
+                    show_help_for(&session.resources, needed, args.json)?;
+                    shown = needed;
                 }
                 position += 1;
             }
@@ -385,8 +394,9 @@ async fn safety_interactive(
         super::plan::refresh(session).await?;
     }
     let screen = SafetyScreen::from_answers(instrument, answers)?;
-    if !shown && screen.shows_help() {
-        show_graded_help(&session.resources, screen.summary(), args.json)?;
+    let needed = tandem_core::help::HelpNeeded::for_screen(screen.summary());
+    if needed.goes_beyond(&shown) {
+        show_help_for(&session.resources, needed, args.json)?;
     }
     safety_done(session, &screen, screen_id.is_some(), args.json).await
 }
@@ -423,6 +433,7 @@ async fn safety_done(
         return print_json(&json!({
             "positive": screen.is_positive(),
             "outcome": screen.outcome(),
+            "self_harm": screen.self_harm(),
             "help": screen.shows_help(),
             "stored": stored,
             "first_steps": first_steps.iter().map(|s| json!({

@@ -69,6 +69,12 @@ pub async fn run(session: &Session, args: &PlanArgs) -> anyhow::Result<()> {
         .await
         .map_err(|err| anyhow::anyhow!("{}", err.message()))?;
     let plan = assessment.plan(guidance);
+    // The help, once, above the plan, whenever the person's situation calls for it.
+    super::assess::show_help_for(
+        &session.resources,
+        tandem_core::help::HelpNeeded::for_risk(&assessment.risk),
+        false,
+    )?;
     if plan.offer_safety_screen {
         println!(
             "Before you start, you may want to take the short safety check: `tandem assess safety` (you can choose not to keep the answers).\n"

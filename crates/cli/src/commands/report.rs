@@ -153,8 +153,7 @@ pub async fn run(session: &Session, args: &ReportArgs) -> anyhow::Result<()> {
         println!();
         super::assess::show_help_for(
             &session.resources,
-            results.risk.is_urgent(),
-            results.risk.has(tandem_core::risk::RiskSignal::SelfHarm),
+            tandem_core::help::HelpNeeded::for_risk(&results.risk),
             false,
         )?;
     }

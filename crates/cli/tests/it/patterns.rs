@@ -134,6 +134,22 @@ fn a_balanced_profile_without_risk_keeps_maintenance_and_joint_steps() {
         .filter(|i| i["joint"] == true)
         .collect();
     assert_eq!(joint.len(), 1, "check-in-often is done together: {plan}");
+    // The person takes up the joint step; then a safety check says they are
+    // afraid. The joint step leaves the plan, chosen or not.
+    let id = joint[0]["id"].to_string();
+    t.cmd(&["plan", "choose", &id]).assert().success();
+    let screen = answers_file(&t, "s.json", &json!({"SF8": 1}));
+    t.cmd(&["assess", "safety", "--answers", path_str(&screen)])
+        .assert()
+        .success();
+    let plan = t.json(&["plan", "--json"]);
+    let ids = strategies(&plan);
+    assert_eq!(ids[0], "help-if-you-feel-unsafe", "{ids:?}");
+    assert!(
+        plan.as_array().unwrap().iter().all(|i| i["joint"] == false),
+        "{plan}"
+    );
+    assert!(!ids.contains(&"keep-doing-what-works"), "{ids:?}");
 }
 
 #[test]

@@ -79,9 +79,11 @@ fn urgent_answers_put_the_emergency_step_first_and_self_harm_adds_a_crisis_line(
     assert!(emergency < out.find(HEADING).unwrap(), "{out}");
     assert!(!out.contains("988"), "{out}");
     let (_, out, _) = screen(&t, &all_no(&[("SF23", json!(1))]), &["--json"]);
-    assert!(out.contains("\"outcome\": \"urgent\""), "{out}");
+    assert!(out.contains("\"self_harm\": true"), "{out}");
+    // Thoughts of self-harm alone: the crisis lines, not domestic-abuse help.
     let (_, out, _) = screen(&t, &all_no(&[("SF23", json!(1))]), &[]);
     assert!(out.contains("988") && out.contains("116 123"), "{out}");
+    assert!(!out.contains(HEADING), "{out}");
     // Phone-checking is a concern, not an emergency.
     let (_, out, _) = screen(&t, &all_no(&[("SF10", json!(1))]), &[]);
     assert!(
@@ -135,10 +137,23 @@ fn a_kept_screen_can_be_deleted_for_good() {
             .is_empty()
     );
     t.cmd(&["safety", "delete", &first]).assert().code(4);
-    // Nothing of it is left in the database file.
-    let db = std::fs::read(t.data_dir().join("tandem.db")).unwrap();
-    let text = String::from_utf8_lossy(&db);
-    assert!(!text.contains("SF9"), "a deleted answer left a trace");
+    // Nothing of it, nor of the plan it shaped, is left in any file of the
+    // data dir (the database and its write-ahead log).
+    for entry in std::fs::read_dir(t.data_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("SF9"),
+            "{}: a deleted answer left a trace",
+            path.display()
+        );
+        assert!(
+            !text.contains("{\"kind\":\"safety\"}"),
+            "{}: a plan reason from the deleted screen is left",
+            path.display()
+        );
+    }
 }
 
 #[test]
@@ -291,4 +306,34 @@ fn a_deployment_can_bring_its_own_help_lines() {
         .unwrap();
     assert_eq!(output.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&output.stderr).contains("broken.toml"));
+}
+
+#[test]
+fn a_later_more_serious_answer_shows_more_help_at_once() {
+    let t = Tandem::new();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("tandem"))
+        .arg("--data-dir")
+        .arg(t.data_dir())
+        .args(["assess", "safety"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Not kept; fear (SF8) yes; seven noes; choking (SF16) yes; then stop.
+    let replies = format!("n\n1\n{}1\nq\n", "0\n".repeat(7));
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(replies.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let first = stderr.find(HEADING).expect("help at the first yes");
+    let emergency = stderr
+        .find("If you are in danger now")
+        .expect("the emergency step at the urgent answer");
+    assert!(first < emergency, "{stderr}");
 }

@@ -10,7 +10,7 @@ use toml::Spanned;
 
 use super::{
     AnswerCode, Band, CodePoint, Facet, Index, Instrument, Item, Kind, Norms, Precision,
-    ResponseKind, SafetyLevel, Scale, ScalePoint, ScoringRule, Signal, Voice,
+    ResponseKind, SafetyLevel, Scale, ScalePoint, ScoringRule, Signal, SignalWhen, Voice,
 };
 use crate::guidance;
 use crate::ids::{BandId, FacetId, GuidanceId, IndexId, InstrumentId, ItemId};
@@ -158,6 +158,7 @@ struct RawItem {
     #[serde(default)]
     optional: bool,
     signals: Option<Signal>,
+    signals_when: Option<SignalWhen>,
     level: Option<SafetyLevel>,
 }
 
@@ -701,6 +702,7 @@ fn check_items(
             response: item.response,
             optional: item.optional,
             signals: item.signals,
+            signals_when: item.signals_when,
             level: item.level,
             line,
         });
@@ -715,6 +717,13 @@ fn check_marks(c: &mut Checker<'_>, span: &Range<usize>, item: &RawItem, kind: K
             span,
             Some(&item.id),
             "only a scale item of a profile or check-in can signal",
+        );
+    }
+    if item.signals_when.is_some() && item.signals.is_none() {
+        c.report(
+            span,
+            Some(&item.id),
+            "signals_when needs signals: say what the item signals",
         );
     }
     match (item.level, kind, item.response) {

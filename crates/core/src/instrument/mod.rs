@@ -77,6 +77,17 @@ pub enum Signal {
     Safety,
 }
 
+/// Which answers make a marked item signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignalWhen {
+    /// "Agree" or more.
+    #[default]
+    Agree,
+    /// "Disagree" or less, for items worded the healthy way round.
+    Disagree,
+}
+
 /// How serious a "Yes" to a safety item is (DOMAIN.md, "Safety").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -384,9 +395,12 @@ pub struct Item {
     pub response: ResponseKind,
     /// Whether the item may be left empty without counting as missing.
     pub optional: bool,
-    /// What agreeing with the item can signal, when it is marked.
+    /// What the item can signal, when it is marked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signals: Option<Signal>,
+    /// Whether agreeing (the default) or disagreeing makes it signal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signals_when: Option<SignalWhen>,
     /// How serious a "Yes" is (safety items only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<SafetyLevel>,
@@ -465,9 +479,25 @@ impl Instrument {
             .filter(move |item| item.signals == Some(signal))
     }
 
-    /// Whether a value on this scale agrees with an item ("Agree" or more),
-    /// the answer that makes a signalling item signal.
+    /// Whether a value on this scale agrees with an item ("Agree" or more).
     pub fn agrees(&self, value: i64) -> bool {
         value >= self.scale.max - 1 && value > self.scale.min
+    }
+
+    /// Whether `value` on a marked item makes it signal: agreeing, or
+    /// disagreeing for an item marked `signals_when = "disagree"`.
+    pub fn signals_at(&self, item: &Item, value: i64) -> bool {
+        match item.signals_when.unwrap_or_default() {
+            SignalWhen::Agree => self.agrees(value),
+            SignalWhen::Disagree => value <= self.scale.min + 1 && value < self.scale.max,
+        }
+    }
+
+    /// Whether `value` is the most worrying answer to a marked item.
+    pub fn signals_most_at(&self, item: &Item, value: i64) -> bool {
+        match item.signals_when.unwrap_or_default() {
+            SignalWhen::Agree => value == self.scale.max,
+            SignalWhen::Disagree => value == self.scale.min,
+        }
     }
 }

@@ -57,6 +57,7 @@ enum Screen {
     None,
     AllNo,
     Yes(&'static str),
+    YesTo(&'static [&'static str]),
     Blank,
     PreferNotToSay,
 }
@@ -71,6 +72,7 @@ fn screen(kind: &Screen) -> Option<SafetyScreen> {
             Screen::PreferNotToSay => Answer::Code(AnswerCode::PreferNotToSay),
             Screen::AllNo => Answer::Value(0),
             Screen::Yes(yes) => Answer::Value(i64::from(item.id.as_str() == *yes)),
+            Screen::YesTo(yes) => Answer::Value(i64::from(yes.contains(&item.id.as_str()))),
         };
         answers.set(&safety, item.id.as_str(), answer).unwrap();
     }
@@ -227,14 +229,32 @@ fn answer_patterns_decide_profile_flags_and_first_plan_items() {
         },
     );
     check(
-        "thoughts of self-harm: emergency, then the crisis line",
+        "thoughts of self-harm: the crisis line first, no abuse steps",
         &by_facet(&rdp, balanced),
         Screen::Yes("SF23"),
         Expect {
             kind: Some(ProfileKind::Mixed),
             flags: &[ProfileFlag::SafetyConcern],
             quality: &[],
-            first: &["get-safe-now", "crisis-support"],
+            first: &["crisis-support"],
+            present: none,
+            absent: &[
+                "get-safe-now",
+                "help-if-you-feel-unsafe",
+                "keep-doing-what-works",
+            ],
+            joint_allowed: false,
+        },
+    );
+    check(
+        "choking and thoughts of self-harm: emergency, then the crisis line",
+        &by_facet(&rdp, balanced),
+        Screen::YesTo(&["SF16", "SF23"]),
+        Expect {
+            kind: Some(ProfileKind::Mixed),
+            flags: &[ProfileFlag::SafetyConcern],
+            quality: &[],
+            first: &["get-safe-now", "crisis-support", "help-if-you-feel-unsafe"],
             present: none,
             absent: &MAINTENANCE,
             joint_allowed: false,
@@ -438,9 +458,10 @@ fn screens_are_graded_and_anything_left_open_shows_the_help() {
             true,
             RiskLevel::Urgent,
         ),
+        // Self-harm is told apart from harm by others, and still urgent.
         (
             Screen::Yes("SF23"),
-            ScreenOutcome::Urgent,
+            ScreenOutcome::Clear,
             true,
             RiskLevel::Urgent,
         ),
@@ -535,4 +556,32 @@ fn every_new_sentence_reads_at_grade_eight_or_below() {
         let grade = flesch_kincaid_grade(text);
         assert!(grade <= 8.0, "grade {grade:.1}: {text}");
     }
+}
+
+#[test]
+fn an_old_checkin_that_did_not_feel_safe_still_shows_the_help() {
+    let old = tandem_core::instrument::builtin::builtin_version("checkin", "1.0.0")
+        .unwrap()
+        .unwrap();
+    let week = |safe: i64| {
+        let mut answers = Answers::new();
+        for id in ["CI1", "CI2", "CI3", "CI4"] {
+            answers.set(&old, id, Answer::Value(4)).unwrap();
+        }
+        answers.set(&old, "CI5", Answer::Value(safe)).unwrap();
+        answers
+    };
+    let risk = |answers: &Answers| {
+        Assessment::of(Latest {
+            checkin: Some((&old, answers)),
+            screen_taken: true,
+            ..Latest::default()
+        })
+        .unwrap()
+        .risk
+    };
+    assert!(risk(&week(1)).shows_help());
+    assert!(risk(&week(2)).shows_help());
+    assert!(!risk(&week(4)).shows_help());
+    assert!(checkin_at_worst(&old, &week(1)));
 }
