@@ -3,10 +3,13 @@
 //! session never reaches it.
 
 pub(crate) mod account;
+mod checkin;
+mod guide;
 mod home;
 mod people;
 mod plan;
 mod results;
+pub(crate) mod safety;
 mod take;
 
 use axum::Router;
@@ -45,7 +48,12 @@ pub fn routes() -> Router<AppState> {
         .route("/account/sessions/end-others", post(account::end_others))
         .route("/account/delete", post(account::delete))
         .route("/account/export", get(account::export))
+        .route("/account/c/{id}/delete", post(account::delete_screen))
+        .route("/account/research", post(account::research))
+        .route("/guide", get(guide::show))
         .route("/questions/{form}", get(take::start))
+        .route("/questions/b/done", get(checkin::done))
+        .route("/questions/c/done", get(safety::done))
         .route("/questions/{form}/{page}", get(take::show).post(take::save))
         .route("/results", get(results::latest))
         .route("/results/{id}", get(results::one))
