@@ -2,6 +2,7 @@
 //! objects (RFC 9457) for errors and an OpenAPI description.
 
 mod openapi;
+mod safety;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Path, Request, State};
@@ -15,7 +16,6 @@ use serde_json::{Value, json};
 use tandem_core::answers::{Answer, Answers};
 use tandem_core::instrument::Kind;
 use tandem_core::network::{Domain, Level, Role, SupportMap, Supporter, analyse};
-use tandem_core::safety::SafetyScreen;
 use tandem_store::{AdministrationId, SupporterId, UserId};
 
 use crate::auth::{ApiUser, Client, Session, cleared_cookie, flows, session_cookie};
@@ -41,7 +41,9 @@ pub fn routes() -> Router<AppState> {
         .route("/people", get(people).post(add_person))
         .route("/people/{id}", delete(remove_person))
         .route("/people/metrics", get(people_metrics))
-        .route("/safety", post(safety))
+        .route("/safety", post(safety::screen))
+        .route("/safety/{id}", delete(safety::delete_screen))
+        .route("/research", get(safety::research).put(safety::set_research))
         .route("/export", get(export))
         .route("/account", delete(delete_account))
         .route("/account/password", put(change_password))
@@ -193,7 +195,7 @@ fn default_about() -> String {
 }
 
 /// Checks a JSON object of answers against an instrument; null clears.
-fn answers_from(
+pub(crate) fn answers_from(
     instrument: &tandem_core::instrument::Instrument,
     given: &serde_json::Map<String, Value>,
 ) -> Result<Vec<(String, Option<Answer>)>, AppError> {
@@ -249,14 +251,20 @@ async fn record_answers(
         .store()
         .record_administration(session.user, instrument, about.trim(), &answers)
         .await?;
-    if instrument.kind == Kind::Profile {
-        crate::plan::refresh_after_change(state, session).await;
+    crate::plan::refresh_after_change(state, session).await;
+    // A check-in that says the person felt afraid brings the help at once.
+    let help = (instrument.kind == Kind::Checkin
+        && tandem_core::risk::agrees_with_any(
+            instrument,
+            &answers,
+            tandem_core::instrument::Signal::Safety,
+        ))
+    .then(|| crate::help::Help::usual(state.resources()));
+    let mut body = json!({ "id": recorded.id, "administration": recorded });
+    if instrument.kind == Kind::Checkin {
+        body["help"] = json!(help);
     }
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "id": recorded.id, "administration": recorded })),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
 async fn record(
@@ -333,7 +341,9 @@ async fn save_answers(
             .store()
             .administration(session.user, AdministrationId(id))
             .await?;
-        let instrument = scored_instrument(&state, &administration.instrument)?;
+        scored_instrument(&state, &administration.instrument)?;
+        // Answered with the version it was begun with.
+        let instrument = crate::situation::version_of(state.content(), &administration)?;
         let page = answers_from(instrument, &body.answers)?;
         state
             .store()
@@ -502,56 +512,13 @@ async fn people_metrics(
     ))
 }
 
-/// A safety screen: answers, and whether to keep them.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Safety {
-    answers: serde_json::Map<String, Value>,
-    #[serde(default)]
-    keep: bool,
-}
-
-async fn safety(
-    State(state): State<AppState>,
-    ApiUser(session): ApiUser,
-    ApiJson(body): ApiJson<Safety>,
-) -> Result<Json<Value>, AppError> {
-    api(async {
-        let instrument = state.safety();
-        let mut answers = Answers::new();
-        for (item, answer) in answers_from(instrument, &body.answers)? {
-            if let Some(answer) = answer {
-                answers
-                    .set(instrument, &item, answer)
-                    .map_err(|e| AppError::invalid(e.to_string()))?;
-            }
-        }
-        let screen = SafetyScreen::from_answers(instrument, answers).map_err(AppError::internal)?;
-        if body.keep {
-            state
-                .store()
-                .record_safety_screen(session.user, instrument, &screen)
-                .await?;
-            crate::plan::refresh_after_change(&state, &session).await;
-        }
-        let positive = screen.is_positive();
-        Ok(Json(json!({
-            "positive": positive,
-            "stored": body.keep,
-            "resources": if positive { Some(state.resources()) } else { None },
-        })))
-    }
-    .await)
-}
-
 /// Everything of one person's, for their own download.
 pub async fn export_of(state: &AppState, user: UserId) -> Result<Value, AppError> {
     let store = state.store();
     let mut administrations = Vec::new();
     for administration in store.administrations(user, None).await? {
-        let Some(instrument) = state.instrument(&administration.instrument) else {
-            continue;
-        };
+        // Each read with the version it was taken with, so old answers read as they were given.
+        let instrument = crate::situation::version_of(state.content(), &administration)?;
         let answers = store.answers(user, instrument, administration.id).await?;
         administrations.push(json!({ "administration": administration, "answers": answers }));
     }
@@ -685,6 +652,7 @@ async fn plan(
                     "steps": strategy.map(|s| s.steps.clone()),
                     "exercise": strategy.map(|s| s.exercise),
                     "specialised_help": strategy.is_some_and(|s| s.specialised_help),
+                    "joint": strategy.is_some_and(|s| s.joint),
                     "status": item.status,
                     "reasons": item.reason,
                     "updated_unix": item.updated_unix,

@@ -4,6 +4,7 @@
 
 pub(crate) mod account;
 mod checkin;
+mod exercise;
 mod guide;
 mod home;
 mod people;
@@ -61,11 +62,11 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/remove", post(people::remove))
         .route("/plan", get(plan::show))
         .route("/plan/items/{id}", post(plan::set_status))
-        .route("/plan/do/{kind}", get(plan::exercise).post(plan::save))
-        .route("/plan/entries/{id}/week", post(plan::week))
-        .route("/plan/entries/{id}/progress", post(plan::progress))
-        .route("/plan/entries/{id}/done", post(plan::done))
-        .route("/plan/entries/{id}/delete", post(plan::delete))
+        .route("/plan/do/{kind}", get(exercise::exercise).post(exercise::save))
+        .route("/plan/entries/{id}/week", post(exercise::week))
+        .route("/plan/entries/{id}/progress", post(exercise::progress))
+        .route("/plan/entries/{id}/done", post(exercise::done))
+        .route("/plan/entries/{id}/delete", post(exercise::delete))
         .route("/report", get(results::report))
 }
 

@@ -74,7 +74,8 @@ pub fn stands_out(instrument: &Instrument, results: &Results) -> Vec<String> {
 }
 
 async fn page(state: &AppState, session: &Session, results: Results) -> Result<Response, AppError> {
-    let rdp = state.rdp();
+    // The version it was taken with: its facets, indices and chart.
+    let rdp = &results.instrument.clone();
     let facets = rdp
         .facets
         .iter()
