@@ -135,8 +135,16 @@ mod tests {
             (ScreenOutcome::Clear, false, None),
             (ScreenOutcome::Unclear, false, Some((CALM_INTRO, false))),
             (ScreenOutcome::Concern, false, Some((intro.as_str(), false))),
-            (ScreenOutcome::Urgent, false, Some((emergency.as_str(), false))),
-            (ScreenOutcome::Urgent, true, Some((emergency.as_str(), true))),
+            (
+                ScreenOutcome::Urgent,
+                false,
+                Some((emergency.as_str(), false)),
+            ),
+            (
+                ScreenOutcome::Urgent,
+                true,
+                Some((emergency.as_str(), true)),
+            ),
         ];
         for (outcome, self_harm, expected) in table {
             let help = Help::for_screen(&resources, summary(outcome, self_harm));

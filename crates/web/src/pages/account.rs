@@ -307,7 +307,11 @@ pub async fn research(
         .store()
         .set_research_consent(session.user, consent)
         .await?;
-    let notice = if consent { "research-on" } else { "research-off" };
+    let notice = if consent {
+        "research-on"
+    } else {
+        "research-off"
+    };
     Ok(Redirect::to(&format!("/account?notice={notice}")).into_response())
 }
 

@@ -62,7 +62,10 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/remove", post(people::remove))
         .route("/plan", get(plan::show))
         .route("/plan/items/{id}", post(plan::set_status))
-        .route("/plan/do/{kind}", get(exercise::exercise).post(exercise::save))
+        .route(
+            "/plan/do/{kind}",
+            get(exercise::exercise).post(exercise::save),
+        )
         .route("/plan/entries/{id}/week", post(exercise::week))
         .route("/plan/entries/{id}/progress", post(exercise::progress))
         .route("/plan/entries/{id}/done", post(exercise::done))

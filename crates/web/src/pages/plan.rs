@@ -75,8 +75,7 @@ async fn plan_page(
     let store = state.store();
     let guidance = state.guidance();
     let held = crate::situation::held(state, session).await?;
-    let assessment =
-        crate::situation::assess(store, state.content(), session.user, held).await?;
+    let assessment = crate::situation::assess(store, state.content(), session.user, held).await?;
     let plan = assessment.plan(guidance);
     let mut specialised = false;
     let (later, items): (Vec<ItemView>, Vec<ItemView>) = store

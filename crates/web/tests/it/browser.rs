@@ -1268,11 +1268,15 @@ async fn safety_walk(mut w: Walk) -> Walk {
         "{asked:?}"
     );
     assert!(
-        asked.iter().all(|q| !q.contains("my partner") && !q.contains("your partner")),
+        asked
+            .iter()
+            .all(|q| !q.contains("my partner") && !q.contains("your partner")),
         "no 'my partner' inside a 'you' question: {asked:?}"
     );
     assert!(
-        asked.iter().any(|q| q.starts_with("In the past year, has Sam ")),
+        asked
+            .iter()
+            .any(|q| q.starts_with("In the past year, has Sam ")),
         "{asked:?}"
     );
     assert_eq!(client.title().await.unwrap(), "Tandem");
@@ -1283,7 +1287,11 @@ async fn safety_walk(mut w: Walk) -> Walk {
     pick(&w, 1, "Prefer not to say").await;
     pick(&w, 2, "No").await;
     let checked = w.checked().await;
-    assert_eq!(&checked[..3], &[Some(1), Some(2), Some(0)], "answers chosen");
+    assert_eq!(
+        &checked[..3],
+        &[Some(1), Some(2), Some(0)],
+        "answers chosen"
+    );
     assert!(checked[3..].iter().all(Option::is_none));
     w.click_button("Finish").await;
     w.assert_path("/questions/c/done").await;

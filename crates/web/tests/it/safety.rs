@@ -64,7 +64,12 @@ async fn a_blank_or_prefer_not_to_say_screen_shows_the_help_calmly() {
     // (answers, outcome, help shown, emergency step first)
     let table = [
         (json!({}), "unclear", true, false),
-        (every_item(json!("prefer_not_to_say")), "unclear", true, false),
+        (
+            every_item(json!("prefer_not_to_say")),
+            "unclear",
+            true,
+            false,
+        ),
         (every_item(json!(0)), "clear", false, false),
         (json!({ "SF8": 1 }), "concern", true, false),
         (json!({ "SF16": 1 }), "urgent", true, true),
@@ -126,7 +131,10 @@ async fn the_safety_questions_speak_to_the_person_about_the_other_by_name() {
     let user = server.user("kittiwake").await;
     // Nobody named yet: "your partner", never "my partner".
     let page = text(&user, &server, "/questions/c/1").await;
-    assert!(page.contains("have you been afraid of your partner?"), "{page}");
+    assert!(
+        page.contains("have you been afraid of your partner?"),
+        "{page}"
+    );
     assert!(!page.contains("my partner"));
     assert!(page.contains("autocomplete=\"off\""));
     assert!(page.contains("value=\"prefer_not_to_say\""));
@@ -201,7 +209,11 @@ async fn a_kept_screen_can_be_deleted_from_settings_and_the_api_and_only_by_its_
     assert_eq!(deleted.status(), 303);
     let notice = deleted.headers()["location"].to_str().unwrap().to_owned();
     assert_eq!(notice, "/account?notice=removed");
-    assert!(text(&user, &server, &notice).await.contains("Those answers are deleted"));
+    assert!(
+        text(&user, &server, &notice)
+            .await
+            .contains("Those answers are deleted")
+    );
     let left: Vec<i64> = store
         .safety_screens(id)
         .await
@@ -246,7 +258,11 @@ async fn research_consent_is_off_by_default_and_toggles() {
     };
     assert_eq!(get().await, json!({ "research": false }));
     assert!(!store.research_consent(id).await.unwrap());
-    assert!(!text(&user, &server, "/account").await.contains("value=\"yes\" checked"));
+    assert!(
+        !text(&user, &server, "/account")
+            .await
+            .contains("value=\"yes\" checked")
+    );
 
     // The API.
     for research in [true, false, true] {
@@ -292,7 +308,11 @@ async fn research_consent_is_off_by_default_and_toggles() {
         .unwrap();
     assert_eq!(on.status(), 303);
     assert!(store.research_consent(id).await.unwrap());
-    assert!(text(&user, &server, "/account").await.contains("value=\"yes\" checked"));
+    assert!(
+        text(&user, &server, "/account")
+            .await
+            .contains("value=\"yes\" checked")
+    );
 }
 
 /// RDP answers: every facet at `level(facet)` after keying.
@@ -347,7 +367,10 @@ async fn plan_items_say_whether_they_are_joint_and_only_three_are_current() {
     let items = plan(&user, &server).await;
     assert!(items.len() > 3, "{items:?}");
     assert!(items.iter().all(|i| i["joint"].is_boolean()), "{items:?}");
-    let statuses: Vec<&str> = items.iter().map(|i| i["status"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> = items
+        .iter()
+        .map(|i| i["status"].as_str().unwrap())
+        .collect();
     assert_eq!(
         statuses.iter().filter(|s| **s == "suggested").count(),
         3,
@@ -423,7 +446,10 @@ async fn a_check_in_afraid_brings_help_and_leaves_the_pulse_alone() {
         assert_eq!(posted.status(), 303);
         assert_eq!(posted.headers()["location"], "/questions/b/done");
         let page = text(&user, &server, "/questions/b/done").await;
-        assert!(page.contains("A quiet week with walks"), "the note is shown back");
+        assert!(
+            page.contains("A quiet week with walks"),
+            "the note is shown back"
+        );
         assert_eq!(
             page.contains("You deserve to be safe"),
             afraid == 5,
@@ -466,7 +492,9 @@ async fn a_check_in_afraid_brings_help_and_leaves_the_pulse_alone() {
         vec![1, 1, 5, 5]
     );
     assert!(
-        pulses.iter().all(|(_, pulse)| (pulse - pulses[0].1).abs() < 1e-9),
+        pulses
+            .iter()
+            .all(|(_, pulse)| (pulse - pulses[0].1).abs() < 1e-9),
         "the safety item never moves the pulse: {pulses:?}"
     );
     // The latest check-in said afraid: the plan offers the safety check again.
@@ -487,7 +515,11 @@ async fn codes_are_choices_and_an_old_profile_resumes_with_its_own_version() {
         .form(
             &server,
             "/questions/a/1",
-            &[("go", "later"), ("about", "my sister"), (&first, "not_applicable")],
+            &[
+                ("go", "later"),
+                ("about", "my sister"),
+                (&first, "not_applicable"),
+            ],
         )
         .send()
         .await
