@@ -246,7 +246,7 @@ pub struct NoticeQuery {
 }
 
 /// The words for each notice a redirect may ask for.
-fn notice_words(notice: &str) -> Option<&'static str> {
+pub(super) fn notice_words(notice: &str) -> Option<&'static str> {
     match notice {
         "removed" => Some("Those answers are deleted. They are gone from your account for good."),
         "research-on" => Some("Thank you. Your first profile may now help research here."),

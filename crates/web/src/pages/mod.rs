@@ -79,3 +79,65 @@ pub async fn not_found() -> Response {
     *response.status_mut() = axum::http::StatusCode::NOT_FOUND;
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use tandem_core::readability::flesch_kincaid_grade;
+
+    /// The sentences of a template: markup and template tags removed, a
+    /// value shown as the word "two".
+    fn texts(template: &str) -> Vec<String> {
+        let mut plain = String::new();
+        let mut rest = template;
+        while let Some(start) = rest.find(['<', '{']) {
+            plain.push_str(&rest[..start]);
+            let tail = &rest[start..];
+            let (end, with) = if tail.starts_with("{{") {
+                (tail.find("}}").map(|e| e + 2), " two ")
+            } else if tail.starts_with("{%") {
+                (tail.find("%}").map(|e| e + 2), "\n")
+            } else if tail.starts_with('<') {
+                (tail.find('>').map(|e| e + 1), "\n")
+            } else {
+                (Some(1), "{")
+            };
+            plain.push_str(with);
+            rest = &tail[end.unwrap_or(tail.len())..];
+        }
+        plain.push_str(rest);
+        plain
+            .lines()
+            .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|line| line.split(' ').count() >= 6)
+            .collect()
+    }
+
+    #[test]
+    fn the_safety_and_plan_pages_read_easily() {
+        let templates = [
+            include_str!("../../templates/safety_done.html"),
+            include_str!("../../templates/checkin_done.html"),
+            include_str!("../../templates/help.html"),
+            include_str!("../../templates/plan.html"),
+            include_str!("../../templates/plan_item.html"),
+            include_str!("../../templates/guide.html"),
+            include_str!("../../templates/account.html"),
+            include_str!("../../templates/home.html"),
+        ];
+        let notices = ["removed", "research-on", "research-off"].map(|n| {
+            super::account::notice_words(n)
+                .unwrap_or_default()
+                .to_owned()
+        });
+        let all: Vec<String> = templates
+            .iter()
+            .flat_map(|t| texts(t))
+            .chain(notices)
+            .collect();
+        assert!(all.len() > 15, "{all:?}");
+        for text in all {
+            let grade = flesch_kincaid_grade(&text);
+            assert!(grade <= 8.0, "grade {grade:.1}: {text}");
+        }
+    }
+}
