@@ -395,6 +395,11 @@ async fn plan_items_say_whether_they_are_joint_and_only_three_are_current() {
         .unwrap()
         .text;
     assert!(page.contains(&emergency));
+    // The results page shows the same help, once, above the pattern.
+    let results = text(&user, &server, "/results").await;
+    assert_eq!(results.matches("id=\"help-heading\"").count(), 1);
+    let (help_at, pattern_at) = (results.find(&emergency), results.find("Pattern"));
+    assert!(help_at.is_some() && pattern_at.is_some() && help_at < pattern_at);
 }
 
 #[tokio::test(flavor = "multi_thread")]
