@@ -123,6 +123,7 @@ mod tests {
             include_str!("../../templates/guide.html"),
             include_str!("../../templates/account.html"),
             include_str!("../../templates/home.html"),
+            include_str!("../../templates/take.html"),
         ];
         let notices = ["removed", "research-on", "research-off"].map(|n| {
             super::account::notice_words(n)

@@ -385,18 +385,22 @@ pub async fn save(
         Ok(submitted) => submitted,
         Err(errors) => {
             // Show the page again with what was sent; nothing is saved.
-            let (mut answers, about) =
+            let (mut answers, open_about) =
                 current_answers(&state, &session, instrument, open.as_ref()).await?;
             for item in page_items(instrument, page) {
                 answers.clear(item.id.as_str());
             }
+            let shown = match instrument.kind {
+                Kind::Safety => Some(about.as_str()),
+                _ => open_about.as_deref(),
+            };
             return render_page(
                 &state,
                 &session,
                 &code,
                 instrument,
                 page,
-                (&answers, about.as_deref()),
+                (&answers, shown),
                 errors,
             );
         }
