@@ -149,6 +149,7 @@ async fn end_session(
         .end_session(&session.token)
         .await
         .map_err(AppError::from))?;
+    crate::plan::forget_held(&state, session.user).await;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,

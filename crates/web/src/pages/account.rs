@@ -151,6 +151,7 @@ pub async fn sign_out(
     CurrentUser(session): CurrentUser,
 ) -> Result<Response, AppError> {
     state.store().end_session(&session.token).await?;
+    crate::plan::forget_held(&state, session.user).await;
     let mut response = Redirect::to("/welcome").into_response();
     let headers = response.headers_mut();
     headers.insert(

@@ -47,7 +47,10 @@ struct PlanPage {
 /// Why, in words: "Emotional reliance is high", "a safety answer".
 fn reasons_text(state: &AppState, reasons: &Value) -> String {
     let reasons: Vec<Reason> = serde_json::from_value(reasons.clone()).unwrap_or_default();
-    let words: Vec<String> = reasons.iter().map(|r| r.words(state.rdp())).collect();
+    let mut words: Vec<String> = reasons.iter().map(|r| r.words(state.rdp())).collect();
+    // Two rules can give one strategy the same reason; say it once.
+    let mut seen = std::collections::HashSet::new();
+    words.retain(|w| seen.insert(w.clone()));
     let text = words.join("; ");
     // A sentence on its own line: capitalise the first letter.
     let mut chars = text.chars();

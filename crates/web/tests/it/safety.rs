@@ -574,3 +574,66 @@ async fn codes_are_choices_and_an_old_profile_resumes_with_its_own_version() {
     let export: Value = export.json().await.unwrap();
     assert_eq!(export["administrations"][0]["answers"]["values"]["DD1"], 2);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unkept_screen_shapes_the_plan_until_sign_out_only() {
+    let server = Server::start().await;
+    let user = server.user("dotterel").await;
+    // A caretaker, otherwise balanced.
+    let answers = profile(|f| match f {
+        "CT" => 5,
+        "ER" | "VS" | "DD" | "FA" | "SN" | "DT" => 2,
+        _ => 4,
+    });
+    let posted = user
+        .send(
+            &server,
+            Method::POST,
+            "/api/v1/administrations",
+            json!({ "instrument": "rdp", "answers": answers }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 201);
+    let from_safety = |items: &[Value]| {
+        items
+            .iter()
+            .filter(|i| matches!(i["reasons"][0]["kind"].as_str(), Some("urgent" | "safety")))
+            .count()
+    };
+    assert_eq!(from_safety(&plan(&user, &server).await), 0);
+    let body = screen(&user, &server, json!({ "SF15": 1 }), false).await;
+    assert_eq!(body["stored"], false);
+    let items = plan(&user, &server).await;
+    assert_eq!(items[0]["reasons"][0]["kind"], "urgent", "{items:?}");
+    assert!(items.iter().all(|i| i["joint"] == false));
+    let (store, id) = store_of(&server, "dotterel").await;
+    assert!(store.safety_screens(id).await.unwrap().is_empty());
+
+    // Signed out and in again: nothing of the unkept screen is left in the plan.
+    let out = user
+        .send(&server, Method::DELETE, "/api/v1/session", json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 204);
+    let again = server.browser();
+    let signed_in = again
+        .post(server.url("/api/v1/session"))
+        .json(&json!({ "name": "dotterel", "password": crate::common::PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 200);
+    let items: Vec<Value> = again
+        .get(server.url("/api/v1/plan"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!items.is_empty());
+    assert_eq!(from_safety(&items), 0, "{items:?}");
+}
