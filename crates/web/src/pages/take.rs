@@ -22,7 +22,7 @@ use crate::{AppError, AppState};
 pub const PER_PAGE: usize = 6;
 
 /// Whom the questions are about until the person says otherwise.
-pub const ABOUT: &str = "my partner";
+const ABOUT: &str = "my partner";
 
 /// One answer to choose: a point on the scale (its number) or a code such
 /// as "Prefer not to say" (its name).
