@@ -14,6 +14,7 @@ mod error;
 pub mod estimates;
 pub mod exercises;
 mod headers;
+pub mod help;
 mod log;
 mod pages;
 pub mod plan;

@@ -74,6 +74,23 @@ pub async fn refresh_after_change(state: &crate::AppState, session: &crate::auth
     }
 }
 
+/// Remakes the plan from what is kept alone, once a session (and the
+/// unkept screen it may have held) is over: at sign-out, and at sign-in
+/// after a session that expired. A failure is logged, as above.
+pub async fn forget_held(state: &crate::AppState, user: UserId) {
+    if let Err(err) = refresh(
+        state.store(),
+        state.content(),
+        user,
+        None,
+        crate::auth::now(),
+    )
+    .await
+    {
+        tracing::warn!(%err, "refreshing the plan failed");
+    }
+}
+
 /// Makes every stored plan anew when the rules that make plans have changed
 /// since they were made (an upgrade: new guidance, new instrument versions),
 /// so that no plan made under old rules outlives them. Returns how many

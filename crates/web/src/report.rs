@@ -6,6 +6,7 @@
 use askama::Template;
 use tandem_core::change::{Verdict, compare};
 use tandem_core::network::{SupportMap, analyse};
+use tandem_core::safety::ScreenOutcome;
 use tandem_core::scoring::{Score, band_label, score_text};
 use tandem_store::{Store, UserId};
 
@@ -236,14 +237,20 @@ async fn own_safety_summary(
     let instrument = content
         .instrument_version("safety", &last.version)
         .ok_or_else(|| AppError::internal(format!("no safety screen {}", last.version)))?;
-    let positive = last.to_screen(instrument)?.is_positive();
+    let outcome = last.to_screen(instrument)?.outcome();
     let date = last.started_at.get(..10).unwrap_or(&last.started_at);
-    Ok(if positive {
-        format!(
+    Ok(match outcome {
+        ScreenOutcome::Concern | ScreenOutcome::Urgent => format!(
             "On {date} I answered yes to at least one question about feeling unsafe or controlled. {}",
             content.resources.intro
-        )
-    } else {
-        format!("On {date} I answered no to every question about feeling unsafe or controlled.")
+        ),
+        // Nothing ruled out: said as it was, with the help's calm words.
+        ScreenOutcome::Unclear => format!(
+            "On {date} I left some questions about feeling unsafe or controlled open, or chose not to say. {}",
+            content.resources.intro
+        ),
+        ScreenOutcome::Clear => {
+            format!("On {date} I answered no to every question about feeling unsafe or controlled.")
+        }
     })
 }

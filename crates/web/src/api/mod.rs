@@ -2,6 +2,8 @@
 //! objects (RFC 9457) for errors and an OpenAPI description.
 
 mod openapi;
+mod plan;
+mod safety;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Path, Request, State};
@@ -15,7 +17,6 @@ use serde_json::{Value, json};
 use tandem_core::answers::{Answer, Answers};
 use tandem_core::instrument::Kind;
 use tandem_core::network::{Domain, Level, Role, SupportMap, Supporter, analyse};
-use tandem_core::safety::SafetyScreen;
 use tandem_store::{AdministrationId, SupporterId, UserId};
 
 use crate::auth::{ApiUser, Client, Session, cleared_cookie, flows, session_cookie};
@@ -41,22 +42,24 @@ pub fn routes() -> Router<AppState> {
         .route("/people", get(people).post(add_person))
         .route("/people/{id}", delete(remove_person))
         .route("/people/metrics", get(people_metrics))
-        .route("/safety", post(safety))
+        .route("/safety", post(safety::screen))
+        .route("/safety/{id}", delete(safety::delete_screen))
+        .route("/research", get(safety::research).put(safety::set_research))
         .route("/export", get(export))
         .route("/account", delete(delete_account))
         .route("/account/password", put(change_password))
         .route("/sessions", get(sessions))
         .route("/sessions/end-others", post(end_other_sessions))
-        .route("/plan", get(plan))
-        .route("/plan/{id}", put(set_plan_status))
-        .route("/exercises", get(exercises).post(add_exercise))
+        .route("/plan", get(plan::plan))
+        .route("/plan/{id}", put(plan::set_plan_status))
+        .route("/exercises", get(plan::exercises).post(plan::add_exercise))
         .route(
             "/exercises/{id}",
-            put(update_exercise).delete(delete_exercise),
+            put(plan::update_exercise).delete(plan::delete_exercise),
         )
         .route(
             "/exercises/{id}/weeks/{week}",
-            put(set_week).delete(set_week),
+            put(plan::set_week).delete(plan::set_week),
         )
         .fallback(|| async { AppError::not_found().api() })
 }
@@ -146,6 +149,7 @@ async fn end_session(
         .end_session(&session.token)
         .await
         .map_err(AppError::from))?;
+    crate::plan::forget_held(&state, session.user).await;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
@@ -193,7 +197,7 @@ fn default_about() -> String {
 }
 
 /// Checks a JSON object of answers against an instrument; null clears.
-fn answers_from(
+pub(crate) fn answers_from(
     instrument: &tandem_core::instrument::Instrument,
     given: &serde_json::Map<String, Value>,
 ) -> Result<Vec<(String, Option<Answer>)>, AppError> {
@@ -249,14 +253,20 @@ async fn record_answers(
         .store()
         .record_administration(session.user, instrument, about.trim(), &answers)
         .await?;
-    if instrument.kind == Kind::Profile {
-        crate::plan::refresh_after_change(state, session).await;
+    crate::plan::refresh_after_change(state, session).await;
+    // A check-in that says the person felt afraid brings the help at once.
+    let help = (instrument.kind == Kind::Checkin
+        && tandem_core::risk::agrees_with_any(
+            instrument,
+            &answers,
+            tandem_core::instrument::Signal::Safety,
+        ))
+    .then(|| crate::help::Help::usual(state.resources()));
+    let mut body = json!({ "id": recorded.id, "administration": recorded });
+    if instrument.kind == Kind::Checkin {
+        body["help"] = json!(help);
     }
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "id": recorded.id, "administration": recorded })),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
 async fn record(
@@ -333,7 +343,9 @@ async fn save_answers(
             .store()
             .administration(session.user, AdministrationId(id))
             .await?;
-        let instrument = scored_instrument(&state, &administration.instrument)?;
+        scored_instrument(&state, &administration.instrument)?;
+        // Answered with the version it was begun with.
+        let instrument = crate::situation::version_of(state.content(), &administration)?;
         let page = answers_from(instrument, &body.answers)?;
         state
             .store()
@@ -502,56 +514,13 @@ async fn people_metrics(
     ))
 }
 
-/// A safety screen: answers, and whether to keep them.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Safety {
-    answers: serde_json::Map<String, Value>,
-    #[serde(default)]
-    keep: bool,
-}
-
-async fn safety(
-    State(state): State<AppState>,
-    ApiUser(session): ApiUser,
-    ApiJson(body): ApiJson<Safety>,
-) -> Result<Json<Value>, AppError> {
-    api(async {
-        let instrument = state.safety();
-        let mut answers = Answers::new();
-        for (item, answer) in answers_from(instrument, &body.answers)? {
-            if let Some(answer) = answer {
-                answers
-                    .set(instrument, &item, answer)
-                    .map_err(|e| AppError::invalid(e.to_string()))?;
-            }
-        }
-        let screen = SafetyScreen::from_answers(instrument, answers).map_err(AppError::internal)?;
-        if body.keep {
-            state
-                .store()
-                .record_safety_screen(session.user, instrument, &screen)
-                .await?;
-            crate::plan::refresh_after_change(&state, &session).await;
-        }
-        let positive = screen.is_positive();
-        Ok(Json(json!({
-            "positive": positive,
-            "stored": body.keep,
-            "resources": if positive { Some(state.resources()) } else { None },
-        })))
-    }
-    .await)
-}
-
 /// Everything of one person's, for their own download.
 pub async fn export_of(state: &AppState, user: UserId) -> Result<Value, AppError> {
     let store = state.store();
     let mut administrations = Vec::new();
     for administration in store.administrations(user, None).await? {
-        let Some(instrument) = state.instrument(&administration.instrument) else {
-            continue;
-        };
+        // Each read with the version it was taken with, so old answers read as they were given.
+        let instrument = crate::situation::version_of(state.content(), &administration)?;
         let answers = store.answers(user, instrument, administration.id).await?;
         administrations.push(json!({ "administration": administration, "answers": answers }));
     }
@@ -660,213 +629,4 @@ async fn end_other_sessions(
         .await
         .map_err(AppError::from))?;
     Ok(Json(json!({ "ended": ended })))
-}
-
-async fn plan(
-    State(state): State<AppState>,
-    ApiUser(session): ApiUser,
-) -> Result<Json<Value>, AppError> {
-    let items = api(state
-        .store()
-        .plan(session.user)
-        .await
-        .map_err(AppError::from))?;
-    let guidance = state.guidance();
-    Ok(Json(json!(
-        items
-            .iter()
-            .map(|item| {
-                let strategy = guidance.strategy(&item.strategy);
-                json!({
-                    "id": item.id,
-                    "strategy": item.strategy,
-                    "title": strategy.map(|s| s.title.clone()),
-                    "why": strategy.map(|s| s.why.clone()),
-                    "steps": strategy.map(|s| s.steps.clone()),
-                    "exercise": strategy.map(|s| s.exercise),
-                    "specialised_help": strategy.is_some_and(|s| s.specialised_help),
-                    "status": item.status,
-                    "reasons": item.reason,
-                    "updated_unix": item.updated_unix,
-                })
-            })
-            .collect::<Vec<_>>()
-    )))
-}
-
-/// A new status.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewStatus {
-    status: tandem_store::PlanStatus,
-}
-
-async fn set_plan_status(
-    State(state): State<AppState>,
-    ApiUser(session): ApiUser,
-    Path(id): Path<i64>,
-    ApiJson(body): ApiJson<NewStatus>,
-) -> Result<StatusCode, AppError> {
-    api(state
-        .store()
-        .set_plan_status(
-            session.user,
-            tandem_store::PlanItemId(id),
-            body.status,
-            crate::auth::now(),
-        )
-        .await
-        .map_err(AppError::from))?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// Which exercises to list.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ExerciseQuery {
-    kind: Option<String>,
-}
-
-async fn exercises(
-    State(state): State<AppState>,
-    ApiUser(session): ApiUser,
-    axum::extract::Query(query): axum::extract::Query<ExerciseQuery>,
-) -> Result<Json<Value>, AppError> {
-    let all = api(state
-        .store()
-        .exercises(session.user, query.kind.as_deref())
-        .await
-        .map_err(AppError::from))?;
-    Ok(Json(json!(all)))
-}
-
-/// A new exercise entry: its kind and what was written (field → text).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewExercise {
-    kind: String,
-    #[serde(default)]
-    plan_item: Option<i64>,
-    content: serde_json::Map<String, Value>,
-}
-
-/// Checks content against the kind's fields: known fields, text only, not too long.
-fn checked_content(
-    kind: &str,
-    content: &serde_json::Map<String, Value>,
-) -> Result<Value, AppError> {
-    let found = crate::exercises::kind(kind)
-        .ok_or_else(|| AppError::invalid(format!("`{kind}` is not an exercise")))?;
-    for (key, value) in content {
-        let field = found.fields.iter().find(|f| f.name == key);
-        let allowed = field.is_some() || (kind == "journal" && key == "prompt");
-        if !allowed {
-            return Err(AppError::invalid(format!(
-                "`{key}` is not a field of {kind}"
-            )));
-        }
-        let text = value
-            .as_str()
-            .ok_or_else(|| AppError::invalid(format!("`{key}` must be text")))?;
-        let limit = if field.is_some_and(|f| f.long) {
-            2000
-        } else {
-            500
-        };
-        if text.chars().count() > limit {
-            return Err(AppError::invalid(format!(
-                "`{key}` is longer than {limit} characters"
-            )));
-        }
-    }
-    Ok(Value::Object(content.clone()))
-}
-
-async fn add_exercise(
-    State(state): State<AppState>,
-    ApiUser(session): ApiUser,
-    ApiJson(body): ApiJson<NewExercise>,
-) -> Result<Response, AppError> {
-    api(async {
-        let content = checked_content(&body.kind, &body.content)?;
-        let id = state
-            .store()
-            .save_exercise(
-                session.user,
-                &body.kind,
-                body.plan_item.map(tandem_store::PlanItemId),
-                &content,
-                crate::auth::now(),
-            )
-            .await?;
-        Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
-    }
-    .await)
-}
-
-/// New content and progress for an entry.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ExerciseUpdate {
-    content: serde_json::Map<String, Value>,
-    #[serde(default)]
-    progress: i64,
-    #[serde(default)]
-    done: bool,
-}
-
-async fn update_exercise(
-    State(state): State<AppState>,
-    ApiUser(session): ApiUser,
-    Path(id): Path<i64>,
-    ApiJson(body): ApiJson<ExerciseUpdate>,
-) -> Result<StatusCode, AppError> {
-    api(async {
-        let store = state.store();
-        let existing = store
-            .exercise(session.user, tandem_store::ExerciseId(id))
-            .await?;
-        let content = checked_content(&existing.kind, &body.content)?;
-        store
-            .update_exercise(
-                session.user,
-                existing.id,
-                &content,
-                body.progress,
-                body.done,
-                crate::auth::now(),
-            )
-            .await?;
-        Ok(StatusCode::NO_CONTENT)
-    }
-    .await)
-}
-
-async fn delete_exercise(
-    State(state): State<AppState>,
-    ApiUser(session): ApiUser,
-    Path(id): Path<i64>,
-) -> Result<StatusCode, AppError> {
-    api(state
-        .store()
-        .delete_exercise(session.user, tandem_store::ExerciseId(id))
-        .await
-        .map_err(AppError::from))?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// Ticks (PUT) or unticks (DELETE) a week of an own-life plan.
-async fn set_week(
-    State(state): State<AppState>,
-    ApiUser(session): ApiUser,
-    method: axum::http::Method,
-    Path((id, week)): Path<(i64, String)>,
-) -> Result<StatusCode, AppError> {
-    let ticked = method == axum::http::Method::PUT;
-    api(state
-        .store()
-        .tick_week(session.user, tandem_store::ExerciseId(id), &week, ticked)
-        .await
-        .map_err(AppError::from))?;
-    Ok(StatusCode::NO_CONTENT)
 }

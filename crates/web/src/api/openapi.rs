@@ -5,7 +5,7 @@ use axum::Json;
 use serde_json::{Map, Value, json};
 
 /// Every API route: (method, path, summary, needs a session).
-pub const ROUTES: [(&str, &str, &str, bool); 30] = [
+pub const ROUTES: [(&str, &str, &str, bool); 33] = [
     ("get", "/openapi.json", "This document", false),
     (
         "post",
@@ -86,7 +86,25 @@ pub const ROUTES: [(&str, &str, &str, bool); 30] = [
     (
         "post",
         "/safety",
-        "Answer the safety screen ({answers, keep}); resources on a positive answer",
+        "Answer the safety screen ({answers: {item: 0|1|\"prefer_not_to_say\"}, keep}); its outcome and the help it calls for",
+        true,
+    ),
+    (
+        "delete",
+        "/safety/{id}",
+        "Delete one of my kept safety screens for good",
+        true,
+    ),
+    (
+        "get",
+        "/research",
+        "Whether my answers may help research ({research})",
+        true,
+    ),
+    (
+        "put",
+        "/research",
+        "Give or take back consent to research use ({research: true|false})",
         true,
     ),
     (
@@ -108,7 +126,12 @@ pub const ROUTES: [(&str, &str, &str, bool); 30] = [
         "Sign out everywhere else",
         true,
     ),
-    ("get", "/plan", "My action plan, most important first", true),
+    (
+        "get",
+        "/plan",
+        "My action plan, most important first; each item says whether it is joint, and only the first few are suggested (the rest later)",
+        true,
+    ),
     (
         "put",
         "/plan/{id}",

@@ -111,7 +111,11 @@ pub async fn sign_in(
         return Err(AppError::invalid(WRONG));
     };
     store.clear_login_failures(&name_key).await?;
-    start(state, user, client).await
+    let started = start(state, user, client).await?;
+    // A new session holds no unkept safety screen: whatever one held
+    // before (a session that ended or expired) no longer shapes the plan.
+    crate::plan::forget_held(state, user).await;
+    Ok(started)
 }
 
 /// Whether `password` is the person's current password.

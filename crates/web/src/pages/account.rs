@@ -1,9 +1,9 @@
 //! Account pages: sign up, sign in, sign out, settings, password, sessions,
-//! export and deletion.
+//! research consent, kept safety answers, export and deletion.
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -151,6 +151,7 @@ pub async fn sign_out(
     CurrentUser(session): CurrentUser,
 ) -> Result<Response, AppError> {
     state.store().end_session(&session.token).await?;
+    crate::plan::forget_held(&state, session.user).await;
     let mut response = Redirect::to("/welcome").into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -171,6 +172,12 @@ struct SessionRow {
     current: bool,
 }
 
+/// One kept safety screen in the settings list: its id and its day only.
+struct KeptRow {
+    id: i64,
+    day: String,
+}
+
 #[derive(Template)]
 #[template(path = "account.html")]
 struct SettingsPage {
@@ -178,6 +185,8 @@ struct SettingsPage {
     errors: Vec<FieldError>,
     notice: Option<String>,
     sessions: Vec<SessionRow>,
+    kept: Vec<KeptRow>,
+    research: bool,
 }
 
 pub use tandem_core::dates::civil_date as day;
@@ -201,6 +210,19 @@ async fn settings_page(
             last_seen: day(s.last_seen_unix),
         })
         .collect();
+    let kept = state
+        .store()
+        .safety_screens(session.user)
+        .await?
+        .into_iter()
+        .map(|screen| {
+            let when = screen.completed_at.as_deref().unwrap_or(&screen.started_at);
+            KeptRow {
+                id: screen.id.0,
+                day: when.get(..10).unwrap_or(when).to_owned(),
+            }
+        })
+        .collect();
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
     } else {
@@ -211,17 +233,87 @@ async fn settings_page(
         errors,
         notice,
         sessions,
+        kept,
+        research: state.store().research_consent(session.user).await?,
     })?;
     *response.status_mut() = status;
     Ok(response)
+}
+
+/// Which notice settings shows after a redirect: a fixed word, never data.
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+/// The words for each notice a redirect may ask for.
+pub(super) fn notice_words(notice: &str) -> Option<&'static str> {
+    match notice {
+        "removed" => Some("Those answers are deleted. They are gone from your account for good."),
+        "research-on" => Some("Thank you. Your first profile may now help research here."),
+        "research-off" => Some("Your answers will not be used for research from now on."),
+        _ => None,
+    }
 }
 
 /// Settings.
 pub async fn settings(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
+    Query(query): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
-    settings_page(&state, &session, Vec::new(), None).await
+    let notice = query
+        .notice
+        .as_deref()
+        .and_then(notice_words)
+        .map(str::to_owned);
+    settings_page(&state, &session, Vec::new(), notice).await
+}
+
+/// Deletes one kept safety screen; another person's id is "not found".
+/// The plan is remade without it.
+pub async fn delete_screen(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<TokenOnly>,
+) -> Result<Response, AppError> {
+    let _ = form.csrf;
+    state
+        .store()
+        .delete_safety_screen(session.user, tandem_store::SafetyScreenId(id))
+        .await?;
+    crate::plan::refresh_after_change(&state, &session).await;
+    Ok(Redirect::to("/account?notice=removed").into_response())
+}
+
+/// The research choice: a ticked box sends `research=yes`, an unticked one
+/// sends nothing.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResearchForm {
+    csrf: String,
+    research: Option<String>,
+}
+
+/// Gives or takes back consent to research use.
+pub async fn research(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    Form(form): Form<ResearchForm>,
+) -> Result<Response, AppError> {
+    let _ = form.csrf;
+    let consent = form.research.as_deref() == Some("yes");
+    state
+        .store()
+        .set_research_consent(session.user, consent)
+        .await?;
+    let notice = if consent {
+        "research-on"
+    } else {
+        "research-off"
+    };
+    Ok(Redirect::to(&format!("/account?notice={notice}")).into_response())
 }
 
 /// Fields of the password form.

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::auth::MaybeUser;
-use crate::results::{finished, rdp_results};
+use crate::results::rdp_results;
 use crate::view::{Layout, render};
 use crate::{AppError, AppState};
 
@@ -33,7 +33,7 @@ struct HomePage {
     profile: Option<String>,
     rdp_items: usize,
     rdp_unfinished: bool,
-    last_checkin: Option<String>,
+    last_checkin: Option<super::checkin::Latest>,
     people: usize,
 }
 
@@ -58,11 +58,7 @@ pub async fn home(
         .latest_unfinished(session.user, "rdp")
         .await?
         .is_some();
-    let checkins = finished(state.store(), session.user, "checkin").await?;
-    let last_checkin = checkins
-        .last()
-        .and_then(|a| a.completed_at.as_deref())
-        .map(|t| t.get(..10).unwrap_or(t).to_owned());
+    let last_checkin = super::checkin::latest(&state, session.user).await?;
     let people = store.support_map(session.user).await?.len();
     let nudge = if results.is_none() {
         Some("A good first step is the profile: a few minutes of questions about how you and one person lean on each other.".to_owned())

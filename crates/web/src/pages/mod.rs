@@ -3,10 +3,14 @@
 //! session never reaches it.
 
 pub(crate) mod account;
+mod checkin;
+mod exercise;
+mod guide;
 mod home;
 mod people;
 mod plan;
 mod results;
+pub(crate) mod safety;
 mod take;
 
 use axum::Router;
@@ -45,7 +49,12 @@ pub fn routes() -> Router<AppState> {
         .route("/account/sessions/end-others", post(account::end_others))
         .route("/account/delete", post(account::delete))
         .route("/account/export", get(account::export))
+        .route("/account/c/{id}/delete", post(account::delete_screen))
+        .route("/account/research", post(account::research))
+        .route("/guide", get(guide::show))
         .route("/questions/{form}", get(take::start))
+        .route("/questions/b/done", get(checkin::done))
+        .route("/questions/c/done", get(safety::done))
         .route("/questions/{form}/{page}", get(take::show).post(take::save))
         .route("/results", get(results::latest))
         .route("/results/{id}", get(results::one))
@@ -53,11 +62,14 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/remove", post(people::remove))
         .route("/plan", get(plan::show))
         .route("/plan/items/{id}", post(plan::set_status))
-        .route("/plan/do/{kind}", get(plan::exercise).post(plan::save))
-        .route("/plan/entries/{id}/week", post(plan::week))
-        .route("/plan/entries/{id}/progress", post(plan::progress))
-        .route("/plan/entries/{id}/done", post(plan::done))
-        .route("/plan/entries/{id}/delete", post(plan::delete))
+        .route(
+            "/plan/do/{kind}",
+            get(exercise::exercise).post(exercise::save),
+        )
+        .route("/plan/entries/{id}/week", post(exercise::week))
+        .route("/plan/entries/{id}/progress", post(exercise::progress))
+        .route("/plan/entries/{id}/done", post(exercise::done))
+        .route("/plan/entries/{id}/delete", post(exercise::delete))
         .route("/report", get(results::report))
 }
 
@@ -66,4 +78,67 @@ pub async fn not_found() -> Response {
     let mut response = view::message_page("Page not found", "There is nothing at this address.");
     *response.status_mut() = axum::http::StatusCode::NOT_FOUND;
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use tandem_core::readability::flesch_kincaid_grade;
+
+    /// The sentences of a template: markup and template tags removed, a
+    /// value shown as the word "two".
+    fn texts(template: &str) -> Vec<String> {
+        let mut plain = String::new();
+        let mut rest = template;
+        while let Some(start) = rest.find(['<', '{']) {
+            plain.push_str(&rest[..start]);
+            let tail = &rest[start..];
+            let (end, with) = if tail.starts_with("{{") {
+                (tail.find("}}").map(|e| e + 2), " two ")
+            } else if tail.starts_with("{%") {
+                (tail.find("%}").map(|e| e + 2), "\n")
+            } else if tail.starts_with('<') {
+                (tail.find('>').map(|e| e + 1), "\n")
+            } else {
+                (Some(1), "{")
+            };
+            plain.push_str(with);
+            rest = &tail[end.unwrap_or(tail.len())..];
+        }
+        plain.push_str(rest);
+        plain
+            .lines()
+            .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|line| line.split(' ').count() >= 6)
+            .collect()
+    }
+
+    #[test]
+    fn the_safety_and_plan_pages_read_easily() {
+        let templates = [
+            include_str!("../../templates/safety_done.html"),
+            include_str!("../../templates/checkin_done.html"),
+            include_str!("../../templates/help.html"),
+            include_str!("../../templates/plan.html"),
+            include_str!("../../templates/plan_item.html"),
+            include_str!("../../templates/guide.html"),
+            include_str!("../../templates/account.html"),
+            include_str!("../../templates/home.html"),
+            include_str!("../../templates/take.html"),
+        ];
+        let notices = ["removed", "research-on", "research-off"].map(|n| {
+            super::account::notice_words(n)
+                .unwrap_or_default()
+                .to_owned()
+        });
+        let all: Vec<String> = templates
+            .iter()
+            .flat_map(|t| texts(t))
+            .chain(notices)
+            .collect();
+        assert!(all.len() > 15, "{all:?}");
+        for text in all {
+            let grade = flesch_kincaid_grade(&text);
+            assert!(grade <= 8.0, "grade {grade:.1}: {text}");
+        }
+    }
 }

@@ -1,20 +1,20 @@
-//! The action plan and its exercises: what to work on, why, first steps,
-//! and the notes the person keeps (sealed at rest by the store).
+//! The action plan: what to work on, why, and first steps. The first few
+//! suggestions are current; the rest wait folded "for later". The help box
+//! appears once per page, graded by the person's situation, and the plan
+//! offers the safety check when the situation asks for it.
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use serde_json::{Map, Value};
-use tandem_core::network::{Domain, Level, Role, Supporter};
+use serde_json::Value;
 use tandem_core::plan::Reason;
-use tandem_core::resources::Resources;
-use tandem_store::{ExerciseId, PlanItemId, PlanStatus};
+use tandem_store::{PlanItemId, PlanStatus};
 
-use super::FieldError;
 use crate::auth::{CurrentUser, Session, now};
-use crate::exercises::{Field, KINDS, Kind, kind, kind_of, needs_preview};
+use crate::exercises::{KINDS, kind_of};
+use crate::help::Help;
 use crate::view::{Layout, render};
 use crate::{AppError, AppState};
 
@@ -27,23 +27,30 @@ struct ItemView {
     status: &'static str,
     status_text: &'static str,
     exercise: Option<&'static str>,
-    specialised_help: bool,
+    joint: bool,
 }
 
 #[derive(Template)]
 #[template(path = "plan.html")]
-struct PlanPage<'a> {
+struct PlanPage {
     layout: Layout,
     notice: Option<String>,
     items: Vec<ItemView>,
-    resources: &'a Resources,
+    later: Vec<ItemView>,
+    /// Shown once, above the items.
+    help: Option<Help>,
+    offer_safety_screen: bool,
+    review_answers: bool,
     kinds: Vec<(&'static str, &'static str, usize)>,
 }
 
 /// Why, in words: "Emotional reliance is high", "a safety answer".
 fn reasons_text(state: &AppState, reasons: &Value) -> String {
     let reasons: Vec<Reason> = serde_json::from_value(reasons.clone()).unwrap_or_default();
-    let words: Vec<String> = reasons.iter().map(|r| r.words(state.rdp())).collect();
+    let mut words: Vec<String> = reasons.iter().map(|r| r.words(state.rdp())).collect();
+    // Two rules can give one strategy the same reason; say it once.
+    let mut seen = std::collections::HashSet::new();
+    words.retain(|w| seen.insert(w.clone()));
     let text = words.join("; ");
     // A sentence on its own line: capitalise the first letter.
     let mut chars = text.chars();
@@ -70,12 +77,17 @@ async fn plan_page(
 ) -> Result<Response, AppError> {
     let store = state.store();
     let guidance = state.guidance();
-    let items = store
+    let held = crate::situation::held(state, session).await?;
+    let assessment = crate::situation::assess(store, state.content(), session.user, held).await?;
+    let plan = assessment.plan(guidance);
+    let mut specialised = false;
+    let (later, items): (Vec<ItemView>, Vec<ItemView>) = store
         .plan(session.user)
         .await?
         .into_iter()
         .filter_map(|item| {
             let strategy = guidance.strategy(&item.strategy)?;
+            specialised |= strategy.specialised_help;
             let (status, status_text) = status_words(item.status);
             Some(ItemView {
                 id: item.id.0,
@@ -86,16 +98,23 @@ async fn plan_page(
                 status,
                 status_text,
                 exercise: kind_of(strategy.exercise).map(|k| k.slug),
-                specialised_help: strategy.specialised_help,
+                joint: strategy.joint,
             })
         })
-        .collect();
+        .partition(|item| item.status == "later");
+    // Once per page: graded by the safety answers when they ask for it,
+    // else the usual help when a step points to specialised services.
+    let help = Help::for_risk(state.resources(), &assessment.risk)
+        .or_else(|| specialised.then(|| Help::usual(state.resources())));
     let saved = store.exercises(session.user, None).await?;
     render(&PlanPage {
         layout: Layout::new(Some(session), &state.config().exit_url, "plan"),
         notice,
         items,
-        resources: state.resources(),
+        later,
+        help,
+        offer_safety_screen: plan.offer_safety_screen,
+        review_answers: plan.review_answers,
         kinds: KINDS
             .iter()
             .map(|k| {
@@ -145,459 +164,4 @@ pub async fn set_status(
         .set_plan_status(session.user, PlanItemId(id), status, now())
         .await?;
     Ok(Redirect::to("/plan").into_response())
-}
-
-struct EntryView {
-    id: i64,
-    heading: String,
-    lines: Vec<(&'static str, String)>,
-    preview: Option<String>,
-    ticked_this_week: bool,
-    ticks: usize,
-    progress: i64,
-    done: bool,
-}
-
-/// A field with what the person has typed so far (kept across a preview or
-/// an error, so nothing they wrote is lost).
-struct FieldView {
-    name: &'static str,
-    label: &'static str,
-    hint: &'static str,
-    long: bool,
-    value: String,
-}
-
-#[derive(Template)]
-#[template(path = "exercise.html")]
-struct ExercisePage {
-    layout: Layout,
-    errors: Vec<FieldError>,
-    notice: Option<String>,
-    title: &'static str,
-    intro: &'static str,
-    slug: &'static str,
-    item: Option<i64>,
-    prompt: Option<String>,
-    fields: Vec<FieldView>,
-    domains: Vec<(&'static str, &'static str)>,
-    preview: Option<String>,
-    entries: Vec<EntryView>,
-    percents: Vec<i64>,
-}
-
-use tandem_core::dates::iso_week;
-
-fn text_of(content: &Value, key: &str) -> String {
-    content
-        .get(key)
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_owned()
-}
-
-fn domain_label(slug: &str) -> String {
-    slug.parse::<Domain>()
-        .map(|d| d.label().to_owned())
-        .unwrap_or_else(|_| slug.to_owned())
-}
-
-/// What a rendering of the exercise page shows besides the saved entries.
-struct Shown {
-    errors: Vec<FieldError>,
-    notice: Option<String>,
-    preview: Option<String>,
-    /// What the person typed, put back into the form.
-    typed: Map<String, Value>,
-}
-
-impl Shown {
-    fn empty() -> Self {
-        Self {
-            errors: Vec::new(),
-            notice: None,
-            preview: None,
-            typed: Map::new(),
-        }
-    }
-}
-
-async fn exercise_page(
-    state: &AppState,
-    session: &Session,
-    kind: &'static Kind,
-    item: Option<i64>,
-    shown: Shown,
-) -> Result<Response, AppError> {
-    let Shown {
-        errors,
-        notice,
-        preview,
-        typed,
-    } = shown;
-    let week = iso_week(now());
-    let entries = state
-        .store()
-        .exercises(session.user, Some(kind.slug))
-        .await?
-        .into_iter()
-        .map(|e| EntryView {
-            id: e.id.0,
-            heading: crate::pages::account::day(e.created_unix),
-            lines: kind
-                .fields
-                .iter()
-                .map(|f| {
-                    let value = text_of(&e.content, f.name);
-                    (
-                        f.label,
-                        if f.name == "domain" {
-                            domain_label(&value)
-                        } else {
-                            value
-                        },
-                    )
-                })
-                .chain(
-                    e.content
-                        .get("prompt")
-                        .and_then(Value::as_str)
-                        .map(|p| ("Prompt", p.to_owned())),
-                )
-                .filter(|(_, v)| !v.is_empty())
-                .collect(),
-            preview: (kind.slug == "needs-statement").then(|| {
-                needs_preview(
-                    &text_of(&e.content, "feeling"),
-                    &text_of(&e.content, "situation"),
-                    &text_of(&e.content, "need"),
-                    &text_of(&e.content, "request"),
-                )
-            }),
-            ticked_this_week: e.ticks.contains(&week),
-            ticks: e.ticks.len(),
-            progress: e.progress,
-            done: e.done,
-        })
-        .collect();
-    let prompt = (kind.slug == "journal").then(|| journal_prompt(state, session));
-    let prompt = match prompt {
-        Some(future) => future.await?,
-        None => None,
-    };
-    let status = if errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut response = render(&ExercisePage {
-        layout: Layout::new(Some(session), &state.config().exit_url, "plan"),
-        errors,
-        notice,
-        title: kind.title,
-        intro: kind.intro,
-        slug: kind.slug,
-        item,
-        prompt,
-        fields: kind
-            .fields
-            .iter()
-            .map(|f: &Field| FieldView {
-                name: f.name,
-                label: f.label,
-                hint: f.hint,
-                long: f.long,
-                value: text_of(&Value::Object(typed.clone()), f.name),
-            })
-            .collect(),
-        domains: Domain::ALL
-            .iter()
-            .map(|d| (d.as_str(), d.label()))
-            .collect(),
-        preview,
-        entries,
-        percents: (0..=10).map(|p| p * 10).collect(),
-    })?;
-    *response.status_mut() = status;
-    Ok(response)
-}
-
-/// Today's journal prompt, tied to the facets that stand out for the person.
-async fn journal_prompt(state: &AppState, session: &Session) -> Result<Option<String>, AppError> {
-    let focus: Vec<tandem_core::ids::FacetId> = match crate::results::rdp_results(
-        state.store(),
-        state.content(),
-        session.user,
-        None,
-        crate::situation::held(state, session).await?,
-    )
-    .await?
-    {
-        Some(results) => tandem_core::scoring::standing_out(state.rdp(), &results.scores)
-            .into_iter()
-            .map(|f| f.id.clone())
-            .collect(),
-        None => Vec::new(),
-    };
-    let day = u64::try_from(now().div_euclid(86_400)).unwrap_or(0);
-    Ok(tandem_core::journal::prompt_for(state.prompts(), &focus, day).map(|p| p.text.clone()))
-}
-
-/// Which plan item an exercise belongs to.
-#[derive(Deserialize)]
-pub struct ItemQuery {
-    item: Option<i64>,
-}
-
-/// An exercise's page: a new entry and the saved ones.
-pub async fn exercise(
-    State(state): State<AppState>,
-    CurrentUser(session): CurrentUser,
-    Path(slug): Path<String>,
-    Query(query): Query<ItemQuery>,
-) -> Result<Response, AppError> {
-    let kind = kind(&slug).ok_or_else(AppError::not_found)?;
-    exercise_page(&state, &session, kind, query.item, Shown::empty()).await
-}
-
-/// Saves a new entry (or shows the needs-statement preview).
-pub async fn save(
-    State(state): State<AppState>,
-    CurrentUser(session): CurrentUser,
-    Path(slug): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    let kind = kind(&slug).ok_or_else(AppError::not_found)?;
-    let mut content = Map::new();
-    let mut too_long: Option<FieldError> = None;
-    let mut item = None;
-    let mut go = "save".to_owned();
-    for (key, value) in fields {
-        match key.as_str() {
-            "csrf" => {}
-            "go" => go = value,
-            "item" => {
-                item = Some(
-                    value
-                        .parse::<i64>()
-                        .map_err(|_| AppError::bad_request("`item` must be a number."))?,
-                )
-            }
-            "prompt" if kind.slug == "journal" => {
-                content.insert(key, Value::String(value.chars().take(500).collect()));
-            }
-            name => {
-                let Some(field) = kind.fields.iter().find(|f| f.name == name) else {
-                    return Err(AppError::bad_request(format!(
-                        "`{name}` is not a field of this form."
-                    )));
-                };
-                let limit = if field.long { 2000 } else { 500 };
-                if value.chars().count() > limit {
-                    too_long.get_or_insert(FieldError {
-                        field: name.to_owned(),
-                        message: format!(
-                            "Please keep \"{}\" to {limit} characters or fewer.",
-                            field.label
-                        ),
-                    });
-                }
-                if name == "domain" && value.parse::<Domain>().is_err() {
-                    return Err(AppError::bad_request("Unknown part of life."));
-                }
-                content.insert(name.to_owned(), Value::String(value.trim().to_owned()));
-            }
-        }
-    }
-    if let Some(error) = too_long {
-        let shown = Shown {
-            errors: vec![error],
-            typed: content,
-            ..Shown::empty()
-        };
-        return exercise_page(&state, &session, kind, item, shown).await;
-    }
-    if go == "preview" && kind.slug == "needs-statement" {
-        let text = |k: &str| {
-            content
-                .get(k)
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned()
-        };
-        let preview = needs_preview(
-            &text("feeling"),
-            &text("situation"),
-            &text("need"),
-            &text("request"),
-        );
-        let shown = Shown {
-            preview: Some(preview),
-            typed: content,
-            ..Shown::empty()
-        };
-        return exercise_page(&state, &session, kind, item, shown).await;
-    }
-    let written = content
-        .iter()
-        .any(|(k, v)| k != "prompt" && k != "domain" && v.as_str().is_some_and(|s| !s.is_empty()));
-    if !written {
-        let first = kind
-            .fields
-            .iter()
-            .find(|f| f.name != "domain")
-            .map_or("", |f| f.name);
-        let error = FieldError {
-            field: first.to_owned(),
-            message: "Write something in at least one box before you save.".into(),
-        };
-        let shown = Shown {
-            errors: vec![error],
-            typed: content,
-            ..Shown::empty()
-        };
-        return exercise_page(&state, &session, kind, item, shown).await;
-    }
-    state
-        .store()
-        .save_exercise(
-            session.user,
-            kind.slug,
-            item.map(PlanItemId),
-            &Value::Object(content),
-            now(),
-        )
-        .await?;
-    let shown = Shown {
-        notice: Some("Saved.".into()),
-        ..Shown::empty()
-    };
-    exercise_page(&state, &session, kind, item, shown).await
-}
-
-async fn entry_kind(
-    state: &AppState,
-    session: &Session,
-    id: i64,
-) -> Result<(tandem_store::ExerciseRecord, &'static Kind), AppError> {
-    let record = state.store().exercise(session.user, ExerciseId(id)).await?;
-    let kind = kind(&record.kind).ok_or_else(AppError::not_found)?;
-    Ok((record, kind))
-}
-
-/// Ticks or unticks this week for an own-life plan.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WeekForm {
-    csrf: String,
-    ticked: String,
-}
-
-/// Ticks this week.
-pub async fn week(
-    State(state): State<AppState>,
-    CurrentUser(session): CurrentUser,
-    Path(id): Path<i64>,
-    Form(form): Form<WeekForm>,
-) -> Result<Response, AppError> {
-    let _ = form.csrf;
-    let (_, kind) = entry_kind(&state, &session, id).await?;
-    state
-        .store()
-        .tick_week(
-            session.user,
-            ExerciseId(id),
-            &iso_week(now()),
-            form.ticked == "yes",
-        )
-        .await?;
-    Ok(Redirect::to(&format!("/plan/do/{}", kind.slug)).into_response())
-}
-
-/// A goal's progress.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProgressForm {
-    csrf: String,
-    progress: i64,
-}
-
-/// Updates a goal's progress.
-pub async fn progress(
-    State(state): State<AppState>,
-    CurrentUser(session): CurrentUser,
-    Path(id): Path<i64>,
-    Form(form): Form<ProgressForm>,
-) -> Result<Response, AppError> {
-    let _ = form.csrf;
-    let (record, kind) = entry_kind(&state, &session, id).await?;
-    let done = form.progress >= 100;
-    state
-        .store()
-        .update_exercise(
-            session.user,
-            record.id,
-            &record.content,
-            form.progress,
-            done,
-            now(),
-        )
-        .await?;
-    Ok(Redirect::to(&format!("/plan/do/{}", kind.slug)).into_response())
-}
-
-/// Just the CSRF token.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TokenOnly {
-    csrf: String,
-}
-
-/// Marks a support-growth step done, which adds the person to the map.
-pub async fn done(
-    State(state): State<AppState>,
-    CurrentUser(session): CurrentUser,
-    Path(id): Path<i64>,
-    Form(form): Form<TokenOnly>,
-) -> Result<Response, AppError> {
-    let _ = form.csrf;
-    let (record, kind) = entry_kind(&state, &session, id).await?;
-    if kind.slug == "support-growth" && !record.done {
-        let person = text_of(&record.content, "person");
-        let domain = text_of(&record.content, "domain")
-            .parse::<Domain>()
-            .unwrap_or(Domain::Company);
-        if !person.is_empty() {
-            let mut supporter =
-                Supporter::new(person.chars().take(80).collect::<String>(), Role::Friend);
-            supporter
-                .leans_on
-                .insert(domain, Level::new(1).map_err(AppError::internal)?);
-            state
-                .store()
-                .add_supporter(session.user, &supporter)
-                .await?;
-        }
-    }
-    state
-        .store()
-        .update_exercise(session.user, record.id, &record.content, 100, true, now())
-        .await?;
-    Ok(Redirect::to(&format!("/plan/do/{}", kind.slug)).into_response())
-}
-
-/// Deletes an entry.
-pub async fn delete(
-    State(state): State<AppState>,
-    CurrentUser(session): CurrentUser,
-    Path(id): Path<i64>,
-    Form(form): Form<TokenOnly>,
-) -> Result<Response, AppError> {
-    let _ = form.csrf;
-    let (record, kind) = entry_kind(&state, &session, id).await?;
-    state
-        .store()
-        .delete_exercise(session.user, record.id)
-        .await?;
-    Ok(Redirect::to(&format!("/plan/do/{}", kind.slug)).into_response())
 }

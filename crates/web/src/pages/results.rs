@@ -57,6 +57,8 @@ struct ResultsPage {
     changes: Vec<ChangeRow>,
     trend_chart: Option<String>,
     estimated_from: Option<u64>,
+    /// The help, once, when the person's safety answers ask for it.
+    help: Option<crate::help::Help>,
 }
 
 /// Plain sentences for the facets that stand out (risks high, strengths low).
@@ -74,7 +76,8 @@ pub fn stands_out(instrument: &Instrument, results: &Results) -> Vec<String> {
 }
 
 async fn page(state: &AppState, session: &Session, results: Results) -> Result<Response, AppError> {
-    let rdp = state.rdp();
+    // The version it was taken with: its facets, indices and chart.
+    let rdp = &results.instrument.clone();
     let facets = rdp
         .facets
         .iter()
@@ -123,6 +126,10 @@ async fn page(state: &AppState, session: &Session, results: Results) -> Result<R
                             (Verdict::WithinError, Some(r)) => {
                                 format!("Within measurement error (RCI {r:.2})")
                             }
+                            (Verdict::QuestionsChanged, _) => format!(
+                                "Changed by {:+.2}; the questions changed between these two, so no verdict",
+                                c.difference
+                            ),
                             _ => format!(
                                 "Changed by {:+.2}; no verdict until reliability is known",
                                 c.difference
@@ -136,6 +143,7 @@ async fn page(state: &AppState, session: &Session, results: Results) -> Result<R
     };
     render(&ResultsPage {
         layout: Layout::new(Some(session), &state.config().exit_url, "results"),
+        help: crate::help::Help::for_risk(state.resources(), &results.risk),
         about: results.administration.about.clone(),
         taken: results
             .administration

@@ -1,6 +1,8 @@
 //! Taking an instrument page by page: a few items per page, each page saved
 //! in one transaction when submitted, back without losing answers, and
-//! resume later. The safety screen is one page and goes its own way.
+//! resume later with the version it was begun with. The check-in and the
+//! safety screen are one page each; the safety screen goes its own way
+//! ([`super::safety`]).
 
 use askama::Template;
 use axum::Form;
@@ -8,9 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tandem_core::answers::{Answer, Answers};
-use tandem_core::instrument::{Instrument, Kind, ResponseKind};
-use tandem_core::resources::Resources;
-use tandem_core::safety::SafetyScreen;
+use tandem_core::instrument::{AnswerCode, Instrument, Kind, OtherPerson, ResponseKind};
 use tandem_store::Administration;
 
 use super::FieldError;
@@ -21,11 +21,13 @@ use crate::{AppError, AppState};
 /// Items per page.
 pub const PER_PAGE: usize = 6;
 
-/// Whom the questions are about on the web, for now.
+/// Whom the questions are about until the person says otherwise.
 const ABOUT: &str = "my partner";
 
+/// One answer to choose: a point on the scale (its number) or a code such
+/// as "Prefer not to say" (its name).
 struct Choice {
-    value: i64,
+    value: String,
     label: String,
     checked: bool,
 }
@@ -51,23 +53,22 @@ struct TakePage {
     questions: Vec<Question>,
     keep_choice: bool,
     about_field: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "safety_done.html")]
-struct SafetyDone<'a> {
-    layout: Layout,
-    positive: bool,
-    stored: bool,
-    resources: &'a Resources,
+    /// The safety screen: the browser must not fill it in again (on Back,
+    /// or after the quick exit), and the script resets it on `pageshow`.
+    private: bool,
 }
 
 fn form_of<'a>(state: &'a AppState, code: &str) -> Result<&'a Instrument, AppError> {
     state.form(code).ok_or_else(AppError::not_found)
 }
 
+/// The short forms fit on one page: the weekly check-in and the safety screen.
+fn one_page(instrument: &Instrument) -> bool {
+    matches!(instrument.kind, Kind::Safety | Kind::Checkin)
+}
+
 fn page_count(instrument: &Instrument) -> usize {
-    if instrument.kind == Kind::Safety {
+    if one_page(instrument) {
         1
     } else {
         instrument.items.len().div_ceil(PER_PAGE)
@@ -75,7 +76,7 @@ fn page_count(instrument: &Instrument) -> usize {
 }
 
 fn page_items(instrument: &Instrument, page: usize) -> &[tandem_core::instrument::Item] {
-    if instrument.kind == Kind::Safety {
+    if one_page(instrument) {
         return &instrument.items;
     }
     let start = (page - 1) * PER_PAGE;
@@ -89,34 +90,36 @@ pub async fn start(
     CurrentUser(session): CurrentUser,
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
-    let instrument = form_of(&state, &code)?;
-    let page = if instrument.kind == Kind::Safety {
-        1
-    } else {
-        match state
-            .store()
-            .latest_unfinished(session.user, instrument.id.as_str())
-            .await?
-        {
-            Some(open) => (open.position / PER_PAGE + 1).min(page_count(instrument)),
-            None => 1,
-        }
+    let (instrument, open) = resolve(&state, &session, &code).await?;
+    let page = match open {
+        Some(open) => (open.position / PER_PAGE + 1).min(page_count(instrument)),
+        None => 1,
     };
     Ok(Redirect::to(&format!("/questions/{code}/{page}")).into_response())
 }
 
-async fn open_administration(
-    state: &AppState,
+/// The form's instrument and the administration open for it, if any. An
+/// open administration is answered with the version it was begun with, so
+/// a stored answer never changes meaning; a new one starts with the
+/// current version. The safety screen is never left open.
+async fn resolve<'s>(
+    state: &'s AppState,
     session: &Session,
-    instrument: &Instrument,
-) -> Result<Option<Administration>, AppError> {
-    if instrument.kind == Kind::Safety {
-        return Ok(None);
+    code: &str,
+) -> Result<(&'s Instrument, Option<Administration>), AppError> {
+    let current = form_of(state, code)?;
+    if current.kind == Kind::Safety {
+        return Ok((current, None));
     }
-    Ok(state
+    let Some(open) = state
         .store()
-        .latest_unfinished(session.user, instrument.id.as_str())
-        .await?)
+        .latest_unfinished(session.user, current.id.as_str())
+        .await?
+    else {
+        return Ok((current, None));
+    };
+    let version = crate::situation::version_of(state.content(), &open)?;
+    Ok((version, Some(open)))
 }
 
 /// The answers given so far to the open administration, and whom it is
@@ -125,17 +128,40 @@ async fn current_answers(
     state: &AppState,
     session: &Session,
     instrument: &Instrument,
+    open: Option<&Administration>,
 ) -> Result<(Answers, Option<String>), AppError> {
-    match open_administration(state, session, instrument).await? {
+    match open {
         Some(open) => Ok((
             state
                 .store()
                 .answers(session.user, instrument, open.id)
                 .await?,
-            Some(open.about),
+            Some(open.about.clone()),
         )),
         None => Ok((Answers::new(), None)),
     }
+}
+
+/// Whom the safety questions speak of: the person the latest profile was
+/// about ("Sam", "my partner" → "your partner"), as the person named them.
+async fn safety_about(state: &AppState, session: &Session) -> Result<String, AppError> {
+    Ok(state
+        .store()
+        .administrations(session.user, Some("rdp"))
+        .await?
+        .pop()
+        .map_or_else(|| ABOUT.to_owned(), |latest| latest.about))
+}
+
+/// A scale answer as sent by a form: a point's number or a code's name.
+fn parse_choice(instrument: &Instrument, value: &str) -> Option<Answer> {
+    let value = value.trim();
+    if let Ok(v) = value.parse::<i64>() {
+        return instrument.scale.contains(v).then_some(Answer::Value(v));
+    }
+    AnswerCode::parse(value)
+        .filter(|code| instrument.scale.allows(*code))
+        .map(Answer::Code)
 }
 
 fn render_page(
@@ -147,7 +173,7 @@ fn render_page(
     (answers, about): (&Answers, Option<&str>),
     errors: Vec<FieldError>,
 ) -> Result<Response, AppError> {
-    let other = about.unwrap_or(ABOUT);
+    let other = OtherPerson::new(about.unwrap_or(ABOUT));
     // Whom the questions are about is asked once, on the first page, before
     // anything is saved; the safety screen never asks.
     let about_field =
@@ -156,20 +182,21 @@ fn render_page(
         .iter()
         .map(|item| {
             let current = answers.get(item.id.as_str());
+            let points = instrument.scale.points.iter().map(|point| Choice {
+                value: point.value.to_string(),
+                label: point.label.clone(),
+                checked: current == Some(&Answer::Value(point.value)),
+            });
+            let codes = instrument.scale.codes.iter().map(|point| Choice {
+                value: point.code.as_str().to_owned(),
+                label: point.label.clone(),
+                checked: current == Some(&Answer::Code(point.code)),
+            });
             Question {
                 id: item.id.to_string(),
-                text: item.text_about(other),
+                text: instrument.text_of(item, &other),
                 text_item: item.response == ResponseKind::Text,
-                choices: instrument
-                    .scale
-                    .points
-                    .iter()
-                    .map(|point| Choice {
-                        value: point.value,
-                        label: point.label.clone(),
-                        checked: current == Some(&Answer::Value(point.value)),
-                    })
-                    .collect(),
+                choices: points.chain(codes).collect(),
                 current_text: match current {
                     Some(Answer::Text(text)) => text.clone(),
                     _ => String::new(),
@@ -197,12 +224,13 @@ fn render_page(
             Kind::Safety => "Staying safe".to_owned(),
             _ => instrument.name.clone(),
         },
-        intro: instrument.intro.clone(),
+        intro: instrument.intro_about(&other),
         page,
         pages: page_count(instrument),
         action: format!("/questions/{code}/{page}"),
         questions,
         keep_choice: instrument.kind == Kind::Safety,
+        private: instrument.kind == Kind::Safety,
         about_field,
     })?;
     *response.status_mut() = status;
@@ -222,9 +250,13 @@ pub async fn show(
     CurrentUser(session): CurrentUser,
     Path((code, page)): Path<(String, usize)>,
 ) -> Result<Response, AppError> {
-    let instrument = form_of(&state, &code)?;
+    let (instrument, open) = resolve(&state, &session, &code).await?;
     check_page(instrument, page)?;
-    let (answers, about) = current_answers(&state, &session, instrument).await?;
+    let (answers, about) = current_answers(&state, &session, instrument, open.as_ref()).await?;
+    let about = match instrument.kind {
+        Kind::Safety => Some(safety_about(&state, &session).await?),
+        _ => about,
+    };
     render_page(
         &state,
         &session,
@@ -237,10 +269,10 @@ pub async fn show(
 }
 
 /// What a submitted page says.
-struct Submitted {
-    page: Vec<(String, Option<Answer>)>,
+pub(super) struct Submitted {
+    pub(super) page: Vec<(String, Option<Answer>)>,
     go: String,
-    keep: bool,
+    pub(super) keep: bool,
     /// Whom the questions are about, when the first page asked.
     about: Option<String>,
 }
@@ -251,6 +283,7 @@ fn read_page(
     instrument: &Instrument,
     page: usize,
     fields: Vec<(String, String)>,
+    other: &OtherPerson,
 ) -> Result<Result<Submitted, Vec<FieldError>>, AppError> {
     let items = page_items(instrument, page);
     let mut submitted = Submitted {
@@ -293,14 +326,14 @@ fn read_page(
                 let answer = match item.response {
                     ResponseKind::Text if value.trim().is_empty() => None,
                     ResponseKind::Text => Some(Answer::Text(value.trim().to_owned())),
-                    ResponseKind::Scale => match value.trim().parse::<i64>() {
-                        Ok(v) if instrument.scale.contains(v) => Some(Answer::Value(v)),
-                        _ => {
+                    ResponseKind::Scale => match parse_choice(instrument, &value) {
+                        Some(answer) => Some(answer),
+                        None => {
                             errors.push(FieldError {
                                 field: key.clone(),
                                 message: format!(
                                     "Choose one of the answers for \"{}\", or leave it blank.",
-                                    item.text_about(ABOUT)
+                                    instrument.text_of(item, other)
                                 ),
                             });
                             None
@@ -341,32 +374,42 @@ pub async fn save(
     Path((code, page)): Path<(String, usize)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let instrument = form_of(&state, &code)?;
+    let (instrument, open) = resolve(&state, &session, &code).await?;
     check_page(instrument, page)?;
-    let submitted = match read_page(instrument, page, fields)? {
+    let about = match (instrument.kind, &open) {
+        (Kind::Safety, _) => safety_about(&state, &session).await?,
+        (_, Some(open)) => open.about.clone(),
+        (_, None) => ABOUT.to_owned(),
+    };
+    let submitted = match read_page(instrument, page, fields, &OtherPerson::new(&about))? {
         Ok(submitted) => submitted,
         Err(errors) => {
             // Show the page again with what was sent; nothing is saved.
-            let (mut answers, about) = current_answers(&state, &session, instrument).await?;
+            let (mut answers, open_about) =
+                current_answers(&state, &session, instrument, open.as_ref()).await?;
             for item in page_items(instrument, page) {
                 answers.clear(item.id.as_str());
             }
+            let shown = match instrument.kind {
+                Kind::Safety => Some(about.as_str()),
+                _ => open_about.as_deref(),
+            };
             return render_page(
                 &state,
                 &session,
                 &code,
                 instrument,
                 page,
-                (&answers, about.as_deref()),
+                (&answers, shown),
                 errors,
             );
         }
     };
     if instrument.kind == Kind::Safety {
-        return save_safety(&state, &session, instrument, submitted).await;
+        return super::safety::save(&state, &session, instrument, submitted).await;
     }
     let store = state.store();
-    let open = match open_administration(&state, &session, instrument).await? {
+    let open = match open {
         Some(open) => open,
         None => {
             store
@@ -395,46 +438,13 @@ pub async fn save(
         _ if page < pages => format!("/questions/{code}/{}", page + 1),
         _ => {
             store.complete_administration(session.user, open.id).await?;
-            if instrument.kind == Kind::Profile {
-                crate::plan::refresh_after_change(&state, &session).await;
-                format!("/results/{}", open.id)
-            } else {
-                "/".to_owned()
+            crate::plan::refresh_after_change(&state, &session).await;
+            match instrument.kind {
+                Kind::Profile => format!("/results/{}", open.id),
+                // Post/redirect/get: the answer page reads the check-in back.
+                _ => format!("/questions/{code}/done"),
             }
         }
     };
     Ok(Redirect::to(&target).into_response())
-}
-
-async fn save_safety(
-    state: &AppState,
-    session: &Session,
-    instrument: &Instrument,
-    submitted: Submitted,
-) -> Result<Response, AppError> {
-    let mut answers = Answers::new();
-    for (item, answer) in submitted.page {
-        if let Some(answer) = answer {
-            answers
-                .set(instrument, &item, answer)
-                .map_err(|err| AppError::invalid(err.to_string()))?;
-        }
-    }
-    let screen = SafetyScreen::from_answers(instrument, answers).map_err(AppError::internal)?;
-    let stored = if submitted.keep {
-        state
-            .store()
-            .record_safety_screen(session.user, instrument, &screen)
-            .await?;
-        crate::plan::refresh_after_change(state, session).await;
-        true
-    } else {
-        false
-    };
-    render(&SafetyDone {
-        layout: Layout::new(Some(session), &state.config().exit_url, "c"),
-        positive: screen.is_positive(),
-        stored,
-        resources: state.resources(),
-    })
 }

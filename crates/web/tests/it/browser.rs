@@ -17,6 +17,8 @@ use serde_json::{Value, json};
 
 use crate::common::Server;
 
+mod safety_walk;
+
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const PASSWORD: &str = "a kettle sings on the old blue stove";
@@ -675,7 +677,12 @@ async fn walk_through(mut w: Walk) -> Walk {
     w.click_link("Check-in").await;
     w.assert_path("/questions/b/1").await;
     w.check_page("checkin").await;
-    w.answer(&[3, 2, 4, 1, 3]).await;
+    assert!(
+        !w.text().await.contains("Page 1 of"),
+        "the check-in is one page, with no progress line"
+    );
+    // The last scale question is the safety item: "Strongly disagree".
+    w.answer(&[3, 2, 4, 1, 3, 0]).await;
     let note = client
         .find(Locator::XPath(
             "//label[contains(., 'anything from this week')]",
@@ -687,8 +694,17 @@ async fn walk_through(mut w: Walk) -> Walk {
         .unwrap();
     w.type_into(&note, "We cooked together on Sunday.").await;
     w.click_button("Finish").await;
+    // The answer page reads the check-in back, note included; no help is
+    // shown for a week without fear.
+    w.assert_path("/questions/b/done").await;
+    w.wait_for_text("Thank you for checking in").await;
+    w.wait_for_text("We cooked together on Sunday.").await;
+    assert!(!w.text().await.contains("You deserve to be safe"));
+    w.check_page("checkin-done").await;
+    w.click_link("Home").await;
     w.assert_path("/").await;
     w.wait_for_text("Your last check-in was on").await;
+    w.wait_for_text("We cooked together on Sunday.").await;
     w.check_page("home").await;
 
     // 5. The support map: three people.
@@ -894,7 +910,7 @@ const OVER_DEPENDENCE_REASONS: [&str; 5] = [
 
 /// The answer position (0 = "Strongly disagree" … 4 = "Strongly agree") for
 /// RDP item `id` that scores high on over-dependence (ER, VS, DD, FA), low
-/// on autonomy (AU) and in the middle on the rest, reverse keying included.
+/// on autonomy (AU) and near the middle on the rest, reverse keying included.
 fn leaning_choice(id: &str) -> usize {
     let rdp = tandem_core::instrument::builtin::builtin_by_id("rdp")
         .unwrap()
@@ -904,10 +920,13 @@ fn leaning_choice(id: &str) -> usize {
         .iter()
         .find(|i| i.id.to_string() == id)
         .unwrap_or_else(|| panic!("{id} is not an RDP item"));
+    // The rest lean gently one way or the other (not all in the middle,
+    // which the quality checks would rightly question).
     let level = match item.facet.as_ref().unwrap().as_str() {
         "ER" | "VS" | "DD" | "FA" => 5,
         "AU" => 1,
-        _ => 3,
+        "CT" | "SN" | "DT" => 2,
+        _ => 4,
     };
     let value = if item.reverse {
         rdp.scale.mirror(level)
@@ -1003,7 +1022,7 @@ async fn plan_walk(mut w: Walk) -> Walk {
     w.wait_for_text("Your plan").await;
     let first = w
         .find(
-            "(//main/section)[1]/h2/following-sibling::p[1]",
+            "(//main/section[contains(@class, 'plan-item')])[1]/h2/following-sibling::p[1]",
             "the first plan item's reasons",
         )
         .await
@@ -1014,6 +1033,27 @@ async fn plan_walk(mut w: Walk) -> Walk {
         OVER_DEPENDENCE_REASONS.iter().any(|r| first.contains(r)),
         "the first plan item is about over-dependence: {first:?}"
     );
+    // Three ideas to start with; the rest are folded away for later.
+    let current = client
+        .find_all(Locator::XPath(
+            "//main/section[contains(@class, 'plan-item')]",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(current.len(), 3, "three current ideas");
+    let summary = w
+        .find("//main/details/summary", "the folded ideas for later")
+        .await;
+    let folded = client
+        .find_all(Locator::XPath(
+            "//main/details//section[contains(@class, 'plan-item')]",
+        ))
+        .await
+        .unwrap();
+    assert!(!folded.is_empty(), "ideas for later");
+    assert!(!folded[0].is_displayed().await.unwrap(), "folded at first");
+    summary.click().await.unwrap();
+    assert!(folded[0].is_displayed().await.unwrap(), "unfolded on a tap");
     let text = w.text().await;
     assert!(
         text.contains("Autonomy & own life is low"),

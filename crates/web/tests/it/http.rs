@@ -544,7 +544,7 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
     );
     let safety_in_generic = post(
         "/api/v1/administrations",
-        json!({ "instrument": "safety", "answers": { "SF1": 1 } }),
+        json!({ "instrument": "safety", "answers": { "SF8": 1 } }),
     )
     .await
     .unwrap();
@@ -637,7 +637,7 @@ async fn a_positive_safety_answer_brings_resources_and_stays_out_of_results() {
             &server,
             Method::POST,
             "/api/v1/safety",
-            json!({ "answers": { "SF1": 1 }, "keep": true }),
+            json!({ "answers": { "SF8": 1 }, "keep": true }),
         )
         .send()
         .await
@@ -645,23 +645,32 @@ async fn a_positive_safety_answer_brings_resources_and_stays_out_of_results() {
     assert_eq!(kept.status(), 200);
     let body: Value = kept.json().await.unwrap();
     assert_eq!(body["positive"], true);
+    assert_eq!(body["outcome"], "concern");
     assert!(body["resources"]["steps"].as_array().unwrap().len() >= 3);
+    assert!(body["help"]["steps"].as_array().unwrap().len() >= 3);
+    // The page answers with a redirect to a page at a neutral address that
+    // reads the outcome back; nothing about it is in the URL.
     let page = user
         .form(
             &server,
             "/questions/c/1",
-            &[("go", "next"), ("SF2", "1"), ("keep", "no")],
+            &[("go", "next"), ("SF9", "1"), ("keep", "no")],
         )
         .send()
         .await
         .unwrap();
-    assert_eq!(page.status(), 200);
-    assert!(
-        page.text()
-            .await
-            .unwrap()
-            .contains("You deserve to be safe")
-    );
+    assert_eq!(page.status(), 303);
+    assert_eq!(page.headers()["location"], "/questions/c/done");
+    let done = user
+        .get(&server, "/questions/c/done")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(done.contains("You deserve to be safe"));
+    assert!(done.contains("<title>Tandem</title>"));
     let export: Value = user
         .get(&server, "/api/v1/export")
         .send()

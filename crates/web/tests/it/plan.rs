@@ -153,7 +153,7 @@ async fn a_kept_positive_safety_answer_puts_help_first_and_a_balanced_profile_ge
             &server,
             Method::POST,
             "/api/v1/safety",
-            json!({ "answers": { "SF2": 1 }, "keep": true }),
+            json!({ "answers": { "SF9": 1 }, "keep": true }),
         )
         .send()
         .await
@@ -417,7 +417,7 @@ async fn the_report_has_every_part_and_safety_only_in_the_own_copy() {
         &server,
         Method::POST,
         "/api/v1/safety",
-        json!({ "answers": { "SF1": 1 }, "keep": true }),
+        json!({ "answers": { "SF8": 1 }, "keep": true }),
     )
     .send()
     .await
@@ -645,7 +645,8 @@ async fn after_two_hundred_profiles_reliability_is_estimated_and_change_gets_a_v
         .unwrap()
         .unwrap();
     let mut state = 11u64;
-    for k in 0..200 {
+    // Two profiles of this person's own (for the change), not yet opted in.
+    for _ in 0..2 {
         let response = user
             .send(
                 &server,
@@ -657,20 +658,55 @@ async fn after_two_hundred_profiles_reliability_is_estimated_and_change_gets_a_v
             .await
             .unwrap();
         assert_eq!(response.status(), 201);
-        if k == 198 {
-            // At 199 profiles nothing is estimated yet.
-            let results: Value = user
-                .get(&server, "/api/v1/results/latest")
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            assert_eq!(results["reliability"]["source"], "none");
-            assert!(results["facets"]["ER"]["low"].is_null());
-        }
     }
+    // 199 other people who opted in, one profile each, written straight to
+    // the store (signing each up over HTTP would spend minutes on Argon2).
+    let store = tandem_store::Store::open(server.data_dir()).await.unwrap();
+    for k in 0..199 {
+        let name = tandem_store::UserName::parse(&format!("sandpiper{k}")).unwrap();
+        let id = store
+            .create_account(&name, "$argon2id$not-a-real-hash", 0)
+            .await
+            .unwrap();
+        store.set_research_consent(id, true).await.unwrap();
+        let mut answers = tandem_core::answers::Answers::new();
+        for (item, value) in structured(&rdp, &mut state).as_object().unwrap() {
+            answers
+                .set(
+                    &rdp,
+                    item,
+                    tandem_core::answers::Answer::Value(value.as_i64().unwrap()),
+                )
+                .unwrap();
+        }
+        store
+            .record_administration(id, &rdp, "my partner", &answers)
+            .await
+            .unwrap();
+    }
+    // 199 people: nothing is estimated yet.
+    let results: Value = user
+        .get(&server, "/api/v1/results/latest")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(results["reliability"]["source"], "none");
+    assert!(results["facets"]["ER"]["low"].is_null());
+    // This person opts in: their first profile makes 200 people.
+    let consent = user
+        .send(
+            &server,
+            Method::PUT,
+            "/api/v1/research",
+            json!({ "research": true }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(consent.status(), 200);
     let results: Value = user
         .get(&server, "/api/v1/results/latest")
         .send()

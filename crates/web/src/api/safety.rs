@@ -1,0 +1,109 @@
+//! The safety screen and research consent in the API: a screen answered
+//! (kept or held for the session, with its graded outcome and help), a kept
+//! screen deleted, and the person's research choice read and changed.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tandem_core::answers::Answers;
+use tandem_core::safety::SafetyScreen;
+use tandem_store::SafetyScreenId;
+
+use super::{ApiJson, answers_from, api};
+use crate::auth::ApiUser;
+use crate::help::Help;
+use crate::{AppError, AppState};
+
+/// A safety screen: answers (0, 1 or "prefer_not_to_say"), and whether to keep them.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Screen {
+    answers: serde_json::Map<String, Value>,
+    #[serde(default)]
+    keep: bool,
+}
+
+/// `POST /safety`: the outcome (clear, unclear, concern, urgent) and the
+/// help it calls for, in reading order; `help` is null only when every
+/// item was answered "No".
+pub(super) async fn screen(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    ApiJson(body): ApiJson<Screen>,
+) -> Result<Json<Value>, AppError> {
+    api(async {
+        let instrument = state.safety();
+        let mut answers = Answers::new();
+        for (item, answer) in answers_from(instrument, &body.answers)? {
+            if let Some(answer) = answer {
+                answers
+                    .set(instrument, &item, answer)
+                    .map_err(|e| AppError::invalid(e.to_string()))?;
+            }
+        }
+        let screen = SafetyScreen::from_answers(instrument, answers).map_err(AppError::internal)?;
+        crate::pages::safety::record(&state, &session, instrument, &screen, body.keep).await?;
+        let summary = screen.summary();
+        let help = Help::for_screen(state.resources(), summary);
+        Ok(Json(json!({
+            "outcome": summary.outcome,
+            "self_harm": summary.self_harm,
+            "positive": screen.is_positive(),
+            "stored": body.keep,
+            "help": help,
+            "resources": help.is_some().then(|| state.resources()),
+        })))
+    }
+    .await)
+}
+
+/// `DELETE /safety/{id}`: one kept screen gone for good; the plan is remade.
+pub(super) async fn delete_screen(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, AppError> {
+    api(state
+        .store()
+        .delete_safety_screen(session.user, SafetyScreenId(id))
+        .await
+        .map_err(AppError::from))?;
+    crate::plan::refresh_after_change(&state, &session).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The research choice.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Research {
+    research: bool,
+}
+
+/// `GET /research`: whether the person lets their answers help research.
+pub(super) async fn research(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+) -> Result<Json<Value>, AppError> {
+    let research = api(state
+        .store()
+        .research_consent(session.user)
+        .await
+        .map_err(AppError::from))?;
+    Ok(Json(json!({ "research": research })))
+}
+
+/// `PUT /research`: gives or takes back consent; returns the choice.
+pub(super) async fn set_research(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    ApiJson(body): ApiJson<Research>,
+) -> Result<Json<Value>, AppError> {
+    api(state
+        .store()
+        .set_research_consent(session.user, body.research)
+        .await
+        .map_err(AppError::from))?;
+    Ok(Json(json!({ "research": body.research })))
+}
