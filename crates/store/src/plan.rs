@@ -411,3 +411,17 @@ impl Store {
         Ok(query.build().execute(&self.writer).await?.rows_affected())
     }
 }
+
+impl Store {
+    /// Whether `owner`'s current plan holds anything shaped by safety
+    /// answers: then a calm check-in is worth a refresh, to let it ease.
+    pub async fn plan_has_safety_items(&self, owner: UserId) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM plan_items WHERE owner_id = ? AND from_safety = 1 AND status <> 'replaced' LIMIT 1",
+        )
+        .bind(owner.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
+    }
+}

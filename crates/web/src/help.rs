@@ -5,9 +5,10 @@
 //! here, so they cannot disagree about what comes first.
 
 use serde::Serialize;
+use tandem_core::help::HelpNeeded;
 use tandem_core::resources::Resources;
-use tandem_core::risk::{RiskContext, RiskLevel, RiskSignal};
-use tandem_core::safety::{ScreenOutcome, ScreenSummary};
+use tandem_core::risk::RiskContext;
+use tandem_core::safety::ScreenSummary;
 
 /// Said first when nothing was answered "Yes" but something was left open:
 /// no alarm, and the door left open.
@@ -43,44 +44,84 @@ pub struct Help {
     pub steps: Vec<String>,
 }
 
+/// Said when the help is for thoughts of self-harm alone: no words about
+/// abuse that nothing pointed to.
+pub const CRISIS_HEADING: &str = "You do not have to cope alone";
+
+/// The words under [`CRISIS_HEADING`].
+pub const CRISIS_INTRO: &str =
+    "Thoughts like these can feel very heavy. Talking to someone today can help.";
+
 impl Help {
     /// The help at one grade, with the crisis lines when `self_harm`.
     pub fn graded(resources: &Resources, grade: Grade, self_harm: bool) -> Self {
-        Self {
-            grade,
-            heading: resources.heading.clone(),
-            intro: if grade == Grade::Unclear {
-                CALM_INTRO.to_owned()
-            } else {
-                resources.intro.clone()
+        Self::from_needed(
+            resources,
+            HelpNeeded {
+                emergency: grade == Grade::Urgent,
+                crisis: self_harm,
+                abuse: true,
+                calm: grade == Grade::Unclear,
             },
-            emergency: (grade == Grade::Urgent)
+        )
+        .unwrap_or_else(|| Self::usual(resources))
+    }
+
+    /// The help the core says is needed (`tandem_core::help`), in reading
+    /// order; `None` when nothing is.
+    pub fn from_needed(resources: &Resources, needed: HelpNeeded) -> Option<Self> {
+        if !needed.any() {
+            return None;
+        }
+        let grade = if needed.emergency || needed.crisis {
+            Grade::Urgent
+        } else if needed.calm {
+            Grade::Unclear
+        } else {
+            Grade::Concern
+        };
+        let (heading, intro) = match (needed.abuse, needed.calm) {
+            (false, _) => (CRISIS_HEADING.to_owned(), CRISIS_INTRO.to_owned()),
+            (true, true) => (resources.heading.clone(), CALM_INTRO.to_owned()),
+            (true, false) => (resources.heading.clone(), resources.intro.clone()),
+        };
+        Some(Self {
+            grade,
+            heading,
+            intro,
+            emergency: needed
+                .emergency
                 .then(|| resources.emergency.as_ref().map(|s| s.text.clone()))
                 .flatten(),
-            crisis: if self_harm {
+            crisis: if needed.crisis {
                 resources.crisis.iter().map(|s| s.text.clone()).collect()
             } else {
                 Vec::new()
             },
-            steps: resources.steps.iter().map(|s| s.text.clone()).collect(),
-        }
+            steps: if needed.abuse {
+                resources.steps.iter().map(|s| s.text.clone()).collect()
+            } else {
+                Vec::new()
+            },
+        })
     }
 
     /// The usual help, with no emergency step first: beside a plan step
     /// that points to specialised help, or after a check-in.
     pub fn usual(resources: &Resources) -> Self {
-        Self::graded(resources, Grade::Concern, false)
+        Self {
+            grade: Grade::Concern,
+            heading: resources.heading.clone(),
+            intro: resources.intro.clone(),
+            emergency: None,
+            crisis: Vec::new(),
+            steps: resources.steps.iter().map(|s| s.text.clone()).collect(),
+        }
     }
 
     /// The help a screen's outcome calls for; `None` when every answer was "No".
     pub fn for_screen(resources: &Resources, summary: ScreenSummary) -> Option<Self> {
-        let grade = match summary.outcome {
-            ScreenOutcome::Clear => return None,
-            ScreenOutcome::Unclear => Grade::Unclear,
-            ScreenOutcome::Concern => Grade::Concern,
-            ScreenOutcome::Urgent => Grade::Urgent,
-        };
-        Some(Self::graded(resources, grade, summary.self_harm))
+        Self::from_needed(resources, HelpNeeded::for_screen(summary))
     }
 
     /// The help a person's risk context calls for; `None` when no safety
@@ -89,16 +130,17 @@ impl Help {
         if !risk.shows_help() {
             return None;
         }
-        let grade = match risk.level() {
-            RiskLevel::Urgent => Grade::Urgent,
-            RiskLevel::Unclear | RiskLevel::None => Grade::Unclear,
-            RiskLevel::Concern => Grade::Concern,
+        let needed = HelpNeeded::for_risk(risk);
+        // A check-in's fear is help-worthy even with no screen behind it.
+        let needed = if needed.any() {
+            needed
+        } else {
+            HelpNeeded {
+                abuse: true,
+                ..HelpNeeded::default()
+            }
         };
-        Some(Self::graded(
-            resources,
-            grade,
-            risk.has(RiskSignal::SelfHarm),
-        ))
+        Self::from_needed(resources, needed)
     }
 
     /// Every text in reading order, for the API and for tests.
@@ -117,6 +159,7 @@ impl Help {
 mod tests {
     use super::*;
     use tandem_core::readability::flesch_kincaid_grade;
+    use tandem_core::safety::ScreenOutcome;
     use tandem_core::resources::default_resources;
 
     fn summary(outcome: ScreenOutcome, self_harm: bool) -> ScreenSummary {
@@ -145,6 +188,8 @@ mod tests {
                 true,
                 Some((emergency.as_str(), true)),
             ),
+            // Thoughts of self-harm alone: the crisis lines, no abuse steps.
+            (ScreenOutcome::Clear, true, Some((CRISIS_INTRO, true))),
         ];
         for (outcome, self_harm, expected) in table {
             let help = Help::for_screen(&resources, summary(outcome, self_harm));
@@ -153,7 +198,11 @@ mod tests {
                 .map(|h| (h.texts()[0], h.texts().contains(&crisis.as_str())));
             assert_eq!(got, expected, "{outcome:?} self-harm {self_harm}");
             if let Some(help) = help {
-                assert!(help.texts().contains(&usual.as_str()), "{outcome:?}");
+                assert_eq!(
+                    help.texts().contains(&usual.as_str()),
+                    outcome != ScreenOutcome::Clear,
+                    "{outcome:?}"
+                );
             }
         }
         let calm = Help::for_screen(&resources, summary(ScreenOutcome::Unclear, false)).unwrap();

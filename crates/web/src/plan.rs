@@ -115,3 +115,25 @@ pub async fn refresh_all_if_rules_changed(
     store.set_plan_rules(&fingerprint).await?;
     Ok(owners.len())
 }
+
+/// After a check-in: the plan is remade only when this check-in's safety
+/// item signals, or the plan holds steps shaped by safety answers that a
+/// calm week may ease. Every other check-in leaves the plan as it is, so a
+/// check-in costs what it did before the safety item existed.
+pub async fn refresh_after_checkin(
+    state: &crate::AppState,
+    session: &crate::auth::Session,
+    signals: bool,
+) {
+    let needed = signals
+        || match state.store().plan_has_safety_items(session.user).await {
+            Ok(found) => found,
+            Err(err) => {
+                tracing::warn!(%err, "reading the plan failed");
+                true
+            }
+        };
+    if needed {
+        refresh_after_change(state, session).await;
+    }
+}

@@ -253,15 +253,19 @@ async fn record_answers(
         .store()
         .record_administration(session.user, instrument, about.trim(), &answers)
         .await?;
-    crate::plan::refresh_after_change(state, session).await;
     // A check-in that says the person felt afraid brings the help at once.
-    let help = (instrument.kind == Kind::Checkin
+    let afraid = instrument.kind == Kind::Checkin
         && tandem_core::risk::agrees_with_any(
             instrument,
             &answers,
             tandem_core::instrument::Signal::Safety,
-        ))
-    .then(|| crate::help::Help::usual(state.resources()));
+        );
+    if instrument.kind == Kind::Checkin {
+        crate::plan::refresh_after_checkin(state, session, afraid).await;
+    } else {
+        crate::plan::refresh_after_change(state, session).await;
+    }
+    let help = afraid.then(|| crate::help::Help::usual(state.resources()));
     let mut body = json!({ "id": recorded.id, "administration": recorded });
     if instrument.kind == Kind::Checkin {
         body["help"] = json!(help);

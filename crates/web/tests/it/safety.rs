@@ -93,10 +93,20 @@ async fn a_blank_or_prefer_not_to_say_screen_shows_the_help_calmly() {
             "{answers}: {page}"
         );
     }
-    // Thoughts of self-harm bring the crisis lines, after the emergency step.
+    // Thoughts of self-harm bring the crisis lines; told apart from harm by
+    // others, they bring no emergency step of their own (the first crisis
+    // line names the emergency number).
     let body = screen(&user, &server, json!({ "SF23": 1 }), false).await;
-    assert_eq!(body["outcome"], "urgent");
     assert_eq!(body["self_harm"], true);
+    assert_eq!(body["help"]["crisis"][0], resources.crisis[0].text.as_str());
+    assert!(body["help"]["emergency"].is_null());
+    // With choking too, the emergency step comes first and the crisis lines follow.
+    let body = screen(&user, &server, json!({ "SF16": 1, "SF23": 1 }), false).await;
+    assert_eq!(body["outcome"], "urgent");
+    assert_eq!(
+        body["help"]["emergency"].as_str(),
+        resources.emergency.as_ref().map(|e| e.text.as_str())
+    );
     assert_eq!(body["help"]["crisis"][0], resources.crisis[0].text.as_str());
 
     // The page form: nothing ticked, and every item "prefer not to say".
