@@ -212,7 +212,9 @@ pub fn suggest(guidance: &Guidance, inputs: PlanInputs<'_>) -> Plan {
             let shaped_by_safety = adapted_from.is_some() && risk.from_safety_answers();
             match suggestions.iter_mut().find(|s| s.strategy == chosen) {
                 Some(existing) => {
-                    existing.reasons.push(reason.clone());
+                    if !existing.reasons.contains(&reason) {
+                        existing.reasons.push(reason.clone());
+                    }
                     existing.from_safety |= reason.from_safety_answers() || shaped_by_safety;
                 }
                 None => suggestions.push(Suggestion {

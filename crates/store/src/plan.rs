@@ -140,7 +140,9 @@ impl Store {
     /// a new one is added as suggested. An item still only suggested that is
     /// not in the list becomes replaced (kept as history); chosen, done and
     /// dropped items not in the list stay as the person left them, placed
-    /// after the list. `updated_unix` moves only for items that changed.
+    /// after the list; a suggestion shaped by safety answers that is no
+    /// longer made is deleted, not kept as history. `updated_unix` moves
+    /// only for items that changed.
     ///
     /// A strategy that is not a valid guidance id, or one given twice, is
     /// `Invalid` and nothing changes; an unknown owner is `NotFound`.
@@ -181,8 +183,8 @@ impl Store {
                 id: owner.0,
             });
         }
-        let current: Vec<(i64, String, String)> = sqlx::query_as(
-            "SELECT id, strategy_id, status FROM plan_items
+        let current: Vec<(i64, String, String, bool)> = sqlx::query_as(
+            "SELECT id, strategy_id, status, from_safety FROM plan_items
              WHERE owner_id = ? AND status <> 'replaced' ORDER BY position, id",
         )
         .bind(owner.0)
@@ -190,7 +192,7 @@ impl Store {
         .await?;
         let by_strategy: HashMap<&str, i64> = current
             .iter()
-            .map(|(id, strategy, _)| (strategy.as_str(), *id))
+            .map(|(id, strategy, _, _)| (strategy.as_str(), *id))
             .collect();
 
         for (suggestion, reason, position) in &prepared {
@@ -236,11 +238,18 @@ impl Store {
 
         let mut next = i64::try_from(prepared.len())
             .map_err(|_| StoreError::Invalid("too many suggestions".into()))?;
-        for (id, strategy, status) in &current {
+        for (id, strategy, status, from_safety) in &current {
             if seen.contains(strategy.as_str()) {
                 continue;
             }
-            if status == PlanStatus::Suggested.as_str() {
+            if status == PlanStatus::Suggested.as_str() && *from_safety {
+                // A suggestion that safety answers shaped keeps no history:
+                // the answers may never have been kept, or since deleted.
+                sqlx::query("DELETE FROM plan_items WHERE id = ?")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            } else if status == PlanStatus::Suggested.as_str() {
                 sqlx::query(
                     "UPDATE plan_items SET status = 'replaced', updated_unix = ? WHERE id = ?",
                 )

@@ -225,8 +225,9 @@ impl Store {
     }
 
     /// Deletes one of this owner's safety screens and its answers, for good,
-    /// with every plan item that safety answers shaped (history included;
-    /// the caller remakes the plan from what is left). `secure_delete`
+    /// with every plan item that safety answers shaped (history included)
+    /// and any screen outcome held beside their sessions; the caller remakes
+    /// the plan from what is left. `secure_delete`
     /// overwrites the freed pages and a checkpoint empties the write-ahead
     /// log, so no copy lingers in the data dir. `NotFound` when it is not
     /// theirs.
@@ -251,6 +252,13 @@ impl Store {
             .bind(owner.0)
             .execute(&mut *tx)
             .await?;
+        sqlx::query(
+            "DELETE FROM session_screens WHERE token_hash IN
+                 (SELECT token_hash FROM sessions WHERE user_id = ?)",
+        )
+        .bind(owner.0)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
             .execute(&self.writer)
@@ -278,6 +286,19 @@ impl Store {
         .bind(hash)
         .bind(summary.outcome.as_str())
         .bind(summary.self_harm)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    /// Lets go of every screen outcome held beside `owner`'s sessions: after
+    /// they delete a kept screen, nothing of it stays behind anywhere.
+    pub async fn release_held_screens(&self, owner: UserId) -> Result<(), StoreError> {
+        sqlx::query(
+            "DELETE FROM session_screens WHERE token_hash IN
+                 (SELECT token_hash FROM sessions WHERE user_id = ?)",
+        )
+        .bind(owner.0)
         .execute(&self.writer)
         .await?;
         Ok(())

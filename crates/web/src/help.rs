@@ -159,8 +159,8 @@ impl Help {
 mod tests {
     use super::*;
     use tandem_core::readability::flesch_kincaid_grade;
-    use tandem_core::safety::ScreenOutcome;
     use tandem_core::resources::default_resources;
+    use tandem_core::safety::ScreenOutcome;
 
     fn summary(outcome: ScreenOutcome, self_harm: bool) -> ScreenSummary {
         ScreenSummary { outcome, self_harm }

@@ -39,7 +39,7 @@ async fn a_refresh_orders_keeps_choices_and_replaces_stale_suggestions() {
         .refresh_plan(
             owner,
             &[
-                suggest("safety-plan", true),
+                suggest("safety-plan", false),
                 suggest("reach-out", false),
                 suggest("name-feelings", false),
                 suggest("small-asks", false),
@@ -58,8 +58,8 @@ async fn a_refresh_orders_keeps_choices_and_replaces_stale_suggestions() {
             ("small-asks", Later, 3),
         ]
     );
-    assert!(first[0].from_safety && !first[1].from_safety);
-    assert_eq!(first[0].reason, json!({"kind": "safety"}));
+    assert!(!first[0].from_safety && !first[1].from_safety);
+    assert_eq!(first[0].reason, json!({"kind": "maintenance"}));
     assert!(
         first
             .iter()
@@ -257,4 +257,26 @@ fn statuses_read_and_write_as_snake_case() {
     assert_eq!(PlanStatus::Chosen.as_str(), "chosen");
     let err = "Chosen".parse::<PlanStatus>().unwrap_err();
     assert!(err.to_string().contains("`Chosen`"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_suggestion_shaped_by_safety_answers_leaves_no_history() {
+    let (_dir, store, owner) = fresh().await;
+    store
+        .refresh_plan(
+            owner,
+            &[suggest("safety-plan", true), suggest("walks", false)],
+            100,
+        )
+        .await
+        .unwrap();
+    assert!(store.plan_has_safety_items(owner).await.unwrap());
+    store
+        .refresh_plan(owner, &[suggest("walks", false)], 200)
+        .await
+        .unwrap();
+    let history = store.plan_history(owner).await.unwrap();
+    assert_eq!(history.len(), 1, "{history:?}");
+    assert_eq!(history[0].strategy, "walks");
+    assert!(!store.plan_has_safety_items(owner).await.unwrap());
 }
