@@ -1,7 +1,9 @@
 //! Whole-store backups: `VACUUM INTO` a new file (a consistent snapshot,
 //! taken while the store keeps working), synced to disk, then opened on its
-//! own and checked with `integrity_check`. The copy carries only ciphertext
-//! for what people wrote; the key file must be kept alongside, separately.
+//! own and checked with `integrity_check`. The copy is 0600 from its first
+//! byte. What people wrote is in it only as ciphertext, but scale answers
+//! (the safety check's included) are plain numbers, so a backup needs the
+//! same care as the database; the key file is kept apart from it.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -24,6 +26,9 @@ impl Store {
         let target = dest.to_str().ok_or_else(|| {
             StoreError::Invalid(format!("{}: the path must be UTF-8", dest.display()))
         })?;
+        // An empty file made here, 0600, which `VACUUM INTO` fills: the copy
+        // is never readable by anyone else, not even for a moment.
+        crate::modes::create_private(dest)?;
         sqlx::query("VACUUM INTO ?")
             .bind(target)
             .execute(&self.writer)

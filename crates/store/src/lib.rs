@@ -15,6 +15,7 @@ mod exercises;
 mod group;
 mod ids;
 mod keys;
+pub mod modes;
 pub mod network;
 mod plan;
 mod research;
@@ -117,12 +118,18 @@ impl Store {
         Self::assemble(pool, path, opened).await
     }
 
+    /// Creates the data dir if needed and makes it, and the database files
+    /// in it, readable by their owner alone.
     fn prepare_dir(data_dir: &Path) -> Result<PathBuf, StoreError> {
         std::fs::create_dir_all(data_dir).map_err(|source| StoreError::Io {
             path: data_dir.to_owned(),
             source,
         })?;
-        Ok(data_dir.join(DB_FILE))
+        modes::restrict_dir(data_dir)?;
+        modes::restrict_file(&seal::key_path(data_dir))?;
+        let db = data_dir.join(DB_FILE);
+        modes::restrict_database(&db)?;
+        Ok(db)
     }
 
     async fn connect(path: &Path, fresh: bool) -> Result<SqlitePool, StoreError> {
@@ -134,6 +141,10 @@ impl Store {
         fresh: bool,
         connections: u32,
     ) -> Result<SqlitePool, StoreError> {
+        if fresh && !path.exists() {
+            // Made here, 0600, so SQLite never creates it with the umask's mode.
+            modes::create_private(path)?;
+        }
         let options = SqliteConnectOptions::from_str("sqlite:")
             .map_err(StoreError::Database)?
             .filename(path)

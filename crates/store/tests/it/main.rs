@@ -9,6 +9,7 @@ mod durability;
 mod exercises;
 mod group_commit;
 mod keys;
+mod modes;
 mod owners;
 mod plans;
 mod responses;
