@@ -23,7 +23,7 @@ mod responses;
 mod safety;
 pub mod seal;
 mod sessions;
-mod throttle;
+pub mod throttle;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -57,6 +57,8 @@ pub struct Store {
     recordings: group::Queue,
     keys: keys::Keys,
     path: PathBuf,
+    /// The secret that throttling keys are hashed with, read once.
+    pepper: tokio::sync::OnceCell<[u8; 32]>,
 }
 
 impl Store {
@@ -188,6 +190,7 @@ impl Store {
                     writer,
                     keys,
                     path,
+                    pepper: tokio::sync::OnceCell::new(),
                 })
             }
             Err(err) => {

@@ -17,6 +17,8 @@ pub struct AppError {
     api: bool,
     /// For pages: where to send a person who must sign in.
     sign_in: bool,
+    /// Seconds to wait before trying again, sent as `Retry-After`.
+    retry_after: Option<i64>,
 }
 
 impl AppError {
@@ -26,7 +28,35 @@ impl AppError {
             message: message.into(),
             api: false,
             sign_in: false,
+            retry_after: None,
         }
+    }
+
+    /// 429 with `Retry-After`: too many attempts; try again after `seconds`.
+    pub fn throttled(seconds: i64) -> Self {
+        let seconds = seconds.max(1);
+        let wait = if seconds < 120 {
+            format!("{seconds} seconds")
+        } else {
+            format!("{} minutes", (seconds + 59) / 60)
+        };
+        Self {
+            retry_after: Some(seconds),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("Too many tries. Please wait {wait} before you try again."),
+            )
+        }
+    }
+
+    /// 401: these credentials do not fit (no redirect; the form says why).
+    pub fn bad_credentials(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, message)
+    }
+
+    /// Seconds to wait, when the refusal is a throttle.
+    pub fn retry_after(&self) -> Option<i64> {
+        self.retry_after
     }
 
     /// 400: the request does not fit.
@@ -127,6 +157,21 @@ impl From<StoreError> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        let retry_after = self.retry_after;
+        let mut response = self.respond();
+        if let Some(seconds) = retry_after
+            && let Ok(value) = axum::http::HeaderValue::from_str(&seconds.to_string())
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, value);
+        }
+        response
+    }
+}
+
+impl AppError {
+    fn respond(self) -> Response {
         if self.api {
             let body = json!({
                 "type": "about:blank",

@@ -585,7 +585,7 @@ async fn delete_account(
 ) -> Result<Response, AppError> {
     api(async {
         if !flows::password_matches(&state, session.user, &body.password).await? {
-            return Err(AppError::invalid(
+            return Err(AppError::bad_credentials(
                 "That password is not right, so nothing was deleted.",
             ));
         }

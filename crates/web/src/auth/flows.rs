@@ -1,20 +1,47 @@
 //! Sign-up, sign-in and password change, shared by pages and API so both
 //! follow the same rules and throttles.
 
+use tandem_store::throttle::{Attempt, Limits, Ticket};
 use tandem_store::{UserId, UserName};
 
 use super::password::check_new_password;
 use super::{Client, now};
 use crate::{AppError, AppState};
 
-/// Failed sign-ins allowed per name, and per address, in the window.
-const PER_ACCOUNT: u64 = 5;
-const PER_ADDRESS: u64 = 20;
-const WINDOW_SECS: i64 = 15 * 60;
-
 /// The same words for an unknown name and a wrong password.
 pub const WRONG: &str = "That user name and password do not match.";
-const THROTTLED: &str = "Too many tries. Please wait 15 minutes before you try again.";
+
+/// Reserves an attempt before any password is hashed (see
+/// `tandem_store::throttle`): per account by its name (any spelling of a
+/// name is one account, known or not), per address across accounts. A
+/// refusal is a 429 with `Retry-After`, and no hash is computed.
+async fn reserve(
+    state: &AppState,
+    name: Option<&str>,
+    client: Option<&Client>,
+) -> Result<Ticket, AppError> {
+    let store = state.store();
+    let account = match name {
+        Some(name) => Some(store.throttle_key("user", name).await?),
+        None => None,
+    };
+    let address = match client {
+        Some(client) => Some(store.throttle_key("addr", &client.addr.to_string()).await?),
+        None => None,
+    };
+    match store
+        .reserve_attempt(
+            account.as_deref(),
+            address.as_deref(),
+            now(),
+            Limits::default(),
+        )
+        .await?
+    {
+        Attempt::Allowed(ticket) => Ok(ticket),
+        Attempt::Refused { retry_after } => Err(AppError::throttled(retry_after)),
+    }
+}
 
 /// A new session: the cookie value and the token forms must echo.
 pub struct Started {
@@ -74,8 +101,12 @@ pub async fn sign_up(
     if password != confirm {
         return Err(AppError::invalid("The two passwords are not the same."));
     }
+    // Sign-ups count per address, so "that name is taken" cannot be asked
+    // of every name in a burst.
+    let ticket = reserve(state, None, Some(client)).await?;
     let hashed = hash(state, password.to_owned()).await?;
     let user = state.store().create_account(&name, &hashed, now()).await?;
+    state.store().attempt_succeeded(ticket).await?;
     start(state, user, client).await
 }
 
@@ -88,29 +119,20 @@ pub async fn sign_in(
     password: &str,
 ) -> Result<Started, AppError> {
     let store = state.store();
-    let since = now() - WINDOW_SECS;
-    let name_key = format!("user:{}", name.trim().to_lowercase());
-    let addr_key = format!("addr:{}", client.addr);
-    if store.recent_failures(&name_key, since).await? >= PER_ACCOUNT
-        || store.recent_failures(&addr_key, since).await? >= PER_ADDRESS
-    {
-        return Err(AppError::too_many(THROTTLED));
-    }
+    let ticket = reserve(state, Some(name), Some(client)).await?;
     let account = match UserName::parse(name) {
         Ok(parsed) => store.account_by_name(&parsed).await?,
         Err(_) => None,
     };
     let stored = account.as_ref().map(|(_, hash)| hash.clone());
+    // A wrong password leaves the reserved attempt recorded as a failure.
     if !verify(state, password.to_owned(), stored).await? {
-        store
-            .record_login_failure(&[name_key.as_str(), addr_key.as_str()], now())
-            .await?;
-        return Err(AppError::invalid(WRONG));
+        return Err(AppError::bad_credentials(WRONG));
     }
     let Some((user, _)) = account else {
-        return Err(AppError::invalid(WRONG));
+        return Err(AppError::bad_credentials(WRONG));
     };
-    store.clear_login_failures(&name_key).await?;
+    store.attempt_succeeded(ticket).await?;
     let started = start(state, user, client).await?;
     // A new session holds no unkept safety screen: whatever one held
     // before (a session that ended or expired) no longer shapes the plan.
@@ -124,8 +146,16 @@ pub async fn password_matches(
     user: UserId,
     password: &str,
 ) -> Result<bool, AppError> {
-    let stored = state.store().password_hash(user).await?;
-    verify(state, password.to_owned(), Some(stored)).await
+    let store = state.store();
+    let name = store.user_name(user).await?;
+    // A re-check is a sign-in in all but name: throttled the same way.
+    let ticket = reserve(state, Some(&name), None).await?;
+    let stored = store.password_hash(user).await?;
+    let matches = verify(state, password.to_owned(), Some(stored)).await?;
+    if matches {
+        store.attempt_succeeded(ticket).await?;
+    }
+    Ok(matches)
 }
 
 /// Changes a password after checking the current one; ends every other session.
@@ -139,7 +169,9 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     let store = state.store();
     if !password_matches(state, user, current).await? {
-        return Err(AppError::invalid("Your current password is not right."));
+        return Err(AppError::bad_credentials(
+            "Your current password is not right.",
+        ));
     }
     let name = store.user_name(user).await?;
     check_new_password(new, &name).map_err(|p| AppError::invalid(p.to_string()))?;

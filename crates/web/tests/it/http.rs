@@ -126,17 +126,88 @@ async fn sign_in_is_throttled_per_account() {
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), 422);
+        assert_eq!(response.status(), 401);
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
     }
-    // Even the right password waits now.
+    // Even the right password waits now, and is told for how long.
     let response = server
         .browser()
         .post(server.url("/api/v1/session"))
-        .json(&json!({ "name": "marten", "password": PASSWORD }))
+        .json(&json!({ "name": "MARTEN", "password": PASSWORD }))
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 429);
+    let wait: i64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (1..=1).contains(&wait),
+        "2^0 seconds after the fifth: {wait}"
+    );
+    // The typed names are not kept: failures are counted under keyed hashes.
+    let db = std::fs::read(server.data_dir().join("tandem.db-wal")).unwrap_or_default();
+    let db = [
+        db,
+        std::fs::read(server.data_dir().join("tandem.db")).unwrap(),
+    ]
+    .concat();
+    assert!(!String::from_utf8_lossy(&db).contains("user:marten"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_burst_of_guesses_checks_few_passwords_and_the_owner_gets_back_in() {
+    let server = Server::start().await;
+    server.user("stoat").await;
+    // 100 wrong passwords and the right one, all at once, from one address.
+    let mut tasks = Vec::new();
+    for k in 0..101 {
+        let (client, url) = (server.browser(), server.url("/api/v1/session"));
+        let password = if k == 50 {
+            PASSWORD.to_owned()
+        } else {
+            format!("a wrong guess number {k} of many")
+        };
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .json(&json!({ "name": "stoat", "password": password }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    let checked = statuses.iter().filter(|s| **s == 401 || **s == 200).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    println!("burst of 101: {checked} passwords checked, {refused} refused before hashing");
+    assert_eq!(checked + refused, 101, "{statuses:?}");
+    assert!(checked <= 20, "{checked} passwords were checked");
+    assert!(
+        !statuses.contains(&200),
+        "the right one got in during the burst"
+    );
+    // After the wait the owner signs in, from anywhere.
+    let wait = tandem_store::throttle::backoff(&Default::default(), checked as u64);
+    tokio::time::sleep(std::time::Duration::from_secs(wait as u64 + 1)).await;
+    let back = server
+        .browser()
+        .post(server.url("/api/v1/session"))
+        .json(&json!({ "name": "stoat", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.status(), 200);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -799,7 +870,7 @@ async fn deleting_an_account_removes_everything() {
         .send()
         .await
         .unwrap();
-    assert_eq!(again.status(), 422);
+    assert_eq!(again.status(), 401);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -875,7 +946,7 @@ async fn the_api_manages_the_account_like_the_pages() {
         .send()
         .await
         .unwrap();
-    assert_eq!(wrong.status(), 422);
+    assert_eq!(wrong.status(), 401);
     let changed = user
         .send(
             &server,
@@ -904,7 +975,7 @@ async fn the_api_manages_the_account_like_the_pages() {
         .send()
         .await
         .unwrap();
-    assert_eq!(old.status(), 422);
+    assert_eq!(old.status(), 401);
     let deleted = user
         .send(
             &server,
