@@ -201,6 +201,20 @@ impl Store {
         Ok(())
     }
 
+    /// The reserved attempt never checked a password (the server was busy):
+    /// it is no failure, and the account's run of failures stays as it was.
+    pub async fn release_attempt(&self, ticket: Ticket) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await?;
+        for row in &ticket.rows {
+            sqlx::query("DELETE FROM login_failures WHERE rowid = ?")
+                .bind(row)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Records one failed sign-in at `now` under each key, in one transaction.
     pub async fn record_login_failure(&self, keys: &[&str], now: i64) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await?;

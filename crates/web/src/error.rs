@@ -49,6 +49,18 @@ impl AppError {
         }
     }
 
+    /// 503 with `Retry-After`: busy for a moment (every password worker is
+    /// taken and the queue is full).
+    pub fn busy() -> Self {
+        Self {
+            retry_after: Some(1),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Many people are signing in right now. Please try again in a moment.",
+            )
+        }
+    }
+
     /// 401: these credentials do not fit (no redirect; the form says why).
     pub fn bad_credentials(message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, message)

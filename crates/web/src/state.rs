@@ -10,7 +10,7 @@ use tandem_core::resources::{Resources, default_resources};
 use tandem_core::signs::{SignsGuide, builtin_signs};
 use tandem_store::Store;
 
-use crate::auth::password::PasswordHasher;
+use crate::auth::hashing::HashingPool;
 
 /// Settings of one server.
 #[derive(Debug, Clone)]
@@ -25,6 +25,9 @@ pub struct WebConfig {
     pub exit_url: String,
     /// Argon2 memory cost in KiB (at least 19 MiB).
     pub argon2_memory_kib: u32,
+    /// Memory all password hashing together may use, in MiB: it decides
+    /// how many hashes run at once (at least one).
+    pub hashing_budget_mib: u32,
     /// Help lines and services for this deployment's country; the neutral
     /// default when `None`.
     pub resources: Option<Resources>,
@@ -41,6 +44,7 @@ impl Default for WebConfig {
             absolute_timeout_secs: 12 * 60 * 60,
             exit_url: DEFAULT_EXIT_URL.to_owned(),
             argon2_memory_kib: 19 * 1024,
+            hashing_budget_mib: crate::auth::hashing::DEFAULT_BUDGET_MIB,
             resources: None,
         }
     }
@@ -118,7 +122,7 @@ struct Inner {
     store: Store,
     config: WebConfig,
     content: Content,
-    hasher: PasswordHasher,
+    hasher: HashingPool,
 }
 
 /// Why the state could not be built.
@@ -135,8 +139,9 @@ pub enum StateError {
 impl AppState {
     /// Builds the state around an open store.
     pub fn new(store: Store, config: WebConfig) -> Result<Self, StateError> {
-        let hasher = PasswordHasher::new(config.argon2_memory_kib)
+        let hasher = HashingPool::new(config.argon2_memory_kib, config.hashing_budget_mib)
             .map_err(|err| StateError::Hashing(err.to_string()))?;
+        tracing::debug!(workers = hasher.workers(), "password hashing");
         let mut content = Content::builtin()?;
         if let Some(resources) = &config.resources {
             content.resources = resources.clone();
@@ -162,7 +167,7 @@ impl AppState {
     }
 
     /// The password hasher.
-    pub(crate) fn hasher(&self) -> &PasswordHasher {
+    pub(crate) fn hasher(&self) -> &HashingPool {
         &self.inner.hasher
     }
 

@@ -13,4 +13,5 @@ mod patterns;
 mod plan;
 mod resume;
 mod safety;
+mod storm;
 mod upgrade;

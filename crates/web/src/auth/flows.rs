@@ -4,6 +4,7 @@
 use tandem_store::throttle::{Attempt, Limits, Ticket};
 use tandem_store::{UserId, UserName};
 
+use super::hashing::HashingError;
 use super::password::check_new_password;
 use super::{Client, now};
 use crate::{AppError, AppState};
@@ -57,12 +58,15 @@ fn parse_name(name: &str) -> Result<UserName, AppError> {
     UserName::parse(name).map_err(|err| AppError::invalid(err.to_string()))
 }
 
+fn hashing_error(err: HashingError) -> AppError {
+    match err {
+        HashingError::Busy => AppError::busy(),
+        HashingError::Failed(err) => AppError::internal(err),
+    }
+}
+
 async fn hash(state: &AppState, password: String) -> Result<String, AppError> {
-    let state = state.clone();
-    tokio::task::spawn_blocking(move || state.hasher().hash(&password))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)
+    state.hasher().hash(&password).await.map_err(hashing_error)
 }
 
 async fn verify(
@@ -70,10 +74,11 @@ async fn verify(
     password: String,
     stored: Option<String>,
 ) -> Result<bool, AppError> {
-    let state = state.clone();
-    tokio::task::spawn_blocking(move || state.hasher().verify(&password, stored.as_deref()))
+    state
+        .hasher()
+        .verify(&password, stored.as_deref())
         .await
-        .map_err(AppError::internal)
+        .map_err(hashing_error)
 }
 
 async fn start(state: &AppState, user: UserId, client: &Client) -> Result<Started, AppError> {
@@ -104,7 +109,14 @@ pub async fn sign_up(
     // Sign-ups count per address, so "that name is taken" cannot be asked
     // of every name in a burst.
     let ticket = reserve(state, None, Some(client)).await?;
-    let hashed = hash(state, password.to_owned()).await?;
+    let hashed = match hash(state, password.to_owned()).await {
+        Ok(hashed) => hashed,
+        Err(err) => {
+            state.store().release_attempt(ticket).await?;
+            return Err(err);
+        }
+    };
+    // A taken name leaves the attempt counted against the address.
     let user = state.store().create_account(&name, &hashed, now()).await?;
     state.store().attempt_succeeded(ticket).await?;
     start(state, user, client).await
@@ -125,8 +137,17 @@ pub async fn sign_in(
         Err(_) => None,
     };
     let stored = account.as_ref().map(|(_, hash)| hash.clone());
-    // A wrong password leaves the reserved attempt recorded as a failure.
-    if !verify(state, password.to_owned(), stored).await? {
+    // A wrong password leaves the reserved attempt recorded as a failure;
+    // one that was never checked (busy) is released.
+    let checked = verify(state, password.to_owned(), stored).await;
+    let matched = match checked {
+        Ok(matched) => matched,
+        Err(err) => {
+            store.release_attempt(ticket).await?;
+            return Err(err);
+        }
+    };
+    if !matched {
         return Err(AppError::bad_credentials(WRONG));
     }
     let Some((user, _)) = account else {
@@ -151,11 +172,17 @@ pub async fn password_matches(
     // A re-check is a sign-in in all but name: throttled the same way.
     let ticket = reserve(state, Some(&name), None).await?;
     let stored = store.password_hash(user).await?;
-    let matches = verify(state, password.to_owned(), Some(stored)).await?;
-    if matches {
-        store.attempt_succeeded(ticket).await?;
+    match verify(state, password.to_owned(), Some(stored)).await {
+        Ok(true) => {
+            store.attempt_succeeded(ticket).await?;
+            Ok(true)
+        }
+        Ok(false) => Ok(false),
+        Err(err) => {
+            store.release_attempt(ticket).await?;
+            Err(err)
+        }
     }
-    Ok(matches)
 }
 
 /// Changes a password after checking the current one; ends every other session.

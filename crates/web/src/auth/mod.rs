@@ -2,6 +2,7 @@
 //! extractors that make a handler's signature say it needs a signed-in user.
 
 pub mod flows;
+pub mod hashing;
 pub mod password;
 
 use std::net::SocketAddr;
