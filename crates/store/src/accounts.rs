@@ -103,7 +103,10 @@ impl Store {
     ) -> Result<UserId, StoreError> {
         check_phc(password_hash)?;
         let id: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO users (name, password_hash, created_unix) VALUES (?, ?, ?)
+            "INSERT INTO users (id, name, password_hash, created_unix) VALUES (
+                 max((SELECT coalesce(max(id), 0) FROM users),
+                     (SELECT coalesce(max(id), 0) FROM high_water WHERE tbl = 'users')) + 1,
+                 ?, ?, ?)
              ON CONFLICT (name) DO NOTHING RETURNING id",
         )
         .bind(name.as_str())
@@ -182,17 +185,25 @@ impl Store {
     /// `secure_delete` overwrites the freed pages, and with the data key gone
     /// no sealed text of theirs left anywhere in the file could be opened.
     pub async fn delete_account(&self, user: UserId) -> Result<(), StoreError> {
+        // The throttle counts a name under a keyed hash of it (no foreign
+        // key: unknown names are throttled too). The key is made before the
+        // transaction, which holds the one writer the hashing secret may need.
+        let name: Option<String> = sqlx::query_scalar("SELECT name FROM users WHERE id = ?")
+            .bind(user.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        let throttled = match &name {
+            Some(name) => Some(self.throttle_key("user", name).await?),
+            None => None,
+        };
         self.deleting_user(user, async {
             let mut tx = self.writer.begin().await?;
-            // The throttle's key for a name is 'user:<name>' (see the migration);
-            // it has no foreign key because unknown names are throttled too.
-            sqlx::query(
-                "DELETE FROM login_failures
-                 WHERE key = (SELECT 'user:' || name FROM users WHERE id = ?)",
-            )
-            .bind(user.0)
-            .execute(&mut *tx)
-            .await?;
+            if let Some(key) = &throttled {
+                sqlx::query("DELETE FROM login_failures WHERE key = ?")
+                    .bind(key)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             let gone = sqlx::query("DELETE FROM users WHERE id = ?")
                 .bind(user.0)
                 .execute(&mut *tx)

@@ -22,7 +22,7 @@ pub enum StoreError {
     Invalid(String),
     /// The database failed.
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     /// A migration failed.
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -48,4 +48,24 @@ pub enum StoreError {
     /// The database is not configured as it must be.
     #[error("database settings are unsafe: {0}")]
     Settings(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// A write whose owner is gone (an account deleted while the write was
+    /// on its way) breaks a foreign key inside its transaction: that is
+    /// "not found", like any other row that is not there, never a failure.
+    fn from(err: sqlx::Error) -> Self {
+        let owner_gone = err
+            .as_database_error()
+            .and_then(|db| db.code())
+            .is_some_and(|code| code == "787");
+        if owner_gone {
+            StoreError::NotFound {
+                what: "owner",
+                id: 0,
+            }
+        } else {
+            StoreError::Database(err)
+        }
+    }
 }

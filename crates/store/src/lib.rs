@@ -213,9 +213,15 @@ impl Store {
 
     /// The one user of a terminal install, created on first use.
     pub async fn local_user(&self) -> Result<UserId, StoreError> {
-        sqlx::query("INSERT INTO users (name) VALUES ('local') ON CONFLICT (name) DO NOTHING")
-            .execute(&self.writer)
-            .await?;
+        sqlx::query(
+            "INSERT INTO users (id, name) VALUES (
+                 max((SELECT coalesce(max(id), 0) FROM users),
+                     (SELECT coalesce(max(id), 0) FROM high_water WHERE tbl = 'users')) + 1,
+                 'local')
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .execute(&self.writer)
+        .await?;
         let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE name = 'local'")
             .fetch_one(&self.pool)
             .await?;

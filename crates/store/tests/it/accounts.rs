@@ -226,8 +226,8 @@ const TABLES: [(&str, &str, &str); 14] = [
     (
         "login_failures",
         "SELECT count(*) FROM login_failures",
-        "SELECT count(*) FROM login_failures
-         WHERE key = (SELECT 'user:' || name FROM users WHERE id = ?)",
+        // Bound with the account's throttling key (a keyed hash of the name).
+        "SELECT count(*) FROM login_failures WHERE key = ?",
     ),
     (
         "user_keys",
@@ -253,13 +253,17 @@ const TABLES: [(&str, &str, &str); 14] = [
 ];
 
 /// Per table: (rows in all, rows of `user`).
-async fn counts(data_dir: &Path, user: UserId) -> Vec<(&'static str, i64, i64)> {
+async fn counts(data_dir: &Path, user: UserId, key: &str) -> Vec<(&'static str, i64, i64)> {
     let pool = raw(data_dir).await;
     let mut counts = Vec::new();
     for (table, total, owned) in TABLES {
         let total: i64 = sqlx::query_scalar(total).fetch_one(&pool).await.unwrap();
         let owned: i64 = sqlx::query_scalar(owned)
-            .bind(user.0)
+            .bind(if table == "login_failures" {
+                key.to_owned()
+            } else {
+                user.0.to_string()
+            })
             .fetch_one(&pool)
             .await
             .unwrap();
@@ -371,7 +375,8 @@ async fn deleting_an_account_leaves_nothing_of_theirs_and_all_of_the_others() {
     let pool = raw(dir.path()).await;
     let mut tables: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_schema WHERE type = 'table'
-         AND name NOT LIKE 'sqlite_%' AND name NOT IN ('_sqlx_migrations', 'meta')
+         AND name NOT LIKE 'sqlite_%'
+         AND name NOT IN ('_sqlx_migrations', 'meta', 'high_water')
          ORDER BY name",
     )
     .fetch_all(&pool)
@@ -385,22 +390,26 @@ async fn deleting_an_account_leaves_nothing_of_theirs_and_all_of_the_others() {
 
     let a = store.create_account(&name("ann"), HASH, 1).await.unwrap();
     let b = store.create_account(&name("bob"), HASH, 2).await.unwrap();
-    fill(&store, a, "user:ann").await;
-    fill(&store, b, "user:bob").await;
+    let (a_key, b_key) = (
+        store.throttle_key("user", "ann").await.unwrap(),
+        store.throttle_key("user", "bob").await.unwrap(),
+    );
+    fill(&store, a, &a_key).await;
+    fill(&store, b, &b_key).await;
     let a_session = store
         .create_session(a, "Chrome on Linux", 300)
         .await
         .unwrap();
 
-    let before_a = counts(dir.path(), a).await;
-    let before_b = counts(dir.path(), b).await;
+    let before_a = counts(dir.path(), a, &a_key).await;
+    let before_b = counts(dir.path(), b, &b_key).await;
     for ((table, _, a_rows), (_, _, b_rows)) in before_a.iter().zip(&before_b) {
         assert!(*a_rows > 0 && *b_rows > 0, "{table}: nothing to delete");
     }
 
     store.delete_account(a).await.unwrap();
 
-    let after_b = counts(dir.path(), b).await;
+    let after_b = counts(dir.path(), b, &b_key).await;
     for ((table, total, b_rows), (_, _, b_before)) in after_b.iter().zip(&before_b) {
         // Bob's rows are all there; the address key is nobody's and stays.
         assert_eq!(b_rows, b_before, "{table}: another user's rows changed");
@@ -411,7 +420,7 @@ async fn deleting_an_account_leaves_nothing_of_theirs_and_all_of_the_others() {
         };
         assert_eq!(*total, expected, "{table}: rows of the deleted user remain");
     }
-    for (table, _, a_rows) in counts(dir.path(), a).await {
+    for (table, _, a_rows) in counts(dir.path(), a, &a_key).await {
         assert_eq!(a_rows, 0, "{table}");
     }
     // No row points at something gone.
@@ -446,4 +455,25 @@ async fn deleting_an_account_leaves_nothing_of_theirs_and_all_of_the_others() {
     assert_eq!(store.sessions_of(b).await.unwrap().len(), 2);
     store.create_account(&name("ann"), HASH, 3).await.unwrap();
     store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deleted_account_id_is_never_given_out_again_and_late_writes_find_nobody() {
+    let (_dir, store, _) = crate::common::fresh().await;
+    let first = store.create_account(&name("kite"), HASH, 1).await.unwrap();
+    store.delete_account(first).await.unwrap();
+    let next = store
+        .create_account(&name("kestrel"), HASH, 2)
+        .await
+        .unwrap();
+    assert!(next.0 > first.0, "{next:?} after deleted {first:?}");
+    // A write still in flight for the deleted account finds nobody: not a
+    // failure, and nothing lands anywhere.
+    let mut person = Supporter::new("Late", Role::Friend);
+    person
+        .leans_on
+        .insert(Domain::Company, Level::new(2).unwrap());
+    let late = store.add_supporter(first, &person).await;
+    assert!(matches!(late, Err(StoreError::NotFound { .. })), "{late:?}");
+    assert!(store.support_map(next).await.unwrap().is_empty());
 }
