@@ -150,12 +150,23 @@ async fn end_session(
         .await
         .map_err(AppError::from))?;
     crate::plan::forget_held(&state, session.user).await;
+    Ok(signed_out(&state))
+}
+
+/// 204 for a sign-out or a deletion: the cookie cleared, and the browser
+/// told to forget everything of this site, as the pages do.
+fn signed_out(state: &AppState) -> Response {
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response.headers_mut().insert(
+    let headers = response.headers_mut();
+    headers.insert(
         header::SET_COOKIE,
         cleared_cookie(state.config().secure_cookies),
     );
-    Ok(response)
+    headers.insert(
+        "clear-site-data",
+        axum::http::HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),
+    );
+    response
 }
 
 async fn instrument(
@@ -590,12 +601,7 @@ async fn delete_account(
             ));
         }
         state.store().delete_account(session.user).await?;
-        let mut response = StatusCode::NO_CONTENT.into_response();
-        response.headers_mut().insert(
-            header::SET_COOKIE,
-            cleared_cookie(state.config().secure_cookies),
-        );
-        Ok(response)
+        Ok(signed_out(&state))
     }
     .await)
 }

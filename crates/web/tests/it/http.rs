@@ -999,6 +999,7 @@ async fn the_api_manages_the_account_like_the_pages() {
         .await
         .unwrap();
     assert_eq!(deleted.status(), 204);
+    assert!(deleted.headers().contains_key("clear-site-data"));
     assert_eq!(
         user.get(&server, "/api/v1/people")
             .send()

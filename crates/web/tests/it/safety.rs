@@ -628,6 +628,11 @@ async fn an_unkept_screen_shapes_the_plan_until_sign_out_only() {
         .await
         .unwrap();
     assert_eq!(out.status(), 204);
+    // The browser is told to forget this site, as at a page sign-out.
+    assert_eq!(
+        out.headers()["clear-site-data"],
+        "\"cache\", \"cookies\", \"storage\""
+    );
     let again = server.browser();
     let signed_in = again
         .post(server.url("/api/v1/session"))
