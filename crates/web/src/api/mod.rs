@@ -19,7 +19,7 @@ use tandem_core::instrument::Kind;
 use tandem_core::network::{Domain, Level, Role, SupportMap, Supporter, analyse};
 use tandem_store::{AdministrationId, SupporterId, UserId};
 
-use crate::auth::{ApiUser, Client, Session, cleared_cookie, flows, session_cookie};
+use crate::auth::{ApiUser, Client, MaybeUser, Session, cleared_cookie, flows, session_cookie};
 use crate::results::rdp_results;
 use crate::{AppError, AppState};
 
@@ -129,9 +129,17 @@ async fn create_account(
 async fn create_session(
     State(state): State<AppState>,
     client: Client,
+    MaybeUser(previous): MaybeUser,
     ApiJson(body): ApiJson<Credentials>,
 ) -> Result<Response, AppError> {
-    let started = api(flows::sign_in(&state, &client, &body.name, &body.password).await)?;
+    let started = api(flows::sign_in(
+        &state,
+        &client,
+        &body.name,
+        &body.password,
+        previous.as_ref(),
+    )
+    .await)?;
     Ok(with_cookie(
         &state,
         StatusCode::OK,

@@ -122,13 +122,15 @@ pub async fn sign_up(
     start(state, user, client).await
 }
 
-/// Checks a name and password, with throttling per name and per address.
+/// Checks a name and password, with throttling per name and per address;
+/// ends `previous`, the session the browser had, when there was one.
 /// An unknown name costs the same hashing time as a wrong password.
 pub async fn sign_in(
     state: &AppState,
     client: &Client,
     name: &str,
     password: &str,
+    previous: Option<&super::Session>,
 ) -> Result<Started, AppError> {
     let store = state.store();
     let ticket = reserve(state, Some(name), Some(client)).await?;
@@ -155,6 +157,11 @@ pub async fn sign_in(
     };
     store.attempt_succeeded(ticket).await?;
     let started = start(state, user, client).await?;
+    // Signing in again from a browser that was signed in ends its old
+    // session on the server, not only in the cookie.
+    if let Some(previous) = previous {
+        store.end_session(&previous.token).await?;
+    }
     // A new session holds no unkept safety screen: whatever one held
     // before (a session that ended or expired) no longer shapes the plan.
     crate::plan::forget_held(state, user).await;

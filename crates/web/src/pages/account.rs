@@ -124,9 +124,18 @@ fn message_of(err: &AppError) -> String {
 pub async fn sign_in(
     State(state): State<AppState>,
     client: Client,
+    MaybeUser(previous): MaybeUser,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, AppError> {
-    match flows::sign_in(&state, &client, &form.name, &form.password).await {
+    match flows::sign_in(
+        &state,
+        &client,
+        &form.name,
+        &form.password,
+        previous.as_ref(),
+    )
+    .await
+    {
         Ok(started) => Ok(signed_in(&state, &started.token)),
         Err(err) if err.status().is_client_error() => {
             let mut response = render(&SignInPage {

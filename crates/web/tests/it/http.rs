@@ -1090,3 +1090,37 @@ async fn the_first_page_asks_whom_the_questions_are_about() {
         .unwrap();
     assert_eq!(listed[0]["about"], "my sister Ann");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_in_again_ends_the_old_session_on_the_server() {
+    let server = Server::start().await;
+    server.user("heron").await;
+    // One browser (one cookie jar) signs in twice.
+    let browser = server.browser();
+    let sign_in = |csrf: &str| {
+        browser
+            .post(server.url("/api/v1/session"))
+            .header("x-csrf-token", csrf)
+            .json(&json!({ "name": "heron", "password": PASSWORD }))
+            .send()
+    };
+    let first = sign_in("").await.unwrap();
+    assert_eq!(first.status(), 200);
+    let old = cookie_of(&first).unwrap();
+    let body: Value = first.json().await.unwrap();
+    // Signed in, the browser's next change carries its session's token.
+    let second = sign_in(body["csrf_token"].as_str().unwrap()).await.unwrap();
+    assert_eq!(second.status(), 200);
+    let new = cookie_of(&second).unwrap();
+    assert_ne!(old, new);
+    // The old cookie, replayed from elsewhere, opens nothing any more.
+    let plain = reqwest::Client::new();
+    let with = |cookie: String| {
+        plain
+            .get(server.url("/api/v1/people"))
+            .header("cookie", cookie)
+            .send()
+    };
+    assert_eq!(with(old).await.unwrap().status(), 401);
+    assert_eq!(with(new).await.unwrap().status(), 200);
+}
