@@ -44,6 +44,7 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// The whole application: pages, API, static files and every middleware.
 pub fn app(state: AppState) -> Router {
+    let timeout_secs = state.config().request_timeout_secs;
     Router::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
@@ -58,12 +59,13 @@ pub fn app(state: AppState) -> Router {
             auth::load_session,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(middleware::from_fn(headers::security))
-        .layer(middleware::from_fn(log::requests))
+        // Inside the headers, so a timed-out request's 408 carries them too.
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
+            Duration::from_secs(timeout_secs),
         ))
+        .layer(middleware::from_fn(headers::security))
+        .layer(middleware::from_fn(log::requests))
         .with_state(state)
 }
 

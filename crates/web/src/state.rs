@@ -25,6 +25,8 @@ pub struct WebConfig {
     pub exit_url: String,
     /// Argon2 memory cost in KiB (at least 19 MiB).
     pub argon2_memory_kib: u32,
+    /// A request that has not been answered after this many seconds gets 408.
+    pub request_timeout_secs: u64,
     /// Memory all password hashing together may use, in MiB: it decides
     /// how many hashes run at once (at least one).
     pub hashing_budget_mib: u32,
@@ -45,6 +47,7 @@ impl Default for WebConfig {
             exit_url: DEFAULT_EXIT_URL.to_owned(),
             argon2_memory_kib: 19 * 1024,
             hashing_budget_mib: crate::auth::hashing::DEFAULT_BUDGET_MIB,
+            request_timeout_secs: 30,
             resources: None,
         }
     }

@@ -19,9 +19,14 @@ pub struct Server {
 
 impl Server {
     pub async fn start() -> Self {
+        Self::start_with(WebConfig::default()).await
+    }
+
+    /// A server with its own settings.
+    pub async fn start_with(config: WebConfig) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).await.unwrap();
-        let state = AppState::new(store, WebConfig::default()).unwrap();
+        let state = AppState::new(store, config).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (send, receive) = tokio::sync::oneshot::channel::<()>();

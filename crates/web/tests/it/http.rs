@@ -1124,3 +1124,43 @@ async fn signing_in_again_ends_the_old_session_on_the_server() {
     assert_eq!(with(old).await.unwrap().status(), 401);
     assert_eq!(with(new).await.unwrap().status(), 200);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_that_times_out_still_carries_the_security_headers() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = Server::start_with(tandem_web::WebConfig {
+        request_timeout_secs: 1,
+        ..Default::default()
+    })
+    .await;
+    // A body that never finishes arriving.
+    let address = server.url("").trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let request = format!(
+        "POST /account/signin HTTP/1.1\r\nHost: {address}\r\nOrigin: http://{address}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nname=a"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut reply = Vec::new();
+    let mut buffer = [0u8; 4096];
+    loop {
+        let read =
+            tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut buffer))
+                .await
+                .unwrap()
+                .unwrap();
+        reply.extend_from_slice(&buffer[..read]);
+        if read == 0 || reply.windows(4).any(|w| w == b"\r\n\r\n") {
+            break;
+        }
+    }
+    let head = String::from_utf8_lossy(&reply).to_lowercase();
+    assert!(head.starts_with("http/1.1 408"), "{head}");
+    for header in [
+        "content-security-policy:",
+        "x-content-type-options: nosniff",
+        "cache-control: no-store",
+    ] {
+        assert!(head.contains(header), "{header} missing: {head}");
+    }
+}
