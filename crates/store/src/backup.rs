@@ -1,9 +1,9 @@
 //! Whole-store backups: `VACUUM INTO` a new file (a consistent snapshot,
 //! taken while the store keeps working), synced to disk, then opened on its
 //! own and checked with `integrity_check`. The copy is 0600 from its first
-//! byte. What people wrote is in it only as ciphertext, but scale answers
-//! (the safety check's included) are plain numbers, so a backup needs the
-//! same care as the database; the key file is kept apart from it.
+//! byte. What people wrote and their safety-check answers are in it only as
+//! ciphertext, but the other scale answers are plain numbers, so a backup
+//! needs the same care as the database; the key file is kept apart from it.
 
 use std::path::Path;
 use std::str::FromStr;

@@ -21,6 +21,7 @@ mod plan;
 mod research;
 mod responses;
 mod safety;
+mod safety_seal;
 pub mod seal;
 mod sessions;
 pub mod throttle;
@@ -184,14 +185,17 @@ impl Store {
         match opened {
             Ok(keys) => {
                 let writer = Self::connect_with(&path, false, 1).await?;
-                Ok(Self {
+                let store = Self {
                     pool,
                     recordings: group::start(writer.clone()),
                     writer,
                     keys,
                     path,
                     pepper: tokio::sync::OnceCell::new(),
-                })
+                };
+                // Needs the data keys, so it runs once the store is whole.
+                store.seal_legacy_safety_rows().await?;
+                Ok(store)
             }
             Err(err) => {
                 pool.close().await;

@@ -8,6 +8,7 @@ use tandem_core::ids::ItemId;
 use tandem_core::instrument::{AnswerCode, Instrument, Kind};
 use tandem_core::safety::{SafetyScreen, ScreenSummary};
 
+use crate::safety_seal::{SealedAnswer, open_summary, seal_summary};
 use crate::{SafetyScreenId, Store, StoreError, UserId};
 
 /// A stored safety screen: when it was taken and what was answered.
@@ -89,31 +90,42 @@ impl Store {
         item: &ItemId,
         value: Option<i64>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.writer.begin().await?;
-        let open: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM safety_screens WHERE id = ? AND owner_id = ? AND completed_at IS NULL",
-        )
-        .bind(screen.0)
-        .bind(owner.0)
-        .fetch_optional(&mut *tx)
-        .await?;
+        const OPEN: &str =
+            "SELECT id FROM safety_screens WHERE id = ? AND owner_id = ? AND completed_at IS NULL";
+        let refused = StoreError::NotFound {
+            what: "unfinished safety screen",
+            id: screen.0,
+        };
+        // Checked before the key is loaded (a refusal makes no key), and
+        // again inside the write, which a deletion may have overtaken.
+        let open: Option<i64> = sqlx::query_scalar(OPEN)
+            .bind(screen.0)
+            .bind(owner.0)
+            .fetch_optional(&self.pool)
+            .await?;
         if open.is_none() {
-            return Err(StoreError::NotFound {
-                what: "unfinished safety screen",
-                id: screen.0,
-            });
+            return Err(refused);
         }
-        let code = value
-            .is_none()
-            .then_some(AnswerCode::PreferNotToSay.as_str());
+        let key = self.data_key(owner).await?;
+        let mut tx = self.writer.begin().await?;
+        let open: Option<i64> = sqlx::query_scalar(OPEN)
+            .bind(screen.0)
+            .bind(owner.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if open.is_none() {
+            return Err(refused);
+        }
+        let answer = value.map_or(SealedAnswer::Declined, SealedAnswer::Value);
+        let sealed = answer.seal(&*key, screen.0, item.as_str())?;
         sqlx::query(
-            "INSERT INTO safety_answers (screen_id, item_id, value, code) VALUES (?, ?, ?, ?)
-             ON CONFLICT (screen_id, item_id) DO UPDATE SET value = excluded.value, code = excluded.code",
+            "INSERT INTO safety_answers (screen_id, item_id, answer_sealed) VALUES (?, ?, ?)
+             ON CONFLICT (screen_id, item_id) DO UPDATE SET answer_sealed = excluded.answer_sealed,
+                 answered_at = excluded.answered_at",
         )
         .bind(screen.0)
         .bind(item.as_str())
-        .bind(value)
-        .bind(code)
+        .bind(sealed)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -151,6 +163,7 @@ impl Store {
         screen: &SafetyScreen,
     ) -> Result<SafetyScreenId, StoreError> {
         Self::check_safety(instrument)?;
+        let key = self.data_key(owner).await?;
         let mut tx = self.writer.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO safety_screens (owner_id, instrument_version, completed_at)
@@ -160,20 +173,23 @@ impl Store {
         .bind(&instrument.version)
         .fetch_one(&mut *tx)
         .await?;
-        for (item, value) in screen.answers() {
-            sqlx::query("INSERT INTO safety_answers (screen_id, item_id, value) VALUES (?, ?, ?)")
-                .bind(id)
-                .bind(item.as_str())
-                .bind(value)
-                .execute(&mut *tx)
-                .await?;
-        }
-        for item in screen.declined() {
+        let given = screen
+            .answers()
+            .iter()
+            .map(|(item, value)| (item, SealedAnswer::Value(*value)))
+            .chain(
+                screen
+                    .declined()
+                    .iter()
+                    .map(|item| (item, SealedAnswer::Declined)),
+            );
+        for (item, answer) in given {
             sqlx::query(
-                "INSERT INTO safety_answers (screen_id, item_id, code) VALUES (?, ?, 'prefer_not_to_say')",
+                "INSERT INTO safety_answers (screen_id, item_id, answer_sealed) VALUES (?, ?, ?)",
             )
             .bind(id)
             .bind(item.as_str())
+            .bind(answer.seal(&key, id, item.as_str())?)
             .execute(&mut *tx)
             .await?;
         }
@@ -193,11 +209,12 @@ impl Store {
         .bind(owner.0)
         .fetch_all(&self.pool)
         .await?;
+        let mut key = self.lazy_key(owner);
         let mut records = Vec::new();
         for row in screens {
             let id: i64 = row.try_get("id")?;
             let rows = sqlx::query(
-                "SELECT item_id, value FROM safety_answers WHERE screen_id = ? ORDER BY item_id",
+                "SELECT item_id, answer_sealed FROM safety_answers WHERE screen_id = ? ORDER BY item_id",
             )
             .bind(id)
             .fetch_all(&self.pool)
@@ -206,10 +223,12 @@ impl Store {
             let mut declined = Vec::new();
             for row in &rows {
                 let item: String = row.try_get("item_id")?;
+                let sealed: Vec<u8> = row.try_get("answer_sealed")?;
+                let answer = SealedAnswer::open(key.get().await?, id, &item, &sealed)?;
                 let item = ItemId::new(item).map_err(|err| StoreError::Invalid(err.to_string()))?;
-                match row.try_get::<Option<i64>, _>("value")? {
-                    Some(value) => answers.push((item, value)),
-                    None => declined.push(item),
+                match answer {
+                    SealedAnswer::Value(value) => answers.push((item, value)),
+                    SealedAnswer::Declined => declined.push(item),
                 }
             }
             records.push(SafetyScreenRecord {
@@ -279,13 +298,14 @@ impl Store {
                 id: 0,
             });
         };
+        let key = self.data_key(self.session_owner(&hash).await?).await?;
+        let sealed = seal_summary(&key, &hash, summary)?;
         sqlx::query(
-            "INSERT INTO session_screens (token_hash, outcome, self_harm) VALUES (?, ?, ?)
-             ON CONFLICT (token_hash) DO UPDATE SET outcome = excluded.outcome, self_harm = excluded.self_harm",
+            "INSERT INTO session_screens (token_hash, summary_sealed) VALUES (?, ?)
+             ON CONFLICT (token_hash) DO UPDATE SET summary_sealed = excluded.summary_sealed",
         )
         .bind(hash)
-        .bind(summary.outcome.as_str())
-        .bind(summary.self_harm)
+        .bind(sealed)
         .execute(&self.writer)
         .await?;
         Ok(())
@@ -312,18 +332,29 @@ impl Store {
         let Some(hash) = crate::sessions::token_hash(session_token) else {
             return Ok(None);
         };
-        let row =
-            sqlx::query("SELECT outcome, self_harm FROM session_screens WHERE token_hash = ?")
+        let row = sqlx::query(
+            "SELECT h.summary_sealed, s.user_id FROM session_screens h
+             JOIN sessions s ON s.token_hash = h.token_hash WHERE h.token_hash = ?",
+        )
+        .bind(&hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let key = self.data_key(UserId(row.try_get("user_id")?)).await?;
+        let sealed: Vec<u8> = row.try_get("summary_sealed")?;
+        open_summary(&key, &hash, &sealed).map(Some)
+    }
+
+    /// Whose session hashes to `hash`; `NotFound` when there is none.
+    async fn session_owner(&self, hash: &[u8]) -> Result<UserId, StoreError> {
+        let user: Option<i64> =
+            sqlx::query_scalar("SELECT user_id FROM sessions WHERE token_hash = ?")
                 .bind(hash)
                 .fetch_optional(&self.pool)
                 .await?;
-        let Some(row) = row else { return Ok(None) };
-        let outcome: String = row.try_get("outcome")?;
-        Ok(Some(ScreenSummary {
-            outcome: tandem_core::safety::ScreenOutcome::parse(&outcome).ok_or_else(|| {
-                StoreError::Invalid(format!("unknown screen outcome `{outcome}`"))
-            })?,
-            self_harm: row.try_get("self_harm")?,
-        }))
+        user.map(UserId).ok_or(StoreError::NotFound {
+            what: "session",
+            id: 0,
+        })
     }
 }

@@ -75,7 +75,7 @@ fn random_hex() -> Result<String, StoreError> {
     Ok(to_hex(&bytes))
 }
 
-fn to_hex(bytes: &[u8]) -> String {
+pub(crate) fn to_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     bytes
         .iter()

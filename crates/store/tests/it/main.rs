@@ -15,6 +15,7 @@ mod plans;
 mod responses;
 mod rotation;
 mod safety;
+mod safety_sealing;
 mod sealing;
 mod sessions;
 mod support_map;

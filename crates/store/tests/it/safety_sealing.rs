@@ -1,0 +1,196 @@
+//! Safety answers and the outcome of an unkept screen are sealed with the
+//! person's key: the database holds no value a reader of the file could
+//! join to a user, a sealed answer opens only in its own row, and rows kept
+//! in plaintext by an older store are sealed at the next open, none lost.
+
+use tandem_core::answers::Answer;
+use tandem_core::ids::ItemId;
+use tandem_core::safety::{SafetyScreen, ScreenOutcome, ScreenSummary};
+use tandem_store::{Store, StoreError};
+
+use crate::common::{answers, current, fresh, raw};
+
+async fn columns(data_dir: &std::path::Path, table: &str) -> Vec<String> {
+    let pool = raw(data_dir).await;
+    let names = sqlx::query_scalar("SELECT name FROM pragma_table_info(?) ORDER BY cid")
+        .bind(table)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    names
+}
+
+fn item(id: &str) -> ItemId {
+    ItemId::new(id).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn safety_answers_and_held_outcomes_are_sealed_at_rest() {
+    let safety = current("safety");
+    let (dir, store, owner) = fresh().await;
+    let screen = SafetyScreen::from_answers(
+        &safety,
+        answers(
+            &safety,
+            &[
+                ("SF8", Answer::Value(1)),
+                ("SF9", Answer::Value(0)),
+                (
+                    "SF10",
+                    Answer::Code(tandem_core::instrument::AnswerCode::PreferNotToSay),
+                ),
+            ],
+        ),
+    )
+    .unwrap();
+    let kept = store
+        .record_safety_screen(owner, &safety, &screen)
+        .await
+        .unwrap();
+    let session = store.create_session(owner, "test", 1_000).await.unwrap();
+    let held = ScreenSummary {
+        outcome: ScreenOutcome::Urgent,
+        self_harm: true,
+    };
+    store.hold_screen(&session.token, held).await.unwrap();
+
+    // No column could hold a plain value.
+    assert_eq!(
+        columns(dir.path(), "safety_answers").await,
+        ["screen_id", "item_id", "answer_sealed", "answered_at"]
+    );
+    assert_eq!(
+        columns(dir.path(), "session_screens").await,
+        ["token_hash", "summary_sealed"]
+    );
+    // Two answers of the same value seal to different bytes (a fresh nonce
+    // each), and each is longer than nonce and tag.
+    let pool = raw(dir.path()).await;
+    let sealed: Vec<Vec<u8>> =
+        sqlx::query_scalar("SELECT answer_sealed FROM safety_answers ORDER BY item_id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    pool.close().await;
+    assert_eq!(sealed.len(), 3);
+    assert!(sealed.iter().all(|bytes| bytes.len() > 24 + 16));
+
+    // Sealed is not lost.
+    let records = store.safety_screens(owner).await.unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].id, kept);
+    assert_eq!(records[0].answers, [(item("SF8"), 1), (item("SF9"), 0)]);
+    assert_eq!(records[0].declined, [item("SF10")]);
+    assert_eq!(store.held_screen(&session.token).await.unwrap(), Some(held));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sealed_safety_answer_does_not_open_in_another_row() {
+    let safety = current("safety");
+    let (dir, store, owner) = fresh().await;
+    let screen = SafetyScreen::from_answers(
+        &safety,
+        answers(
+            &safety,
+            &[("SF8", Answer::Value(1)), ("SF9", Answer::Value(0))],
+        ),
+    )
+    .unwrap();
+    store
+        .record_safety_screen(owner, &safety, &screen)
+        .await
+        .unwrap();
+    // Move the "Yes" onto the other item.
+    let pool = raw(dir.path()).await;
+    sqlx::query(
+        "UPDATE safety_answers SET answer_sealed =
+             (SELECT answer_sealed FROM safety_answers WHERE item_id = 'SF8')
+         WHERE item_id = 'SF9'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    assert!(matches!(
+        store.safety_screens(owner).await,
+        Err(StoreError::Crypto(_))
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plaintext_rows_of_an_older_store_are_sealed_at_the_next_open() {
+    let (dir, store, owner) = fresh().await;
+    let session = store.create_session(owner, "test", 1_000).await.unwrap();
+    store.close().await;
+
+    // The tables as a store before migration 0006 left them, renamed by
+    // that migration and waiting for the store to seal them.
+    let pool = raw(dir.path()).await;
+    let screen: i64 = sqlx::query_scalar(
+        "INSERT INTO safety_screens (owner_id, instrument_version, completed_at)
+         VALUES (?, '1.1.0', '2026-01-01T00:00:00.000Z') RETURNING id",
+    )
+    .bind(owner.0)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "CREATE TABLE safety_answers_plain (
+             screen_id INTEGER NOT NULL, item_id TEXT NOT NULL, value INTEGER, code TEXT,
+             answered_at TEXT NOT NULL, PRIMARY KEY (screen_id, item_id)) STRICT",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO safety_answers_plain VALUES
+             (?, 'SF8', 1, NULL, '2026-01-01T00:00:00.000Z'),
+             (?, 'SF9', 0, NULL, '2026-01-01T00:00:00.000Z'),
+             (?, 'SF11', NULL, 'prefer_not_to_say', '2026-01-01T00:00:00.000Z')",
+    )
+    .bind(screen)
+    .bind(screen)
+    .bind(screen)
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "CREATE TABLE session_screens_plain (
+             token_hash BLOB PRIMARY KEY, outcome TEXT NOT NULL, self_harm INTEGER NOT NULL) STRICT",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO session_screens_plain SELECT token_hash, 'concern', 0 FROM sessions")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+
+    let store = Store::open(dir.path()).await.unwrap();
+    let records = store.safety_screens(owner).await.unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].answers, [(item("SF8"), 1), (item("SF9"), 0)]);
+    assert_eq!(records[0].declined, [item("SF11")]);
+    assert_eq!(
+        store.held_screen(&session.token).await.unwrap(),
+        Some(ScreenSummary {
+            outcome: ScreenOutcome::Concern,
+            self_harm: false,
+        })
+    );
+    let pool = raw(dir.path()).await;
+    let left: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sqlite_master WHERE name LIKE '%\\_plain' ESCAPE '\\'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    assert_eq!(left, 0, "the plaintext tables are gone");
+    // A second open has nothing left to do and changes nothing.
+    store.close().await;
+    let store = Store::open(dir.path()).await.unwrap();
+    assert_eq!(store.safety_screens(owner).await.unwrap(), records);
+}
