@@ -117,7 +117,7 @@ impl Store {
             return Err(refused);
         }
         let answer = value.map_or(SealedAnswer::Declined, SealedAnswer::Value);
-        let sealed = answer.seal(&*key, screen.0, item.as_str())?;
+        let sealed = answer.seal(&key, screen.0, item.as_str())?;
         sqlx::query(
             "INSERT INTO safety_answers (screen_id, item_id, answer_sealed) VALUES (?, ?, ?)
              ON CONFLICT (screen_id, item_id) DO UPDATE SET answer_sealed = excluded.answer_sealed,
