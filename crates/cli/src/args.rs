@@ -103,9 +103,17 @@ pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080].
     #[arg(long, env = "TANDEM_BIND", value_name = "ADDR")]
     pub bind: Option<String>,
-    /// Mark cookies Secure (use behind TLS).
-    #[arg(long, env = "TANDEM_SECURE_COOKIES")]
-    pub secure_cookies: Option<bool>,
+    /// Cookies Secure with the __Host- prefix: auto (on unless plainly on
+    /// loopback over http), on, or off [default: auto].
+    #[arg(long, env = "TANDEM_SECURE_COOKIES", value_name = "auto|on|off", value_parser = parse_secure_cookies)]
+    pub secure_cookies: Option<tandem_web::address::SecureCookies>,
+    /// The address people use to reach Tandem, such as https://tandem.example.org.
+    #[arg(long, env = "TANDEM_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Reverse proxies whose X-Forwarded-For is believed: addresses or
+    /// networks, separated by commas.
+    #[arg(long, env = "TANDEM_TRUSTED_PROXIES", value_name = "ADDRS")]
+    pub trusted_proxies: Option<String>,
     /// Where the quick exit leads [default: a weather site].
     #[arg(long, env = "TANDEM_EXIT_URL", value_name = "URL")]
     pub exit_url: Option<String>,
@@ -381,4 +389,9 @@ pub enum InstrumentsCommand {
         /// The TOML file.
         file: PathBuf,
     },
+}
+
+fn parse_secure_cookies(text: &str) -> Result<tandem_web::address::SecureCookies, String> {
+    text.parse()
+        .map_err(|err: tandem_web::address::AddressError| err.message)
 }

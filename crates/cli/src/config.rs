@@ -18,8 +18,14 @@ pub struct FileConfig {
     pub data_dir: Option<PathBuf>,
     /// Address `serve` listens on.
     pub bind: Option<String>,
-    /// Whether cookies are marked Secure.
-    pub secure_cookies: Option<bool>,
+    /// Whether cookies are marked Secure: `"auto"`, `"on"`, `"off"` (or,
+    /// as older files say, `true` / `false`).
+    pub secure_cookies: Option<SecureCookiesValue>,
+    /// The address people use to reach Tandem.
+    pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed: a list, or one
+    /// string separated by commas.
+    pub trusted_proxies: Option<OneOrMany>,
     /// Where the quick exit leads.
     pub exit_url: Option<String>,
     /// The server key as 64 hex digits, instead of the key file.
@@ -27,6 +33,50 @@ pub struct FileConfig {
     /// A file of help lines and services for this country (format of
     /// `content/resources.toml`), instead of the neutral default.
     pub resources_file: Option<PathBuf>,
+}
+
+/// `secure_cookies` as a file may write it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum SecureCookiesValue {
+    /// `true` or `false`, as before `auto` existed.
+    Flag(bool),
+    /// `auto`, `on` or `off`.
+    Word(String),
+}
+
+impl SecureCookiesValue {
+    /// The setting, or what is wrong with it.
+    pub fn setting(&self) -> anyhow::Result<tandem_web::address::SecureCookies> {
+        use tandem_web::address::SecureCookies;
+        match self {
+            Self::Flag(true) => Ok(SecureCookies::On),
+            Self::Flag(false) => Ok(SecureCookies::Off),
+            Self::Word(word) => word
+                .parse()
+                .map_err(|err: tandem_web::address::AddressError| bad_input(err.to_string())),
+        }
+    }
+}
+
+/// A setting given as one string or a list of them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// One string (its parts separated by commas).
+    One(String),
+    /// A list.
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    /// The parts joined by commas.
+    pub fn joined(&self) -> String {
+        match self {
+            Self::One(text) => text.clone(),
+            Self::Many(parts) => parts.join(","),
+        }
+    }
 }
 
 /// The safety resources: `TANDEM_RESOURCES` or the config file's
@@ -150,8 +200,17 @@ pub fn default_config() -> String {
 # Address the web app listens on. TANDEM_BIND
 # bind = \"127.0.0.1:8080\"
 
-# Behind TLS: cookies get Secure and the __Host- prefix. TANDEM_SECURE_COOKIES
-# secure_cookies = false
+# The address people use to reach Tandem; browsers' requests must come from it. TANDEM_PUBLIC_URL
+# public_url = \"https://tandem.example.org\"
+
+# Reverse proxies in front of Tandem (addresses or networks); only their
+# X-Forwarded-For is believed. TANDEM_TRUSTED_PROXIES
+# trusted_proxies = [\"127.0.0.1\"]
+
+# Cookies get Secure and the __Host- prefix: \"auto\" (on unless the server is
+# plainly on loopback over http: public_url https, trusted_proxies set, or a
+# non-loopback bind turn it on), \"on\" or \"off\". TANDEM_SECURE_COOKIES
+# secure_cookies = \"auto\"
 
 # Where the quick exit leads: a neutral site. TANDEM_EXIT_URL
 # exit_url = \"{exit}\"

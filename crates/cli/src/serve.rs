@@ -7,8 +7,9 @@ use anyhow::Context;
 use tandem_web::{AppState, WebConfig};
 
 use crate::args::ServeArgs;
-use crate::config::FileConfig;
+use crate::config::{FileConfig, OneOrMany, SecureCookiesValue};
 use crate::failure::bad_input;
+use tandem_web::address::{PublicUrl, TrustedProxies};
 
 /// Runs until Ctrl-C or SIGTERM, then lets in-flight requests finish.
 pub async fn run(data_dir: &Path, args: &ServeArgs, file: &FileConfig) -> anyhow::Result<()> {
@@ -24,10 +25,40 @@ pub async fn run(data_dir: &Path, args: &ServeArgs, file: &FileConfig) -> anyhow
         .clone()
         .or_else(|| file.bind.clone())
         .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+    let public_url = args
+        .public_url
+        .clone()
+        .or_else(|| file.public_url.clone())
+        .map(|text| PublicUrl::parse(&text))
+        .transpose()
+        .map_err(|err| bad_input(err.to_string()))?;
+    let trusted_proxies = args
+        .trusted_proxies
+        .clone()
+        .or_else(|| file.trusted_proxies.as_ref().map(OneOrMany::joined))
+        .map(|text| TrustedProxies::parse(&text))
+        .transpose()
+        .map_err(|err| bad_input(err.to_string()))?
+        .unwrap_or_default();
+    let secure_cookies = match args.secure_cookies {
+        Some(setting) => setting,
+        None => file
+            .secure_cookies
+            .as_ref()
+            .map(SecureCookiesValue::setting)
+            .transpose()?
+            .unwrap_or_default(),
+    };
+    let listener = tokio::net::TcpListener::bind(&bind)
+        .await
+        .map_err(|err| bad_input(format!("cannot listen on {bind}: {err}")))?;
+    let address = listener.local_addr().context("reading the bound address")?;
     let defaults = WebConfig::default();
     let config = WebConfig {
         resources: Some(crate::config::resources(file)?),
-        secure_cookies: args.secure_cookies.or(file.secure_cookies).unwrap_or(false),
+        secure_cookies: secure_cookies.resolve(public_url.as_ref(), &trusted_proxies, address),
+        public_url,
+        trusted_proxies,
         exit_url: args
             .exit_url
             .clone()
@@ -39,13 +70,15 @@ pub async fn run(data_dir: &Path, args: &ServeArgs, file: &FileConfig) -> anyhow
         return Err(bad_input("the quick-exit address must start with https://"));
     }
     let store = crate::config::open_store(data_dir, file).await?;
+    let public = config
+        .public_url
+        .as_ref()
+        .map(|url| format!("; people reach it at {url}/"))
+        .unwrap_or_default();
+    let secure = config.secure_cookies;
     let state = AppState::new(store, config)?;
-    let listener = tokio::net::TcpListener::bind(&bind)
-        .await
-        .map_err(|err| bad_input(format!("cannot listen on {bind}: {err}")))?;
-    let address = listener.local_addr().context("reading the bound address")?;
-    tracing::info!(%address, data_dir = %data_dir.display(), "listening");
-    eprintln!("Tandem is running at http://{address}/ (Ctrl-C stops it)");
+    tracing::info!(%address, data_dir = %data_dir.display(), secure_cookies = secure, "listening");
+    eprintln!("Tandem is running at http://{address}/ (Ctrl-C stops it{public})");
     tandem_web::serve(state, listener, shutdown_signal())
         .await
         .context("serving")?;

@@ -10,6 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use subtle::ConstantTimeEq;
 
+use crate::address::PublicUrl;
 use crate::auth::Session;
 use crate::{AppError, AppState, BODY_LIMIT};
 
@@ -24,8 +25,10 @@ const WITHOUT_SESSION: [&str; 4] = [
     "/api/v1/session",
 ];
 
-/// Whether the browser says the request came from our own pages.
-fn same_origin(headers: &HeaderMap) -> Result<(), &'static str> {
+/// Whether the browser says the request came from our own pages: its
+/// `Origin` must be the configured public address, or without one, the
+/// host the request was sent to.
+fn same_origin(headers: &HeaderMap, public_url: Option<&PublicUrl>) -> Result<(), &'static str> {
     if let Some(site) = headers.get("sec-fetch-site") {
         return match site.as_bytes() {
             b"same-origin" | b"none" => Ok(()),
@@ -37,6 +40,13 @@ fn same_origin(headers: &HeaderMap) -> Result<(), &'static str> {
         headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()),
         host,
     ) {
+        (Some(origin), _) if let Some(public) = public_url => {
+            if origin.eq_ignore_ascii_case(public.origin()) {
+                Ok(())
+            } else {
+                Err("This request came from another site, so it was refused.")
+            }
+        }
         (Some(origin), Some(host)) => {
             let origin_host = origin
                 .strip_prefix("https://")
@@ -58,7 +68,7 @@ fn tokens_match(given: &str, expected: &str) -> bool {
 }
 
 /// The middleware.
-pub async fn check(State(_state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn check(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
@@ -70,7 +80,7 @@ pub async fn check(State(_state): State<AppState>, request: Request, next: Next)
         let err = AppError::forbidden(message);
         if api { err.api() } else { err }.into_response()
     };
-    if let Err(message) = same_origin(request.headers()) {
+    if let Err(message) = same_origin(request.headers(), state.config().public_url.as_ref()) {
         return refuse(message);
     }
     let path = request.uri().path().to_owned();

@@ -5,6 +5,7 @@
 //! `app(state)` builds the whole router, so tests can drive it without a
 //! socket; `serve` binds it to a listener and shuts down gracefully.
 
+pub mod address;
 pub mod analysis;
 mod api;
 mod auth;
@@ -57,6 +58,11 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::load_session,
+        ))
+        // Outside both, so their refusals are rendered too.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            view::render_messages,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // Inside the headers, so a timed-out request's 408 carries them too.

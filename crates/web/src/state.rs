@@ -15,8 +15,14 @@ use crate::auth::hashing::HashingPool;
 /// Settings of one server.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
-    /// Mark cookies `Secure` and use the `__Host-` prefix (behind TLS).
+    /// Mark cookies `Secure` and use the `__Host-` prefix (behind TLS):
+    /// resolved from `secure_cookies = auto|on|off` at start
+    /// ([`crate::address::SecureCookies::resolve`]).
     pub secure_cookies: bool,
+    /// The address people use; when set, a browser's `Origin` must be it.
+    pub public_url: Option<crate::address::PublicUrl>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: crate::address::TrustedProxies,
     /// A session ends after this many seconds without a request.
     pub idle_timeout_secs: i64,
     /// A session ends this many seconds after sign-in, whatever happens.
@@ -42,6 +48,8 @@ impl Default for WebConfig {
     fn default() -> Self {
         Self {
             secure_cookies: false,
+            public_url: None,
+            trusted_proxies: crate::address::TrustedProxies::default(),
             idle_timeout_secs: 60 * 60,
             absolute_timeout_secs: 12 * 60 * 60,
             exit_url: DEFAULT_EXIT_URL.to_owned(),

@@ -50,22 +50,53 @@ struct MessagePage<'a> {
     message: &'a str,
 }
 
-/// A plain page with a heading and a message (errors, confirmations).
+/// A message waiting in a response for [`render_messages`], which knows the
+/// settings (the quick exit above all) that the code making it may not.
+#[derive(Debug, Clone)]
+struct Message {
+    heading: String,
+    message: String,
+}
+
+/// A plain page with a heading and a message (errors, confirmations),
+/// status 200 until the caller changes it; rendered at the edge by
+/// [`render_messages`] with this server's quick-exit address.
 pub fn message_page(heading: &str, message: &str) -> Response {
-    let page = MessagePage {
-        layout: Layout {
-            signed_in: false,
-            csrf: String::new(),
-            exit_url: crate::WebConfig::default().exit_url,
-            current: "",
-        },
-        heading,
-        message,
+    let mut response = StatusCode::OK.into_response();
+    response.extensions_mut().insert(Message {
+        heading: heading.to_owned(),
+        message: message.to_owned(),
+    });
+    response
+}
+
+/// The middleware that renders every [`message_page`], keeping its status
+/// and headers, so error pages lead to the configured quick exit too.
+pub async fn render_messages(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let Some(Message { heading, message }) = response.extensions_mut().remove::<Message>() else {
+        return response;
     };
-    match page.render() {
+    let page = MessagePage {
+        layout: Layout::new(None, &state.config().exit_url, ""),
+        heading: &heading,
+        message: &message,
+    };
+    let (mut parts, _) = response.into_parts();
+    let html = match page.render() {
         Ok(html) => Html(html).into_response(),
-        Err(_) => message.to_owned().into_response(),
+        Err(_) => message.into_response(),
+    };
+    let (rendered, body) = html.into_parts();
+    if let Some(kind) = rendered.headers.get(header::CONTENT_TYPE) {
+        parts.headers.insert(header::CONTENT_TYPE, kind.clone());
     }
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, body)
 }
 
 const CSS: &str = include_str!("../static/app.css");

@@ -120,11 +120,22 @@ pub fn people_with(
 /// Starts `tandem serve` on port 0 of this data dir and reads from its log
 /// where it listens; the log is drained in the background after that.
 pub fn serve(t: &Tandem) -> (std::process::Child, String) {
+    serve_with(t, &[], &[])
+}
+
+/// [`serve`] with more arguments to `serve` and environment variables.
+pub fn serve_with(
+    t: &Tandem,
+    args: &[&str],
+    envs: &[(&str, &str)],
+) -> (std::process::Child, String) {
     use std::io::{BufRead, BufReader};
     let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("tandem"))
         .arg("--data-dir")
         .arg(t.data_dir())
         .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(args)
+        .envs(envs.iter().copied())
         .env_remove("TANDEM_BIND")
         .stderr(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())

@@ -67,6 +67,8 @@ fn the_default_config_lists_every_setting_and_parses_when_uncommented() {
         "data_dir",
         "bind",
         "secure_cookies",
+        "public_url",
+        "trusted_proxies",
         "exit_url",
         "key",
         "resources_file",

@@ -13,5 +13,6 @@ mod patterns;
 mod plan;
 mod resume;
 mod safety;
+mod secure_cookies;
 mod storm;
 mod upgrade;

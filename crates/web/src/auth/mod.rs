@@ -160,7 +160,8 @@ impl FromRequestParts<AppState> for MaybeUser {
 /// (for the sessions list) — never logged.
 #[derive(Debug, Clone)]
 pub struct Client {
-    /// The peer address, or `unknown` when served without one (tests).
+    /// The peer address (the client's, through a trusted proxy), or
+    /// `unknown` when served without one (tests).
     pub addr: String,
     /// Such as "Firefox on Linux".
     pub label: String,
@@ -169,11 +170,18 @@ pub struct Client {
 impl FromRequestParts<AppState> for Client {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let proxies = &state.config().trusted_proxies;
         let addr = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string());
+            .map_or_else(
+                || "unknown".to_owned(),
+                |info| proxies.client(info.0.ip(), &parts.headers).to_string(),
+            );
         let agent = parts
             .headers
             .get(header::USER_AGENT)

@@ -1,6 +1,7 @@
 //! Tests of the web app over real HTTP on loopback, and in a real browser.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod address;
 mod browser;
 mod common;
 mod http;
