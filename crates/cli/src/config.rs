@@ -33,6 +33,9 @@ pub struct FileConfig {
     /// A file of help lines and services for this country (format of
     /// `content/resources.toml`), instead of the neutral default.
     pub resources_file: Option<PathBuf>,
+    /// A file of published reliability and SD per instrument version, used
+    /// instead of estimates from this store.
+    pub reliability_file: Option<PathBuf>,
 }
 
 /// `secure_cookies` as a file may write it.
@@ -96,6 +99,24 @@ pub fn resources(file: &FileConfig) -> anyhow::Result<tandem_core::resources::Re
         }
         None => Ok(tandem_core::resources::default_resources()?),
     }
+}
+
+/// The pinned reliability: `TANDEM_RELIABILITY_FILE` or the config file's
+/// `reliability_file` when set (a broken file is an error, never ignored),
+/// else none.
+pub fn published(
+    file: &FileConfig,
+) -> anyhow::Result<Option<tandem_core::instrument::published::Published>> {
+    let path = std::env::var_os("TANDEM_RELIABILITY_FILE")
+        .map(PathBuf::from)
+        .or_else(|| file.reliability_file.clone());
+    let Some(path) = path else { return Ok(None) };
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(&path).map_err(|err| bad_input(format!("{name}: {err}")))?;
+    let known = tandem_core::instrument::builtin::builtin_all_versions()?;
+    tandem_core::instrument::published::load_published(&name, &text, &known)
+        .map(Some)
+        .map_err(|err| bad_input(err.to_string()))
 }
 
 /// The server key from `TANDEM_KEY` or the config file's `key`, if either is
@@ -221,6 +242,10 @@ pub fn default_config() -> String {
 
 # Help lines and services for your country (format of content/resources.toml). TANDEM_RESOURCES
 # resources_file = \"/etc/tandem/resources.toml\"
+
+# Published reliability and SD per instrument version, used instead of estimates
+# from this store, and cited in reports. TANDEM_RELIABILITY_FILE
+# reliability_file = \"/etc/tandem/reliability.toml\"
 ",
         exit = tandem_web::DEFAULT_EXIT_URL
     )

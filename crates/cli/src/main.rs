@@ -64,6 +64,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         store,
         owner,
         resources: config::resources(&file)?,
+        published: config::published(&file)?,
     };
     let result = match &cli.command {
         Command::Assess(args) => commands::assess::run(&session, args).await,

@@ -56,6 +56,7 @@ pub async fn run(data_dir: &Path, args: &ServeArgs, file: &FileConfig) -> anyhow
     let defaults = WebConfig::default();
     let config = WebConfig {
         resources: Some(crate::config::resources(file)?),
+        reliability: crate::config::published(file)?,
         secure_cookies: secure_cookies.resolve(public_url.as_ref(), &trusted_proxies, address),
         public_url,
         trusted_proxies,

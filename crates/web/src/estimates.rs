@@ -4,11 +4,16 @@
 //! administration of each counts, once), facet and index precision comes
 //! from the psychometrics engine,
 //! so scores get intervals and changes get a Reliable Change verdict. Until
-//! then, none is invented. Declared values in the instrument always win.
+//! then, none is invented. Declared values in the instrument always win, and
+//! a version the operator pinned from a published source
+//! ([`tandem_core::instrument::published`]) is never estimated. One account
+//! counts once, and estimates are made in the background, never while a
+//! page waits.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use serde::Serialize;
 use tandem_core::ids::{FacetId, IndexId};
 use tandem_core::instrument::{Instrument, Precision, ResponseKind};
 use tandem_stats::moments::{Accumulator, Missing, Moments};
@@ -29,30 +34,89 @@ pub struct Estimated {
     pub from: u64,
 }
 
-/// The last estimate and the count it was made at; recomputed when the count moves.
+/// What the precision of a score rests on, as results and reports say it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum Reliability {
+    /// Nothing yet: no intervals, no change verdicts.
+    None,
+    /// Estimated here from this many people's first administrations.
+    Estimated {
+        /// People the estimate rests on.
+        administrations: u64,
+    },
+    /// Pinned by the operator from a published source (`reliability_file`).
+    Published {
+        /// The source, as the file names it.
+        citation: String,
+    },
+}
+
+impl Reliability {
+    /// What intervals and change verdicts rest on, in words for a page.
+    pub fn words(&self) -> Option<String> {
+        match self {
+            Self::None => None,
+            Self::Estimated { administrations } => Some(format!(
+                "Intervals and change verdicts use reliability estimated from {administrations} profiles taken here."
+            )),
+            Self::Published { citation } => Some(format!(
+                "Intervals and change verdicts use published reliability: {citation}."
+            )),
+        }
+    }
+}
+
+/// The last estimate, kept off the request path: pages only read it;
+/// [`Cache::refresh`] recomputes it when the number of people it rests on
+/// moved — in the background every few minutes, and at once when someone's
+/// research consent changes (each change moves the count).
 #[derive(Default)]
-pub struct Cache(tokio::sync::Mutex<Option<(u64, Option<Arc<Estimated>>)>>);
+pub struct Cache {
+    latest: std::sync::RwLock<Option<Arc<Estimated>>>,
+    /// The count the estimate was made at; held while one is computed, so
+    /// refreshes never run side by side.
+    computing: tokio::sync::Mutex<Option<u64>>,
+}
 
 impl Cache {
-    /// The current estimate for `rdp`, or `None` below the threshold.
-    pub async fn current(
-        &self,
-        store: &Store,
-        rdp: &Instrument,
-    ) -> Result<Option<Arc<Estimated>>, AppError> {
+    /// The estimate made last, or `None` below the threshold (or before the
+    /// first refresh). Never reads the store.
+    pub fn current(&self) -> Option<Arc<Estimated>> {
+        self.latest
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Recomputes the estimate for `rdp` when the number of people it would
+    /// rest on moved since the last one.
+    pub async fn refresh(&self, store: &Store, rdp: &Instrument) -> Result<(), AppError> {
+        let mut computed_at = self.computing.lock().await;
         let count = store.count_finished(rdp).await?;
-        if count < MIN_ADMINISTRATIONS {
-            return Ok(None);
+        if *computed_at == Some(count) {
+            return Ok(());
         }
-        let mut cached = self.0.lock().await;
-        if let Some((at, estimate)) = cached.as_ref()
-            && *at == count
-        {
-            return Ok(estimate.clone());
-        }
-        let estimate = estimate(store, rdp).await?.map(Arc::new);
-        *cached = Some((count, estimate.clone()));
-        Ok(estimate)
+        let estimate = if count < MIN_ADMINISTRATIONS {
+            None
+        } else {
+            estimate(store, rdp).await?.map(Arc::new)
+        };
+        *self
+            .latest
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = estimate;
+        *computed_at = Some(count);
+        Ok(())
+    }
+}
+
+/// Brings the estimates up to date after someone's research consent
+/// changed, so their choice shows at once; a failure is logged, never the
+/// person's problem (the consent itself is stored).
+pub async fn after_consent_change(state: &crate::AppState) {
+    if let Err(err) = state.content().refresh_estimates(state.store()).await {
+        tracing::warn!(err = err.message(), "estimating reliability failed");
     }
 }
 

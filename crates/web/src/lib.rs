@@ -92,7 +92,8 @@ pub async fn serve(
 }
 
 /// Ends expired sessions and forgets old sign-in failures, every few minutes,
-/// so neither table grows without bound.
+/// so neither table grows without bound; and brings reliability estimates
+/// up to date (the first tick is at start).
 async fn prune_regularly(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(300));
     loop {
@@ -108,6 +109,10 @@ async fn prune_regularly(state: AppState) {
         }
         if let Err(err) = store.prune_login_failures(now - 24 * 60 * 60).await {
             tracing::warn!(%err, "pruning sign-in failures failed");
+        }
+        // Off the request path: pages only read the last estimate.
+        if let Err(err) = state.content().refresh_estimates(store).await {
+            tracing::warn!(err = err.message(), "estimating reliability failed");
         }
     }
 }

@@ -34,6 +34,8 @@ struct ResultsPart {
     since: String,
     changes: Vec<(String, String, String, String)>,
     trend_chart: Option<String>,
+    /// What the intervals rest on (a published source is cited).
+    reliability: Option<String>,
 }
 
 #[derive(Template)]
@@ -74,12 +76,14 @@ pub async fn report_html(
         exit_url,
         made,
     } = framing;
-    let estimate = content.estimates.current(store, &content.rdp).await?;
+    let estimate = content.estimates.current();
     let finished = crate::results::finished(store, user, "rdp").await?;
     let results = match (finished.first(), finished.last()) {
         (Some(first), Some(latest)) => {
-            let rdp = crate::results::instrument_for(content, estimate.as_deref(), latest)?;
-            let first_rdp = crate::results::instrument_for(content, estimate.as_deref(), first)?;
+            let (rdp, reliability) =
+                crate::results::instrument_for(content, estimate.as_deref(), latest)?;
+            let (first_rdp, _) =
+                crate::results::instrument_for(content, estimate.as_deref(), first)?;
             let answers = store.answers(user, rdp, latest.id).await?;
             let latest_scores =
                 tandem_core::scoring::score(rdp, &answers).map_err(AppError::internal)?;
@@ -142,6 +146,7 @@ pub async fn report_html(
                     .to_owned()
             };
             Some(ResultsPart {
+                reliability: reliability.words(),
                 pattern: found
                     .as_ref()
                     .map_or("not enough answers".into(), |p| p.title()),

@@ -15,6 +15,7 @@ use tandem_core::safety::ScreenSummary;
 use tandem_core::scoring::{Scores, score};
 use tandem_store::{Administration, AdministrationId, Store, UserId};
 
+use crate::estimates::{Estimated, Reliability};
 use crate::state::Content;
 use crate::{AppError, charts};
 
@@ -37,9 +38,8 @@ pub struct Results {
     pub instrument: Instrument,
     /// The administration before, and the change in each index since.
     pub change: Option<(Administration, BTreeMap<IndexId, Change>)>,
-    /// When reliability was estimated from this deployment: from how many
-    /// administrations.
-    pub estimated_from: Option<u64>,
+    /// What the intervals and change verdicts rest on.
+    pub reliability: Reliability,
 }
 
 /// Finished administrations of one instrument, oldest first.
@@ -56,21 +56,44 @@ pub async fn finished(
         .collect())
 }
 
-/// The definition to score an administration with: the version it was
-/// taken with, carrying this deployment's estimates when it is the version
-/// they were made for.
+/// The definition to score an administration with, and what its precision
+/// rests on: the version it was taken with, as the operator pinned it from
+/// a published source, else carrying this deployment's estimates when it is
+/// the version they were made for, else bare.
 pub fn instrument_for<'a>(
     content: &'a Content,
-    estimate: Option<&'a crate::estimates::Estimated>,
+    estimate: Option<&'a Estimated>,
     administration: &Administration,
-) -> Result<&'a Instrument, AppError> {
+) -> Result<(&'a Instrument, Reliability), AppError> {
     let version = crate::situation::version_of(content, administration)?;
-    Ok(match estimate {
-        Some(e) if e.instrument.id == version.id && e.instrument.version == version.version => {
-            &e.instrument
-        }
-        _ => version,
-    })
+    Ok(precise(content, estimate, version))
+}
+
+/// [`instrument_for`] of a version already found.
+pub fn precise<'a>(
+    content: &'a Content,
+    estimate: Option<&'a Estimated>,
+    version: &'a Instrument,
+) -> (&'a Instrument, Reliability) {
+    if let Some(published) = &content.published
+        && let Some(pinned) = published.instrument(version.id.as_str(), &version.version)
+    {
+        return (
+            pinned,
+            Reliability::Published {
+                citation: published.source.clone(),
+            },
+        );
+    }
+    match estimate {
+        Some(e) if e.instrument.id == version.id && e.instrument.version == version.version => (
+            &e.instrument,
+            Reliability::Estimated {
+                administrations: e.from,
+            },
+        ),
+        _ => (version, Reliability::None),
+    }
 }
 
 /// Scores of one administration of `instrument`.
@@ -107,15 +130,15 @@ pub async fn rdp_results(
     let Some(at) = at else {
         return Ok(None);
     };
-    let estimate = content.estimates.current(store, &content.rdp).await?;
+    let estimate = content.estimates.current();
     let current = taken[at].clone();
-    let rdp = instrument_for(content, estimate.as_deref(), &current)?;
+    let (rdp, reliability) = instrument_for(content, estimate.as_deref(), &current)?;
     let answers = store.answers(user, rdp, current.id).await?;
     let scores = score(rdp, &answers).map_err(AppError::internal)?;
     let change = match at.checked_sub(1) {
         Some(before) => {
             let earlier = taken[before].clone();
-            let then_rdp = instrument_for(content, estimate.as_deref(), &earlier)?;
+            let (then_rdp, _) = instrument_for(content, estimate.as_deref(), &earlier)?;
             let then = scores_of(store, user, then_rdp, earlier.id).await?;
             let changes = compare(rdp, &then, &scores);
             Some((earlier, changes))
@@ -124,10 +147,6 @@ pub async fn rdp_results(
     };
     let assessment =
         crate::situation::assess_with(store, content, user, held, Some((rdp, &answers))).await?;
-    let estimated_from = estimate
-        .as_ref()
-        .filter(|e| e.instrument.version == rdp.version)
-        .map(|e| e.from);
     Ok(Some(Results {
         profile: assessment.profile.clone(),
         quality: assessment.quality.clone(),
@@ -136,7 +155,7 @@ pub async fn rdp_results(
         administration: current,
         scores,
         change,
-        estimated_from,
+        reliability,
     }))
 }
 

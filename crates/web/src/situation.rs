@@ -119,13 +119,9 @@ pub async fn assess(
     held: Option<ScreenSummary>,
 ) -> Result<Assessment, AppError> {
     let latest = latest_with_answers(store, content, user, "rdp").await?;
-    let estimate = content.estimates.current(store, &content.rdp).await?;
+    let estimate = content.estimates.current();
     let rdp = latest.as_ref().map(|(_, version, answers)| {
-        // The deployment's estimates fit the current version only.
-        let instrument = match &estimate {
-            Some(e) if version.version == e.instrument.version => &e.instrument,
-            _ => *version,
-        };
+        let (instrument, _) = crate::results::precise(content, estimate.as_deref(), version);
         (instrument, answers)
     });
     assess_with(store, content, user, held, rdp).await

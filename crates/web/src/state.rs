@@ -5,6 +5,7 @@ use std::sync::Arc;
 use tandem_core::guidance::{Guidance, builtin_guidance};
 use tandem_core::instrument::Instrument;
 use tandem_core::instrument::builtin::{Catalog, builtin_by_id};
+use tandem_core::instrument::published::Published;
 use tandem_core::journal::{Prompt, builtin_prompts};
 use tandem_core::resources::{Resources, default_resources};
 use tandem_core::signs::{SignsGuide, builtin_signs};
@@ -39,6 +40,9 @@ pub struct WebConfig {
     /// Help lines and services for this deployment's country; the neutral
     /// default when `None`.
     pub resources: Option<Resources>,
+    /// Published reliability pinned per instrument version
+    /// (`reliability_file`), used instead of estimates.
+    pub reliability: Option<Published>,
 }
 
 /// Where the quick exit goes unless configured: a neutral weather site.
@@ -57,6 +61,7 @@ impl Default for WebConfig {
             hashing_budget_mib: crate::auth::hashing::DEFAULT_BUDGET_MIB,
             request_timeout_secs: 30,
             resources: None,
+            reliability: None,
         }
     }
 }
@@ -83,6 +88,9 @@ pub struct Content {
     pub catalog: Catalog,
     /// Reliability estimated from this deployment's administrations.
     pub estimates: crate::estimates::Cache,
+    /// Reliability the operator pinned from a published source, per
+    /// instrument version; those versions are never estimated.
+    pub published: Option<Published>,
 }
 
 impl Content {
@@ -104,6 +112,24 @@ impl Content {
             safety: load("safety")?,
             rdp,
             estimates: crate::estimates::Cache::default(),
+            published: None,
+        })
+    }
+
+    /// Brings the estimates up to date now, unless the current RDP is
+    /// pinned: in the server's housekeeping, after a consent changes, and
+    /// in one-shot callers (the terminal) that read them at once.
+    pub async fn refresh_estimates(&self, store: &Store) -> Result<(), crate::AppError> {
+        if self.current_rdp_is_pinned() {
+            return Ok(());
+        }
+        self.estimates.refresh(store, &self.rdp).await
+    }
+
+    fn current_rdp_is_pinned(&self) -> bool {
+        self.published.as_ref().is_some_and(|p| {
+            p.instrument(self.rdp.id.as_str(), &self.rdp.version)
+                .is_some()
         })
     }
 
@@ -157,6 +183,7 @@ impl AppState {
         if let Some(resources) = &config.resources {
             content.resources = resources.clone();
         }
+        content.published = config.reliability.clone();
         Ok(Self {
             inner: Arc::new(Inner {
                 content,

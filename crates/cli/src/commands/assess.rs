@@ -412,7 +412,7 @@ async fn safety_done(
     let first_steps = if stored {
         Vec::new()
     } else {
-        let content = tandem_web::Content::builtin()?;
+        let content = session.content().await?;
         let assessment = tandem_web::situation::assess(
             &session.store,
             &content,

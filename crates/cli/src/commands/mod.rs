@@ -25,6 +25,22 @@ pub struct Session {
     pub owner: UserId,
     /// Safety resources for this deployment.
     pub resources: tandem_core::resources::Resources,
+    /// Reliability pinned from a published source (`reliability_file`).
+    pub published: Option<tandem_core::instrument::published::Published>,
+}
+
+impl Session {
+    /// The built-in content with this deployment's pinned reliability and
+    /// its estimates brought up to date, as the server would read them.
+    pub async fn content(&self) -> anyhow::Result<tandem_web::Content> {
+        let mut content = tandem_web::Content::builtin()?;
+        content.published = self.published.clone();
+        content
+            .refresh_estimates(&self.store)
+            .await
+            .map_err(|err| anyhow::anyhow!("estimating reliability: {}", err.message()))?;
+        Ok(content)
+    }
 }
 
 /// A built-in instrument by id, or a not-found error naming the known ones.

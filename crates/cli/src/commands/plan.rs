@@ -22,7 +22,7 @@ pub fn today() -> String {
 /// Recomputes the plan after new results (a finished RDP, a kept safety
 /// screen, a check-in).
 pub async fn refresh(session: &Session) -> anyhow::Result<()> {
-    let content = tandem_web::Content::builtin()?;
+    let content = session.content().await?;
     tandem_web::plan::refresh(&session.store, &content, session.owner, None, now()).await?;
     Ok(())
 }
@@ -40,7 +40,7 @@ pub async fn run(session: &Session, args: &PlanArgs) -> anyhow::Result<()> {
             .set_plan_status(session.owner, PlanItemId(id), status, now())
             .await?;
     }
-    let content = tandem_web::Content::builtin()?;
+    let content = session.content().await?;
     if args.signs {
         return print_signs(&content.signs, args.json);
     }

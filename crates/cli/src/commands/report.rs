@@ -9,6 +9,7 @@ use tandem_core::profile::Profile;
 use tandem_core::quality::ResponseQuality;
 use tandem_core::scoring::{Score, Scores};
 use tandem_store::{Administration, AdministrationId};
+use tandem_web::estimates::Reliability;
 
 use std::collections::BTreeMap;
 
@@ -52,7 +53,7 @@ struct ChangeSince<'a> {
 /// Writes the printable HTML report to `path`, readable only by its owner.
 async fn write_html(session: &Session, path: &std::path::Path) -> anyhow::Result<()> {
     use std::io::Write;
-    let content = tandem_web::Content::builtin()?;
+    let content = session.content().await?;
     let made = super::plan::today();
     let html = tandem_web::report::report_html(
         &session.store,
@@ -90,7 +91,7 @@ pub async fn run(session: &Session, args: &ReportArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.html {
         return write_html(session, path).await;
     }
-    let content = tandem_web::Content::builtin()?;
+    let content = session.content().await?;
     let id = args.administration.map(AdministrationId);
     let results =
         tandem_web::results::rdp_results(&session.store, &content, session.owner, id, None)
@@ -118,10 +119,7 @@ pub async fn run(session: &Session, args: &ReportArgs) -> anyhow::Result<()> {
             about: &current.about,
             completed_at: current.completed_at.as_deref(),
             basis,
-            reliability: match results.estimated_from {
-                Some(n) => serde_json::json!({ "source": "estimated", "administrations": n }),
-                None => serde_json::json!({ "source": "none" }),
-            },
+            reliability: serde_json::json!(results.reliability),
             facets: &scores.facets,
             indices: &scores.indices,
             profile,
@@ -147,6 +145,7 @@ pub async fn run(session: &Session, args: &ReportArgs) -> anyhow::Result<()> {
             profile,
             results.quality.as_ref(),
             results.change.as_ref().map(|(a, c)| (a, c)),
+            &results.reliability,
         )
     );
     if help {
@@ -167,6 +166,7 @@ fn text(
     profile: Option<&Profile>,
     quality: Option<&ResponseQuality>,
     change: Option<(&Administration, &BTreeMap<IndexId, Change>)>,
+    reliability: &Reliability,
 ) -> String {
     let mut out = String::new();
     let mut line = |s: String| {
@@ -267,9 +267,14 @@ fn text(
     if scores.facets.values().all(|s| s.sem.is_none()) {
         line(String::new());
         line("No reliability is known yet for this version of the questions, so scores come without intervals and changes without a \"reliable\" verdict.".into());
-    } else if scores.facets.values().any(|s| s.sem.is_some()) {
+    } else {
         line(String::new());
-        line("Intervals and change verdicts use reliability estimated from the profiles kept in this store.".into());
+        line(match reliability {
+            Reliability::Published { citation } => format!(
+                "Intervals and change verdicts use published reliability: {citation}."
+            ),
+            _ => "Intervals and change verdicts use reliability estimated from the profiles kept in this store.".into(),
+        });
     }
     if let Some((earlier, changes)) = change {
         line(String::new());

@@ -11,6 +11,7 @@ mod keys;
 mod network;
 mod patterns;
 mod plan;
+mod reliability;
 mod resume;
 mod safety;
 mod secure_cookies;

@@ -6,6 +6,7 @@
 
 pub mod builtin;
 pub mod load;
+pub mod published;
 
 use serde::Serialize;
 

@@ -8,5 +8,6 @@ mod guidance;
 mod loader;
 mod plan;
 mod profile;
+mod published;
 mod risk;
 mod scoring;

@@ -400,10 +400,7 @@ async fn complete(
 }
 
 fn results_json(results: crate::results::Results) -> Value {
-    let reliability = match results.estimated_from {
-        Some(n) => json!({ "source": "estimated", "administrations": n }),
-        None => json!({ "source": "none" }),
-    };
+    let reliability = json!(results.reliability);
     json!({
         "reliability": reliability,
         "instrument": "rdp",

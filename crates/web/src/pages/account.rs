@@ -317,6 +317,7 @@ pub async fn research(
         .store()
         .set_research_consent(session.user, consent)
         .await?;
+    crate::estimates::after_consent_change(&state).await;
     let notice = if consent {
         "research-on"
     } else {

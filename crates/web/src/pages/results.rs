@@ -56,7 +56,8 @@ struct ResultsPage {
     since: String,
     changes: Vec<ChangeRow>,
     trend_chart: Option<String>,
-    estimated_from: Option<u64>,
+    /// What intervals rest on, in words, when anything.
+    reliability: Option<String>,
     /// The help, once, when the person's safety answers ask for it.
     help: Option<crate::help::Help>,
 }
@@ -168,7 +169,7 @@ async fn page(state: &AppState, session: &Session, results: Results) -> Result<R
         stands_out: stands_out(rdp, &results),
         facet_chart: charts::facet_profile(rdp, &results.scores),
         intervals: results.scores.facets.values().any(|s| s.sem.is_some()),
-        estimated_from: results.estimated_from,
+        reliability: results.reliability.words(),
         facets,
         indices,
         since,

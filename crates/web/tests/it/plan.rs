@@ -611,7 +611,7 @@ async fn weeks_are_ticked_and_unticked_through_the_api() {
 
 /// A response with a facet structure: each facet has a person-level latent
 /// score, and its items follow it (reverse-keyed ones in reverse).
-fn structured(rdp: &tandem_core::instrument::Instrument, state: &mut u64) -> Value {
+pub fn structured(rdp: &tandem_core::instrument::Instrument, state: &mut u64) -> Value {
     let mut uniform = || {
         *state = state
             .wrapping_mul(6_364_136_223_846_793_005)
