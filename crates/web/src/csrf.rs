@@ -18,9 +18,10 @@ use crate::{AppError, AppState, BODY_LIMIT};
 pub const TOKEN_HEADER: &str = "x-csrf-token";
 
 /// Requests that need no token: they start a session or an account.
-const WITHOUT_SESSION: [&str; 4] = [
+const WITHOUT_SESSION: [&str; 5] = [
     "/account/new",
     "/account/signin",
+    "/account/recover",
     "/api/v1/accounts",
     "/api/v1/session",
 ];

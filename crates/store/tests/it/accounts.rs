@@ -173,7 +173,7 @@ async fn accounts_are_found_by_name_and_keep_their_hash() {
 
 /// Every table, with how many rows it holds in all and how many belong to
 /// the user bound to `?`. Literal statements: sqlx takes only audited SQL.
-const TABLES: [(&str, &str, &str); 14] = [
+const TABLES: [(&str, &str, &str); 15] = [
     (
         "session_screens",
         "SELECT count(*) FROM session_screens",
@@ -243,6 +243,11 @@ const TABLES: [(&str, &str, &str); 14] = [
         "exercises",
         "SELECT count(*) FROM exercises",
         "SELECT count(*) FROM exercises WHERE owner_id = ?",
+    ),
+    (
+        "recovery_codes",
+        "SELECT count(*) FROM recovery_codes",
+        "SELECT count(*) FROM recovery_codes WHERE user_id = ?",
     ),
     (
         "exercise_ticks",
@@ -362,6 +367,17 @@ async fn fill(store: &Store, user: UserId, user_key: &str) {
         .unwrap();
     store
         .tick_week(user, exercise, "2026-W48", true)
+        .await
+        .unwrap();
+    store
+        .replace_recovery_codes(
+            user,
+            &[tandem_store::RecoveryHash {
+                selector: "AB12".into(),
+                hash: "$argon2id$not-a-real-hash".into(),
+            }],
+            100,
+        )
         .await
         .unwrap();
 }

@@ -12,6 +12,7 @@ mod keys;
 mod modes;
 mod owners;
 mod plans;
+mod recovery;
 mod responses;
 mod rotation;
 mod safety;

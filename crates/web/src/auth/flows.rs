@@ -16,7 +16,7 @@ pub const WRONG: &str = "That user name and password do not match.";
 /// `tandem_store::throttle`): per account by its name (any spelling of a
 /// name is one account, known or not), per address across accounts. A
 /// refusal is a 429 with `Retry-After`, and no hash is computed.
-async fn reserve(
+pub(super) async fn reserve(
     state: &AppState,
     name: Option<&str>,
     client: Option<&Client>,
@@ -54,18 +54,18 @@ pub struct Started {
     pub csrf_token: String,
 }
 
-fn parse_name(name: &str) -> Result<UserName, AppError> {
+pub(super) fn parse_name(name: &str) -> Result<UserName, AppError> {
     UserName::parse(name).map_err(|err| AppError::invalid(err.to_string()))
 }
 
-fn hashing_error(err: HashingError) -> AppError {
+pub(super) fn hashing_error(err: HashingError) -> AppError {
     match err {
         HashingError::Busy => AppError::busy(),
         HashingError::Failed(err) => AppError::internal(err),
     }
 }
 
-async fn hash(state: &AppState, password: String) -> Result<String, AppError> {
+pub(super) async fn hash(state: &AppState, password: String) -> Result<String, AppError> {
     state.hasher().hash(&password).await.map_err(hashing_error)
 }
 
@@ -81,7 +81,11 @@ async fn verify(
         .map_err(hashing_error)
 }
 
-async fn start(state: &AppState, user: UserId, client: &Client) -> Result<Started, AppError> {
+pub(super) async fn start(
+    state: &AppState,
+    user: UserId,
+    client: &Client,
+) -> Result<Started, AppError> {
     let session = state
         .store()
         .create_session(user, &client.label, now())

@@ -20,6 +20,12 @@ use super::password::HashError;
 /// one keeps it near 42 MB, at some 20–30 sign-ins a second.
 pub const DEFAULT_BUDGET_MIB: u32 = 20;
 
+/// Argon2id memory for recovery codes, in KiB. A code carries 80 random
+/// bits, so no memory-hard cost could make guessing it feasible or not;
+/// it is still a salted Argon2id hash in the same format as a password's,
+/// and small enough that ten of them add little to a sign-up.
+pub const CODE_MEMORY_KIB: u32 = 1024;
+
 /// Jobs waiting per worker before further requests are refused.
 const QUEUE_PER_WORKER: usize = 8;
 
@@ -44,6 +50,15 @@ enum Job {
         stored: Option<String>,
         reply: tokio::sync::oneshot::Sender<bool>,
     },
+    HashCodes {
+        codes: Vec<String>,
+        reply: tokio::sync::oneshot::Sender<Result<Vec<String>, HashError>>,
+    },
+    VerifyCode {
+        code: String,
+        stored: Option<String>,
+        reply: tokio::sync::oneshot::Sender<bool>,
+    },
 }
 
 /// The pool of hashing workers.
@@ -57,6 +72,8 @@ pub struct HashingPool {
 struct Shared {
     params: Params,
     dummy: String,
+    code_params: Params,
+    code_dummy: String,
 }
 
 impl HashingPool {
@@ -73,7 +90,14 @@ impl HashingPool {
             "a password nobody has, used only to spend time",
             &mut blocks,
         )?;
-        let shared = Arc::new(Shared { params, dummy });
+        let code_params = Params::new(CODE_MEMORY_KIB, 2, 1, None).map_err(HashError::new)?;
+        let code_dummy = hash_with(&code_params, "no code anybody holds", &mut blocks)?;
+        let shared = Arc::new(Shared {
+            params,
+            dummy,
+            code_params,
+            code_dummy,
+        });
         let (jobs, queue) = sync_channel(workers * QUEUE_PER_WORKER);
         let queue = Arc::new(Mutex::new(queue));
         for n in 0..workers {
@@ -133,6 +157,36 @@ impl HashingPool {
     }
 }
 
+impl HashingPool {
+    /// Hashes recovery codes, each into a PHC string of its own.
+    pub async fn hash_codes(&self, codes: Vec<String>) -> Result<Vec<String>, HashingError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.submit(Job::HashCodes { codes, reply })?;
+        answer
+            .await
+            .map_err(|_| HashingError::Failed(HashError::new("a hashing worker stopped")))?
+            .map_err(HashingError::Failed)
+    }
+
+    /// Whether `code` fits `stored`; with none (an unknown name or code)
+    /// the same work is done against a dummy, and the answer is no.
+    pub async fn verify_code(
+        &self,
+        code: &str,
+        stored: Option<&str>,
+    ) -> Result<bool, HashingError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.submit(Job::VerifyCode {
+            code: code.to_owned(),
+            stored: stored.map(str::to_owned),
+            reply,
+        })?;
+        answer
+            .await
+            .map_err(|_| HashingError::Failed(HashError::new("a hashing worker stopped")))
+    }
+}
+
 /// One worker: takes jobs until the pool is dropped, always in `blocks`.
 fn work(shared: &Shared, queue: &Mutex<Receiver<Job>>, blocks: &mut [Block]) {
     loop {
@@ -153,6 +207,22 @@ fn work(shared: &Shared, queue: &Mutex<Receiver<Job>>, blocks: &mut [Block]) {
                 let matched = verify_with(&password, target, blocks);
                 let _ = reply.send(matched && stored.is_some());
             }
+            Ok(Job::HashCodes { codes, reply }) => {
+                let hashed = codes
+                    .iter()
+                    .map(|code| hash_with(&shared.code_params, code, blocks))
+                    .collect();
+                let _ = reply.send(hashed);
+            }
+            Ok(Job::VerifyCode {
+                code,
+                stored,
+                reply,
+            }) => {
+                let target = stored.as_deref().unwrap_or(&shared.code_dummy);
+                let matched = verify_with(&code, target, blocks);
+                let _ = reply.send(matched && stored.is_some());
+            }
             Err(_) => return,
         }
     }
@@ -168,9 +238,12 @@ fn hash_with(params: &Params, password: &str, blocks: &mut [Block]) -> Result<St
         .decode_b64(&mut raw)
         .map_err(HashError::new)?;
     let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+    let memory = blocks
+        .get_mut(..params.block_count())
+        .ok_or_else(|| HashError::new("hashing memory smaller than its parameters"))?;
     let output = Output::init_with(Params::DEFAULT_OUTPUT_LEN, |out| {
         argon2
-            .hash_password_into_with_memory(password.as_bytes(), salt_bytes, out, &mut *blocks)
+            .hash_password_into_with_memory(password.as_bytes(), salt_bytes, out, &mut *memory)
             .map_err(|_| argon2::password_hash::Error::Password)
     })
     .map_err(HashError::new)?;
@@ -204,8 +277,8 @@ fn verify_with(password: &str, stored: &str, blocks: &mut [Block]) -> bool {
     };
     let argon2 = Argon2::new(algorithm, Version::V0x13, params.clone());
     let mut own;
-    let memory: &mut [Block] = if blocks.len() >= params.block_count() {
-        blocks
+    let memory: &mut [Block] = if let Some(prefix) = blocks.get_mut(..params.block_count()) {
+        prefix
     } else {
         own = vec![Block::default(); params.block_count()];
         &mut own

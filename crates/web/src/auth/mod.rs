@@ -4,6 +4,7 @@
 pub mod flows;
 pub mod hashing;
 pub mod password;
+pub mod recovery;
 
 use std::net::SocketAddr;
 use std::time::{SystemTime, UNIX_EPOCH};

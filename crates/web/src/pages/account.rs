@@ -93,7 +93,7 @@ pub async fn sign_up(
     Form(form): Form<SignUpForm>,
 ) -> Result<Response, AppError> {
     match flows::sign_up(&state, &client, &form.name, &form.password, &form.confirm).await {
-        Ok(started) => Ok(signed_in(&state, &started.token)),
+        Ok(started) => super::recovery::after_sign_up(&state, started).await,
         Err(err) if err.status().is_client_error() => {
             let field = if err.status() == axum::http::StatusCode::CONFLICT {
                 "name"
@@ -196,6 +196,7 @@ struct SettingsPage {
     sessions: Vec<SessionRow>,
     kept: Vec<KeptRow>,
     research: bool,
+    codes_left: u64,
 }
 
 pub use tandem_core::dates::civil_date as day;
@@ -244,9 +245,29 @@ async fn settings_page(
         sessions,
         kept,
         research: state.store().research_consent(session.user).await?,
+        codes_left: state.store().recovery_codes_left(session.user).await?,
     })?;
     *response.status_mut() = status;
     Ok(response)
+}
+
+/// Settings with one error on one field (status 422).
+pub(super) async fn settings_with_error(
+    state: &AppState,
+    session: &crate::auth::Session,
+    field: &str,
+    message: &str,
+) -> Result<Response, AppError> {
+    settings_page(
+        state,
+        session,
+        vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }],
+        None,
+    )
+    .await
 }
 
 /// Which notice settings shows after a redirect: a fixed word, never data.

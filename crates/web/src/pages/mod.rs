@@ -9,6 +9,7 @@ mod guide;
 mod home;
 mod people;
 mod plan;
+mod recovery;
 mod results;
 pub(crate) mod safety;
 mod take;
@@ -43,6 +44,11 @@ pub fn routes() -> Router<AppState> {
             "/account/signin",
             get(account::sign_in_form).post(account::sign_in),
         )
+        .route(
+            "/account/recover",
+            get(recovery::recover_form).post(recovery::recover),
+        )
+        .route("/account/recovery-codes", post(recovery::renew))
         .route("/account/signout", post(account::sign_out))
         .route("/account", get(account::settings))
         .route("/account/password", post(account::change_password))
@@ -124,6 +130,8 @@ mod tests {
             include_str!("../../templates/account.html"),
             include_str!("../../templates/home.html"),
             include_str!("../../templates/take.html"),
+            include_str!("../../templates/recover.html"),
+            include_str!("../../templates/recovery_codes.html"),
         ];
         let notices = ["removed", "research-on", "research-off"].map(|n| {
             super::account::notice_words(n)

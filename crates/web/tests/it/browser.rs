@@ -233,12 +233,16 @@ impl Walk {
             .unwrap_or_else(|err| panic!("cannot choose {option:?} for {label:?}: {err}"));
     }
 
-    /// On the sign-up page: creates the account `user`; lands at home.
-    async fn create_account(&self, user: &str) {
+    /// On the sign-up page: creates the account `user`, passes the page
+    /// that shows the recovery codes once; lands at home.
+    async fn create_account(&mut self, user: &str) {
         self.type_into("User name", user).await;
         self.type_into("Password", PASSWORD).await;
         self.type_into("Password again", PASSWORD).await;
         self.click_button("Create account").await;
+        self.wait_for_text("Your recovery codes").await;
+        self.check_page("recovery-codes").await;
+        self.click_link("I have kept them safe").await;
         self.assert_path("/").await;
     }
 

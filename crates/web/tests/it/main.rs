@@ -7,4 +7,5 @@ mod common;
 mod estimates;
 mod http;
 mod plan;
+mod recovery;
 mod safety;

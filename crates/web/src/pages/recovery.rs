@@ -1,0 +1,167 @@
+//! Recovery codes on the pages: shown once after sign-up and after renewal
+//! in settings, and used on the "Use a recovery code" form.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::FieldError;
+use crate::auth::recovery::{self, Recovery};
+use crate::auth::{Client, CurrentUser, MaybeUser, flows, session_cookie};
+use crate::view::{Layout, render};
+use crate::{AppError, AppState};
+
+#[derive(Template)]
+#[template(path = "recovery_codes.html")]
+struct CodesPage {
+    layout: Layout,
+    codes: Vec<String>,
+    first: bool,
+    next: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "recover.html")]
+struct RecoverPage {
+    layout: Layout,
+    errors: Vec<FieldError>,
+    name: String,
+}
+
+/// The page that shows a new set of codes, once. `csrf` is the token of
+/// the session it is shown in.
+pub(super) fn codes_page(
+    state: &AppState,
+    csrf: &str,
+    codes: Vec<String>,
+    first: bool,
+) -> Result<Response, AppError> {
+    render(&CodesPage {
+        layout: Layout {
+            signed_in: true,
+            csrf: csrf.to_owned(),
+            exit_url: state.config().exit_url.clone(),
+            current: "account",
+        },
+        codes,
+        first,
+        next: if first { "/" } else { "/account" },
+    })
+}
+
+/// After sign-up: the new session's cookie and the codes.
+pub(super) async fn after_sign_up(
+    state: &AppState,
+    started: flows::Started,
+) -> Result<Response, AppError> {
+    let codes = recovery::issue(state, started.user).await?;
+    let mut response = codes_page(state, &started.csrf_token, codes, true)?;
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie(state.config().secure_cookies, &started.token),
+    );
+    Ok(response)
+}
+
+/// The form.
+pub async fn recover_form(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+) -> Result<Response, AppError> {
+    if user.is_some() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    render(&RecoverPage {
+        layout: Layout::new(None, &state.config().exit_url, ""),
+        errors: Vec::new(),
+        name: String::new(),
+    })
+}
+
+/// Fields of the recovery form.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecoverForm {
+    name: String,
+    code: String,
+    password: String,
+    confirm: String,
+}
+
+/// Uses a code: a new password, every other session ended, signed in.
+pub async fn recover(
+    State(state): State<AppState>,
+    client: Client,
+    Form(form): Form<RecoverForm>,
+) -> Result<Response, AppError> {
+    let given = Recovery {
+        name: &form.name,
+        code: &form.code,
+        password: &form.password,
+        confirm: &form.confirm,
+    };
+    match recovery::recover(&state, &client, &given).await {
+        Ok(started) => {
+            let mut response = Redirect::to("/").into_response();
+            response.headers_mut().insert(
+                header::SET_COOKIE,
+                session_cookie(state.config().secure_cookies, &started.token),
+            );
+            Ok(response)
+        }
+        Err(err) if err.status().is_client_error() => {
+            let field = match err.status() {
+                StatusCode::UNPROCESSABLE_ENTITY => "password",
+                _ => "code",
+            };
+            let mut response = render(&RecoverPage {
+                layout: Layout::new(None, &state.config().exit_url, ""),
+                errors: vec![FieldError {
+                    field: field.into(),
+                    message: err.message().to_owned(),
+                }],
+                name: form.name,
+            })?;
+            *response.status_mut() = err.status();
+            if let Some(wait) = err.retry_after()
+                && let Ok(value) = wait.to_string().parse()
+            {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            Ok(response)
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// Fields of the renewal form in settings.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RenewForm {
+    csrf: String,
+    password: String,
+}
+
+/// Makes a new set of codes after checking the password (throttled like
+/// every password re-check); the old ones stop working.
+pub async fn renew(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    Form(form): Form<RenewForm>,
+) -> Result<Response, AppError> {
+    let _ = form.csrf;
+    if !flows::password_matches(&state, session.user, &form.password).await? {
+        return super::account::settings_with_error(
+            &state,
+            &session,
+            "codes-password",
+            "That password is not right, so no new codes were made.",
+        )
+        .await;
+    }
+    let codes = recovery::issue(&state, session.user).await?;
+    codes_page(&state, &session.csrf_token, codes, false)
+}
