@@ -89,7 +89,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 tandem_store::StoreError::Invalid(message) => failure::bad_input(message),
                 other => other.into(),
             }).map(|()| {
-                println!("Backed up to {} and checked; only you can read the file. What people wrote and their safety-check answers are in it only as ciphertext, but the other scale answers and the names of plan steps are plain (a step such as \"get safe now\" hints at what a safety check found), so keep it as private as the store. Keep secret.key too, somewhere else.", file.display());
+                println!("Backed up to {} and checked; only you can read the file. What people wrote, their safety-check answers and their plans are in it only as ciphertext, but the other scale answers are plain numbers, so keep it as private as the store. Keep secret.key too, somewhere else.", file.display());
             })
         }
         Command::Admin(args::AdminCommand::RotateKey) => {

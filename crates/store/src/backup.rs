@@ -1,11 +1,10 @@
 //! Whole-store backups: `VACUUM INTO` a new file (a consistent snapshot,
 //! taken while the store keeps working), synced to disk, then opened on its
 //! own and checked with `integrity_check`. The copy is 0600 from its first
-//! byte. What people wrote and their safety-check answers are in it only as
-//! ciphertext, but the other scale answers are plain numbers and the plan's
-//! step ids are plain text (a `get-safe-now` step hints at what a safety
-//! check found), so a backup needs the same care as the database; the key
-//! file is kept apart from it.
+//! byte. What people wrote, their safety-check answers and their plans are
+//! in it only as ciphertext, but the other scale answers are plain numbers,
+//! so a backup needs the same care as the database; the key file is kept
+//! apart from it.
 
 use std::path::Path;
 use std::str::FromStr;

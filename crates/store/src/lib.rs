@@ -18,6 +18,7 @@ mod keys;
 pub mod modes;
 pub mod network;
 mod plan;
+mod plan_seal;
 mod recovery;
 mod research;
 mod responses;
@@ -197,6 +198,7 @@ impl Store {
                 };
                 // Needs the data keys, so it runs once the store is whole.
                 store.seal_legacy_safety_rows().await?;
+                store.seal_legacy_plan_items().await?;
                 Ok(store)
             }
             Err(err) => {

@@ -12,6 +12,8 @@ use sqlx::Row;
 use tandem_core::ids::GuidanceId;
 use tandem_core::plan::FOCUS;
 
+use crate::plan_seal::SealedItem;
+use crate::seal::Sealer;
 use crate::{PlanItemId, Store, StoreError, UserId};
 
 /// Where an item of the plan stands.
@@ -112,16 +114,20 @@ pub struct NewSuggestion {
     pub from_safety: bool,
 }
 
-fn item_from(row: &sqlx::sqlite::SqliteRow) -> Result<PlanItem, StoreError> {
+fn item_from(key: &Sealer, row: &sqlx::sqlite::SqliteRow) -> Result<PlanItem, StoreError> {
     let id: i64 = row.try_get("id")?;
-    let reason: String = row.try_get("reason")?;
+    let sealed: Vec<u8> = row.try_get("item_sealed")?;
     let status: String = row.try_get("status")?;
+    let SealedItem {
+        strategy,
+        reason,
+        from_safety,
+    } = SealedItem::open(key, id, &sealed)?;
     Ok(PlanItem {
         id: PlanItemId(id),
-        strategy: row.try_get("strategy_id")?,
-        reason: serde_json::from_str(&reason)
-            .map_err(|err| StoreError::Invalid(format!("plan item {id}: reason: {err}")))?,
-        from_safety: row.try_get("from_safety")?,
+        strategy,
+        reason,
+        from_safety,
         status: status
             .parse()
             .map_err(|err| StoreError::Invalid(format!("plan item {id}: {err}")))?,
@@ -129,6 +135,40 @@ fn item_from(row: &sqlx::sqlite::SqliteRow) -> Result<PlanItem, StoreError> {
         created_unix: row.try_get("created_unix")?,
         updated_unix: row.try_get("updated_unix")?,
     })
+}
+
+impl Store {
+    /// `owner`'s plan items, opened: the current ones by position, or with
+    /// history, the most recently changed first.
+    async fn plan_items(
+        &self,
+        owner: UserId,
+        with_history: bool,
+    ) -> Result<Vec<PlanItem>, StoreError> {
+        let rows = if with_history {
+            sqlx::query(
+                "SELECT id, item_sealed, status, position, created_unix, updated_unix
+                 FROM plan_items WHERE owner_id = ? ORDER BY updated_unix DESC, id DESC",
+            )
+            .bind(owner.0)
+            .fetch_all(&self.pool)
+            .await?
+        } else {
+            sqlx::query(
+                "SELECT id, item_sealed, status, position, created_unix, updated_unix
+                 FROM plan_items WHERE owner_id = ? AND status <> 'replaced' ORDER BY position, id",
+            )
+            .bind(owner.0)
+            .fetch_all(&self.pool)
+            .await?
+        };
+        let mut key = self.lazy_key(owner);
+        let mut items = Vec::with_capacity(rows.len());
+        for row in &rows {
+            items.push(item_from(key.get().await?, row)?);
+        }
+        Ok(items)
+    }
 }
 
 impl Store {
@@ -163,13 +203,14 @@ impl Store {
                     suggestion.strategy
                 )));
             }
-            let reason = serde_json::to_string(&suggestion.reason)
-                .map_err(|err| StoreError::Invalid(format!("suggestion {index}: {err}")))?;
             let position = i64::try_from(index)
                 .map_err(|_| StoreError::Invalid("too many suggestions".into()))?;
-            prepared.push((suggestion, reason, position));
+            prepared.push((suggestion, position));
         }
 
+        // The key before the transaction: loading it may write, and an
+        // unknown owner is refused here.
+        let key = self.data_key(owner).await?;
         // Immediate: the reads below decide the writes, so no other writer
         // may come between them.
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
@@ -183,73 +224,85 @@ impl Store {
                 id: owner.0,
             });
         }
-        let current: Vec<(i64, String, String, bool)> = sqlx::query_as(
-            "SELECT id, strategy_id, status, from_safety FROM plan_items
-             WHERE owner_id = ? AND status <> 'replaced' ORDER BY position, id",
+        let rows = sqlx::query(
+            "SELECT id, item_sealed, status, position, created_unix, updated_unix
+             FROM plan_items WHERE owner_id = ? AND status <> 'replaced' ORDER BY position, id",
         )
         .bind(owner.0)
         .fetch_all(&mut *tx)
         .await?;
-        let by_strategy: HashMap<&str, i64> = current
+        let current = rows
             .iter()
-            .map(|(id, strategy, _, _)| (strategy.as_str(), *id))
+            .map(|row| item_from(&key, row))
+            .collect::<Result<Vec<_>, _>>()?;
+        // One current item per strategy: this transaction is the only place
+        // items are added, and it looks before it adds.
+        let by_strategy: HashMap<&str, &PlanItem> = current
+            .iter()
+            .map(|item| (item.strategy.as_str(), item))
             .collect();
 
-        for (suggestion, reason, position) in &prepared {
+        for (suggestion, position) in &prepared {
+            let sealed = SealedItem {
+                strategy: suggestion.strategy.clone(),
+                reason: suggestion.reason.clone(),
+                from_safety: suggestion.from_safety,
+            };
             match by_strategy.get(suggestion.strategy.as_str()) {
-                Some(id) => {
-                    // SQLite evaluates every SET expression on the old row.
-                    sqlx::query(
-                        "UPDATE plan_items SET reason = ?, from_safety = ?, position = ?,
-                             updated_unix = CASE
-                                 WHEN reason = ? AND from_safety = ? AND position = ? THEN updated_unix
-                                 ELSE ? END
-                         WHERE id = ?",
-                    )
-                    .bind(reason)
-                    .bind(suggestion.from_safety)
-                    .bind(position)
-                    .bind(reason)
-                    .bind(suggestion.from_safety)
-                    .bind(position)
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                Some(item) => {
+                    let same = item.reason == suggestion.reason
+                        && item.from_safety == suggestion.from_safety
+                        && item.position == *position;
+                    if !same {
+                        sqlx::query(
+                            "UPDATE plan_items SET item_sealed = ?, position = ?, updated_unix = ?
+                             WHERE id = ?",
+                        )
+                        .bind(sealed.seal(&key, item.id.0)?)
+                        .bind(position)
+                        .bind(now)
+                        .bind(item.id.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
                 }
                 None => {
-                    sqlx::query(
+                    // The id is the seal's context, so the row comes first.
+                    let id: i64 = sqlx::query_scalar(
                         "INSERT INTO plan_items
-                             (owner_id, strategy_id, reason, from_safety, status, position, created_unix, updated_unix)
-                         VALUES (?, ?, ?, ?, 'suggested', ?, ?, ?)",
+                             (owner_id, item_sealed, status, position, created_unix, updated_unix)
+                         VALUES (?, x'', 'suggested', ?, ?, ?) RETURNING id",
                     )
                     .bind(owner.0)
-                    .bind(&suggestion.strategy)
-                    .bind(reason)
-                    .bind(suggestion.from_safety)
                     .bind(position)
                     .bind(now)
                     .bind(now)
-                    .execute(&mut *tx)
+                    .fetch_one(&mut *tx)
                     .await?;
+                    sqlx::query("UPDATE plan_items SET item_sealed = ? WHERE id = ?")
+                        .bind(sealed.seal(&key, id)?)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
                 }
             }
         }
 
         let mut next = i64::try_from(prepared.len())
             .map_err(|_| StoreError::Invalid("too many suggestions".into()))?;
-        for (id, strategy, status, from_safety) in &current {
-            if seen.contains(strategy.as_str()) {
+        for item in &current {
+            if seen.contains(item.strategy.as_str()) {
                 continue;
             }
-            if status == PlanStatus::Suggested.as_str() && *from_safety {
+            let id = item.id.0;
+            if item.status == PlanStatus::Suggested && item.from_safety {
                 // A suggestion that safety answers shaped keeps no history:
                 // the answers may never have been kept, or since deleted.
                 sqlx::query("DELETE FROM plan_items WHERE id = ?")
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-            } else if status == PlanStatus::Suggested.as_str() {
+            } else if item.status == PlanStatus::Suggested {
                 sqlx::query(
                     "UPDATE plan_items SET status = 'replaced', updated_unix = ? WHERE id = ?",
                 )
@@ -257,18 +310,15 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            } else if item.position != next {
+                sqlx::query("UPDATE plan_items SET position = ?, updated_unix = ? WHERE id = ?")
+                    .bind(next)
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                next += 1;
             } else {
-                sqlx::query(
-                    "UPDATE plan_items SET position = ?,
-                         updated_unix = CASE WHEN position = ? THEN updated_unix ELSE ? END
-                     WHERE id = ?",
-                )
-                .bind(next)
-                .bind(next)
-                .bind(now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
                 next += 1;
             }
         }
@@ -281,16 +331,7 @@ impl Store {
     /// them read as `Later`, so a plan never asks for more than a few things
     /// at once.
     pub async fn plan(&self, owner: UserId) -> Result<Vec<PlanItem>, StoreError> {
-        let mut items = sqlx::query(
-            "SELECT id, strategy_id, reason, from_safety, status, position, created_unix, updated_unix
-             FROM plan_items WHERE owner_id = ? AND status <> 'replaced' ORDER BY position, id",
-        )
-        .bind(owner.0)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(item_from)
-        .collect::<Result<Vec<_>, _>>()?;
+        let mut items = self.plan_items(owner, false).await?;
         items
             .iter_mut()
             .filter(|item| item.status == PlanStatus::Suggested)
@@ -302,16 +343,7 @@ impl Store {
     /// Every item `owner`'s plan ever had, replaced ones included, the most
     /// recently changed first.
     pub async fn plan_history(&self, owner: UserId) -> Result<Vec<PlanItem>, StoreError> {
-        sqlx::query(
-            "SELECT id, strategy_id, reason, from_safety, status, position, created_unix, updated_unix
-             FROM plan_items WHERE owner_id = ? ORDER BY updated_unix DESC, id DESC",
-        )
-        .bind(owner.0)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(item_from)
-        .collect()
+        self.plan_items(owner, true).await
     }
 
     /// Sets where an item of `owner`'s current plan stands. `NotFound` for an
@@ -406,18 +438,23 @@ impl Store {
         if strategies.is_empty() {
             return Ok(0);
         }
-        let mut query =
-            sqlx::QueryBuilder::new("UPDATE plan_items SET status = 'replaced', updated_unix = ");
-        query.push_bind(now);
-        query.push(" WHERE owner_id = ");
-        query.push_bind(owner.0);
-        query.push(" AND status <> 'replaced' AND strategy_id IN (");
-        let mut list = query.separated(", ");
-        for strategy in strategies {
-            list.push_bind(strategy);
+        let mut moved = 0;
+        for item in self.plan_items(owner, false).await? {
+            if !strategies.contains(&item.strategy) {
+                continue;
+            }
+            moved += sqlx::query(
+                "UPDATE plan_items SET status = 'replaced', updated_unix = ?
+                 WHERE id = ? AND owner_id = ? AND status <> 'replaced'",
+            )
+            .bind(now)
+            .bind(item.id.0)
+            .bind(owner.0)
+            .execute(&self.writer)
+            .await?
+            .rows_affected();
         }
-        query.push(")");
-        Ok(query.build().execute(&self.writer).await?.rows_affected())
+        Ok(moved)
     }
 }
 
@@ -425,12 +462,36 @@ impl Store {
     /// Whether `owner`'s current plan holds anything shaped by safety
     /// answers: then a calm check-in is worth a refresh, to let it ease.
     pub async fn plan_has_safety_items(&self, owner: UserId) -> Result<bool, StoreError> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM plan_items WHERE owner_id = ? AND from_safety = 1 AND status <> 'replaced' LIMIT 1",
-        )
-        .bind(owner.0)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(found.is_some())
+        Ok(self
+            .plan_items(owner, false)
+            .await?
+            .iter()
+            .any(|item| item.from_safety))
     }
+}
+
+/// Deletes every item of `owner`'s plan, history included, that safety
+/// answers shaped, inside the caller's transaction.
+pub(crate) async fn delete_safety_shaped(
+    conn: &mut sqlx::SqliteConnection,
+    key: &Sealer,
+    owner: UserId,
+) -> Result<(), StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, item_sealed, status, position, created_unix, updated_unix
+         FROM plan_items WHERE owner_id = ?",
+    )
+    .bind(owner.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in &rows {
+        let item = item_from(key, row)?;
+        if item.from_safety {
+            sqlx::query("DELETE FROM plan_items WHERE id = ?")
+                .bind(item.id.0)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
 }

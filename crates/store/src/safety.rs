@@ -255,6 +255,9 @@ impl Store {
         owner: UserId,
         screen: SafetyScreenId,
     ) -> Result<(), StoreError> {
+        // Loaded before the write, which must open plan items to find
+        // the ones safety answers shaped.
+        let key = self.data_key(owner).await?;
         let mut tx = self.writer.begin().await?;
         let gone = sqlx::query("DELETE FROM safety_screens WHERE id = ? AND owner_id = ?")
             .bind(screen.0)
@@ -267,10 +270,7 @@ impl Store {
                 id: screen.0,
             });
         }
-        sqlx::query("DELETE FROM plan_items WHERE owner_id = ? AND from_safety = 1")
-            .bind(owner.0)
-            .execute(&mut *tx)
-            .await?;
+        crate::plan::delete_safety_shaped(&mut tx, &key, owner).await?;
         sqlx::query(
             "DELETE FROM session_screens WHERE token_hash IN
                  (SELECT token_hash FROM sessions WHERE user_id = ?)",

@@ -194,3 +194,172 @@ async fn plaintext_rows_of_an_older_store_are_sealed_at_the_next_open() {
     let store = Store::open(dir.path()).await.unwrap();
     assert_eq!(store.safety_screens(owner).await.unwrap(), records);
 }
+
+fn step(strategy: &str, from_safety: bool) -> tandem_store::NewSuggestion {
+    tandem_store::NewSuggestion {
+        strategy: strategy.into(),
+        reason: serde_json::json!({ "kind": if from_safety { "urgent" } else { "maintenance" } }),
+        from_safety,
+    }
+}
+
+/// Whether `needle` is in any file of the data dir.
+fn anywhere(data_dir: &std::path::Path, needle: &str) -> bool {
+    std::fs::read_dir(data_dir).unwrap().any(|entry| {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        bytes
+            .windows(needle.len())
+            .any(|window| window == needle.as_bytes())
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plan_items_are_sealed_and_open_only_in_their_own_row() {
+    let (dir, store, owner) = fresh().await;
+    let plan = store
+        .refresh_plan(
+            owner,
+            &[
+                step("get-safe-now", true),
+                step("keep-doing-what-works", false),
+            ],
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(plan.len(), 2);
+    assert_eq!(
+        columns(dir.path(), "plan_items").await,
+        [
+            "id",
+            "owner_id",
+            "item_sealed",
+            "status",
+            "position",
+            "created_unix",
+            "updated_unix"
+        ]
+    );
+    // Neither the step nor its reason is anywhere on disk in the clear.
+    for needle in ["get-safe-now", "keep-doing-what-works", "urgent"] {
+        assert!(!anywhere(dir.path(), needle), "{needle}");
+    }
+    assert_eq!(store.plan(owner).await.unwrap(), plan);
+
+    // Swapping two items' sealed values is caught, not silently read.
+    let pool = raw(dir.path()).await;
+    sqlx::query(
+        "UPDATE plan_items SET item_sealed =
+             (SELECT item_sealed FROM plan_items WHERE id = ?) WHERE id = ?",
+    )
+    .bind(plan[0].id.0)
+    .bind(plan[1].id.0)
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    assert!(matches!(
+        store.plan(owner).await,
+        Err(StoreError::Crypto(_))
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plain_plan_items_of_an_older_store_are_sealed_keeping_their_ids() {
+    let (dir, store, owner) = fresh().await;
+    let plan = store
+        .refresh_plan(
+            owner,
+            &[step("get-safe-now", true), step("ask-for-help", false)],
+            10,
+        )
+        .await
+        .unwrap();
+    let linked = store
+        .save_exercise(
+            owner,
+            "journal",
+            Some(plan[1].id),
+            &serde_json::json!({"note": "x"}),
+            11,
+        )
+        .await
+        .unwrap();
+    store
+        .set_plan_status(owner, plan[1].id, tandem_store::PlanStatus::Chosen, 12)
+        .await
+        .unwrap();
+    let before = store.plan(owner).await.unwrap();
+    store.close().await;
+
+    // Put the table back as the store before migration 0008 kept it, with
+    // the same rows in the clear, and the new table waiting.
+    let pool = raw(dir.path()).await;
+    let mut conn = pool.acquire().await.unwrap();
+    for statement in [
+        "PRAGMA foreign_keys = OFF",
+        include_str!("../../migrations/sqlite/0008_sealed_plan_items.sql"),
+        "DROP TABLE plan_items",
+        "CREATE TABLE plan_items (
+             id INTEGER PRIMARY KEY,
+             owner_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+             strategy_id TEXT NOT NULL, reason TEXT NOT NULL,
+             from_safety INTEGER NOT NULL CHECK (from_safety IN (0, 1)),
+             status TEXT NOT NULL, position INTEGER NOT NULL,
+             created_unix INTEGER NOT NULL, updated_unix INTEGER NOT NULL) STRICT",
+        "CREATE INDEX plan_items_by_owner ON plan_items (owner_id, status)",
+    ] {
+        sqlx::query(statement).execute(&mut *conn).await.unwrap();
+    }
+    for item in &before {
+        sqlx::query("INSERT INTO plan_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(item.id.0)
+            .bind(owner.0)
+            .bind(&item.strategy)
+            .bind(item.reason.to_string())
+            .bind(item.from_safety)
+            .bind(match item.status {
+                tandem_store::PlanStatus::Later => "suggested",
+                other => other.as_str(),
+            })
+            .bind(item.position)
+            .bind(item.created_unix)
+            .bind(item.updated_unix)
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+    }
+    drop(conn);
+    pool.close().await;
+    assert!(anywhere(dir.path(), "get-safe-now"));
+
+    let store = Store::open(dir.path()).await.unwrap();
+    assert_eq!(store.plan(owner).await.unwrap(), before);
+    let exercises = store.exercises(owner, None).await.unwrap();
+    assert_eq!(exercises[0].id, linked);
+    assert_eq!(
+        exercises[0].plan_item,
+        Some(plan[1].id),
+        "the link survives"
+    );
+    assert_eq!(
+        columns(dir.path(), "plan_items").await,
+        [
+            "id",
+            "owner_id",
+            "item_sealed",
+            "status",
+            "position",
+            "created_unix",
+            "updated_unix"
+        ]
+    );
+    store.close().await;
+    assert!(
+        !anywhere(dir.path(), "get-safe-now"),
+        "no plain copy is left"
+    );
+    // Nothing to do a second time.
+    let store = Store::open(dir.path()).await.unwrap();
+    assert_eq!(store.plan(owner).await.unwrap(), before);
+}
