@@ -120,51 +120,48 @@ impl HashingPool {
         self.workers
     }
 
-    fn submit(&self, job: Job) -> Result<(), HashingError> {
-        self.jobs.try_send(job).map_err(|err| match err {
+    /// Queues the job `make` builds around a reply channel, and waits for
+    /// the reply; a full queue is `Busy` at once.
+    async fn ask<T>(
+        &self,
+        make: impl FnOnce(tokio::sync::oneshot::Sender<T>) -> Job,
+    ) -> Result<T, HashingError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.jobs.try_send(make(reply)).map_err(|err| match err {
             TrySendError::Full(_) => HashingError::Busy,
             TrySendError::Disconnected(_) => {
                 HashingError::Failed(HashError::new("the hashing workers stopped"))
             }
-        })
+        })?;
+        answer
+            .await
+            .map_err(|_| HashingError::Failed(HashError::new("a hashing worker stopped")))
     }
 
     /// Hashes a new password into a PHC string.
     pub async fn hash(&self, password: &str) -> Result<String, HashingError> {
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        self.submit(Job::Hash {
-            password: password.to_owned(),
-            reply,
-        })?;
-        answer
-            .await
-            .map_err(|_| HashingError::Failed(HashError::new("a hashing worker stopped")))?
+        let password = password.to_owned();
+        self.ask(|reply| Job::Hash { password, reply })
+            .await?
             .map_err(HashingError::Failed)
     }
 
     /// Whether `password` fits `stored`. With no stored hash (an unknown
     /// name) the same work is done against a dummy, and the answer is no.
     pub async fn verify(&self, password: &str, stored: Option<&str>) -> Result<bool, HashingError> {
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        self.submit(Job::Verify {
-            password: password.to_owned(),
-            stored: stored.map(str::to_owned),
+        let (password, stored) = (password.to_owned(), stored.map(str::to_owned));
+        self.ask(|reply| Job::Verify {
+            password,
+            stored,
             reply,
-        })?;
-        answer
-            .await
-            .map_err(|_| HashingError::Failed(HashError::new("a hashing worker stopped")))
+        })
+        .await
     }
-}
 
-impl HashingPool {
     /// Hashes recovery codes, each into a PHC string of its own.
     pub async fn hash_codes(&self, codes: Vec<String>) -> Result<Vec<String>, HashingError> {
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        self.submit(Job::HashCodes { codes, reply })?;
-        answer
-            .await
-            .map_err(|_| HashingError::Failed(HashError::new("a hashing worker stopped")))?
+        self.ask(|reply| Job::HashCodes { codes, reply })
+            .await?
             .map_err(HashingError::Failed)
     }
 
@@ -175,15 +172,13 @@ impl HashingPool {
         code: &str,
         stored: Option<&str>,
     ) -> Result<bool, HashingError> {
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        self.submit(Job::VerifyCode {
-            code: code.to_owned(),
-            stored: stored.map(str::to_owned),
+        let (code, stored) = (code.to_owned(), stored.map(str::to_owned));
+        self.ask(|reply| Job::VerifyCode {
+            code,
+            stored,
             reply,
-        })?;
-        answer
-            .await
-            .map_err(|_| HashingError::Failed(HashError::new("a hashing worker stopped")))
+        })
+        .await
     }
 }
 
