@@ -1,5 +1,10 @@
-// Quick exit: the button and the Escape key leave for a neutral site and
-// replace this page in the history, so Back does not return here.
+// Quick exit: the button, Escape (when not typing in a field) and three
+// presses of Shift leave for a neutral site and replace this page in the
+// history, so Back does not return here. Leaving also ends the session on
+// the server (a beacon with the sign-out form's token), so coming back
+// finds the account signed out.
+// Escape inside a text field only leaves the field, so nothing typed is
+// lost by reflex; a second Escape then exits.
 // Private forms (autocomplete="off", such as the safety questions) are reset
 // whenever a page is shown, so answers do not come back on Back or after the
 // quick exit, whatever the browser kept in its page cache.
@@ -12,15 +17,55 @@
   });
   var exit = document.getElementById("quick-exit");
   if (!exit) { return; }
+  var leaving = false;
+
+  function endSession() {
+    var token = document.querySelector("form[action='/account/signout'] input[name=csrf]");
+    if (!token || !navigator.sendBeacon) { return; }
+    var body = new URLSearchParams();
+    body.set("csrf", token.value);
+    navigator.sendBeacon("/account/signout", body);
+  }
+
   function leave(event) {
     if (event) { event.preventDefault(); }
+    if (leaving) { return; }
+    leaving = true;
     var forms = document.querySelectorAll("form[autocomplete=off]");
     for (var i = 0; i < forms.length; i += 1) { forms[i].reset(); }
     document.body.style.display = "none";
+    endSession();
     window.location.replace(exit.getAttribute("href"));
   }
+
+  // Fields where Escape means "stop typing here", not "leave".
+  var TYPED = ["text", "search", "email", "url", "tel", "password", "number", "date", "time"];
+  function typingIn(element) {
+    if (!element) { return false; }
+    if (element.tagName === "TEXTAREA" || element.isContentEditable) { return true; }
+    if (element.tagName !== "INPUT") { return false; }
+    var type = (element.getAttribute("type") || "text").toLowerCase();
+    return TYPED.indexOf(type) !== -1;
+  }
+
+  // Three presses of Shift, with nothing else between, within 5 seconds.
+  var shifts = [];
   exit.addEventListener("click", leave);
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" || event.key === "Esc") { leave(event); }
+    if (event.key === "Escape" || event.key === "Esc") {
+      shifts = [];
+      if (typingIn(document.activeElement)) {
+        document.activeElement.blur();
+        return;
+      }
+      leave(event);
+      return;
+    }
+    if (event.key !== "Shift") { shifts = []; return; }
+    if (event.repeat) { return; }
+    var now = Date.now();
+    shifts = shifts.filter(function (at) { return now - at < 5000; });
+    shifts.push(now);
+    if (shifts.length >= 3) { leave(event); }
   });
 })();

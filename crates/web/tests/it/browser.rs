@@ -879,6 +879,9 @@ async fn walk_through(mut w: Walk) -> Walk {
         .unwrap();
     println!("quick exit went to {left} (history length {before} before, {after} after)");
     assert_eq!(after, before, "the quick exit replaced the page in history");
+    // It signed out on the way: the account's pages ask to sign in again.
+    client.goto(&w.url("/account")).await.unwrap();
+    w.assert_path("/account/signin").await;
     w
 }
 

@@ -39,15 +39,13 @@ async fn pick(w: &Walk, index: usize, label: &str) {
         .unwrap();
 }
 
-/// Presses Escape and waits until the browser is at the exit site.
+/// Presses Shift three times (each its own key press) and waits until the
+/// browser is at the exit site.
 async fn quick_exit(w: &Walk) {
-    w.client
-        .find(Locator::Css("body"))
-        .await
-        .unwrap()
-        .send_keys("\u{e00c}")
-        .await
-        .unwrap();
+    let body = w.client.find(Locator::Css("body")).await.unwrap();
+    for _ in 0..3 {
+        body.send_keys("\u{e008}").await.unwrap();
+    }
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         let url = w.client.current_url().await.unwrap();
@@ -56,7 +54,7 @@ async fn quick_exit(w: &Walk) {
         }
         assert!(
             Instant::now() < deadline,
-            "Escape did not leave for {EXIT_PREFIX}; still at {url}"
+            "three presses of Shift did not leave for {EXIT_PREFIX}; still at {url}"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -91,6 +89,22 @@ async fn safety_walk(mut w: Walk) -> Walk {
     w.click_link("Profile").await;
     w.assert_path("/questions/a/1").await;
     w.type_into("Who are these questions about?", "Sam").await;
+    // Escape while typing only leaves the field: the text stays, so does
+    // the page.
+    let field = w.labelled("Who are these questions about?").await;
+    field.send_keys("\u{e00c}").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    w.assert_path("/questions/a/1").await;
+    assert_eq!(field.prop("value").await.unwrap().as_deref(), Some("Sam"));
+    let focused: serde_json::Value = client
+        .execute("return document.activeElement.id", vec![])
+        .await
+        .unwrap();
+    assert_ne!(
+        focused,
+        serde_json::json!(field.attr("id").await.unwrap()),
+        "Escape left the field"
+    );
     let count = w.questions().await.len();
     w.answer(&(0..count).map(profile_choice).collect::<Vec<_>>())
         .await;
@@ -162,6 +176,10 @@ async fn safety_walk(mut w: Walk) -> Walk {
         after_exit_back.iter().all(Option::is_none),
         "no answer comes back after the quick exit and Back ({path}): {after_exit_back:?}"
     );
+    // Leaving ended the session on the server: coming back asks to sign in.
+    client.goto(&w.url("/questions/c/1")).await.unwrap();
+    w.assert_path("/account/signin").await;
+    w.sign_in(CAREFUL).await;
     client.goto(&w.url("/questions/c/1")).await.unwrap();
     w.assert_path("/questions/c/1").await;
     let returned = w.checked().await;
