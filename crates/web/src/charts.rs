@@ -7,12 +7,11 @@ use tandem_core::instrument::Instrument;
 use tandem_core::network::{Domain, SupportMap};
 use tandem_core::scoring::Scores;
 
-/// Colours for bands (light, so dots and text stay readable on them).
-const BAND_FILLS: [RGBColor; 3] = [
-    RGBColor(226, 239, 218),
-    RGBColor(244, 241, 222),
-    RGBColor(246, 226, 222),
-];
+/// Band fills by what the band means for the facet (light, so dots and
+/// text stay readable on them): a healthy range, in between, worth care.
+const HEALTHY: RGBColor = RGBColor(214, 236, 206);
+const BETWEEN: RGBColor = RGBColor(244, 238, 205);
+const CARE: RGBColor = RGBColor(247, 214, 207);
 const INK: RGBColor = RGBColor(29, 31, 33);
 const ACCENT: RGBColor = RGBColor(31, 95, 91);
 
@@ -28,6 +27,48 @@ pub const DOMAIN_COLOURS: [RGBColor; 6] = [
 
 /// Line colours for trend series.
 const SERIES: [RGBColor; 6] = DOMAIN_COLOURS;
+
+/// Width of every chart in SVG units. Pages scale a chart to its column,
+/// which is about this wide on a 360 px phone, so [`TEXT`] stays at least
+/// 14 CSS px there.
+const WIDTH: u32 = 360;
+/// Text size as plotters takes it; it writes `font-size` as this / 1.24,
+/// so 20 is 16 SVG units, 14.6 CSS px in a 328 px column.
+const TEXT: u32 = 20;
+
+/// One entry of a chart's key: words and the colour they stand for, as
+/// `#rrggbb`. Pages show keys as text beside the picture, where they scale
+/// like any text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyEntry {
+    /// What the colour means.
+    pub words: String,
+    /// The colour.
+    pub colour: String,
+}
+
+fn hex(colour: RGBColor) -> String {
+    format!("#{:02x}{:02x}{:02x}", colour.0, colour.1, colour.2)
+}
+
+fn key(entries: &[(&str, RGBColor)]) -> Vec<KeyEntry> {
+    entries
+        .iter()
+        .map(|(words, colour)| KeyEntry {
+            words: (*words).to_owned(),
+            colour: hex(*colour),
+        })
+        .collect()
+}
+
+/// The key of the facet chart's bands.
+pub fn band_key() -> Vec<KeyEntry> {
+    key(&[
+        ("A healthy range", HEALTHY),
+        ("In between", BETWEEN),
+        ("Worth some care", CARE),
+    ])
+}
 
 fn svg(
     width: u32,
@@ -49,117 +90,133 @@ fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
-/// One facet row of the profile chart: name, score, interval.
-type FacetRow = (String, Option<f64>, Option<(f64, f64)>);
+fn font(size: u32) -> TextStyle<'static> {
+    ("sans-serif", size).into_font().color(&INK)
+}
 
-/// Facet scores as dots with 95% intervals over the content bands.
+/// The fill of a band of a facet: for a strength (a healthy facet) the low
+/// band is the one worth care, for the others the high one.
+fn band_fill(band: &str, strength: bool) -> RGBColor {
+    match (band, strength) {
+        ("low", false) | ("elevated", true) => HEALTHY,
+        ("low", true) | ("elevated", false) => CARE,
+        _ => BETWEEN,
+    }
+}
+
+/// Height of one facet's row: its name, then its band strip.
+const ROW: i32 = 58;
+/// Left and right edge of the strips.
+const LEFT: i32 = 8;
+const RIGHT: i32 = WIDTH as i32 - 8;
+
+/// Facet scores as dots with 95% intervals, each on its own strip of bands
+/// coloured by what they mean for that facet, the name and score above it
+/// (rows, not columns, so a phone need not shrink the names).
 pub fn facet_profile(instrument: &Instrument, scores: &Scores) -> String {
-    let rows: Vec<FacetRow> = instrument
-        .facets
-        .iter()
-        .map(|facet| {
-            let s = scores.facets.get(&facet.id);
-            let score = s.and_then(|s| s.score);
-            let interval = s.and_then(|s| s.low.zip(s.high));
-            (facet.name.clone(), score, interval)
-        })
-        .collect();
-    let n = rows.len() as f64;
     let (min, max) = (instrument.scale.min as f64, instrument.scale.max as f64);
-    svg(640, 40 + 30 * rows.len() as u32, |root| {
+    let x_of = |value: f64| LEFT + ((value - min) / (max - min) * f64::from(RIGHT - LEFT)) as i32;
+    let rows = instrument.facets.len() as i32;
+    let height = 8 + rows * ROW + 30;
+    svg(WIDTH, height as u32, |root| {
         root.fill(&WHITE).map_err(err)?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(10)
-            .x_label_area_size(30)
-            .y_label_area_size(290)
-            .build_cartesian_2d(min..max, -0.5..(n - 0.5))
-            .map_err(err)?;
-        for (band, fill) in instrument.bands.iter().zip(BAND_FILLS) {
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(band.from, -0.5), (band.to, n - 0.5)],
-                    fill.filled(),
-                )))
+        for (i, facet) in instrument.facets.iter().enumerate() {
+            let top = 8 + i as i32 * ROW;
+            let score = scores.facets.get(&facet.id);
+            let value = score.and_then(|s| s.score);
+            let label = match value {
+                Some(v) => format!("{}: {v:.1}", facet.name),
+                None => format!("{}: not scored", facet.name),
+            };
+            root.draw(&Text::new(label, (LEFT, top), font(TEXT)))
                 .map_err(err)?;
+            let strip = (top + 26, top + 48);
+            let strength = tandem_core::scoring::is_strength(facet);
+            for band in &instrument.bands {
+                root.draw(&Rectangle::new(
+                    [(x_of(band.from), strip.0), (x_of(band.to), strip.1)],
+                    band_fill(band.id.as_str(), strength).filled(),
+                ))
+                .map_err(err)?;
+            }
+            let middle = (strip.0 + strip.1) / 2;
+            if let Some((low, high)) = score.and_then(|s| s.low.zip(s.high)) {
+                root.draw(&PathElement::new(
+                    vec![(x_of(low), middle), (x_of(high), middle)],
+                    ACCENT.stroke_width(4),
+                ))
+                .map_err(err)?;
+            }
+            if let Some(v) = value {
+                root.draw(&Circle::new((x_of(v), middle), 8, ACCENT.filled()))
+                    .map_err(err)?;
+                root.draw(&Circle::new((x_of(v), middle), 8, WHITE.stroke_width(2)))
+                    .map_err(err)?;
+            }
         }
-        let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_labels(5)
-            .y_labels(rows.len())
-            .y_label_formatter(&|y| {
-                let i = (n - 1.0 - y).round();
-                if (y - y.round()).abs() < 1e-6 && i >= 0.0 {
-                    labels.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
-            .label_style(("sans-serif", 20).into_font().color(&INK))
-            .draw()
-            .map_err(err)?;
-        for (i, (_, score, interval)) in rows.iter().enumerate() {
-            let y = n - 1.0 - i as f64;
-            if let Some((low, high)) = interval {
-                chart
-                    .draw_series(std::iter::once(PathElement::new(
-                        vec![(*low, y), (*high, y)],
-                        ACCENT.stroke_width(3),
-                    )))
-                    .map_err(err)?;
-            }
-            if let Some(x) = score {
-                chart
-                    .draw_series(std::iter::once(Circle::new((*x, y), 6, ACCENT.filled())))
-                    .map_err(err)?;
-            }
+        // The scale under the last strip.
+        let axis = 8 + rows * ROW + 4;
+        for point in instrument.scale.min..=instrument.scale.max {
+            let x = x_of(point as f64);
+            root.draw(&Text::new(point.to_string(), (x - 4, axis), font(TEXT)))
+                .map_err(err)?;
         }
         root.present().map_err(err)
     })
 }
 
-/// One line per series over points in time (index = order taken).
-pub fn trends(series: &[(String, Vec<(usize, f64)>)], points: usize, scale: (i64, i64)) -> String {
+/// A trend chart and its key.
+pub struct Trends {
+    /// The picture.
+    pub svg: String,
+    /// Which colour is which series.
+    pub key: Vec<KeyEntry>,
+}
+
+/// One line per series over points in time (index = order taken), with
+/// large dots; the key is given apart, as text.
+pub fn trends(series: &[(String, Vec<(usize, f64)>)], points: usize, scale: (i64, i64)) -> Trends {
     let last = points.saturating_sub(1).max(1) as f64;
-    svg(640, 320, |root| {
+    let picture = svg(WIDTH, 260, |root| {
         root.fill(&WHITE).map_err(err)?;
         let mut chart = ChartBuilder::on(&root)
-            .margin(10)
-            .x_label_area_size(30)
-            .y_label_area_size(40)
-            .build_cartesian_2d(0.0..last, scale.0 as f64..scale.1 as f64)
+            .margin(12)
+            .x_label_area_size(26)
+            .y_label_area_size(26)
+            .build_cartesian_2d(-0.1..last + 0.1, scale.0 as f64..scale.1 as f64)
             .map_err(err)?;
         chart
             .configure_mesh()
             .x_desc("Earlier → later")
             .x_labels(0)
             .y_labels(5)
-            .label_style(("sans-serif", 20).into_font().color(&INK))
+            .light_line_style(WHITE)
+            .label_style(font(TEXT))
+            .axis_desc_style(font(TEXT))
             .draw()
             .map_err(err)?;
-        for ((name, values), colour) in series.iter().zip(SERIES.iter().cycle()) {
+        for ((_, values), colour) in series.iter().zip(SERIES.iter().cycle()) {
             let line: Vec<(f64, f64)> = values.iter().map(|(x, y)| (*x as f64, *y)).collect();
             chart
-                .draw_series(LineSeries::new(line.clone(), colour.stroke_width(2)))
-                .map_err(err)?
-                .label(name.clone())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
-                });
+                .draw_series(LineSeries::new(line.clone(), colour.stroke_width(3)))
+                .map_err(err)?;
             chart
-                .draw_series(line.into_iter().map(|p| Circle::new(p, 4, colour.filled())))
+                .draw_series(line.into_iter().map(|p| Circle::new(p, 6, colour.filled())))
                 .map_err(err)?;
         }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.9))
-            .border_style(INK)
-            .label_font(("sans-serif", 18).into_font().color(&INK))
-            .draw()
-            .map_err(err)?;
         root.present().map_err(err)
-    })
+    });
+    Trends {
+        svg: picture,
+        key: series
+            .iter()
+            .zip(SERIES.iter().cycle())
+            .map(|((name, _), colour)| KeyEntry {
+                words: name.clone(),
+                colour: hex(*colour),
+            })
+            .collect(),
+    }
 }
 
 /// Keeps a label to letters, digits and spaces, so nothing in it can be markup.
@@ -243,6 +300,44 @@ pub fn support_picture(map: &SupportMap) -> String {
 mod tests {
     use super::*;
     use tandem_core::network::{Level, Role, Supporter};
+
+    /// The fills of the chart's rectangles, in drawing order, lower case.
+    fn fills(svg: &str) -> Vec<String> {
+        svg.split("<rect")
+            .skip(1)
+            .filter_map(|rect| rect.split("fill=\"").nth(1)?.split('"').next())
+            .map(str::to_ascii_lowercase)
+            .collect()
+    }
+
+    #[test]
+    fn band_colours_follow_what_a_range_means_for_each_facet() {
+        let rdp = tandem_core::instrument::builtin::builtin_by_id("rdp")
+            .unwrap()
+            .unwrap();
+        let answers = tandem_core::answers::Answers::new();
+        let scores = tandem_core::scoring::score(&rdp, &answers).unwrap();
+        let picture = facet_profile(&rdp, &scores);
+        // The white background, then three bands per facet.
+        let fills = fills(&picture);
+        assert_eq!(fills.len(), 1 + 3 * rdp.facets.len(), "{picture}");
+        let (healthy, between, care) = (hex(HEALTHY), hex(BETWEEN), hex(CARE));
+        for (i, facet) in rdp.facets.iter().enumerate() {
+            let bands = &fills[1 + 3 * i..4 + 3 * i];
+            let expected = if tandem_core::scoring::is_strength(facet) {
+                [care.clone(), between.clone(), healthy.clone()]
+            } else {
+                [healthy.clone(), between.clone(), care.clone()]
+            };
+            assert_eq!(bands, expected, "{}", facet.id);
+        }
+        let strengths = rdp
+            .facets
+            .iter()
+            .filter(|f| tandem_core::scoring::is_strength(f))
+            .count();
+        assert!(strengths > 0 && strengths < rdp.facets.len());
+    }
 
     #[test]
     fn the_support_picture_has_a_line_per_domain_leaned_on() {

@@ -33,7 +33,8 @@ struct ResultsPart {
     indices: Vec<(String, String, String)>,
     since: String,
     changes: Vec<(String, String, String, String)>,
-    trend_chart: Option<String>,
+    trend_chart: Option<crate::charts::Trends>,
+    band_key: Vec<crate::charts::KeyEntry>,
     /// What the intervals rest on (a published source is cited).
     reliability: Option<String>,
 }
@@ -169,6 +170,7 @@ pub async fn report_html(
                 since: date(&first.completed_at),
                 changes,
                 trend_chart: crate::results::trend_chart(store, content, user).await?,
+                band_key: crate::charts::band_key(),
             })
         }
         _ => None,

@@ -165,7 +165,7 @@ pub async fn trend_chart(
     store: &Store,
     content: &Content,
     user: UserId,
-) -> Result<Option<String>, AppError> {
+) -> Result<Option<charts::Trends>, AppError> {
     let rdp = &content.rdp;
     let mut taken = finished(store, user, "rdp").await?;
     taken.extend(finished(store, user, "checkin").await?);

@@ -55,7 +55,9 @@ struct ResultsPage {
     indices: Vec<Row>,
     since: String,
     changes: Vec<ChangeRow>,
-    trend_chart: Option<String>,
+    trend_chart: Option<charts::Trends>,
+    /// What the facet chart's colours mean.
+    band_key: Vec<charts::KeyEntry>,
     /// What intervals rest on, in words, when anything.
     reliability: Option<String>,
     /// The help, once, when the person's safety answers ask for it.
@@ -168,6 +170,7 @@ async fn page(state: &AppState, session: &Session, results: Results) -> Result<R
         }),
         stands_out: stands_out(rdp, &results),
         facet_chart: charts::facet_profile(rdp, &results.scores),
+        band_key: charts::band_key(),
         intervals: results.scores.facets.values().any(|s| s.sem.is_some()),
         reliability: results.reliability.words(),
         facets,

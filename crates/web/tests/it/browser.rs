@@ -374,8 +374,24 @@ impl Walk {
             )
             .await
             .unwrap();
+        // Chart text as drawn on screen: its font size scaled by the SVG's
+        // own scale (a computed font-size ignores the viewBox).
+        let smallest: Value = self
+            .client
+            .execute(
+                "var sizes = Array.from(document.querySelectorAll('.chart svg text')) \
+                   .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a); \
+                 return sizes.length ? Math.min.apply(null, sizes) : null;",
+                vec![],
+            )
+            .await
+            .unwrap();
         self.screenshot(&format!("{step}-360")).await;
         assert_eq!(overflow, json!([]), "{step} scrolls sideways at 360 px");
+        if let Some(px) = smallest.as_f64() {
+            println!("{step}: smallest chart text at 360 px: {px:.1} CSS px");
+            assert!(px >= 14.0, "{step}: chart text of {px:.1} CSS px at 360 px");
+        }
         self.client
             .set_window_size(
                 u32::try_from(width).unwrap(),
