@@ -82,7 +82,7 @@ impl fmt::Display for UserName {
 
 /// A PHC string begins with `$`; this catches a password passed by mistake
 /// where its hash belongs (most of them, at least) before it is written down.
-fn check_phc(password_hash: &str) -> Result<(), StoreError> {
+pub(crate) fn check_phc(password_hash: &str) -> Result<(), StoreError> {
     if password_hash.starts_with('$') {
         Ok(())
     } else {

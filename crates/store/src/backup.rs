@@ -2,9 +2,10 @@
 //! taken while the store keeps working), synced to disk, then opened on its
 //! own and checked with `integrity_check`. The copy is 0600 from its first
 //! byte. What people wrote, their safety-check answers and their plans are
-//! in it only as ciphertext, but the other scale answers are plain numbers,
-//! so a backup needs the same care as the database; the key file is kept
-//! apart from it.
+//! in it only as ciphertext; the other answers (the profile's and the
+//! check-in's, including the items that can signal fear or control) are
+//! plain numbers, so a backup needs the same care as the database; the key
+//! file is kept apart from it.
 
 use std::path::Path;
 use std::str::FromStr;

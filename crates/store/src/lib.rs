@@ -196,7 +196,11 @@ impl Store {
                     path,
                     pepper: tokio::sync::OnceCell::new(),
                 };
-                // Needs the data keys, so it runs once the store is whole.
+                // Needs the data keys, so it runs once the store is whole,
+                // after every SQL migration: a later migration must not
+                // touch `safety_answers`, `session_screens` or `plan_items`
+                // of a store these steps have not yet sealed (see 0006 and
+                // 0008) — make it a step here instead.
                 store.seal_legacy_safety_rows().await?;
                 store.seal_legacy_plan_items().await?;
                 Ok(store)

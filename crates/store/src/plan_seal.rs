@@ -22,15 +22,22 @@ pub(crate) struct SealedItem {
     pub from_safety: bool,
 }
 
+/// Sealed plan items are padded to a multiple of this many bytes; every
+/// item the built-in guidance makes fits in one.
+const BUCKET: usize = 512;
+
 fn context(id: i64) -> String {
     format!("plan-item:{id}")
 }
 
 impl SealedItem {
-    /// Sealed for the plan item `id`.
+    /// Sealed for the plan item `id`, padded with spaces (which JSON
+    /// ignores) to a multiple of [`BUCKET`] bytes, so the length of the
+    /// ciphertext does not tell one strategy or reason from another.
     pub(crate) fn seal(&self, key: &Sealer, id: i64) -> Result<Vec<u8>, StoreError> {
-        let plain = serde_json::to_vec(self)
+        let mut plain = serde_json::to_vec(self)
             .map_err(|err| StoreError::Invalid(format!("plan item {id}: {err}")))?;
+        plain.resize(plain.len().div_ceil(BUCKET).max(1) * BUCKET, b' ');
         key.seal(&context(id), &plain)
     }
 
@@ -86,7 +93,17 @@ async fn swap(
     conn: &mut sqlx::SqliteConnection,
     keys: &HashMap<i64, Arc<Sealer>>,
 ) -> Result<(), StoreError> {
-    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    // Immediate, and checked again inside: another process opening the same
+    // store at once may have made the swap first.
+    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    let pending: Option<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'plan_items_sealed'",
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if pending.is_none() {
+        return Ok(());
+    }
     let rows = sqlx::query(
         "SELECT id, owner_id, strategy_id, reason, from_safety, status, position,
                 created_unix, updated_unix FROM plan_items",

@@ -73,6 +73,40 @@ impl Store {
         Ok(gone.rows_affected() == 1)
     }
 
+    /// Gets `user` back in with the code `selector`, in one transaction:
+    /// the code is spent, the password set to `new_hash`, and every session
+    /// ended (with whatever they held). `false`, and nothing changed, when
+    /// the code was already spent — two requests racing with one code
+    /// cannot both win.
+    pub async fn recover_with_code(
+        &self,
+        user: UserId,
+        selector: &str,
+        new_hash: &str,
+    ) -> Result<bool, StoreError> {
+        crate::accounts::check_phc(new_hash)?;
+        let mut tx = self.writer.begin().await?;
+        let spent = sqlx::query("DELETE FROM recovery_codes WHERE user_id = ? AND selector = ?")
+            .bind(user.0)
+            .bind(selector)
+            .execute(&mut *tx)
+            .await?;
+        if spent.rows_affected() != 1 {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+            .bind(new_hash)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// How many unused codes `user` has.
     pub async fn recovery_codes_left(&self, user: UserId) -> Result<u64, StoreError> {
         let left: i64 = sqlx::query_scalar("SELECT count(*) FROM recovery_codes WHERE user_id = ?")

@@ -30,6 +30,29 @@ impl Store {
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
+    /// What the people counted for this version are, in three numbers: how
+    /// many, and the sum and the largest of the ids of their first finished
+    /// administrations. It moves when anyone joins, leaves or is replaced by
+    /// someone else, so an estimate made from one set is not reused for
+    /// another of the same size.
+    pub async fn research_fingerprint(
+        &self,
+        instrument: &Instrument,
+    ) -> Result<(u64, i64, i64), StoreError> {
+        let (count, sum, max): (i64, i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(SUM(first), 0), COALESCE(MAX(first), 0) FROM (
+                 SELECT MIN(d.id) AS first FROM administrations d
+                 JOIN users u ON u.id = d.owner_id AND u.research_opt_in = 1
+                 WHERE d.instrument_id = ? AND d.instrument_version = ? AND d.completed_at IS NOT NULL
+                 GROUP BY d.owner_id)",
+        )
+        .bind(instrument.id.as_str())
+        .bind(&instrument.version)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((u64::try_from(count).unwrap_or(0), sum, max))
+    }
+
     /// Calls `row` once per person who opted in, with the values of `items`
     /// (in that order; `None` where unanswered or answered with a code) of
     /// their first finished administration of this version of `instrument`.

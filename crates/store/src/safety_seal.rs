@@ -19,6 +19,15 @@ pub(crate) enum SealedAnswer {
     Declined,
 }
 
+/// Every sealed answer and outcome is padded to this many bytes, so the
+/// length of a ciphertext tells nothing of what it holds ("1" against
+/// "prefer_not_to_say", "clear" against "urgent").
+const PADDED: usize = 24;
+
+fn padded(plain: &str) -> String {
+    format!("{plain:<PADDED$}")
+}
+
 impl SealedAnswer {
     fn context(screen: i64, item: &str) -> String {
         format!("safety-answer:{screen}:{item}")
@@ -30,7 +39,7 @@ impl SealedAnswer {
             Self::Value(value) => value.to_string(),
             Self::Declined => AnswerCode::PreferNotToSay.as_str().to_owned(),
         };
-        key.seal_text(&Self::context(screen, item), &plain)
+        key.seal_text(&Self::context(screen, item), &padded(&plain))
     }
 
     /// Opens what [`SealedAnswer::seal`] made for this screen and item.
@@ -42,6 +51,7 @@ impl SealedAnswer {
     ) -> Result<Self, StoreError> {
         let context = Self::context(screen, item);
         let plain = key.open_text(&context, sealed)?;
+        let plain = plain.trim_end();
         if plain == AnswerCode::PreferNotToSay.as_str() {
             return Ok(Self::Declined);
         }
@@ -67,7 +77,7 @@ pub(crate) fn seal_summary(
         summary.outcome.as_str(),
         u8::from(summary.self_harm)
     );
-    key.seal_text(&summary_context(token_hash), &plain)
+    key.seal_text(&summary_context(token_hash), &padded(&plain))
 }
 
 /// Opens what [`seal_summary`] made.
@@ -79,7 +89,7 @@ pub(crate) fn open_summary(
     let context = summary_context(token_hash);
     let plain = key.open_text(&context, sealed)?;
     let bad = || StoreError::Crypto(format!("{context}: not a screen outcome"));
-    let (outcome, self_harm) = plain.split_once(' ').ok_or_else(bad)?;
+    let (outcome, self_harm) = plain.trim_end().split_once(' ').ok_or_else(bad)?;
     Ok(ScreenSummary {
         outcome: ScreenOutcome::parse(outcome).ok_or_else(bad)?,
         self_harm: match self_harm {
@@ -145,7 +155,32 @@ impl Store {
             let sealed = seal_summary(&key, &hash, summary)?;
             sealed_held.push((hash, sealed));
         }
-        let mut tx = self.writer.begin().await?;
+        // Immediate, and checked again inside: another process opening the
+        // same store at once may have sealed them first, or (an older
+        // binary) written more plain rows since they were read.
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let still: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table'
+             AND name IN ('safety_answers_plain', 'session_screens_plain')",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        if still != legacy {
+            return Ok(());
+        }
+        let counted: (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM safety_answers_plain p
+                     JOIN safety_screens s ON s.id = p.screen_id),
+                    (SELECT count(*) FROM session_screens_plain p
+                     JOIN sessions s ON s.token_hash = p.token_hash)",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if counted != (sealed_answers.len() as i64, sealed_held.len() as i64) {
+            return Err(StoreError::Settings(
+                "safety answers changed while they were being sealed; open the store again".into(),
+            ));
+        }
         for (screen, item, sealed, answered_at) in sealed_answers {
             sqlx::query(
                 "INSERT INTO safety_answers (screen_id, item_id, answer_sealed, answered_at)

@@ -57,11 +57,14 @@ impl PublicUrl {
                 "must be just the scheme and host, such as https://tandem.example.org (Tandem is served at the root)",
             ));
         }
-        let origin = format!(
-            "{}://{}",
-            uri.scheme_str().unwrap_or_default(),
-            authority.as_str().to_ascii_lowercase()
-        );
+        // A browser leaves the default port out of `Origin`, so must we.
+        let host = authority.host().to_ascii_lowercase();
+        let origin = match (authority.port_u16(), https) {
+            (None, _) | (Some(443), true) | (Some(80), false) => {
+                format!("{}://{host}", if https { "https" } else { "http" })
+            }
+            (Some(port), _) => format!("{}://{host}:{port}", if https { "https" } else { "http" }),
+        };
         Ok(Self { origin, https })
     }
 
@@ -115,9 +118,10 @@ impl FromStr for SecureCookies {
 }
 
 impl SecureCookies {
-    /// Whether cookies are `Secure`: `auto` is on when `public_url` is
-    /// https, when there are trusted proxies (TLS ends at them), or when
-    /// bound to an address other than loopback; off only for plain loopback.
+    /// Whether cookies are `Secure`: under `auto`, a `public_url` decides by
+    /// its scheme (people reach the server the way it says); without one,
+    /// on when there are trusted proxies (TLS ends at them) or when bound to
+    /// an address other than loopback, off only for plain loopback.
     pub fn resolve(
         self,
         public_url: Option<&PublicUrl>,
@@ -127,11 +131,10 @@ impl SecureCookies {
         match self {
             Self::On => true,
             Self::Off => false,
-            Self::Auto => {
-                public_url.is_some_and(PublicUrl::is_https)
-                    || !proxies.is_empty()
-                    || !bound.ip().is_loopback()
-            }
+            Self::Auto => match public_url {
+                Some(url) => url.is_https(),
+                None => !proxies.is_empty() || !bound.ip().is_loopback(),
+            },
         }
     }
 }
@@ -190,7 +193,7 @@ impl TrustedProxies {
             .flat_map(|value| value.split(','))
             .collect::<Vec<_>>();
         for hop in hops.into_iter().rev() {
-            let Ok(addr) = hop.trim().parse::<IpAddr>() else {
+            let Some(addr) = hop_address(hop.trim()) else {
                 return client;
             };
             client = canonical(addr);
@@ -199,6 +202,27 @@ impl TrustedProxies {
             }
         }
         client
+    }
+}
+
+/// One hop of `X-Forwarded-For`: an address, or (as some proxies write it)
+/// an address with a port, `1.2.3.4:5678` or `[2001:db8::1]:5678`.
+fn hop_address(hop: &str) -> Option<IpAddr> {
+    hop.parse::<IpAddr>()
+        .ok()
+        .or_else(|| hop.parse::<SocketAddr>().ok().map(|s| s.ip()))
+}
+
+/// The bucket an address counts in for throttling: itself for IPv4, its
+/// /64 network for IPv6, since one household or host is usually given a
+/// whole /64 and could otherwise take a fresh address for every try.
+pub fn throttle_bucket(addr: IpAddr) -> String {
+    match canonical(addr) {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let network = u128::from(v6) & !((1u128 << 64) - 1);
+            format!("{}/64", std::net::Ipv6Addr::from(network))
+        }
     }
 }
 
@@ -234,6 +258,12 @@ mod tests {
             ),
             ("http://localhost:8080", "http://localhost:8080", false),
             ("https://[::1]:8443", "https://[::1]:8443", true),
+            (
+                "https://tandem.example.org:443",
+                "https://tandem.example.org",
+                true,
+            ),
+            ("http://tandem.lan:80/", "http://tandem.lan", false),
         ] {
             let url = PublicUrl::parse(given).unwrap();
             assert_eq!((url.origin(), url.is_https()), (origin, https), "{given}");
@@ -261,6 +291,14 @@ mod tests {
         for (setting, url, proxies, bound, secure) in [
             (SecureCookies::Auto, None, &none, loopback, false),
             (SecureCookies::Auto, http.as_ref(), &none, loopback, false),
+            // An http public address is how people reach it, wherever bound.
+            (
+                SecureCookies::Auto,
+                http.as_ref(),
+                &proxies,
+                bound("0.0.0.0:8080"),
+                false,
+            ),
             (SecureCookies::Auto, https.as_ref(), &none, loopback, true),
             (SecureCookies::Auto, None, &proxies, loopback, true),
             (SecureCookies::Auto, None, &none, bound("[::1]:8080"), false),
@@ -336,6 +374,9 @@ mod tests {
             ("10.1.2.3", Some("not-an-address"), "10.1.2.3"),
             // IPv4 through an IPv6 socket.
             ("::ffff:10.1.2.3", Some("198.51.100.1"), "198.51.100.1"),
+            // Hops written with ports.
+            ("10.1.2.3", Some("198.51.100.1:50123"), "198.51.100.1"),
+            ("10.1.2.3", Some("[2001:db8::7]:443"), "2001:db8::7"),
         ] {
             let headers = header.map(with).unwrap_or_default();
             assert_eq!(
@@ -346,5 +387,21 @@ mod tests {
         }
         let err = TrustedProxies::parse("10.0.0.0/8, proxy.local").unwrap_err();
         assert!(err.message.contains("proxy.local"), "{err}");
+    }
+
+    #[test]
+    fn ipv6_clients_count_by_their_64_network() {
+        let ip = |text: &str| text.parse::<IpAddr>().unwrap();
+        assert_eq!(throttle_bucket(ip("198.51.100.7")), "198.51.100.7");
+        assert_eq!(throttle_bucket(ip("::ffff:198.51.100.7")), "198.51.100.7");
+        assert_eq!(
+            throttle_bucket(ip("2001:db8:1:2:aaaa::1")),
+            throttle_bucket(ip("2001:db8:1:2:ffff:1:2:3"))
+        );
+        assert_ne!(
+            throttle_bucket(ip("2001:db8:1:2::1")),
+            throttle_bucket(ip("2001:db8:1:3::1"))
+        );
+        assert_eq!(throttle_bucket(ip("2001:db8:1:2::1")), "2001:db8:1:2::/64");
     }
 }

@@ -8,10 +8,11 @@
 //! a version the operator pinned from a published source
 //! ([`tandem_core::instrument::published`]) is never estimated. One account
 //! counts once, and estimates are made in the background, never while a
-//! page waits.
+//! request waits.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 use tandem_core::ids::{FacetId, IndexId};
@@ -68,15 +69,20 @@ impl Reliability {
 }
 
 /// The last estimate, kept off the request path: pages only read it;
-/// [`Cache::refresh`] recomputes it when the number of people it rests on
-/// moved — in the background every few minutes, and at once when someone's
-/// research consent changes (each change moves the count).
+/// [`Cache::refresh`] recomputes it when the people it would rest on changed
+/// (joined, left, or were replaced by others), in the server's housekeeping
+/// every few minutes, and soon after a research consent changes
+/// ([`refresh_soon`]: one background task, however many changes come).
 #[derive(Default)]
 pub struct Cache {
     latest: std::sync::RwLock<Option<Arc<Estimated>>>,
-    /// The count the estimate was made at; held while one is computed, so
+    /// Who the estimate was made from; held while one is computed, so
     /// refreshes never run side by side.
-    computing: tokio::sync::Mutex<Option<u64>>,
+    computed_from: tokio::sync::Mutex<Option<(u64, i64, i64)>>,
+    /// A refresh is asked for.
+    wanted: AtomicBool,
+    /// A background refresh task is running.
+    running: AtomicBool,
 }
 
 impl Cache {
@@ -89,15 +95,15 @@ impl Cache {
             .clone()
     }
 
-    /// Recomputes the estimate for `rdp` when the number of people it would
-    /// rest on moved since the last one.
+    /// Recomputes the estimate for `rdp` when the people it would rest on
+    /// are not those of the last one.
     pub async fn refresh(&self, store: &Store, rdp: &Instrument) -> Result<(), AppError> {
-        let mut computed_at = self.computing.lock().await;
-        let count = store.count_finished(rdp).await?;
-        if *computed_at == Some(count) {
+        let mut computed_from = self.computed_from.lock().await;
+        let people = store.research_fingerprint(rdp).await?;
+        if *computed_from == Some(people) {
             return Ok(());
         }
-        let estimate = if count < MIN_ADMINISTRATIONS {
+        let estimate = if people.0 < MIN_ADMINISTRATIONS {
             None
         } else {
             estimate(store, rdp).await?.map(Arc::new)
@@ -106,18 +112,39 @@ impl Cache {
             .latest
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = estimate;
-        *computed_at = Some(count);
+        *computed_from = Some(people);
         Ok(())
     }
 }
 
-/// Brings the estimates up to date after someone's research consent
-/// changed, so their choice shows at once; a failure is logged, never the
-/// person's problem (the consent itself is stored).
-pub async fn after_consent_change(state: &crate::AppState) {
-    if let Err(err) = state.content().refresh_estimates(state.store()).await {
-        tracing::warn!(err = err.message(), "estimating reliability failed");
+/// Asks for the estimates to be brought up to date in the background: the
+/// request that asks does not wait, and a burst of asks (one account
+/// toggling its consent in a loop) costs one refresh at a time, never a
+/// queue of them.
+pub fn refresh_soon(state: &crate::AppState) {
+    let cache = &state.content().estimates;
+    cache.wanted.store(true, Ordering::SeqCst);
+    if cache.running.swap(true, Ordering::SeqCst) {
+        // The running task sees `wanted` before it stops.
+        return;
     }
+    let state = state.clone();
+    tokio::spawn(async move {
+        let cache = &state.content().estimates;
+        loop {
+            while cache.wanted.swap(false, Ordering::SeqCst) {
+                if let Err(err) = state.content().refresh_estimates(state.store()).await {
+                    tracing::warn!(err = err.message(), "estimating reliability failed");
+                }
+            }
+            cache.running.store(false, Ordering::SeqCst);
+            // An ask that came just as this task was stopping, and found it
+            // still running, is taken here (unless a new task took it).
+            if !cache.wanted.load(Ordering::SeqCst) || cache.running.swap(true, Ordering::SeqCst) {
+                break;
+            }
+        }
+    });
 }
 
 /// Estimates facet and index precision from the first finished

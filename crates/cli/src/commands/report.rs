@@ -273,7 +273,8 @@ fn text(
             Reliability::Published { citation } => format!(
                 "Intervals and change verdicts use published reliability: {citation}."
             ),
-            _ => "Intervals and change verdicts use reliability estimated from the profiles kept in this store.".into(),
+            Reliability::Estimated { .. } => "Intervals and change verdicts use reliability estimated from the profiles kept in this store.".into(),
+            Reliability::None => "Intervals and change verdicts use the reliability declared with these questions.".into(),
         });
     }
     if let Some((earlier, changes)) = change {

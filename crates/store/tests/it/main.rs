@@ -13,6 +13,7 @@ mod modes;
 mod owners;
 mod plans;
 mod recovery;
+mod research;
 mod responses;
 mod rotation;
 mod safety;

@@ -75,6 +75,8 @@ async fn safety_answers_and_held_outcomes_are_sealed_at_rest() {
     pool.close().await;
     assert_eq!(sealed.len(), 3);
     assert!(sealed.iter().all(|bytes| bytes.len() > 24 + 16));
+    // "Yes", "No" and "Prefer not to say" seal to the same length.
+    assert!(sealed.iter().all(|bytes| bytes.len() == sealed[0].len()));
 
     // Sealed is not lost.
     let records = store.safety_screens(owner).await.unwrap();
@@ -240,6 +242,15 @@ async fn plan_items_are_sealed_and_open_only_in_their_own_row() {
             "updated_unix"
         ]
     );
+    // Different steps and reasons seal to the same length.
+    let pool = raw(dir.path()).await;
+    let lengths: Vec<i64> = sqlx::query_scalar("SELECT length(item_sealed) FROM plan_items")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    assert_eq!(lengths.len(), 2);
+    assert_eq!(lengths[0], lengths[1]);
     // Neither the step nor its reason is anywhere on disk in the clear.
     for needle in ["get-safe-now", "keep-doing-what-works", "urgent"] {
         assert!(!anywhere(dir.path(), needle), "{needle}");
@@ -362,4 +373,36 @@ async fn plain_plan_items_of_an_older_store_are_sealed_keeping_their_ids() {
     // Nothing to do a second time.
     let store = Store::open(dir.path()).await.unwrap();
     assert_eq!(store.plan(owner).await.unwrap(), before);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn held_outcomes_of_every_kind_seal_to_one_length() {
+    let (dir, store, owner) = fresh().await;
+    let mut lengths = Vec::new();
+    for outcome in [
+        ScreenOutcome::Clear,
+        ScreenOutcome::Unclear,
+        ScreenOutcome::Concern,
+        ScreenOutcome::Urgent,
+    ] {
+        for self_harm in [false, true] {
+            let session = store.create_session(owner, "test", 1_000).await.unwrap();
+            let summary = ScreenSummary { outcome, self_harm };
+            store.hold_screen(&session.token, summary).await.unwrap();
+            assert_eq!(
+                store.held_screen(&session.token).await.unwrap(),
+                Some(summary)
+            );
+        }
+    }
+    let pool = raw(dir.path()).await;
+    lengths.extend(
+        sqlx::query_scalar::<_, i64>("SELECT length(summary_sealed) FROM session_screens")
+            .fetch_all(&pool)
+            .await
+            .unwrap(),
+    );
+    pool.close().await;
+    assert_eq!(lengths.len(), 8);
+    assert!(lengths.iter().all(|n| *n == lengths[0]), "{lengths:?}");
 }

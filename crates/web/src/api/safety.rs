@@ -105,6 +105,6 @@ pub(super) async fn set_research(
         .set_research_consent(session.user, body.research)
         .await
         .map_err(AppError::from))?;
-    crate::estimates::after_consent_change(&state).await;
+    crate::estimates::refresh_soon(&state);
     Ok(Json(json!({ "research": body.research })))
 }

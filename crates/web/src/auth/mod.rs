@@ -161,8 +161,9 @@ impl FromRequestParts<AppState> for MaybeUser {
 /// (for the sessions list) — never logged.
 #[derive(Debug, Clone)]
 pub struct Client {
-    /// The peer address (the client's, through a trusted proxy), or
-    /// `unknown` when served without one (tests).
+    /// The bucket the client's address counts in for throttling (the peer,
+    /// or the client behind a trusted proxy; an IPv6 address by its /64),
+    /// or `unknown` when served without one (tests).
     pub addr: String,
     /// Such as "Firefox on Linux".
     pub label: String,
@@ -181,7 +182,7 @@ impl FromRequestParts<AppState> for Client {
             .get::<ConnectInfo<SocketAddr>>()
             .map_or_else(
                 || "unknown".to_owned(),
-                |info| proxies.client(info.0.ip(), &parts.headers).to_string(),
+                |info| crate::address::throttle_bucket(proxies.client(info.0.ip(), &parts.headers)),
             );
         let agent = parts
             .headers

@@ -8,7 +8,7 @@
 
 use tandem_store::{RecoveryHash, UserId, UserName};
 
-use super::flows::{Started, hash, hashing_error, parse_name, reserve, start};
+use super::flows::{Started, hash, hashing_error, reserve, start};
 use super::password::check_new_password;
 use super::{Client, now};
 use crate::{AppError, AppState};
@@ -21,10 +21,20 @@ const SELECTOR_LEN: usize = 4;
 const SECRET_LEN: usize = 16;
 
 /// One code, split into what finds it and what proves it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct RecoveryCode {
     selector: String,
     secret: String,
+}
+
+/// Never prints the secret, should a code reach a log by mistake.
+impl std::fmt::Debug for RecoveryCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecoveryCode")
+            .field("selector", &self.selector)
+            .field("secret", &"…")
+            .finish()
+    }
 }
 
 impl RecoveryCode {
@@ -138,6 +148,13 @@ pub async fn recover(
 ) -> Result<Started, AppError> {
     let store = state.store();
     let wrong = || AppError::bad_credentials(WRONG_CODE);
+    // The new password is checked first, before anything is counted or any
+    // code looked at: a weak one says nothing about the code.
+    check_new_password(given.password, &given.name.trim().to_lowercase())
+        .map_err(|p| AppError::invalid(p.to_string()))?;
+    if given.password != given.confirm {
+        return Err(AppError::invalid("The two passwords are not the same."));
+    }
     let ticket = reserve(state, Some(given.name), Some(client)).await?;
     let account = match UserName::parse(given.name) {
         Ok(name) => store.account_by_name(&name).await?,
@@ -159,20 +176,22 @@ pub async fn recover(
     let (Some((user, _)), Some(code), true) = (account, code, matched) else {
         return Err(wrong());
     };
-    let name = parse_name(given.name)?;
-    check_new_password(given.password, name.as_str())
-        .map_err(|p| AppError::invalid(p.to_string()))?;
-    if given.password != given.confirm {
-        return Err(AppError::invalid("The two passwords are not the same."));
-    }
-    let hashed = hash(state, given.password.to_owned()).await?;
-    // Spent before anything changes: of two requests with one code, one wins.
-    if !store.use_recovery_code(user, &code.selector).await? {
+    let hashed = match hash(state, given.password.to_owned()).await {
+        Ok(hashed) => hashed,
+        Err(err) => {
+            store.release_attempt(ticket).await?;
+            return Err(err);
+        }
+    };
+    // Spent, password set and every session ended in one write: of two
+    // requests with one code, one wins; a failure changes nothing.
+    if !store
+        .recover_with_code(user, &code.selector, &hashed)
+        .await?
+    {
         return Err(wrong());
     }
     store.attempt_succeeded(ticket).await?;
-    store.set_password_hash(user, &hashed).await?;
-    store.end_all_sessions(user).await?;
     crate::plan::forget_held(state, user).await;
     start(state, user, client).await
 }

@@ -281,6 +281,9 @@ pub(super) fn notice_words(notice: &str) -> Option<&'static str> {
     match notice {
         "removed" => Some("Those answers are deleted. They are gone from your account for good."),
         "research-on" => Some("Thank you. Your first profile may now help research here."),
+        "codes-later" => Some(
+            "Your account is ready. Your recovery codes could not be made just now: please make them below.",
+        ),
         "research-off" => Some("Your answers will not be used for research from now on."),
         _ => None,
     }
@@ -338,7 +341,7 @@ pub async fn research(
         .store()
         .set_research_consent(session.user, consent)
         .await?;
-    crate::estimates::after_consent_change(&state).await;
+    crate::estimates::refresh_soon(&state);
     let notice = if consent {
         "research-on"
     } else {

@@ -133,7 +133,7 @@ mod tests {
             include_str!("../../templates/recover.html"),
             include_str!("../../templates/recovery_codes.html"),
         ];
-        let notices = ["removed", "research-on", "research-off"].map(|n| {
+        let notices = ["removed", "research-on", "research-off", "codes-later"].map(|n| {
             super::account::notice_words(n)
                 .unwrap_or_default()
                 .to_owned()

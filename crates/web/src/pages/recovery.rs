@@ -52,13 +52,21 @@ pub(super) fn codes_page(
     })
 }
 
-/// After sign-up: the new session's cookie and the codes.
+/// After sign-up: the new session's cookie and the codes. The account and
+/// its session exist by now, so if the codes cannot be made (the hashing
+/// queue is full), the person is still signed in and sent to Settings to
+/// make them there.
 pub(super) async fn after_sign_up(
     state: &AppState,
     started: flows::Started,
 ) -> Result<Response, AppError> {
-    let codes = recovery::issue(state, started.user).await?;
-    let mut response = codes_page(state, &started.csrf_token, codes, true)?;
+    let mut response = match recovery::issue(state, started.user).await {
+        Ok(codes) => codes_page(state, &started.csrf_token, codes, true)?,
+        Err(err) => {
+            tracing::warn!(err = err.message(), "recovery codes at sign-up");
+            Redirect::to("/account?notice=codes-later").into_response()
+        }
+    };
     response.headers_mut().insert(
         header::SET_COOKIE,
         session_cookie(state.config().secure_cookies, &started.token),

@@ -29,8 +29,18 @@ struct Reply {
     millis: f64,
 }
 
+/// The server, stopped when this goes out of scope, on every path.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Starts the server and reads where it listens from its log.
-fn start(tandem: &Path, data: &Path) -> Result<(Child, SocketAddr), String> {
+fn start(tandem: &Path, data: &Path) -> Result<(Server, SocketAddr), String> {
     let mut child = Command::new(tandem)
         .arg("--data-dir")
         .arg(data.join("data"))
@@ -62,7 +72,7 @@ fn start(tandem: &Path, data: &Path) -> Result<(Child, SocketAddr), String> {
         }
     };
     std::thread::spawn(move || lines.for_each(drop));
-    Ok((child, addr))
+    Ok((Server(child), addr))
 }
 
 /// One sign-in for an unknown name from the address `from`.
@@ -143,9 +153,9 @@ fn run(tandem: &Path, parent: &Path, waves: usize, width: usize) -> Result<Strin
         .prefix("storm-")
         .tempdir_in(parent)
         .map_err(|err| format!("cannot make a data directory: {err}"))?;
-    let (mut child, addr) = start(tandem, data.path())?;
+    let (server, addr) = start(tandem, data.path())?;
     std::thread::sleep(Duration::from_millis(300));
-    let idle = memory_mb(child.id(), "VmRSS:")?;
+    let idle = memory_mb(server.0.id(), "VmRSS:")?;
     let mut replies = Vec::with_capacity(waves * width);
     for wave in 0..waves {
         let threads: Vec<_> = (0..width)
@@ -163,9 +173,8 @@ fn run(tandem: &Path, parent: &Path, waves: usize, width: usize) -> Result<Strin
             replies.push(thread.join().map_err(|_| "a client thread panicked")??);
         }
     }
-    let hwm = memory_mb(child.id(), "VmHWM:")?;
-    let _ = child.kill();
-    let _ = child.wait();
+    let hwm = memory_mb(server.0.id(), "VmHWM:")?;
+    drop(server);
     let mut statuses: BTreeMap<u16, usize> = BTreeMap::new();
     for reply in &replies {
         *statuses.entry(reply.status).or_default() += 1;
