@@ -3,6 +3,7 @@
 
 mod browser;
 mod common;
+mod deletion;
 mod http;
 mod plan;
 mod safety;
