@@ -9,17 +9,30 @@ use tempfile::TempDir;
 /// A data dir of its own, removed when dropped.
 pub struct Tandem {
     dir: TempDir,
+    /// A data dir elsewhere (on a file system of the test's own), if any.
+    data: Option<PathBuf>,
 }
 
 impl Tandem {
     pub fn new() -> Self {
         Self {
             dir: tempfile::tempdir().unwrap(),
+            data: None,
+        }
+    }
+
+    /// An install whose data dir is `data`, which the caller cleans up.
+    pub fn with_data_dir(data: PathBuf) -> Self {
+        Self {
+            data: Some(data),
+            ..Self::new()
         }
     }
 
     pub fn data_dir(&self) -> PathBuf {
-        self.dir.path().join("data")
+        self.data
+            .clone()
+            .unwrap_or_else(|| self.dir.path().join("data"))
     }
 
     /// A file path inside the temporary dir (outside the data dir).

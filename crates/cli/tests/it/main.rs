@@ -7,6 +7,7 @@ mod bad_input;
 mod common;
 mod config;
 mod crash;
+mod disk_full;
 mod keys;
 mod network;
 mod patterns;
