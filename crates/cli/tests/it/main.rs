@@ -4,6 +4,7 @@
 mod analyze;
 mod assess_report;
 mod bad_input;
+mod canaries;
 mod common;
 mod config;
 mod crash;
