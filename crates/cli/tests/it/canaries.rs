@@ -38,9 +38,52 @@ const TEXTS: &[(&str, &str)] = &[
     ("journal entry (form)", "zqformjournal4711"),
 ];
 
+/// Every text field of every other exercise kind, written through the API.
+const EXERCISES: &[(&str, &[(&str, &str)])] = &[
+    (
+        "needs-statement",
+        &[
+            ("feeling", "zqfeeling4711"),
+            ("situation", "zqsituation4711"),
+            ("need", "zqneed4711"),
+            ("request", "zqrequest4711"),
+        ],
+    ),
+    (
+        "boundary-plan",
+        &[
+            ("limit", "zqlimit4711"),
+            ("why", "zqwhy4711"),
+            ("crossed", "zqcrossed4711"),
+        ],
+    ),
+    (
+        "own-life",
+        &[
+            ("interests", "zqinterests4711"),
+            ("time", "zqtime4711"),
+            ("who", "zqwho4711"),
+        ],
+    ),
+    ("support-growth", &[("step", "zqgrowthstep4711")]),
+    (
+        "self-care",
+        &[("routine", "zqroutine4711"), ("when", "zqwhen4711")],
+    ),
+];
+
+/// Every free-text canary: the table above and the exercise fields.
+fn texts() -> Vec<(&'static str, &'static str)> {
+    let mut all = TEXTS.to_vec();
+    for (_, fields) in EXERCISES {
+        all.extend(fields.iter().copied());
+    }
+    all
+}
+
 /// Every canary except the user name.
 fn secrets() -> Vec<(&'static str, &'static str)> {
-    let mut all = TEXTS.to_vec();
+    let mut all = texts();
     all.extend([
         ("password", PASSWORD),
         ("new password", NEW_PASSWORD),
@@ -199,7 +242,20 @@ async fn write_everything(base: &str) -> (reqwest::Client, String) {
             vec![("text", text("journal entry (form)"))],
         ),
     ];
-    for request in requests {
+    let exercises = EXERCISES.iter().map(|(kind, fields)| {
+        let mut content: serde_json::Map<String, Value> = fields
+            .iter()
+            .map(|(field, canary)| ((*field).to_owned(), json!(canary)))
+            .collect();
+        if *kind == "support-growth" {
+            content.insert("domain".to_owned(), json!("company"));
+        }
+        api(
+            "/api/v1/exercises",
+            json!({ "kind": kind, "content": content }),
+        )
+    });
+    for request in requests.into_iter().chain(exercises) {
         let response = request.send().await.unwrap();
         let status = response.status();
         assert!(
@@ -224,7 +280,7 @@ async fn write_everything(base: &str) -> (reqwest::Client, String) {
         let response = client.get(format!("{base}{path}")).send().await.unwrap();
         stored.push_str(&response.text().await.unwrap());
     }
-    for (field, canary) in TEXTS {
+    for (field, canary) in texts() {
         assert!(stored.contains(canary), "{field} was not stored");
     }
     (client, csrf)
@@ -343,7 +399,7 @@ fn no_canary_is_in_plaintext_on_disk_or_in_the_log_and_none_outlives_deletion() 
          user name {name_in_db} in db+backup (exempt) and {name_in_log} in the log; \
          after deletion: {} hits of anything",
         secrets().len() + 1,
-        TEXTS.len(),
+        texts().len(),
         at_start,
         after_rotation,
         stopped.len(),
