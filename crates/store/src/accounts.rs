@@ -215,6 +215,13 @@ impl Store {
                 });
             }
             tx.commit().await?;
+            // The account's old pages live on in the WAL, and in the
+            // database file until a checkpoint copies the zeroed versions
+            // (`secure_delete`) over them; as for a deleted safety screen, a
+            // truncating checkpoint now leaves nothing of it in any file.
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.writer)
+                .await?;
             Ok(())
         })
         .await

@@ -55,11 +55,8 @@ async fn run(writer: SqlitePool, mut receive: mpsc::Receiver<Job>) {
         match writer.acquire().await {
             Ok(mut conn) => write_batch(&mut conn, jobs).await,
             Err(err) => {
-                let message = err.to_string();
                 for job in jobs {
-                    let _ = job.reply.send(Err(StoreError::Invalid(format!(
-                        "database unavailable: {message}"
-                    ))));
+                    let _ = job.reply.send(Err(StoreError::shared(&err)));
                 }
             }
         }
@@ -71,16 +68,14 @@ async fn write_batch(conn: &mut SqliteConnection, jobs: Vec<Job>) {
     let mut tx = match conn.begin().await {
         Ok(tx) => tx,
         Err(err) => {
-            let message = err.to_string();
             for job in jobs {
-                let _ = job.reply.send(Err(StoreError::Invalid(format!(
-                    "could not start a transaction: {message}"
-                ))));
+                let _ = job.reply.send(Err(StoreError::shared(&err)));
             }
             return;
         }
     };
-    for job in jobs {
+    let mut jobs = jobs.into_iter();
+    while let Some(job) = jobs.next() {
         let outcome = async {
             sqlx::query("SAVEPOINT recording").execute(&mut *tx).await?;
             let written = write_one(&mut tx, &job).await;
@@ -96,15 +91,27 @@ async fn write_batch(conn: &mut SqliteConnection, jobs: Vec<Job>) {
             written
         }
         .await;
+        if matches!(outcome, Err(StoreError::Full)) {
+            // A full disk makes SQLite roll back the whole transaction, so
+            // nothing of this batch is kept: every job in it hears so.
+            drop(tx);
+            for (reply, _) in results {
+                let _ = reply.send(Err(StoreError::Full));
+            }
+            let _ = job.reply.send(Err(StoreError::Full));
+            for job in jobs {
+                let _ = job.reply.send(Err(StoreError::Full));
+            }
+            return;
+        }
         results.push((job.reply, outcome));
     }
     let committed = tx.commit().await;
     for (reply, outcome) in results {
         let outcome = match (&committed, outcome) {
             (Ok(()), outcome) => outcome,
-            (Err(err), _) => Err(StoreError::Invalid(format!(
-                "the commit failed, nothing was kept: {err}"
-            ))),
+            // Nothing of the batch was kept; a full disk says so.
+            (Err(err), _) => Err(StoreError::shared(err)),
         };
         let _ = reply.send(outcome);
     }

@@ -162,6 +162,18 @@ impl Store {
             .busy_timeout(std::time::Duration::from_secs(5));
         Ok(sqlx::sqlite::SqlitePoolOptions::new()
             .max_connections(connections)
+            // When the disk fills, SQLite rolls a transaction back by itself;
+            // sqlx's own rollback then fails and it still counts the
+            // transaction as open, so each later transaction on that
+            // connection would be a savepoint of a dead one. Such a
+            // connection is closed (once its queued rollback has run) and
+            // the pool opens a fresh one.
+            .before_acquire(|conn, _| {
+                Box::pin(async move {
+                    sqlx::Connection::ping(conn).await?;
+                    Ok(!sqlx::Connection::is_in_transaction(conn))
+                })
+            })
             .connect_with(options)
             .await?)
     }

@@ -122,6 +122,17 @@ impl AppError {
         }
     }
 
+    /// 507: the server's storage is full, so nothing was saved; the same
+    /// request can succeed once the operator frees space. Logged, since only
+    /// the operator can act on it.
+    pub fn storage_full() -> Self {
+        tracing::error!("a write failed: the storage holding the database is full");
+        Self::new(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "The server's storage is full, so this was not saved. Everything saved before is safe; please try again later.",
+        )
+    }
+
     /// 500: our fault; the cause is logged, the person sees a calm message.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "request failed");
@@ -162,6 +173,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound { .. } => Self::not_found(),
             StoreError::Invalid(message) => Self::invalid(message),
             StoreError::Conflict(message) => Self::conflict(message),
+            StoreError::Full => Self::storage_full(),
             other => Self::internal(other),
         }
     }

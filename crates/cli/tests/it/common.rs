@@ -9,17 +9,30 @@ use tempfile::TempDir;
 /// A data dir of its own, removed when dropped.
 pub struct Tandem {
     dir: TempDir,
+    /// A data dir elsewhere (on a file system of the test's own), if any.
+    data: Option<PathBuf>,
 }
 
 impl Tandem {
     pub fn new() -> Self {
         Self {
             dir: tempfile::tempdir().unwrap(),
+            data: None,
+        }
+    }
+
+    /// An install whose data dir is `data`, which the caller cleans up.
+    pub fn with_data_dir(data: PathBuf) -> Self {
+        Self {
+            data: Some(data),
+            ..Self::new()
         }
     }
 
     pub fn data_dir(&self) -> PathBuf {
-        self.dir.path().join("data")
+        self.data
+            .clone()
+            .unwrap_or_else(|| self.dir.path().join("data"))
     }
 
     /// A file path inside the temporary dir (outside the data dir).
@@ -120,7 +133,8 @@ pub fn people_with(
 /// Starts `tandem serve` on port 0 of this data dir and reads from its log
 /// where it listens; the log is drained in the background after that.
 pub fn serve(t: &Tandem) -> (std::process::Child, String) {
-    serve_with(t, &[], &[])
+    let (server, address, _) = serve_full(t, &[], &[], None);
+    (server, address)
 }
 
 /// [`serve`] with more arguments to `serve` and environment variables.
@@ -129,8 +143,37 @@ pub fn serve_with(
     args: &[&str],
     envs: &[(&str, &str)],
 ) -> (std::process::Child, String) {
+    let (server, address, _) = serve_full(t, args, envs, None);
+    (server, address)
+}
+
+/// Like [`serve`], with `TANDEM_LOG` set to `level` when given; every line
+/// the server logs is kept in the returned buffer.
+pub fn serve_logging(
+    t: &Tandem,
+    level: Option<&str>,
+) -> (
+    std::process::Child,
+    String,
+    std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+) {
+    serve_full(t, &[], &[], level)
+}
+
+/// The server with everything [`serve_with`] and [`serve_logging`] take.
+fn serve_full(
+    t: &Tandem,
+    args: &[&str],
+    envs: &[(&str, &str)],
+    level: Option<&str>,
+) -> (
+    std::process::Child,
+    String,
+    std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+) {
     use std::io::{BufRead, BufReader};
-    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("tandem"))
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("tandem"));
+    command
         .arg("--data-dir")
         .arg(t.data_dir())
         .args(["serve", "--bind", "127.0.0.1:0"])
@@ -138,19 +181,28 @@ pub fn serve_with(
         .envs(envs.iter().copied())
         .env_remove("TANDEM_BIND")
         .stderr(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+        .stdout(std::process::Stdio::null());
+    if let Some(level) = level {
+        command.env("TANDEM_LOG", level);
+    }
+    let mut server = command.spawn().unwrap();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
     let address = loop {
         let line = lines
             .next()
             .expect("the server says where it listens")
             .unwrap();
+        log.lock().unwrap().push(line.clone());
         if let Some(rest) = line.split("running at http://").nth(1) {
             break rest.split('/').next().unwrap().to_owned();
         }
     };
-    std::thread::spawn(move || lines.for_each(drop));
-    (server, address)
+    let kept = log.clone();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            kept.lock().unwrap().push(line);
+        }
+    });
+    (server, address, log)
 }

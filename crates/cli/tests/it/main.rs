@@ -4,9 +4,11 @@
 mod analyze;
 mod assess_report;
 mod bad_input;
+mod canaries;
 mod common;
 mod config;
 mod crash;
+mod disk_full;
 mod keys;
 mod network;
 mod patterns;

@@ -4,6 +4,7 @@
 mod address;
 mod browser;
 mod common;
+mod deletion;
 mod estimates;
 mod http;
 mod plan;
