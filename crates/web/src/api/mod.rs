@@ -15,6 +15,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use tandem_core::answers::{Answer, Answers};
+use tandem_core::input::{About, PersonName};
 use tandem_core::instrument::Kind;
 use tandem_core::network::{Domain, Level, Role, SupportMap, Supporter, analyse};
 use tandem_store::{AdministrationId, SupporterId, UserId};
@@ -206,13 +207,9 @@ async fn administrations(
 #[serde(deny_unknown_fields)]
 struct Record {
     instrument: String,
-    #[serde(default = "default_about")]
-    about: String,
+    #[serde(default)]
+    about: About,
     answers: serde_json::Map<String, Value>,
-}
-
-fn default_about() -> String {
-    "my partner".to_owned()
 }
 
 /// Checks a JSON object of answers against an instrument; null clears.
@@ -253,13 +250,10 @@ async fn record_answers(
     state: &AppState,
     session: &Session,
     instrument: &str,
-    about: &str,
+    about: &About,
     given: &serde_json::Map<String, Value>,
 ) -> Result<Response, AppError> {
     let instrument = scored_instrument(state, instrument)?;
-    if about.trim().is_empty() || about.chars().count() > 80 {
-        return Err(AppError::invalid("`about` needs 1 to 80 characters"));
-    }
     let mut answers = Answers::new();
     for (item, answer) in answers_from(instrument, given)? {
         if let Some(answer) = answer {
@@ -270,7 +264,7 @@ async fn record_answers(
     }
     let recorded = state
         .store()
-        .record_administration(session.user, instrument, about.trim(), &answers)
+        .record_administration(session.user, instrument, about.as_str(), &answers)
         .await?;
     // A check-in that says the person felt afraid brings the help at once.
     let afraid = instrument.kind == Kind::Checkin
@@ -319,7 +313,14 @@ async fn checkin(
     ApiUser(session): ApiUser,
     ApiJson(body): ApiJson<Checkin>,
 ) -> Result<Response, AppError> {
-    api(record_answers(&state, &session, "checkin", "my partner", &body.answers).await)
+    api(record_answers(
+        &state,
+        &session,
+        "checkin",
+        &About::my_partner(),
+        &body.answers,
+    )
+    .await)
 }
 
 /// Start an administration to fill page by page.
@@ -327,8 +328,8 @@ async fn checkin(
 #[serde(deny_unknown_fields)]
 struct Open {
     instrument: String,
-    #[serde(default = "default_about")]
-    about: String,
+    #[serde(default)]
+    about: About,
 }
 
 async fn open(
@@ -340,7 +341,7 @@ async fn open(
         let instrument = scored_instrument(&state, &body.instrument)?;
         let started = state
             .store()
-            .start_administration(session.user, instrument, body.about.trim())
+            .start_administration(session.user, instrument, body.about.as_str())
             .await?;
         Ok((StatusCode::CREATED, Json(json!(started))).into_response())
     }
@@ -470,7 +471,7 @@ async fn people(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct NewPerson {
-    name: String,
+    name: PersonName,
     role: Role,
     #[serde(default)]
     leans_on: std::collections::BTreeMap<Domain, Level>,
@@ -483,11 +484,7 @@ async fn add_person(
     ApiUser(session): ApiUser,
     ApiJson(body): ApiJson<NewPerson>,
 ) -> Result<Response, AppError> {
-    let name = body.name.trim();
-    if name.is_empty() || name.chars().count() > 80 {
-        return Err(AppError::invalid("`name` needs 1 to 80 characters").api());
-    }
-    let mut supporter = Supporter::new(name, body.role);
+    let mut supporter = Supporter::new(body.name.as_str(), body.role);
     supporter.leans_on = body.leans_on;
     supporter.leans_back = body.leans_back;
     let id = api(state

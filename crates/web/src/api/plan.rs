@@ -101,36 +101,28 @@ pub(super) struct NewExercise {
     content: serde_json::Map<String, Value>,
 }
 
-/// Checks content against the kind's fields: known fields, text only, not too long.
+/// Checks content against the kind's fields, as the pages do: known fields,
+/// text only, each checked by the kind's own rules.
 fn checked_content(
     kind: &str,
     content: &serde_json::Map<String, Value>,
 ) -> Result<Value, AppError> {
     let found = crate::exercises::kind(kind)
         .ok_or_else(|| AppError::invalid(format!("`{kind}` is not an exercise")))?;
+    let mut checked = serde_json::Map::new();
     for (key, value) in content {
-        let field = found.fields.iter().find(|f| f.name == key);
-        let allowed = field.is_some() || (kind == "journal" && key == "prompt");
-        if !allowed {
-            return Err(AppError::invalid(format!(
-                "`{key}` is not a field of {kind}"
-            )));
-        }
+        let field = found
+            .field(key)
+            .ok_or_else(|| AppError::invalid(format!("`{key}` is not a field of {kind}")))?;
         let text = value
             .as_str()
             .ok_or_else(|| AppError::invalid(format!("`{key}` must be text")))?;
-        let limit = if field.is_some_and(|f| f.long) {
-            2000
-        } else {
-            500
-        };
-        if text.chars().count() > limit {
-            return Err(AppError::invalid(format!(
-                "`{key}` is longer than {limit} characters"
-            )));
-        }
+        let text = found
+            .check(field, text)
+            .map_err(|e| AppError::invalid(e.to_string()))?;
+        checked.insert(key.clone(), Value::String(text.into()));
     }
-    Ok(Value::Object(content.clone()))
+    Ok(Value::Object(checked))
 }
 
 pub(super) async fn add_exercise(

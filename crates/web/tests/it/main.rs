@@ -4,5 +4,6 @@
 mod browser;
 mod common;
 mod http;
+mod input;
 mod plan;
 mod safety;
