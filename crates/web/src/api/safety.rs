@@ -5,13 +5,14 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 use tandem_core::answers::Answers;
-use tandem_core::safety::SafetyScreen;
+use tandem_core::resources::Resources;
+use tandem_core::safety::{SafetyScreen, ScreenOutcome};
 use tandem_store::SafetyScreenId;
 
-use super::{ApiJson, answers_from, api};
+use super::administrations::{GivenAnswers, answers_from};
+use super::{ApiJson, api};
 use crate::auth::ApiUser;
 use crate::help::Help;
 use crate::{AppError, AppState};
@@ -20,9 +21,23 @@ use crate::{AppError, AppState};
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Screen {
-    answers: serde_json::Map<String, Value>,
+    answers: GivenAnswers,
     #[serde(default)]
     keep: bool,
+}
+
+/// What a screen said, and the help it calls for.
+#[derive(Serialize)]
+pub(super) struct Screened {
+    outcome: ScreenOutcome,
+    /// Whether a "Yes" spoke of self-harm.
+    self_harm: bool,
+    positive: bool,
+    /// Whether the answers were kept.
+    stored: bool,
+    help: Option<Help>,
+    /// Help lines and crisis lines, whenever there is help to show.
+    resources: Option<Resources>,
 }
 
 /// `POST /safety`: the outcome (clear, unclear, concern, urgent) and the
@@ -32,7 +47,7 @@ pub(super) async fn screen(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
     ApiJson(body): ApiJson<Screen>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Screened>, AppError> {
     api(async {
         let instrument = state.safety();
         let mut answers = Answers::new();
@@ -47,14 +62,14 @@ pub(super) async fn screen(
         crate::pages::safety::record(&state, &session, instrument, &screen, body.keep).await?;
         let summary = screen.summary();
         let help = Help::for_screen(state.resources(), summary);
-        Ok(Json(json!({
-            "outcome": summary.outcome,
-            "self_harm": summary.self_harm,
-            "positive": screen.is_positive(),
-            "stored": body.keep,
-            "help": help,
-            "resources": help.is_some().then(|| state.resources()),
-        })))
+        Ok(Json(Screened {
+            outcome: summary.outcome,
+            self_harm: summary.self_harm,
+            positive: screen.is_positive(),
+            stored: body.keep,
+            resources: help.is_some().then(|| state.resources().clone()),
+            help,
+        }))
     }
     .await)
 }
@@ -75,7 +90,7 @@ pub(super) async fn delete_screen(
 }
 
 /// The research choice.
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Research {
     research: bool,
@@ -85,13 +100,13 @@ pub(super) struct Research {
 pub(super) async fn research(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Research>, AppError> {
     let research = api(state
         .store()
         .research_consent(session.user)
         .await
         .map_err(AppError::from))?;
-    Ok(Json(json!({ "research": research })))
+    Ok(Json(Research { research }))
 }
 
 /// `PUT /research`: gives or takes back consent; returns the choice.
@@ -99,11 +114,11 @@ pub(super) async fn set_research(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
     ApiJson(body): ApiJson<Research>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Research>, AppError> {
     api(state
         .store()
         .set_research_consent(session.user, body.research)
         .await
         .map_err(AppError::from))?;
-    Ok(Json(json!({ "research": body.research })))
+    Ok(Json(body))
 }

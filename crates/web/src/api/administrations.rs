@@ -1,0 +1,263 @@
+//! Instruments and administrations in the API: an instrument's definition,
+//! a whole administration at once, a check-in, or one begun and filled page
+//! by page.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tandem_core::answers::{Answer, Answers};
+use tandem_core::input::About;
+use tandem_core::instrument::{Instrument, Kind};
+use tandem_store::{Administration, AdministrationId};
+
+use super::{ApiJson, api};
+use crate::auth::{ApiUser, Session};
+use crate::help::Help;
+use crate::{AppError, AppState};
+
+/// `GET /instruments/{id}`: an instrument's definition, as shipped.
+pub(super) async fn instrument(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, AppError> {
+    let found = state
+        .instrument(&id)
+        .ok_or_else(|| AppError::not_found().api())?;
+    Ok(Json(
+        serde_json::to_value(found).map_err(|e| AppError::internal(e).api())?,
+    ))
+}
+
+/// `GET /administrations`: the person's administrations, oldest first.
+pub(super) async fn administrations(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+) -> Result<Json<Vec<Administration>>, AppError> {
+    let all = api(state
+        .store()
+        .administrations(session.user, None)
+        .await
+        .map_err(AppError::from))?;
+    Ok(Json(all))
+}
+
+/// Item id → answer (a scale point, a text, or an answer code); null clears.
+pub(super) type GivenAnswers = serde_json::Map<String, Value>;
+
+/// A whole administration at once.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Record {
+    instrument: String,
+    #[serde(default)]
+    about: About,
+    answers: GivenAnswers,
+}
+
+/// Checks a JSON object of answers against an instrument; null clears.
+pub(crate) fn answers_from(
+    instrument: &Instrument,
+    given: &GivenAnswers,
+) -> Result<Vec<(String, Option<Answer>)>, AppError> {
+    given
+        .iter()
+        .map(|(item, value)| {
+            let answer = Answer::from_json(instrument, item, value).map_err(AppError::invalid)?;
+            if let Some(answer) = &answer {
+                tandem_core::answers::check_answer(instrument, item, answer)
+                    .map_err(|e| AppError::invalid(e.to_string()))?;
+            } else if instrument.item(item).is_none() {
+                return Err(AppError::invalid(format!(
+                    "`{item}` is not an item of {}",
+                    instrument.id
+                )));
+            }
+            Ok((item.clone(), answer))
+        })
+        .collect()
+}
+
+fn scored_instrument<'a>(state: &'a AppState, id: &str) -> Result<&'a Instrument, AppError> {
+    match state.instrument(id) {
+        Some(found) if found.kind != Kind::Safety => Ok(found),
+        Some(_) => Err(AppError::invalid("Safety answers go to /api/v1/safety.")),
+        None => Err(AppError::invalid(format!("`{id}` is not an instrument"))),
+    }
+}
+
+/// A recorded administration; a check-in also says what help it calls for.
+#[derive(Serialize)]
+pub(super) struct Recorded {
+    id: AdministrationId,
+    administration: Administration,
+    /// Check-ins only: the usual help when the person felt afraid, else null.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<Option<Help>>,
+}
+
+async fn record_answers(
+    state: &AppState,
+    session: &Session,
+    instrument: &str,
+    about: &About,
+    given: &GivenAnswers,
+) -> Result<Response, AppError> {
+    let instrument = scored_instrument(state, instrument)?;
+    let mut answers = Answers::new();
+    for (item, answer) in answers_from(instrument, given)? {
+        if let Some(answer) = answer {
+            answers
+                .set(instrument, &item, answer)
+                .map_err(|e| AppError::invalid(e.to_string()))?;
+        }
+    }
+    let recorded = state
+        .store()
+        .record_administration(session.user, instrument, about.as_str(), &answers)
+        .await?;
+    let checkin = instrument.kind == Kind::Checkin;
+    // A check-in that says the person felt afraid brings the help at once.
+    let afraid = checkin
+        && tandem_core::risk::agrees_with_any(
+            instrument,
+            &answers,
+            tandem_core::instrument::Signal::Safety,
+        );
+    if checkin {
+        crate::plan::refresh_after_checkin(state, session, afraid).await;
+    } else {
+        crate::plan::refresh_after_change(state, session).await;
+    }
+    let help = checkin.then(|| afraid.then(|| Help::usual(state.resources())));
+    let body = Recorded {
+        id: recorded.id,
+        administration: recorded,
+        help,
+    };
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// `POST /administrations`: a whole administration, checked and stored in
+/// one write (201).
+pub(super) async fn record(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    ApiJson(body): ApiJson<Record>,
+) -> Result<Response, AppError> {
+    api(record_answers(
+        &state,
+        &session,
+        &body.instrument,
+        &body.about,
+        &body.answers,
+    )
+    .await)
+}
+
+/// A check-in: answers only.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Checkin {
+    answers: GivenAnswers,
+}
+
+/// `POST /checkins`: a check-in (201), with help if the person felt afraid.
+pub(super) async fn checkin(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    ApiJson(body): ApiJson<Checkin>,
+) -> Result<Response, AppError> {
+    api(record_answers(
+        &state,
+        &session,
+        "checkin",
+        &About::my_partner(),
+        &body.answers,
+    )
+    .await)
+}
+
+/// Start an administration to fill page by page.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Open {
+    instrument: String,
+    #[serde(default)]
+    about: About,
+}
+
+/// `POST /administrations/open`: an administration begun, to be filled
+/// page by page (201).
+pub(super) async fn open(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    ApiJson(body): ApiJson<Open>,
+) -> Result<Response, AppError> {
+    api(async {
+        let instrument = scored_instrument(&state, &body.instrument)?;
+        let started = state
+            .store()
+            .start_administration(session.user, instrument, body.about.as_str())
+            .await?;
+        Ok((StatusCode::CREATED, Json(started)).into_response())
+    }
+    .await)
+}
+
+/// One page of answers.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Page {
+    answers: GivenAnswers,
+    position: usize,
+}
+
+/// `PUT /administrations/{id}/answers`: one page saved, with where to
+/// resume (204).
+pub(super) async fn save_answers(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<Page>,
+) -> Result<StatusCode, AppError> {
+    api(async {
+        let administration = state
+            .store()
+            .administration(session.user, AdministrationId(id))
+            .await?;
+        scored_instrument(&state, &administration.instrument)?;
+        // Answered with the version it was begun with.
+        let instrument = crate::situation::version_of(state.content(), &administration)?;
+        let page = answers_from(instrument, &body.answers)?;
+        state
+            .store()
+            .save_page(
+                session.user,
+                instrument,
+                administration.id,
+                &page,
+                body.position.min(instrument.items.len()),
+            )
+            .await?;
+        Ok(StatusCode::NO_CONTENT)
+    }
+    .await)
+}
+
+/// `POST /administrations/{id}/complete`: finished (204).
+pub(super) async fn complete(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, AppError> {
+    api(state
+        .store()
+        .complete_administration(session.user, AdministrationId(id))
+        .await
+        .map_err(AppError::from))?;
+    crate::plan::refresh_after_change(&state, &session).await;
+    Ok(StatusCode::NO_CONTENT)
+}
