@@ -7,13 +7,15 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tandem_store::UserId;
+use utoipa::ToSchema;
 
+use super::openapi::{CsrfRefused, SignedOut, Throttled, WriteRefused};
 use super::{ApiJson, api};
 use crate::auth::{ApiUser, Client, MaybeUser, cleared_cookie, flows, session_cookie};
 use crate::{AppError, AppState};
 
 /// Name and password.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Credentials {
     name: String,
@@ -21,7 +23,7 @@ pub(super) struct Credentials {
 }
 
 /// A new session: who signed in, and the token writes must carry.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(super) struct SignedIn {
     user: UserId,
     csrf_token: String,
@@ -40,7 +42,21 @@ fn with_cookie(state: &AppState, status: StatusCode, started: &flows::Started) -
     response
 }
 
-/// `POST /accounts`: a new account, signed in at once (201).
+/// Create an account and sign in.
+///
+/// The session cookie is set; `csrf_token` goes in `X-CSRF-Token` on writes.
+#[utoipa::path(
+    post,
+    path = "/accounts",
+    tag = "account",
+    request_body = Credentials,
+    responses(
+        (status = 201, description = "Signed up and signed in.", body = SignedIn),
+        (status = 409, description = "That name is taken.", body = super::openapi::Problem, content_type = "application/problem+json"),
+        WriteRefused,
+        Throttled,
+    )
+)]
 pub(super) async fn create_account(
     State(state): State<AppState>,
     client: Client,
@@ -51,7 +67,19 @@ pub(super) async fn create_account(
     Ok(with_cookie(&state, StatusCode::CREATED, &started))
 }
 
-/// `POST /session`: signs in; a session this browser already had ends.
+/// Sign in; a session this browser already had ends.
+#[utoipa::path(
+    post,
+    path = "/session",
+    tag = "account",
+    request_body = Credentials,
+    responses(
+        (status = 200, description = "Signed in.", body = SignedIn),
+        (status = 401, description = "The name and password do not match.", body = super::openapi::Problem, content_type = "application/problem+json"),
+        WriteRefused,
+        Throttled,
+    )
+)]
 pub(super) async fn create_session(
     State(state): State<AppState>,
     client: Client,
@@ -69,7 +97,18 @@ pub(super) async fn create_session(
     Ok(with_cookie(&state, StatusCode::OK, &started))
 }
 
-/// `DELETE /session`: signs out (204).
+/// Sign out.
+#[utoipa::path(
+    delete,
+    path = "/session",
+    tag = "account",
+    security(("session" = [], "csrf" = [])),
+    responses(
+        (status = 204, description = "Signed out; the cookie is cleared."),
+        SignedOut,
+        CsrfRefused,
+    )
+)]
 pub(super) async fn end_session(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
@@ -100,14 +139,27 @@ fn signed_out(state: &AppState) -> Response {
 }
 
 /// Current and new password.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct NewPassword {
     current: String,
     password: String,
 }
 
-/// `PUT /account/password`: a new password; other sessions end (204).
+/// Change my password; my other sessions end.
+#[utoipa::path(
+    put,
+    path = "/account/password",
+    tag = "account",
+    security(("session" = [], "csrf" = [])),
+    request_body = NewPassword,
+    responses(
+        (status = 204, description = "Changed."),
+        SignedOut,
+        WriteRefused,
+        Throttled,
+    )
+)]
 pub(super) async fn change_password(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
@@ -126,13 +178,26 @@ pub(super) async fn change_password(
 }
 
 /// The password, to confirm a deletion.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Confirm {
     password: String,
 }
 
-/// `DELETE /account`: the account and everything in it, gone (204).
+/// Delete my account and everything in it.
+#[utoipa::path(
+    delete,
+    path = "/account",
+    tag = "account",
+    security(("session" = [], "csrf" = [])),
+    request_body = Confirm,
+    responses(
+        (status = 204, description = "Deleted; the cookie is cleared."),
+        (status = 401, description = "Not signed in, or the password is not right (nothing was deleted).", body = super::openapi::Problem, content_type = "application/problem+json"),
+        WriteRefused,
+        Throttled,
+    )
+)]
 pub(super) async fn delete_account(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
@@ -151,7 +216,7 @@ pub(super) async fn delete_account(
 }
 
 /// One place where the person is signed in.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(super) struct SessionView {
     /// The token's SHA-256 in hex, never the token.
     id: String,
@@ -162,7 +227,14 @@ pub(super) struct SessionView {
     current: bool,
 }
 
-/// `GET /sessions`: where the person is signed in.
+/// Where I am signed in.
+#[utoipa::path(
+    get,
+    path = "/sessions",
+    tag = "account",
+    security(("session" = [])),
+    responses((status = 200, description = "My sessions.", body = Vec<SessionView>), SignedOut)
+)]
 pub(super) async fn sessions(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
@@ -187,12 +259,23 @@ pub(super) async fn sessions(
 }
 
 /// How many other sessions ended.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(super) struct Ended {
     ended: u64,
 }
 
-/// `POST /sessions/end-others`: signs out everywhere else.
+/// Sign out everywhere else.
+#[utoipa::path(
+    post,
+    path = "/sessions/end-others",
+    tag = "account",
+    security(("session" = [], "csrf" = [])),
+    responses(
+        (status = 200, description = "How many sessions ended.", body = Ended),
+        SignedOut,
+        CsrfRefused,
+    )
+)]
 pub(super) async fn end_other_sessions(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,

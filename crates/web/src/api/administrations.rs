@@ -3,7 +3,7 @@
 //! by page.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -12,16 +12,28 @@ use tandem_core::answers::{Answer, Answers};
 use tandem_core::input::About;
 use tandem_core::instrument::{Instrument, Kind};
 use tandem_store::{Administration, AdministrationId};
+use utoipa::ToSchema;
 
-use super::{ApiJson, api};
+use super::openapi::{BadId, CsrfRefused, NotFound, SignedOut, WriteRefused};
+use super::{ApiJson, ApiPath, api};
 use crate::auth::{ApiUser, Session};
 use crate::help::Help;
 use crate::{AppError, AppState};
 
-/// `GET /instruments/{id}`: an instrument's definition, as shipped.
+/// An instrument's definition (rdp, checkin, safety), as shipped.
+#[utoipa::path(
+    get,
+    path = "/instruments/{id}",
+    tag = "administrations",
+    params(("id" = String, Path, description = "The instrument's id, such as `rdp`.")),
+    responses(
+        (status = 200, description = "Its items, scale, facets and indices.", body = Object),
+        NotFound,
+    )
+)]
 pub(super) async fn instrument(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Value>, AppError> {
     let found = state
         .instrument(&id)
@@ -31,7 +43,14 @@ pub(super) async fn instrument(
     ))
 }
 
-/// `GET /administrations`: the person's administrations, oldest first.
+/// My administrations, oldest first.
+#[utoipa::path(
+    get,
+    path = "/administrations",
+    tag = "administrations",
+    security(("session" = [])),
+    responses((status = 200, description = "Every administration of mine.", body = Vec<Administration>), SignedOut)
+)]
 pub(super) async fn administrations(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
@@ -48,12 +67,18 @@ pub(super) async fn administrations(
 pub(super) type GivenAnswers = serde_json::Map<String, Value>;
 
 /// A whole administration at once.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Record {
+    /// `rdp` or `checkin` (safety answers go to `/safety`).
     instrument: String,
+    /// Whom it is about: 1 to 80 characters that can be seen, with no
+    /// direction controls. "my partner" when left out.
     #[serde(default)]
+    #[schema(value_type = String, min_length = 1, max_length = 80)]
     about: About,
+    /// Item id → answer: a scale point, a text, or an answer code.
+    #[schema(value_type = Object)]
     answers: GivenAnswers,
 }
 
@@ -89,12 +114,13 @@ fn scored_instrument<'a>(state: &'a AppState, id: &str) -> Result<&'a Instrument
 }
 
 /// A recorded administration; a check-in also says what help it calls for.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(super) struct Recorded {
     id: AdministrationId,
     administration: Administration,
     /// Check-ins only: the usual help when the person felt afraid, else null.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Help>)]
     help: Option<Option<Help>>,
 }
 
@@ -140,8 +166,19 @@ async fn record_answers(
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
-/// `POST /administrations`: a whole administration, checked and stored in
-/// one write (201).
+/// Record a whole administration, checked and stored in one write.
+#[utoipa::path(
+    post,
+    path = "/administrations",
+    tag = "administrations",
+    security(("session" = [], "csrf" = [])),
+    request_body = Record,
+    responses(
+        (status = 201, description = "Recorded.", body = Recorded),
+        SignedOut,
+        WriteRefused,
+    )
+)]
 pub(super) async fn record(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
@@ -158,13 +195,27 @@ pub(super) async fn record(
 }
 
 /// A check-in: answers only.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Checkin {
+    /// Item id → answer.
+    #[schema(value_type = Object)]
     answers: GivenAnswers,
 }
 
-/// `POST /checkins`: a check-in (201), with help if the person felt afraid.
+/// Record a check-in, with help at once if I felt afraid.
+#[utoipa::path(
+    post,
+    path = "/checkins",
+    tag = "administrations",
+    security(("session" = [], "csrf" = [])),
+    request_body = Checkin,
+    responses(
+        (status = 201, description = "Recorded; `help` is null unless it is needed.", body = Recorded),
+        SignedOut,
+        WriteRefused,
+    )
+)]
 pub(super) async fn checkin(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
@@ -181,16 +232,31 @@ pub(super) async fn checkin(
 }
 
 /// Start an administration to fill page by page.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Open {
+    /// `rdp` or `checkin`.
     instrument: String,
+    /// Whom it is about: 1 to 80 characters that can be seen, with no
+    /// direction controls. "my partner" when left out.
     #[serde(default)]
+    #[schema(value_type = String, min_length = 1, max_length = 80)]
     about: About,
 }
 
-/// `POST /administrations/open`: an administration begun, to be filled
-/// page by page (201).
+/// Start an administration to fill page by page.
+#[utoipa::path(
+    post,
+    path = "/administrations/open",
+    tag = "administrations",
+    security(("session" = [], "csrf" = [])),
+    request_body = Open,
+    responses(
+        (status = 201, description = "Begun.", body = Administration),
+        SignedOut,
+        WriteRefused,
+    )
+)]
 pub(super) async fn open(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
@@ -208,19 +274,35 @@ pub(super) async fn open(
 }
 
 /// One page of answers.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Page {
+    /// Item id → answer; null clears one.
+    #[schema(value_type = Object)]
     answers: GivenAnswers,
+    /// Where to resume: the index of the next item to ask.
     position: usize,
 }
 
-/// `PUT /administrations/{id}/answers`: one page saved, with where to
-/// resume (204).
+/// Save one page of answers, with where to resume.
+#[utoipa::path(
+    put,
+    path = "/administrations/{id}/answers",
+    tag = "administrations",
+    security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The administration.")),
+    request_body = Page,
+    responses(
+        (status = 204, description = "Saved."),
+        SignedOut,
+        WriteRefused,
+        NotFound,
+    )
+)]
 pub(super) async fn save_answers(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<Page>,
 ) -> Result<StatusCode, AppError> {
     api(async {
@@ -247,11 +329,25 @@ pub(super) async fn save_answers(
     .await)
 }
 
-/// `POST /administrations/{id}/complete`: finished (204).
+/// Finish an administration.
+#[utoipa::path(
+    post,
+    path = "/administrations/{id}/complete",
+    tag = "administrations",
+    security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The administration.")),
+    responses(
+        (status = 204, description = "Finished."),
+        SignedOut,
+        CsrfRefused,
+        BadId,
+        NotFound,
+    )
+)]
 pub(super) async fn complete(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
     api(state
         .store()

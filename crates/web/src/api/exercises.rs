@@ -2,28 +2,46 @@
 //! exercises, checked field by field as the pages check it.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
-use axum::http::{Method, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tandem_store::{ExerciseId, ExerciseRecord, PlanItemId};
+use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiJson, api};
+use super::openapi::{BadId, CsrfRefused, NotFound, SignedOut, WriteRefused};
+use super::{ApiJson, ApiPath, ApiQuery, api};
 use crate::auth::ApiUser;
 use crate::{AppError, AppState};
 
 /// Which exercises to list.
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ExerciseQuery {
+    /// Only this kind: needs-statement, boundary-plan, own-life,
+    /// support-growth, goals, self-care or journal.
     kind: Option<String>,
 }
 
+/// My exercise entries, newest first.
+#[utoipa::path(
+    get,
+    path = "/exercises",
+    tag = "exercises",
+    security(("session" = [])),
+    params(ExerciseQuery),
+    responses(
+        (status = 200, description = "The entries.", body = Vec<ExerciseRecord>),
+        (status = 400, description = "The query has an unknown parameter.", body = super::openapi::Problem, content_type = "application/problem+json"),
+        SignedOut,
+    )
+)]
 pub(super) async fn exercises(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
-    Query(query): Query<ExerciseQuery>,
+    ApiQuery(query): ApiQuery<ExerciseQuery>,
 ) -> Result<Json<Vec<ExerciseRecord>>, AppError> {
     let all = api(state
         .store()
@@ -34,12 +52,17 @@ pub(super) async fn exercises(
 }
 
 /// A new exercise entry: its kind and what was written (field → text).
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct NewExercise {
+    /// needs-statement, boundary-plan, own-life, support-growth, goals,
+    /// self-care or journal.
     kind: String,
     #[serde(default)]
     plan_item: Option<i64>,
+    /// Field → text, each field the kind's own (up to 500 characters on
+    /// a line, 2,000 in a text area).
+    #[schema(value_type = BTreeMap<String, String>)]
     content: serde_json::Map<String, Value>,
 }
 
@@ -68,12 +91,24 @@ fn checked_content(
 }
 
 /// The new entry's id.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(super) struct Created {
     id: ExerciseId,
 }
 
-/// `POST /exercises`: an entry saved (201).
+/// Save an exercise entry.
+#[utoipa::path(
+    post,
+    path = "/exercises",
+    tag = "exercises",
+    security(("session" = [], "csrf" = [])),
+    request_body = NewExercise,
+    responses(
+        (status = 201, description = "Saved.", body = Created),
+        SignedOut,
+        WriteRefused,
+    )
+)]
 pub(super) async fn add_exercise(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
@@ -97,9 +132,11 @@ pub(super) async fn add_exercise(
 }
 
 /// New content and progress for an entry.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ExerciseUpdate {
+    /// Field → text, as for a new entry.
+    #[schema(value_type = BTreeMap<String, String>)]
     content: serde_json::Map<String, Value>,
     #[serde(default)]
     progress: i64,
@@ -107,10 +144,25 @@ pub(super) struct ExerciseUpdate {
     done: bool,
 }
 
+/// Update an exercise entry.
+#[utoipa::path(
+    put,
+    path = "/exercises/{id}",
+    tag = "exercises",
+    security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The entry.")),
+    request_body = ExerciseUpdate,
+    responses(
+        (status = 204, description = "Updated."),
+        SignedOut,
+        WriteRefused,
+        NotFound,
+    )
+)]
 pub(super) async fn update_exercise(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ExerciseUpdate>,
 ) -> Result<StatusCode, AppError> {
     api(async {
@@ -132,10 +184,25 @@ pub(super) async fn update_exercise(
     .await)
 }
 
+/// Delete an exercise entry.
+#[utoipa::path(
+    delete,
+    path = "/exercises/{id}",
+    tag = "exercises",
+    security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The entry.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        SignedOut,
+        CsrfRefused,
+        BadId,
+        NotFound,
+    )
+)]
 pub(super) async fn delete_exercise(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
     api(state
         .store()
@@ -145,18 +212,70 @@ pub(super) async fn delete_exercise(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Ticks (PUT) or unticks (DELETE) a week of an own-life plan.
-pub(super) async fn set_week(
-    State(state): State<AppState>,
-    ApiUser(session): ApiUser,
-    method: Method,
-    Path((id, week)): Path<(i64, String)>,
+async fn set_week(
+    state: &AppState,
+    session: &crate::auth::Session,
+    (id, week): (i64, String),
+    ticked: bool,
 ) -> Result<StatusCode, AppError> {
-    let ticked = method == Method::PUT;
     api(state
         .store()
         .tick_week(session.user, ExerciseId(id), &week, ticked)
         .await
         .map_err(AppError::from))?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Tick an ISO week (such as 2026-W48) of an own-life plan.
+#[utoipa::path(
+    put,
+    path = "/exercises/{id}/weeks/{week}",
+    tag = "exercises",
+    security(("session" = [], "csrf" = [])),
+    params(
+        ("id" = i64, Path, description = "The entry."),
+        ("week" = String, Path, description = "An ISO week, such as 2026-W48."),
+    ),
+    responses(
+        (status = 204, description = "Ticked."),
+        (status = 422, description = "The week is not an ISO week.", body = super::openapi::Problem, content_type = "application/problem+json"),
+        SignedOut,
+        CsrfRefused,
+        BadId,
+        NotFound,
+    )
+)]
+pub(super) async fn tick_week(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    ApiPath(path): ApiPath<(i64, String)>,
+) -> Result<StatusCode, AppError> {
+    set_week(&state, &session, path, true).await
+}
+
+/// Untick a week.
+#[utoipa::path(
+    delete,
+    path = "/exercises/{id}/weeks/{week}",
+    tag = "exercises",
+    security(("session" = [], "csrf" = [])),
+    params(
+        ("id" = i64, Path, description = "The entry."),
+        ("week" = String, Path, description = "An ISO week, such as 2026-W48."),
+    ),
+    responses(
+        (status = 204, description = "Unticked."),
+        (status = 422, description = "The week is not an ISO week.", body = super::openapi::Problem, content_type = "application/problem+json"),
+        SignedOut,
+        CsrfRefused,
+        BadId,
+        NotFound,
+    )
+)]
+pub(super) async fn untick_week(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    ApiPath(path): ApiPath<(i64, String)>,
+) -> Result<StatusCode, AppError> {
+    set_week(&state, &session, path, false).await
 }

@@ -5,24 +5,28 @@ use axum::extract::State;
 use serde::Serialize;
 use serde_json::Value;
 use tandem_store::{Administration, UserId};
+use utoipa::ToSchema;
 
 use super::api;
+use super::openapi::SignedOut;
 use super::people::{Person, listed};
 use crate::auth::ApiUser;
 use crate::{AppError, AppState};
 
 /// One administration with its answers.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(crate) struct Answered {
     administration: Administration,
     /// Item id → answer.
+    #[schema(value_type = Object)]
     answers: Value,
 }
 
 /// Everything of one person's.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(crate) struct Export {
     /// Always `tandem-export`.
+    #[schema(value_type = String)]
     format: &'static str,
     /// The export format's version: 1.
     version: u32,
@@ -30,6 +34,7 @@ pub(crate) struct Export {
     administrations: Vec<Answered>,
     people: Vec<Person>,
     /// The kept safety screens, each with its answers.
+    #[schema(value_type = Vec<Object>)]
     safety_screens: Value,
 }
 
@@ -58,7 +63,14 @@ pub(crate) async fn export_of(state: &AppState, user: UserId) -> Result<Export, 
     })
 }
 
-/// `GET /export`: everything of the person's.
+/// Everything of mine, as JSON.
+#[utoipa::path(
+    get,
+    path = "/export",
+    tag = "account",
+    security(("session" = [])),
+    responses((status = 200, description = "My export.", body = Export), SignedOut)
+)]
 pub(super) async fn export(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,

@@ -13,69 +13,94 @@ mod results;
 mod safety;
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::StatusCode;
-use axum::routing::{delete, get, post, put};
+use axum::http::request::Parts;
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::{AppError, AppState};
 
 pub(crate) use export::export_of;
 pub use openapi::ROUTES;
 
-/// Every API route.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi::document))
-        .route("/accounts", post(account::create_account))
-        .route(
-            "/session",
-            post(account::create_session).delete(account::end_session),
-        )
-        .route("/instruments/{id}", get(administrations::instrument))
-        .route(
-            "/administrations",
-            get(administrations::administrations).post(administrations::record),
-        )
-        .route("/administrations/open", post(administrations::open))
-        .route(
-            "/administrations/{id}/answers",
-            put(administrations::save_answers),
-        )
-        .route(
-            "/administrations/{id}/complete",
-            post(administrations::complete),
-        )
-        .route("/results/latest", get(results::latest_results))
-        .route("/results/{id}", get(results::results))
-        .route("/checkins", post(administrations::checkin))
-        .route("/people", get(people::people).post(people::add_person))
-        .route("/people/{id}", delete(people::remove_person))
-        .route("/people/metrics", get(people::people_metrics))
-        .route("/safety", post(safety::screen))
-        .route("/safety/{id}", delete(safety::delete_screen))
-        .route("/research", get(safety::research).put(safety::set_research))
-        .route("/export", get(export::export))
-        .route("/account", delete(account::delete_account))
-        .route("/account/password", put(account::change_password))
-        .route("/sessions", get(account::sessions))
-        .route("/sessions/end-others", post(account::end_other_sessions))
-        .route("/plan", get(plan::plan))
-        .route("/plan/{id}", put(plan::set_plan_status))
-        .route(
-            "/exercises",
-            get(exercises::exercises).post(exercises::add_exercise),
-        )
-        .route(
-            "/exercises/{id}",
-            put(exercises::update_exercise).delete(exercises::delete_exercise),
-        )
-        .route(
-            "/exercises/{id}/weeks/{week}",
-            put(exercises::set_week).delete(exercises::set_week),
-        )
-        .fallback(|| async { AppError::not_found().api() })
+/// Every API route, nested under `/api/v1`, with its fallback 404.
+pub fn routes(secure_cookies: bool) -> Router<AppState> {
+    build(secure_cookies).0
+}
+
+/// The router and its document, from the same `#[utoipa::path]`
+/// attributes: a handler is routed only through `routes!`, so only with
+/// its description.
+fn build(secure_cookies: bool) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let api = OpenApiRouter::new()
+        .routes(routes!(openapi::document))
+        .routes(routes!(account::create_account))
+        .routes(routes!(account::create_session, account::end_session))
+        .routes(routes!(administrations::instrument))
+        .routes(routes!(
+            administrations::administrations,
+            administrations::record
+        ))
+        .routes(routes!(administrations::open))
+        .routes(routes!(administrations::save_answers))
+        .routes(routes!(administrations::complete))
+        .routes(routes!(results::latest_results))
+        .routes(routes!(results::results))
+        .routes(routes!(administrations::checkin))
+        .routes(routes!(people::people, people::add_person))
+        .routes(routes!(people::remove_person))
+        .routes(routes!(people::people_metrics))
+        .routes(routes!(safety::screen))
+        .routes(routes!(safety::delete_screen))
+        .routes(routes!(safety::research, safety::set_research))
+        .routes(routes!(export::export))
+        .routes(routes!(account::delete_account))
+        .routes(routes!(account::change_password))
+        .routes(routes!(account::sessions))
+        .routes(routes!(account::end_other_sessions))
+        .routes(routes!(plan::plan))
+        .routes(routes!(plan::set_plan_status))
+        .routes(routes!(exercises::exercises, exercises::add_exercise))
+        .routes(routes!(
+            exercises::update_exercise,
+            exercises::delete_exercise
+        ))
+        .routes(routes!(exercises::tick_week, exercises::untick_week))
+        .fallback(|| async { AppError::not_found().api() });
+    let (router, doc) = OpenApiRouter::new().nest("/api/v1", api).split_for_parts();
+    (router, openapi::finish(doc, secure_cookies))
+}
+
+/// A path parameter, refused with a problem object (400) when it does not
+/// parse, as every other API refusal is.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(ApiPath(value)),
+            Err(rejection) => Err(AppError::bad_request(rejection.body_text()).api()),
+        }
+    }
+}
+
+/// A query string, refused with a problem object (400) when it does not fit.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(ApiQuery(value)),
+            Err(rejection) => Err(AppError::bad_request(rejection.body_text()).api()),
+        }
+    }
 }
 
 /// JSON in, with refusals as problem objects: wrong content type (415),

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -13,13 +13,15 @@ use tandem_core::network::{
     Domain, DomainMetrics, Flag, Level, Reciprocity, Role, SupportMap, Supporter, analyse,
 };
 use tandem_store::SupporterId;
+use utoipa::ToSchema;
 
-use super::{ApiJson, api};
+use super::openapi::{BadId, CsrfRefused, NotFound, SignedOut, WriteRefused};
+use super::{ApiJson, ApiPath, api};
 use crate::auth::ApiUser;
 use crate::{AppError, AppState};
 
 /// One person on the map, with the id to remove them by.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(crate) struct Person {
     id: SupporterId,
     person: Supporter,
@@ -33,7 +35,14 @@ pub(crate) fn listed(people: Vec<(SupporterId, Supporter)>) -> Vec<Person> {
         .collect()
 }
 
-/// `GET /people`: the support map.
+/// My support map.
+#[utoipa::path(
+    get,
+    path = "/people",
+    tag = "people",
+    security(("session" = [])),
+    responses((status = 200, description = "Everyone on my map.", body = Vec<Person>), SignedOut)
+)]
 pub(super) async fn people(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
@@ -47,9 +56,12 @@ pub(super) async fn people(
 }
 
 /// A person for the support map.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct NewPerson {
+    /// A name or nickname: 1 to 80 characters that can be seen, with no
+    /// direction controls.
+    #[schema(value_type = String, min_length = 1, max_length = 80)]
     name: PersonName,
     role: Role,
     #[serde(default)]
@@ -58,7 +70,19 @@ pub(super) struct NewPerson {
     leans_back: BTreeMap<Domain, Level>,
 }
 
-/// `POST /people`: a person added (201).
+/// Add a person to my map.
+#[utoipa::path(
+    post,
+    path = "/people",
+    tag = "people",
+    security(("session" = [], "csrf" = [])),
+    request_body = NewPerson,
+    responses(
+        (status = 201, description = "Added.", body = Person),
+        SignedOut,
+        WriteRefused,
+    )
+)]
 pub(super) async fn add_person(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
@@ -79,11 +103,25 @@ pub(super) async fn add_person(
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
-/// `DELETE /people/{id}`: a person removed (204).
+/// Remove a person from my map.
+#[utoipa::path(
+    delete,
+    path = "/people/{id}",
+    tag = "people",
+    security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The person.")),
+    responses(
+        (status = 204, description = "Removed."),
+        SignedOut,
+        CsrfRefused,
+        BadId,
+        NotFound,
+    )
+)]
 pub(super) async fn remove_person(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
     api(state
         .store()
@@ -94,21 +132,28 @@ pub(super) async fn remove_person(
 }
 
 /// A flag with its words.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(super) struct FlagView {
     flag: Flag,
     message: String,
 }
 
 /// The map's metrics.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(super) struct Metrics {
     domains: Vec<DomainMetrics>,
     reciprocity: Vec<Reciprocity>,
     flags: Vec<FlagView>,
 }
 
-/// `GET /people/metrics`: per-domain spread, reciprocity and flags.
+/// My map's metrics: per-domain spread, reciprocity and flags.
+#[utoipa::path(
+    get,
+    path = "/people/metrics",
+    tag = "people",
+    security(("session" = [])),
+    responses((status = 200, description = "The metrics.", body = Metrics), SignedOut)
+)]
 pub(super) async fn people_metrics(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,

@@ -2,19 +2,21 @@
 //! they are joint.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tandem_core::guidance::Exercise;
 use tandem_store::{PlanItemId, PlanStatus};
+use utoipa::ToSchema;
 
-use super::{ApiJson, api};
+use super::openapi::{NotFound, SignedOut, WriteRefused};
+use super::{ApiJson, ApiPath, api};
 use crate::auth::ApiUser;
 use crate::{AppError, AppState};
 
 /// One item of the plan, with its strategy's words.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(super) struct PlanItemView {
     id: PlanItemId,
     /// The strategy's guidance id.
@@ -28,12 +30,24 @@ pub(super) struct PlanItemView {
     /// Whether it is something to do together.
     joint: bool,
     status: PlanStatus,
-    /// Why it was suggested, as the program described it.
+    /// Why it was suggested, as the program described it: a list of
+    /// reasons, each an object with its `kind`.
+    #[schema(value_type = Vec<Object>)]
     reasons: Value,
     updated_unix: i64,
 }
 
-/// `GET /plan`: the plan, most important first.
+/// My action plan, most important first.
+///
+/// Each item says whether it is joint; only the first few are suggested,
+/// the rest later.
+#[utoipa::path(
+    get,
+    path = "/plan",
+    tag = "plan",
+    security(("session" = [])),
+    responses((status = 200, description = "The plan.", body = Vec<PlanItemView>), SignedOut)
+)]
 pub(super) async fn plan(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
@@ -68,16 +82,31 @@ pub(super) async fn plan(
 }
 
 /// A new status.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct NewStatus {
     status: PlanStatus,
 }
 
+/// Set a plan item's status.
+#[utoipa::path(
+    put,
+    path = "/plan/{id}",
+    tag = "plan",
+    security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The plan item.")),
+    request_body = NewStatus,
+    responses(
+        (status = 204, description = "Set."),
+        SignedOut,
+        WriteRefused,
+        NotFound,
+    )
+)]
 pub(super) async fn set_plan_status(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<NewStatus>,
 ) -> Result<StatusCode, AppError> {
     api(state

@@ -4,21 +4,23 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::Serialize;
 use tandem_core::change::Change;
 use tandem_core::ids::{FacetId, IndexId};
 use tandem_core::profile::Profile;
 use tandem_core::scoring::Score;
 use tandem_store::AdministrationId;
+use utoipa::ToSchema;
 
-use super::api;
+use super::openapi::{BadId, NotFound, SignedOut};
+use super::{ApiPath, api};
 use crate::auth::ApiUser;
 use crate::results::{Results, rdp_results};
 use crate::{AppError, AppState};
 
 /// Where the reliability behind intervals and change verdicts came from.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(tag = "source", rename_all = "snake_case")]
 pub(super) enum Reliability {
     /// Estimated from this many of the deployment's own profiles.
@@ -31,17 +33,18 @@ pub(super) enum Reliability {
 }
 
 /// The change in each index since an earlier administration.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(super) struct ChangeSince {
     since: AdministrationId,
     indices: BTreeMap<IndexId, Change>,
 }
 
 /// One RDP scored.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(super) struct ResultsView {
     reliability: Reliability,
     /// Always `rdp`.
+    #[schema(value_type = String)]
     instrument: &'static str,
     administration: AdministrationId,
     completed_at: Option<String>,
@@ -84,7 +87,18 @@ async fn one(
     Ok(Json(results.into()))
 }
 
-/// `GET /results/latest`: the latest finished RDP.
+/// Scores, profile and change of my latest finished RDP.
+#[utoipa::path(
+    get,
+    path = "/results/latest",
+    tag = "results",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Scored.", body = ResultsView),
+        SignedOut,
+        NotFound,
+    )
+)]
 pub(super) async fn latest_results(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
@@ -92,11 +106,24 @@ pub(super) async fn latest_results(
     api(one(&state, &session, None).await)
 }
 
-/// `GET /results/{id}`: one finished RDP.
+/// Scores, profile and change of one finished RDP.
+#[utoipa::path(
+    get,
+    path = "/results/{id}",
+    tag = "results",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "The administration.")),
+    responses(
+        (status = 200, description = "Scored.", body = ResultsView),
+        SignedOut,
+        BadId,
+        NotFound,
+    )
+)]
 pub(super) async fn results(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ResultsView>, AppError> {
     api(one(&state, &session, Some(AdministrationId(id))).await)
 }

@@ -3,31 +3,35 @@
 //! screen deleted, and the person's research choice read and changed.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tandem_core::answers::Answers;
 use tandem_core::resources::Resources;
 use tandem_core::safety::{SafetyScreen, ScreenOutcome};
 use tandem_store::SafetyScreenId;
+use utoipa::ToSchema;
 
 use super::administrations::{GivenAnswers, answers_from};
-use super::{ApiJson, api};
+use super::openapi::{BadId, CsrfRefused, NotFound, SignedOut, WriteRefused};
+use super::{ApiJson, ApiPath, api};
 use crate::auth::ApiUser;
 use crate::help::Help;
 use crate::{AppError, AppState};
 
 /// A safety screen: answers (0, 1 or "prefer_not_to_say"), and whether to keep them.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Screen {
+    /// Item id → 0, 1 or "prefer_not_to_say".
+    #[schema(value_type = Object)]
     answers: GivenAnswers,
     #[serde(default)]
     keep: bool,
 }
 
 /// What a screen said, and the help it calls for.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(super) struct Screened {
     outcome: ScreenOutcome,
     /// Whether a "Yes" spoke of self-harm.
@@ -40,6 +44,20 @@ pub(super) struct Screened {
     resources: Option<Resources>,
 }
 
+/// Answer the safety screen: its outcome and the help it calls for.
+#[utoipa::path(
+    post,
+    path = "/safety",
+    tag = "safety",
+    security(("session" = [], "csrf" = [])),
+    request_body = Screen,
+    responses(
+        (status = 200, description = "The outcome and the help, in reading order.", body = Screened),
+        SignedOut,
+        WriteRefused,
+    )
+)]
+///
 /// `POST /safety`: the outcome (clear, unclear, concern, urgent) and the
 /// help it calls for, in reading order; `help` is null only when every
 /// item was answered "No".
@@ -75,10 +93,24 @@ pub(super) async fn screen(
 }
 
 /// `DELETE /safety/{id}`: one kept screen gone for good; the plan is remade.
+#[utoipa::path(
+    delete,
+    path = "/safety/{id}",
+    tag = "safety",
+    security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The kept screen.")),
+    responses(
+        (status = 204, description = "Deleted for good."),
+        SignedOut,
+        CsrfRefused,
+        BadId,
+        NotFound,
+    )
+)]
 pub(super) async fn delete_screen(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
     api(state
         .store()
@@ -90,13 +122,20 @@ pub(super) async fn delete_screen(
 }
 
 /// The research choice.
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Research {
     research: bool,
 }
 
-/// `GET /research`: whether the person lets their answers help research.
+/// Whether my answers may help research.
+#[utoipa::path(
+    get,
+    path = "/research",
+    tag = "safety",
+    security(("session" = [])),
+    responses((status = 200, description = "My choice.", body = Research), SignedOut)
+)]
 pub(super) async fn research(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
@@ -109,7 +148,19 @@ pub(super) async fn research(
     Ok(Json(Research { research }))
 }
 
-/// `PUT /research`: gives or takes back consent; returns the choice.
+/// Give or take back consent to research use.
+#[utoipa::path(
+    put,
+    path = "/research",
+    tag = "safety",
+    security(("session" = [], "csrf" = [])),
+    request_body = Research,
+    responses(
+        (status = 200, description = "The choice, as kept.", body = Research),
+        SignedOut,
+        WriteRefused,
+    )
+)]
 pub(super) async fn set_research(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
