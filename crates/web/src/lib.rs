@@ -47,7 +47,7 @@ pub fn app(state: AppState) -> Router {
     let timeout_secs = state.config().request_timeout_secs;
     Router::new()
         .merge(pages::routes())
-        .merge(api::routes(state.config().secure_cookies))
+        .merge(api::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/{file}", get(view::static_file))
         .fallback(pages::not_found)

@@ -25,7 +25,7 @@ use crate::{AppError, AppState};
     get,
     path = "/instruments/{id}",
     tag = "administrations",
-    params(("id" = String, Path, description = "The instrument's id, such as `rdp`.")),
+    params(("id" = String, Path, description = "The instrument's id: rdp, checkin or safety.", example = "rdp")),
     responses(
         (status = 200, description = "Its items, scale, facets and indices.", body = Object),
         NotFound,
@@ -70,7 +70,7 @@ pub(super) type GivenAnswers = serde_json::Map<String, Value>;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Record {
-    /// `rdp` or `checkin` (safety answers go to `/safety`).
+    #[schema(value_type = ScoredInstrument)]
     instrument: String,
     /// Whom it is about: 1 to 80 characters that can be seen, with no
     /// direction controls. "my partner" when left out.
@@ -104,6 +104,24 @@ pub(crate) fn answers_from(
         })
         .collect()
 }
+
+/// The instruments this API scores; safety answers go to `/safety`.
+const SCORED: [&str; 2] = ["rdp", "checkin"];
+
+/// An instrument that is scored: its id.
+pub(super) struct ScoredInstrument;
+
+impl utoipa::PartialSchema for ScoredInstrument {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(SCORED))
+            .description(Some("rdp or checkin; safety answers go to /safety."))
+            .into()
+    }
+}
+
+impl ToSchema for ScoredInstrument {}
 
 fn scored_instrument<'a>(state: &'a AppState, id: &str) -> Result<&'a Instrument, AppError> {
     match state.instrument(id) {
@@ -174,7 +192,7 @@ async fn record_answers(
     security(("session" = [], "csrf" = [])),
     request_body = Record,
     responses(
-        (status = 201, description = "Recorded.", body = Recorded),
+        (status = 201, description = "Recorded.", body = Recorded, links(("Results" = (operation_id = "results", parameters(("id" = "$response.body#/id")))), ("SavePage" = (operation_id = "save_answers", parameters(("id" = "$response.body#/id")))), ("Complete" = (operation_id = "complete", parameters(("id" = "$response.body#/id")))))),
         SignedOut,
         WriteRefused,
     )
@@ -235,7 +253,7 @@ pub(super) async fn checkin(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Open {
-    /// `rdp` or `checkin`.
+    #[schema(value_type = ScoredInstrument)]
     instrument: String,
     /// Whom it is about: 1 to 80 characters that can be seen, with no
     /// direction controls. "my partner" when left out.
@@ -252,7 +270,7 @@ pub(super) struct Open {
     security(("session" = [], "csrf" = [])),
     request_body = Open,
     responses(
-        (status = 201, description = "Begun.", body = Administration),
+        (status = 201, description = "Begun.", body = Administration, links(("SavePage" = (operation_id = "save_answers", parameters(("id" = "$response.body#/id")))), ("Complete" = (operation_id = "complete", parameters(("id" = "$response.body#/id")))))),
         SignedOut,
         WriteRefused,
     )

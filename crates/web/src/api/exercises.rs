@@ -7,12 +7,19 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use tandem_core::input::{MAX_LONG_TEXT_CHARS, MAX_NAME_CHARS, MAX_SHORT_TEXT_CHARS};
+use tandem_core::network::Domain;
 use tandem_store::{ExerciseId, ExerciseRecord, PlanItemId};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{
+    AdditionalProperties, ObjectBuilder, OneOfBuilder, Schema, SchemaType, Type,
+};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
 
 use super::openapi::{BadId, CsrfRefused, NotFound, SignedOut, WriteRefused};
 use super::{ApiJson, ApiPath, ApiQuery, api};
 use crate::auth::ApiUser;
+use crate::exercises::KINDS;
 use crate::{AppError, AppState};
 
 /// Which exercises to list.
@@ -20,8 +27,8 @@ use crate::{AppError, AppState};
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub(super) struct ExerciseQuery {
-    /// Only this kind: needs-statement, boundary-plan, own-life,
-    /// support-growth, goals, self-care or journal.
+    /// Only this kind.
+    #[param(value_type = Option<ExerciseKind>, inline)]
     kind: Option<String>,
 }
 
@@ -52,19 +59,79 @@ pub(super) async fn exercises(
 }
 
 /// A new exercise entry: its kind and what was written (field → text).
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct NewExercise {
-    /// needs-statement, boundary-plan, own-life, support-growth, goals,
-    /// self-care or journal.
     kind: String,
     #[serde(default)]
     plan_item: Option<i64>,
-    /// Field → text, each field the kind's own (up to 500 characters on
-    /// a line, 2,000 in a text area).
-    #[schema(value_type = BTreeMap<String, String>)]
     content: serde_json::Map<String, Value>,
 }
+
+/// Described from the forms' own table: one shape per kind, each with
+/// exactly its fields and their limits.
+impl PartialSchema for NewExercise {
+    fn schema() -> RefOr<Schema> {
+        let text = |max: usize| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(max))
+        };
+        let mut shapes = OneOfBuilder::new();
+        for kind in KINDS {
+            let mut content = ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+            for field in kind.fields.iter().copied().chain(kind.field("prompt")) {
+                let schema = match (kind.slug, field.name) {
+                    ("support-growth", "domain") => ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .enum_values(Some(Domain::ALL.map(Domain::as_str))),
+                    ("support-growth", "person") => text(MAX_NAME_CHARS),
+                    _ if field.long => text(MAX_LONG_TEXT_CHARS),
+                    _ => text(MAX_SHORT_TEXT_CHARS),
+                };
+                content = content.property(field.name, schema);
+            }
+            let shape = ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .property(
+                    "kind",
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .enum_values(Some([kind.slug])),
+                )
+                .property(
+                    "plan_item",
+                    ObjectBuilder::new()
+                        .schema_type(SchemaType::from_iter([Type::Integer, Type::Null])),
+                )
+                .property("content", content)
+                .required("kind")
+                .required("content")
+                .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+                .description(Some(kind.title));
+            shapes = shapes.item(shape);
+        }
+        shapes.into()
+    }
+}
+
+impl ToSchema for NewExercise {}
+
+/// The kinds of exercise, by the slugs the forms use.
+pub(super) struct ExerciseKind;
+
+impl PartialSchema for ExerciseKind {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(KINDS.iter().map(|k| k.slug)))
+            .into()
+    }
+}
+
+impl ToSchema for ExerciseKind {}
 
 /// Checks content against the kind's fields, as the pages do: known fields,
 /// text only, each checked by the kind's own rules.
@@ -104,7 +171,8 @@ pub(super) struct Created {
     security(("session" = [], "csrf" = [])),
     request_body = NewExercise,
     responses(
-        (status = 201, description = "Saved.", body = Created),
+        (status = 404, description = "The plan item is not found (or not mine).", body = super::openapi::Problem, content_type = "application/problem+json"),
+        (status = 201, description = "Saved.", body = Created, links(("UpdateEntry" = (operation_id = "update_exercise", parameters(("id" = "$response.body#/id")))), ("DeleteEntry" = (operation_id = "delete_exercise", parameters(("id" = "$response.body#/id")))), ("TickWeek" = (operation_id = "tick_week", parameters(("id" = "$response.body#/id")))), ("UntickWeek" = (operation_id = "untick_week", parameters(("id" = "$response.body#/id")))))),
         SignedOut,
         WriteRefused,
     )

@@ -12,6 +12,8 @@ mod plan;
 mod results;
 mod safety;
 
+use std::sync::OnceLock;
+
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::StatusCode;
@@ -27,14 +29,21 @@ pub(crate) use export::export_of;
 pub use openapi::ROUTES;
 
 /// Every API route, nested under `/api/v1`, with its fallback 404.
-pub fn routes(secure_cookies: bool) -> Router<AppState> {
-    build(secure_cookies).0
+pub fn routes() -> Router<AppState> {
+    built().0.clone()
+}
+
+/// The router and its document, made once: generating every schema takes
+/// milliseconds, and tests build many apps.
+fn built() -> &'static (Router<AppState>, utoipa::openapi::OpenApi) {
+    static BUILT: OnceLock<(Router<AppState>, utoipa::openapi::OpenApi)> = OnceLock::new();
+    BUILT.get_or_init(build)
 }
 
 /// The router and its document, from the same `#[utoipa::path]`
 /// attributes: a handler is routed only through `routes!`, so only with
 /// its description.
-fn build(secure_cookies: bool) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+fn build() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let api = OpenApiRouter::new()
         .routes(routes!(openapi::document))
         .routes(routes!(account::create_account))
@@ -71,7 +80,7 @@ fn build(secure_cookies: bool) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(exercises::tick_week, exercises::untick_week))
         .fallback(|| async { AppError::not_found().api() });
     let (router, doc) = OpenApiRouter::new().nest("/api/v1", api).split_for_parts();
-    (router, openapi::finish(doc, secure_cookies))
+    (router, doc)
 }
 
 /// A path parameter, refused with a problem object (400) when it does not

@@ -330,7 +330,7 @@ fn add_security(doc: &mut OpenApi, secure_cookies: bool) {
 pub(super) fn document_value(secure_cookies: bool) -> &'static Value {
     static DOCS: [OnceLock<Value>; 2] = [OnceLock::new(), OnceLock::new()];
     DOCS[usize::from(secure_cookies)].get_or_init(|| {
-        let (_, doc) = super::build(secure_cookies);
+        let doc = finish(super::built().1.clone(), secure_cookies);
         serde_json::to_value(doc).unwrap_or(Value::Null)
     })
 }

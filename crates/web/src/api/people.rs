@@ -78,7 +78,7 @@ pub(super) struct NewPerson {
     security(("session" = [], "csrf" = [])),
     request_body = NewPerson,
     responses(
-        (status = 201, description = "Added.", body = Person),
+        (status = 201, description = "Added.", body = Person, links(("RemovePerson" = (operation_id = "remove_person", parameters(("id" = "$response.body#/id")))))),
         SignedOut,
         WriteRefused,
     )
