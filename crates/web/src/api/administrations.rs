@@ -10,10 +10,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tandem_core::answers::{Answer, Answers};
 use tandem_core::input::About;
+use tandem_core::input::MAX_NAME_CHARS;
 use tandem_core::instrument::{Instrument, Kind};
 use tandem_store::{Administration, AdministrationId};
-use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, OneOfBuilder, Schema, Type};
+use utoipa::{PartialSchema, ToSchema};
 
+use super::answers_schema;
 use super::openapi::{BadId, CsrfRefused, NotFound, SignedOut, WriteRefused};
 use super::{ApiJson, ApiPath, api};
 use crate::auth::{ApiUser, Session};
@@ -67,20 +71,52 @@ pub(super) async fn administrations(
 pub(super) type GivenAnswers = serde_json::Map<String, Value>;
 
 /// A whole administration at once.
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Record {
-    #[schema(value_type = ScoredInstrument)]
     instrument: String,
-    /// Whom it is about: 1 to 80 characters that can be seen, with no
-    /// direction controls. "my partner" when left out.
     #[serde(default)]
-    #[schema(value_type = String, min_length = 1, max_length = 80)]
     about: About,
-    /// Item id → answer: a scale point, a text, or an answer code.
-    #[schema(value_type = Object)]
     answers: GivenAnswers,
 }
+
+/// "about": whom an administration is about.
+fn about_schema() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(MAX_NAME_CHARS))
+        .description(Some(
+            "Whom it is about: 1 to 80 characters that can be seen, with no direction controls. \"my partner\" when left out.",
+        ))
+}
+
+/// One shape per scored instrument, with that instrument's answers.
+impl PartialSchema for Record {
+    fn schema() -> RefOr<Schema> {
+        let mut shapes = OneOfBuilder::new();
+        for instrument in SCORED.iter().filter_map(|id| answers_schema::shipped(id)) {
+            shapes = shapes.item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Object)
+                    .property(
+                        "instrument",
+                        ObjectBuilder::new()
+                            .schema_type(Type::String)
+                            .enum_values(Some([instrument.id.as_str()])),
+                    )
+                    .property("about", about_schema())
+                    .property("answers", answers_schema::answers(&instrument))
+                    .required("instrument")
+                    .required("answers")
+                    .additional_properties(Some(AdditionalProperties::FreeForm(false))),
+            );
+        }
+        shapes.into()
+    }
+}
+
+impl ToSchema for Record {}
 
 /// Checks a JSON object of answers against an instrument; null clears.
 pub(crate) fn answers_from(
@@ -111,10 +147,10 @@ const SCORED: [&str; 2] = ["rdp", "checkin"];
 /// An instrument that is scored: its id.
 pub(super) struct ScoredInstrument;
 
-impl utoipa::PartialSchema for ScoredInstrument {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
+impl PartialSchema for ScoredInstrument {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
             .enum_values(Some(SCORED))
             .description(Some("rdp or checkin; safety answers go to /safety."))
             .into()
@@ -213,13 +249,26 @@ pub(super) async fn record(
 }
 
 /// A check-in: answers only.
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Checkin {
-    /// Item id → answer.
-    #[schema(value_type = Object)]
     answers: GivenAnswers,
 }
+
+impl PartialSchema for Checkin {
+    fn schema() -> RefOr<Schema> {
+        let mut object = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .required("answers")
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        if let Some(checkin) = answers_schema::shipped("checkin") {
+            object = object.property("answers", answers_schema::answers(&checkin));
+        }
+        object.into()
+    }
+}
+
+impl ToSchema for Checkin {}
 
 /// Record a check-in, with help at once if I felt afraid.
 #[utoipa::path(
@@ -250,17 +299,27 @@ pub(super) async fn checkin(
 }
 
 /// Start an administration to fill page by page.
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Open {
-    #[schema(value_type = ScoredInstrument)]
     instrument: String,
-    /// Whom it is about: 1 to 80 characters that can be seen, with no
-    /// direction controls. "my partner" when left out.
     #[serde(default)]
-    #[schema(value_type = String, min_length = 1, max_length = 80)]
     about: About,
 }
+
+impl PartialSchema for Open {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property("instrument", ScoredInstrument::schema())
+            .property("about", about_schema())
+            .required("instrument")
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .into()
+    }
+}
+
+impl ToSchema for Open {}
 
 /// Start an administration to fill page by page.
 #[utoipa::path(
@@ -292,15 +351,35 @@ pub(super) async fn open(
 }
 
 /// One page of answers.
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Page {
-    /// Item id → answer; null clears one.
-    #[schema(value_type = Object)]
     answers: GivenAnswers,
-    /// Where to resume: the index of the next item to ask.
     position: usize,
 }
+
+/// The answers of the administration's instrument (null clears one), and
+/// where to resume.
+impl PartialSchema for Page {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property("answers", answers_schema::answers_of_any(&SCORED))
+            .property(
+                "position",
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(0))
+                    .description(Some("The index of the next item to ask.")),
+            )
+            .required("answers")
+            .required("position")
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .into()
+    }
+}
+
+impl ToSchema for Page {}
 
 /// Save one page of answers, with where to resume.
 #[utoipa::path(

@@ -4,6 +4,7 @@
 
 mod account;
 mod administrations;
+mod answers_schema;
 mod exercises;
 mod export;
 mod openapi;

@@ -10,7 +10,9 @@ use tandem_core::answers::Answers;
 use tandem_core::resources::Resources;
 use tandem_core::safety::{SafetyScreen, ScreenOutcome};
 use tandem_store::SafetyScreenId;
-use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Schema, Type};
+use utoipa::{PartialSchema, ToSchema};
 
 use super::administrations::{GivenAnswers, answers_from};
 use super::openapi::{BadId, CsrfRefused, NotFound, SignedOut, WriteRefused};
@@ -20,15 +22,37 @@ use crate::help::Help;
 use crate::{AppError, AppState};
 
 /// A safety screen: answers (0, 1 or "prefer_not_to_say"), and whether to keep them.
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Screen {
-    /// Item id → 0, 1 or "prefer_not_to_say".
-    #[schema(value_type = Object)]
     answers: GivenAnswers,
     #[serde(default)]
     keep: bool,
 }
+
+/// The safety screen's own answers, and whether to keep them.
+impl PartialSchema for Screen {
+    fn schema() -> RefOr<Schema> {
+        let mut object = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property(
+                "keep",
+                ObjectBuilder::new()
+                    .schema_type(Type::Boolean)
+                    .description(Some(
+                        "Keep the answers; otherwise they are held for this session only.",
+                    )),
+            )
+            .required("answers")
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        if let Some(safety) = super::answers_schema::shipped("safety") {
+            object = object.property("answers", super::answers_schema::answers(&safety));
+        }
+        object.into()
+    }
+}
+
+impl ToSchema for Screen {}
 
 /// What a screen said, and the help it calls for.
 #[derive(Serialize, ToSchema)]

@@ -1224,6 +1224,25 @@ async fn the_generated_document_and_the_router_agree() {
         })
         .collect();
     assert_eq!(documented, table, "the document and API_ROUTES differ");
+    // The answers a whole RDP may carry are the RDP's own items.
+    let rdp = tandem_core::instrument::builtin::builtin_by_id("rdp")
+        .unwrap()
+        .unwrap();
+    let shapes = doc["components"]["schemas"]["Record"]["oneOf"]
+        .as_array()
+        .unwrap();
+    let rdp_shape = shapes
+        .iter()
+        .find(|shape| shape["properties"]["instrument"]["enum"][0] == "rdp")
+        .unwrap();
+    let items: Vec<&String> = rdp_shape["properties"]["answers"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    let mut expected: Vec<String> = rdp.items.iter().map(|i| i.id.to_string()).collect();
+    expected.sort_unstable();
+    assert_eq!(items, expected.iter().collect::<Vec<_>>());
     let schemes = &doc["components"]["securitySchemes"];
     assert_eq!(schemes["session"]["in"], "cookie");
     assert_eq!(schemes["session"]["name"], "tandem");
