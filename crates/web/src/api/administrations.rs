@@ -435,10 +435,10 @@ pub(super) async fn save_answers(
     params(("id" = i64, Path, description = "The administration.")),
     responses(
         (status = 204, description = "Finished."),
+        (status = 404, description = "No unfinished administration of mine has this id: one already finished is not found either.", body = super::openapi::Problem, content_type = "application/problem+json"),
         SignedOut,
         CsrfRefused,
         BadId,
-        NotFound,
     )
 )]
 pub(super) async fn complete(

@@ -42,6 +42,7 @@ pub(super) struct ExerciseQuery {
     responses(
         (status = 200, description = "The entries.", body = Vec<ExerciseRecord>),
         (status = 400, description = "The query has an unknown parameter.", body = super::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The kind is not an exercise.", body = super::openapi::Problem, content_type = "application/problem+json"),
         SignedOut,
     )
 )]
@@ -50,6 +51,11 @@ pub(super) async fn exercises(
     ApiUser(session): ApiUser,
     ApiQuery(query): ApiQuery<ExerciseQuery>,
 ) -> Result<Json<Vec<ExerciseRecord>>, AppError> {
+    if let Some(kind) = &query.kind
+        && crate::exercises::kind(kind).is_none()
+    {
+        return Err(AppError::invalid(format!("`{kind}` is not an exercise")).api());
+    }
     let all = api(state
         .store()
         .exercises(session.user, query.kind.as_deref())
@@ -206,7 +212,9 @@ pub(super) struct ExerciseUpdate {
     /// Field → text, as for a new entry.
     #[schema(value_type = BTreeMap<String, String>)]
     content: serde_json::Map<String, Value>,
+    /// How far along, 0 to 100.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 100)]
     progress: i64,
     #[serde(default)]
     done: bool,
@@ -302,7 +310,7 @@ async fn set_week(
     security(("session" = [], "csrf" = [])),
     params(
         ("id" = i64, Path, description = "The entry."),
-        ("week" = String, Path, description = "An ISO week, such as 2026-W48."),
+        ("week" = String, Path, description = "An ISO week, such as 2026-W48.", pattern = "^[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$"),
     ),
     responses(
         (status = 204, description = "Ticked."),
@@ -329,7 +337,7 @@ pub(super) async fn tick_week(
     security(("session" = [], "csrf" = [])),
     params(
         ("id" = i64, Path, description = "The entry."),
-        ("week" = String, Path, description = "An ISO week, such as 2026-W48."),
+        ("week" = String, Path, description = "An ISO week, such as 2026-W48.", pattern = "^[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$"),
     ),
     responses(
         (status = 204, description = "Unticked."),

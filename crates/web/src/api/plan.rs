@@ -85,8 +85,24 @@ pub(super) async fn plan(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct NewStatus {
+    /// What the person may choose: `replaced` is only ever the program's.
+    #[schema(value_type = ChosenStatus)]
     status: PlanStatus,
 }
+
+/// The statuses a person may set.
+pub(super) struct ChosenStatus;
+
+impl utoipa::PartialSchema for ChosenStatus {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(["suggested", "later", "chosen", "done", "dropped"]))
+            .into()
+    }
+}
+
+impl ToSchema for ChosenStatus {}
 
 /// Set a plan item's status.
 #[utoipa::path(

@@ -162,6 +162,14 @@ async fn exercise_fields_are_refused_alike_by_forms_and_api() {
         );
     }
     assert_eq!(before, everything(&server, &user).await);
+    // Listing by a kind that does not exist is refused too, not answered
+    // with an empty list.
+    let unknown = user
+        .get(&server, "/api/v1/exercises?kind=nope")
+        .send()
+        .await
+        .unwrap();
+    refused(unknown, "nope", "is not an exercise", "list kind nope").await;
     // The same entry with good words is kept, trimmed, by both.
     let kept = user
         .send(
