@@ -31,20 +31,18 @@ use crate::{AppError, AppState};
     tag = "administrations",
     params(("id" = String, Path, description = "The instrument's id: rdp, checkin or safety.", example = "rdp")),
     responses(
-        (status = 200, description = "Its items, scale, facets and indices.", body = Object),
+        (status = 200, description = "Its items, scale, facets and indices.", body = Instrument),
         NotFound,
     )
 )]
 pub(super) async fn instrument(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Instrument>, AppError> {
     let found = state
         .instrument(&id)
         .ok_or_else(|| AppError::not_found().api())?;
-    Ok(Json(
-        serde_json::to_value(found).map_err(|e| AppError::internal(e).api())?,
-    ))
+    Ok(Json(found.clone()))
 }
 
 /// My administrations, oldest first.
