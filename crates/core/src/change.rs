@@ -12,6 +12,7 @@ use crate::scoring::{Scores, Z95};
 /// What a change between two scores means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Verdict {
     /// The score rose by more than measurement error explains.
     ReliableIncrease,
@@ -28,6 +29,7 @@ pub enum Verdict {
 
 /// The change in one score.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     /// Earlier score.
     pub from: f64,

@@ -33,6 +33,7 @@ pub fn is_strategy(id: &str) -> bool {
 /// The exercise a strategy comes with; each keeps what the person writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Exercise {
     /// What I feel, when, what I need, what I ask.
     NeedsStatement,

@@ -11,6 +11,7 @@ pub mod dates;
 pub mod guidance;
 pub mod help;
 pub mod ids;
+pub mod input;
 pub mod instrument;
 pub mod journal;
 pub mod network;

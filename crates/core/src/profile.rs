@@ -21,6 +21,7 @@ pub const BORDERLINE_MARGIN: f64 = 0.25;
 /// Something shown above the pattern, because it matters more than the pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ProfileFlag {
     /// Shared power is low: choices or money sit on one side.
     LowPowerBalance,
@@ -50,6 +51,7 @@ impl ProfileFlag {
 /// The patterns of DOMAIN.md, most specific first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ProfileKind {
     /// Over-dependence and detachment both elevated.
     PushAndPull,
@@ -105,6 +107,7 @@ impl ProfileKind {
 
 /// The profile of one administration.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Profile {
     /// The pattern; `None` when it is withheld.
     pub kind: Option<ProfileKind>,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// Help to show, in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Resources {
     /// Which country the file is for (`default` for the neutral one).
     pub country: String,
@@ -29,6 +30,7 @@ pub struct Resources {
 /// One step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Step {
     /// What to do, in plain words.
     pub text: String,

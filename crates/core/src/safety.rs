@@ -31,6 +31,7 @@ pub struct SafetyScreen {
 /// What a screen shows, graded (DOMAIN.md, "Safety").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ScreenOutcome {
     /// Every item answered "No".
     Clear,

@@ -22,6 +22,7 @@ pub enum ScoringError {
 
 /// One facet or index score with what is known about its precision.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Score {
     /// Mean on the scale, or `None` when too many items are missing.
     pub score: Option<f64>,

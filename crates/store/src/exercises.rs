@@ -15,6 +15,7 @@ const KIND_MAX: usize = 32;
 
 /// One exercise as stored, its content opened.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExerciseRecord {
     /// Its id.
     pub id: ExerciseId,

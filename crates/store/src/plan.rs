@@ -19,6 +19,7 @@ use crate::{PlanItemId, Store, StoreError, UserId};
 /// Where an item of the plan stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PlanStatus {
     /// Suggested, not yet taken up: one of the first few suggestions.
     Suggested,

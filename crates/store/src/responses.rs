@@ -12,6 +12,7 @@ use crate::{AdministrationId, Store, StoreError, UserId};
 
 /// One administration as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Administration {
     /// Its id.
     pub id: AdministrationId,

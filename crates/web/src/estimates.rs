@@ -36,7 +36,7 @@ pub struct Estimated {
 }
 
 /// What the precision of a score rests on, as results and reports say it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "source", rename_all = "snake_case")]
 pub enum Reliability {
     /// Nothing yet: no intervals, no change verdicts.

@@ -3,6 +3,7 @@
 //! by the store with their own data key.
 
 use tandem_core::guidance::Exercise;
+use tandem_core::input::{self, ExerciseText, InputError};
 
 /// One field of an exercise form.
 #[derive(Debug, Clone, Copy)]
@@ -181,6 +182,39 @@ pub const KINDS: [Kind; 7] = [
 /// The kind with this slug.
 pub fn kind(slug: &str) -> Option<&'static Kind> {
     KINDS.iter().find(|k| k.slug == slug)
+}
+
+impl Kind {
+    /// The field called `name`; a journal's `prompt` (the prompt it was
+    /// written to) counts as a one-line field.
+    pub fn field(&self, name: &str) -> Option<Field> {
+        const PROMPT: Field = field("prompt", "Prompt", "", false);
+        match self.fields.iter().find(|f| f.name == name) {
+            Some(found) => Some(*found),
+            None if self.slug == "journal" && name == "prompt" => Some(PROMPT),
+            None => None,
+        }
+    }
+
+    /// What was written in `field`, checked as pages, API and CLI all
+    /// check it: trimmed, within its length, and for support growth a real
+    /// part of life and a person who can join the support map.
+    pub fn check(&self, field: Field, raw: &str) -> Result<ExerciseText, InputError> {
+        let text = ExerciseText::parse(field.name, raw, field.long)?;
+        if self.exercise == Exercise::SupportGrowth {
+            match field.name {
+                "domain" => {
+                    input::domain(field.name, text.as_str())?;
+                }
+                // Marking the step done adds this person to the map.
+                "person" if !text.is_empty() => {
+                    input::PersonName::parse(text.as_str()).map_err(|e| e.in_field("person"))?;
+                }
+                _ => {}
+            }
+        }
+        Ok(text)
+    }
 }
 
 /// The kind for an exercise, if it has a form.

@@ -16,7 +16,7 @@ pub const CALM_INTRO: &str = "You did not answer every question, and that is fin
 If something is hard for you, help is here when you want it.";
 
 /// How serious the answers behind the help were.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Grade {
     /// Left blank, skipped or "prefer not to say".
@@ -28,7 +28,7 @@ pub enum Grade {
 }
 
 /// The help, in the order a person should read it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Help {
     /// How serious the answers were.
     pub grade: Grade,

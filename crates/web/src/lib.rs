@@ -48,7 +48,7 @@ pub fn app(state: AppState) -> Router {
     let timeout_secs = state.config().request_timeout_secs;
     Router::new()
         .merge(pages::routes())
-        .nest("/api/v1", api::routes())
+        .merge(api::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/{file}", get(view::static_file))
         .fallback(pages::not_found)

@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::Context;
 use serde_json::json;
 use tandem_core::answers::{Answer, Answers, parse_answers_file};
+use tandem_core::input::About;
 use tandem_core::instrument::{Instrument, Kind};
 use tandem_core::safety::SafetyScreen;
 use tandem_core::scoring::score;
@@ -21,10 +22,8 @@ use crate::terminal::{Prompter, Step};
 /// Runs `assess`.
 pub async fn run(session: &Session, args: &AssessArgs) -> anyhow::Result<()> {
     let instrument = instrument(args.instrument.id())?;
-    let about = args.about.trim();
-    if about.is_empty() || about.chars().count() > 80 {
-        return Err(bad_input("--about needs 1 to 80 characters"));
-    }
+    let about = About::parse(&args.about).map_err(|err| bad_input(format!("--about: {err}")))?;
+    let about = about.as_str();
     if args.no_store && instrument.kind != Kind::Safety {
         return Err(bad_input(
             "--no-store is for the safety screen; other answers are always kept",

@@ -45,18 +45,15 @@ pub async fn run(session: &Session, command: &ExercisesCommand) -> anyhow::Resul
                 let (name, text) = pair
                     .split_once('=')
                     .ok_or_else(|| bad_input(format!("`{pair}`: expected FIELD=TEXT")))?;
-                let field = found
-                    .fields
-                    .iter()
-                    .find(|f| f.name == name)
-                    .ok_or_else(|| bad_input(format!("`{name}` is not a field of {slug} (see `tandem exercises fields {slug}`)")))?;
-                let limit = if field.long { 2000 } else { 500 };
-                if text.chars().count() > limit {
-                    return Err(bad_input(format!(
-                        "`{name}` is longer than {limit} characters"
-                    )));
-                }
-                content.insert(name.to_owned(), Value::String(text.trim().to_owned()));
+                let field = found.field(name).ok_or_else(|| {
+                    bad_input(format!(
+                        "`{name}` is not a field of {slug} (see `tandem exercises fields {slug}`)"
+                    ))
+                })?;
+                let text = found
+                    .check(field, text)
+                    .map_err(|err| bad_input(err.to_string()))?;
+                content.insert(name.to_owned(), Value::String(text.into()));
             }
             if content
                 .values()

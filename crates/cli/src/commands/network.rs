@@ -1,6 +1,7 @@
 //! `tandem network`: the support map and its metrics.
 
 use serde_json::json;
+use tandem_core::input::PersonName;
 use tandem_core::network::{Domain, Level, Role, Supporter, analyse};
 use tandem_store::SupporterId;
 use tandem_store::network::as_support_map;
@@ -47,15 +48,12 @@ fn parse_level(flag: &str, text: &str) -> anyhow::Result<(Domain, Level)> {
 }
 
 async fn add(session: &Session, args: &NetworkAdd) -> anyhow::Result<()> {
-    let name = args.name.trim();
-    if name.is_empty() || name.chars().count() > 80 {
-        return Err(bad_input("a name needs 1 to 80 characters"));
-    }
+    let name = PersonName::parse(&args.name).map_err(|err| bad_input(err.to_string()))?;
     let role: Role = args
         .role
         .parse()
         .map_err(|err| bad_input(format!("--role: {err}")))?;
-    let mut supporter = Supporter::new(name, role);
+    let mut supporter = Supporter::new(name.as_str(), role);
     for text in &args.lean {
         let (domain, level) = parse_level("lean", text)?;
         supporter.leans_on.insert(domain, level);

@@ -182,3 +182,52 @@ fn bad_arguments_are_refused_without_storing() {
     t.cmd(&["assess", "nothing"]).assert().code(2);
     assert_eq!(t.snapshot(), before);
 }
+
+#[test]
+fn names_about_and_exercise_fields_follow_the_web_rules() {
+    let t = seeded();
+    let before = t.snapshot();
+    let entries_before = t.json(&["exercises", "list", "--json"]);
+    let long = "x".repeat(81);
+    // (arguments, words the error must contain)
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["network", "add", "\u{FEFF}", "--role", "friend"],
+            "`name` has only hidden characters",
+        ),
+        (
+            vec!["network", "add", "Sam\u{202E}", "--role", "friend"],
+            "U+202E",
+        ),
+        (
+            vec!["network", "add", &long, "--role", "friend"],
+            "`name` is too long",
+        ),
+        (
+            vec!["network", "add", " ", "--role", "friend"],
+            "`name` is empty",
+        ),
+        (
+            vec!["checkin", "--about", "\u{200B}"],
+            "`about` has only hidden characters",
+        ),
+        (
+            vec!["assess", "rdp", "--about", &long],
+            "`about` is too long",
+        ),
+        (vec!["assess", "rdp", "--about", "my \u{2066}mum"], "U+2066"),
+        (
+            vec!["exercises", "add", "support-growth", "domain=nope"],
+            "`domain` cannot be `nope`",
+        ),
+        (
+            vec!["exercises", "add", "support-growth", "person=Ana\u{202E}"],
+            "`person`",
+        ),
+    ];
+    for (args, words) in cases {
+        t.cmd(&args).assert().code(3).stderr(contains(words));
+    }
+    assert_eq!(before, t.snapshot());
+    assert_eq!(entries_before, t.json(&["exercises", "list", "--json"]));
+}

@@ -17,6 +17,7 @@ pub use load::{LoadError, Problem, load_instrument};
 /// What an instrument is for; decides how its answers are stored and scored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Kind {
     /// A scored profile such as the RDP.
     Profile,
@@ -30,6 +31,7 @@ pub enum Kind {
 /// person ("have you … your partner"). Decides how `{other}` is filled in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Voice {
     /// First person: `{other}` is the person's own words, such as "my partner".
     #[default]
@@ -43,6 +45,7 @@ pub enum Voice {
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
 )]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AnswerCode {
     /// The item cannot apply to this relationship (such as shared money with a friend).
     NotApplicable,
@@ -71,6 +74,7 @@ impl AnswerCode {
 /// What a marked item can signal, whatever facet it counts towards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Signal {
     /// Agreeing can point to coercive control (RDP items).
     Coercion,
@@ -81,6 +85,7 @@ pub enum Signal {
 /// Which answers make a marked item signal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SignalWhen {
     /// "Agree" or more.
     #[default]
@@ -92,6 +97,7 @@ pub enum SignalWhen {
 /// How serious a "Yes" to a safety item is (DOMAIN.md, "Safety").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SafetyLevel {
     /// Fear, control, monitoring, stalking, put-downs, online abuse.
     Concern,
@@ -103,6 +109,7 @@ pub enum SafetyLevel {
 
 /// A validated instrument definition.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Instrument {
     /// Stable id, such as `rdp`.
     pub id: InstrumentId,
@@ -226,8 +233,46 @@ impl Serialize for Scale {
     }
 }
 
+/// As [`Scale`]'s `Serialize` writes it: the points, then the codes.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Scale {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::ToSchema;
+        use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder, ObjectBuilder, Type};
+        let point = AnyOfBuilder::new()
+            .item(utoipa::openapi::Ref::from_schema_name(ScalePoint::name()))
+            .item(utoipa::openapi::Ref::from_schema_name(CodePoint::name()));
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property("min", ObjectBuilder::new().schema_type(Type::Integer))
+            .property("max", ObjectBuilder::new().schema_type(Type::Integer))
+            .property("points", ArrayBuilder::new().items(point))
+            .required("min")
+            .required("max")
+            .required("points")
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Scale {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        use utoipa::PartialSchema;
+        schemas.push((ScalePoint::name().into(), ScalePoint::schema()));
+        schemas.push((CodePoint::name().into(), CodePoint::schema()));
+        ScalePoint::schemas(schemas);
+        CodePoint::schemas(schemas);
+    }
+}
+
 /// A choice without a value, such as "Does not apply to me".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodePoint {
     /// The code stored and sent.
     pub code: AnswerCode,
@@ -270,6 +315,7 @@ impl Scale {
 
 /// One point of a scale.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScalePoint {
     /// The stored value.
     pub value: i64,
@@ -280,6 +326,7 @@ pub struct ScalePoint {
 /// How facet scores are formed from item answers.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "method", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ScoringRule {
     /// Mean of the keyed answers; a facet with more than `max_missing` missing
     /// items is "not scored" rather than guessed.
@@ -296,6 +343,7 @@ pub enum ScoringRule {
 
 /// A content-based band on the scale: `from..=to`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Band {
     /// Stable id, such as `elevated`.
     pub id: BandId,
@@ -310,6 +358,7 @@ pub struct Band {
 /// Population norms declared for a facet or index.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Norms {
     /// Mean score in the norm population.
     pub mean: f64,
@@ -323,6 +372,7 @@ pub struct Norms {
 
 /// What is known about how precisely a facet or index is measured.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Precision {
     /// Reliability coefficient (such as Cronbach's alpha), in (0, 1).
     pub reliability: f64,
@@ -339,6 +389,7 @@ impl Precision {
 
 /// A facet (subscale).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Facet {
     /// Stable id, such as `ER`.
     pub id: FacetId,
@@ -358,6 +409,7 @@ pub struct Facet {
 
 /// A composite index: the mean of facet means.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Index {
     /// Stable id, such as `over_dependence`.
     pub id: IndexId,
@@ -374,6 +426,7 @@ pub struct Index {
 /// What kind of answer an item takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ResponseKind {
     /// A point on the instrument's scale.
     Scale,
@@ -383,6 +436,7 @@ pub enum ResponseKind {
 
 /// One question.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Item {
     /// Stable id, such as `ER1`.
     pub id: ItemId,

@@ -26,6 +26,7 @@ const ALL_EGGS_MIN_DOMAINS: usize = 3;
 /// reciprocity; otherwise every source counts the same.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     /// A romantic partner; several may be listed, and their weight is summed.
     Partner,
@@ -101,6 +102,7 @@ impl FromStr for Role {
 /// A life domain in which a person may rely on others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Domain {
     /// Comfort, being listened to, sharing feelings.
     Emotional,
@@ -235,6 +237,22 @@ impl Level {
     }
 }
 
+/// In the API's description: a whole number from 0 to 4.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Level {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .minimum(Some(0))
+            .maximum(Some(4))
+            .description(Some("How much: 0 (not at all) to 4 (a great deal)."))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Level {}
+
 impl TryFrom<u8> for Level {
     type Error = LevelError;
 
@@ -257,6 +275,7 @@ impl fmt::Display for Level {
 
 /// One person (or group, or "myself") on the support map.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Supporter {
     /// The name the person gave them; shown back, never interpreted.
     pub name: String,
@@ -301,6 +320,7 @@ pub struct SupportMap {
 
 /// How reliance in one domain is spread across supporters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DomainMetrics {
     /// The domain these numbers describe.
     pub domain: Domain,
@@ -321,6 +341,7 @@ pub struct DomainMetrics {
 
 /// The give-and-take between the person and one supporter, over all domains.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reciprocity {
     /// The supporter's name.
     pub name: String,
@@ -337,6 +358,7 @@ pub struct Reciprocity {
 /// [`Flag::message`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Flag {
     /// Exactly one person has a reliance above 0 in this domain.
     OneSupporter {

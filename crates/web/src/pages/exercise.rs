@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use tandem_core::dates::iso_week;
+use tandem_core::input::{self, InputError, PersonName};
 use tandem_core::network::{Domain, Level, Role, Supporter};
 use tandem_store::{ExerciseId, PlanItemId};
 
@@ -252,29 +253,36 @@ pub async fn save(
                         .map_err(|_| AppError::bad_request("`item` must be a number."))?,
                 )
             }
-            "prompt" if kind.slug == "journal" => {
-                content.insert(key, Value::String(value.chars().take(500).collect()));
-            }
             name => {
-                let Some(field) = kind.fields.iter().find(|f| f.name == name) else {
+                let Some(field) = kind.field(name) else {
                     return Err(AppError::bad_request(format!(
                         "`{name}` is not a field of this form."
                     )));
                 };
-                let limit = if field.long { 2000 } else { 500 };
-                if value.chars().count() > limit {
-                    too_long.get_or_insert(FieldError {
-                        field: name.to_owned(),
-                        message: format!(
-                            "Please keep \"{}\" to {limit} characters or fewer.",
-                            field.label
-                        ),
-                    });
+                match kind.check(field, &value) {
+                    Ok(text) => {
+                        content.insert(name.to_owned(), Value::String(text.into()));
+                    }
+                    // The part of life is chosen from a list; another value
+                    // was not sent by this form.
+                    Err(InputError::Unknown { .. }) => {
+                        return Err(AppError::bad_request("Unknown part of life."));
+                    }
+                    Err(error) => {
+                        let message = match error {
+                            InputError::TooLong { max, .. } => format!(
+                                "Please keep \"{}\" to {max} characters or fewer.",
+                                field.label
+                            ),
+                            other => other.to_string(),
+                        };
+                        too_long.get_or_insert(FieldError {
+                            field: name.to_owned(),
+                            message,
+                        });
+                        content.insert(name.to_owned(), Value::String(value.trim().to_owned()));
+                    }
                 }
-                if name == "domain" && value.parse::<Domain>().is_err() {
-                    return Err(AppError::bad_request("Unknown part of life."));
-                }
-                content.insert(name.to_owned(), Value::String(value.trim().to_owned()));
             }
         }
     }
@@ -433,12 +441,13 @@ pub async fn done(
     let (record, kind) = entry_kind(&state, &session, id).await?;
     if kind.slug == "support-growth" && !record.done {
         let person = text_of(&record.content, "person");
-        let domain = text_of(&record.content, "domain")
-            .parse::<Domain>()
-            .unwrap_or(Domain::Company);
-        if !person.is_empty() {
-            let mut supporter =
-                Supporter::new(person.chars().take(80).collect::<String>(), Role::Friend);
+        let domain =
+            input::domain("domain", &text_of(&record.content, "domain")).unwrap_or(Domain::Company);
+        // Entries saved before names were checked may not fit; their
+        // person is left for the person to add by hand.
+        let name = PersonName::parse(&person.chars().take(80).collect::<String>());
+        if let Ok(name) = name {
+            let mut supporter = Supporter::new(name.as_str(), Role::Friend);
             supporter
                 .leans_on
                 .insert(domain, Level::new(1).map_err(AppError::internal)?);

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use tandem_core::input::{InputError, PersonName};
 use tandem_core::network::{Domain, Level, Role, SupportMap, Supporter, analyse};
 use tandem_store::SupporterId;
 
@@ -132,7 +133,7 @@ pub fn supporter_from_fields(
     for (key, value) in fields {
         match key.as_str() {
             "csrf" => {}
-            "name" => name = Some(value.trim().to_owned()),
+            "name" => name = Some(PersonName::parse(value)),
             "role" => match value.parse::<Role>() {
                 Ok(r) => role = Some(r),
                 Err(_) => errors.push(FieldError {
@@ -160,13 +161,22 @@ pub fn supporter_from_fields(
             }
         }
     }
-    let name = name.unwrap_or_default();
-    if name.is_empty() || name.chars().count() > 80 {
-        errors.push(FieldError {
-            field: "name".into(),
-            message: "Enter a name or nickname of up to 80 characters.".into(),
-        });
-    }
+    let name = match name.unwrap_or_else(|| PersonName::parse("")) {
+        Ok(name) => Some(name),
+        Err(error) => {
+            let message = match error {
+                InputError::Empty { .. } | InputError::TooLong { .. } => {
+                    "Enter a name or nickname of up to 80 characters.".to_owned()
+                }
+                other => other.to_string(),
+            };
+            errors.push(FieldError {
+                field: "name".into(),
+                message,
+            });
+            None
+        }
+    };
     let Some(role) = role else {
         if errors.is_empty() {
             errors.push(FieldError {
@@ -176,10 +186,10 @@ pub fn supporter_from_fields(
         }
         return Ok(Err(errors));
     };
-    if !errors.is_empty() {
+    let (Some(name), true) = (name, errors.is_empty()) else {
         return Ok(Err(errors));
-    }
-    let mut supporter = Supporter::new(name, role);
+    };
+    let mut supporter = Supporter::new(name.as_str(), role);
     for (lean, domain, level) in levels {
         if lean {
             supporter.leans_on.insert(domain, level);

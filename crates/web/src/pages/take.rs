@@ -10,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tandem_core::answers::{Answer, Answers};
+use tandem_core::input::{About, InputError};
 use tandem_core::instrument::{AnswerCode, Instrument, Kind, OtherPerson, ResponseKind};
 use tandem_store::Administration;
 
@@ -302,18 +303,19 @@ fn read_page(
             "csrf" => continue,
             "go" => submitted.go = value,
             "keep" if instrument.kind == Kind::Safety => submitted.keep = value == "yes",
-            "about" if page == 1 && instrument.kind != Kind::Safety => {
-                let about = value.trim();
-                if about.is_empty() || about.chars().count() > 80 {
-                    errors.push(FieldError {
-                        field: "about".into(),
-                        message: "Say whom these questions are about, in 80 characters or fewer."
-                            .into(),
-                    });
-                } else {
-                    submitted.about = Some(about.to_owned());
-                }
-            }
+            "about" if page == 1 && instrument.kind != Kind::Safety => match About::parse(&value) {
+                Ok(about) => submitted.about = Some(about.into()),
+                Err(error) => errors.push(FieldError {
+                    field: "about".into(),
+                    message: match error {
+                        InputError::Empty { .. } | InputError::TooLong { .. } => {
+                            "Say whom these questions are about, in 80 characters or fewer."
+                                .to_owned()
+                        }
+                        other => other.to_string(),
+                    },
+                }),
+            },
             _ => {
                 let Some(item) = items.iter().find(|item| item.id.as_str() == key) else {
                     return Err(AppError::bad_request(format!(

@@ -7,6 +7,7 @@ mod common;
 mod deletion;
 mod estimates;
 mod http;
+mod input;
 mod plan;
 mod recovery;
 mod safety;

@@ -1,0 +1,79 @@
+//! The person's own download: everything of theirs, as JSON.
+
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+use serde_json::Value;
+use tandem_store::{Administration, UserId};
+use utoipa::ToSchema;
+
+use super::api;
+use super::openapi::SignedOut;
+use super::people::{Person, listed};
+use crate::auth::ApiUser;
+use crate::{AppError, AppState};
+
+/// One administration with its answers.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Answered {
+    administration: Administration,
+    /// Item id → answer.
+    #[schema(value_type = Object)]
+    answers: Value,
+}
+
+/// Everything of one person's.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Export {
+    /// Always `tandem-export`.
+    #[schema(value_type = String)]
+    format: &'static str,
+    /// The export format's version: 1.
+    version: u32,
+    user: String,
+    administrations: Vec<Answered>,
+    people: Vec<Person>,
+    /// The kept safety screens, each with its answers.
+    #[schema(value_type = Vec<Object>)]
+    safety_screens: Value,
+}
+
+/// Everything of one person's, for their own download.
+pub(crate) async fn export_of(state: &AppState, user: UserId) -> Result<Export, AppError> {
+    let store = state.store();
+    let mut administrations = Vec::new();
+    for administration in store.administrations(user, None).await? {
+        // Each read with the version it was taken with, so old answers read as they were given.
+        let instrument = crate::situation::version_of(state.content(), &administration)?;
+        let answers = store.answers(user, instrument, administration.id).await?;
+        administrations.push(Answered {
+            administration,
+            answers: serde_json::to_value(answers).map_err(AppError::internal)?,
+        });
+    }
+    let people = store.support_map(user).await?;
+    Ok(Export {
+        format: "tandem-export",
+        version: 1,
+        user: store.user_name(user).await?,
+        administrations,
+        people: listed(people),
+        safety_screens: serde_json::to_value(store.safety_screens(user).await?)
+            .map_err(AppError::internal)?,
+    })
+}
+
+/// Everything of mine, as JSON.
+#[utoipa::path(
+    get,
+    path = "/export",
+    tag = "account",
+    security(("session" = [])),
+    responses((status = 200, description = "My export.", body = Export), SignedOut)
+)]
+pub(super) async fn export(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+) -> Result<Json<Export>, AppError> {
+    Ok(Json(api(export_of(&state, session.user).await)?))
+}
