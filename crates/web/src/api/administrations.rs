@@ -10,14 +10,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tandem_core::answers::{Answer, Answers};
 use tandem_core::input::About;
-use tandem_core::input::MAX_NAME_CHARS;
 use tandem_core::instrument::{Instrument, Kind};
 use tandem_store::{Administration, AdministrationId};
-use utoipa::openapi::RefOr;
-use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, OneOfBuilder, Schema, Type};
-use utoipa::{PartialSchema, ToSchema};
+use utoipa::ToSchema;
 
-use super::answers_schema;
 use super::openapi::{BadId, CsrfRefused, NotFound, SignedOut, WriteRefused};
 use super::{ApiJson, ApiPath, api};
 use crate::auth::{ApiUser, Session};
@@ -78,44 +74,6 @@ pub(super) struct Record {
     answers: GivenAnswers,
 }
 
-/// "about": whom an administration is about.
-fn about_schema() -> ObjectBuilder {
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .min_length(Some(1))
-        .max_length(Some(MAX_NAME_CHARS))
-        .description(Some(
-            "Whom it is about: 1 to 80 characters that can be seen, with no direction controls. \"my partner\" when left out.",
-        ))
-}
-
-/// One shape per scored instrument, with that instrument's answers.
-impl PartialSchema for Record {
-    fn schema() -> RefOr<Schema> {
-        let mut shapes = OneOfBuilder::new();
-        for instrument in SCORED.iter().filter_map(|id| answers_schema::shipped(id)) {
-            shapes = shapes.item(
-                ObjectBuilder::new()
-                    .schema_type(Type::Object)
-                    .property(
-                        "instrument",
-                        ObjectBuilder::new()
-                            .schema_type(Type::String)
-                            .enum_values(Some([instrument.id.as_str()])),
-                    )
-                    .property("about", about_schema())
-                    .property("answers", answers_schema::answers(&instrument))
-                    .required("instrument")
-                    .required("answers")
-                    .additional_properties(Some(AdditionalProperties::FreeForm(false))),
-            );
-        }
-        shapes.into()
-    }
-}
-
-impl ToSchema for Record {}
-
 /// Checks a JSON object of answers against an instrument; null clears.
 pub(crate) fn answers_from(
     instrument: &Instrument,
@@ -138,24 +96,6 @@ pub(crate) fn answers_from(
         })
         .collect()
 }
-
-/// The instruments this API scores; safety answers go to `/safety`.
-const SCORED: [&str; 2] = ["rdp", "checkin"];
-
-/// An instrument that is scored: its id.
-pub(super) struct ScoredInstrument;
-
-impl PartialSchema for ScoredInstrument {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .enum_values(Some(SCORED))
-            .description(Some("rdp or checkin; safety answers go to /safety."))
-            .into()
-    }
-}
-
-impl ToSchema for ScoredInstrument {}
 
 fn scored_instrument<'a>(state: &'a AppState, id: &str) -> Result<&'a Instrument, AppError> {
     match state.instrument(id) {
@@ -253,21 +193,6 @@ pub(super) struct Checkin {
     answers: GivenAnswers,
 }
 
-impl PartialSchema for Checkin {
-    fn schema() -> RefOr<Schema> {
-        let mut object = ObjectBuilder::new()
-            .schema_type(Type::Object)
-            .required("answers")
-            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
-        if let Some(checkin) = answers_schema::shipped("checkin") {
-            object = object.property("answers", answers_schema::answers(&checkin));
-        }
-        object.into()
-    }
-}
-
-impl ToSchema for Checkin {}
-
 /// Record a check-in, with help at once if I felt afraid.
 #[utoipa::path(
     post,
@@ -305,20 +230,6 @@ pub(super) struct Open {
     about: About,
 }
 
-impl PartialSchema for Open {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::Object)
-            .property("instrument", ScoredInstrument::schema())
-            .property("about", about_schema())
-            .required("instrument")
-            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
-            .into()
-    }
-}
-
-impl ToSchema for Open {}
-
 /// Start an administration to fill page by page.
 #[utoipa::path(
     post,
@@ -355,29 +266,6 @@ pub(super) struct Page {
     answers: GivenAnswers,
     position: usize,
 }
-
-/// The answers of the administration's instrument (null clears one), and
-/// where to resume.
-impl PartialSchema for Page {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::Object)
-            .property("answers", answers_schema::answers_of_any(&SCORED))
-            .property(
-                "position",
-                ObjectBuilder::new()
-                    .schema_type(Type::Integer)
-                    .minimum(Some(0))
-                    .description(Some("The index of the next item to ask.")),
-            )
-            .required("answers")
-            .required("position")
-            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
-            .into()
-    }
-}
-
-impl ToSchema for Page {}
 
 /// Save one page of answers, with where to resume.
 #[utoipa::path(
