@@ -96,7 +96,20 @@ impl InputError {
 
 /// Controls that change the direction of text (Unicode Bidi_Control).
 fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    is_direction_mark(c) || is_bidi_override(c)
+}
+
+/// The three marks (LRM, RLM, ALM) that people writing Arabic or Hebrew
+/// use in ordinary text: they nudge neutral characters, they do not turn
+/// text around.
+fn is_direction_mark(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}')
+}
+
+/// Embeddings, overrides and isolates: they can make text show in an order
+/// other than the one it is stored in.
+fn is_bidi_override(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Characters that show nothing: white space, controls, and the format,
@@ -127,16 +140,25 @@ fn is_invisible(c: char) -> bool {
         || is_bidi_control(c)
 }
 
-/// The shared rules: trimmed, no direction controls, something visible
-/// (unless `may_be_empty`), at most `max` characters.
+/// The shared rules: trimmed, no direction controls (but the plain marks
+/// where `marks_allowed`: free text a person writes for themselves),
+/// something visible (unless `may_be_empty`), at most `max` characters.
 fn checked(
     field: &'static str,
     raw: &str,
     max: usize,
     may_be_empty: bool,
+    marks_allowed: bool,
 ) -> Result<String, InputError> {
     let text = raw.trim();
-    if let Some(c) = text.chars().find(|c| is_bidi_control(*c)) {
+    let refused = |c: char| {
+        if marks_allowed {
+            is_bidi_override(c)
+        } else {
+            is_bidi_control(c)
+        }
+    };
+    if let Some(c) = text.chars().find(|c| refused(*c)) {
         return Err(InputError::Bidi {
             field,
             code: u32::from(c),
@@ -171,7 +193,7 @@ macro_rules! text_type {
 
             /// Trims and checks what was typed.
             pub fn parse(raw: &str) -> Result<Self, InputError> {
-                checked(Self::FIELD, raw, $max, false).map(Self)
+                checked(Self::FIELD, raw, $max, false, false).map(Self)
             }
 
             /// The text, trimmed.
@@ -244,7 +266,7 @@ impl ExerciseText {
         } else {
             MAX_SHORT_TEXT_CHARS
         };
-        checked(field, raw, max, true).map(Self)
+        checked(field, raw, max, true, true).map(Self)
     }
 
     /// The text, trimmed.
@@ -427,6 +449,23 @@ mod tests {
                         field: "step",
                         code: 0x202E,
                     }),
+                ),
+                (
+                    "call \u{2067}Ana",
+                    Err(InputError::Bidi {
+                        field: "step",
+                        code: 0x2067,
+                    }),
+                ),
+                // Hebrew with a right-to-left mark, as people write it.
+                (
+                    "\u{05E9}\u{05DC}\u{05D5}\u{05DD}\u{200F} Ana",
+                    Ok("\u{05E9}\u{05DC}\u{05D5}\u{05DD}\u{200F} Ana"),
+                ),
+                // The marks alone show nothing.
+                (
+                    "\u{200E}\u{200F}",
+                    Err(InputError::Invisible { field: "step" }),
                 ),
             ],
         );

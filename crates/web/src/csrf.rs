@@ -18,12 +18,13 @@ use crate::{AppError, AppState, BODY_LIMIT};
 pub const TOKEN_HEADER: &str = "x-csrf-token";
 
 /// Requests that need no token: they start a session or an account.
-const WITHOUT_SESSION: [&str; 5] = [
+const WITHOUT_SESSION: [&str; 6] = [
     "/account/new",
     "/account/signin",
     "/account/recover",
     "/api/v1/accounts",
     "/api/v1/session",
+    "/api/v1/session/recover",
 ];
 
 /// Whether the browser says the request came from our own pages: its

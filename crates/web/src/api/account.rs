@@ -29,12 +29,29 @@ pub(super) struct SignedIn {
     csrf_token: String,
 }
 
-fn with_cookie(state: &AppState, status: StatusCode, started: &flows::Started) -> Response {
+/// A new account: as [`SignedIn`], with its first recovery codes, shown
+/// this once (empty if they could not be made just now: then make them
+/// with `POST /account/recovery-codes`).
+#[derive(Serialize, ToSchema)]
+pub(super) struct SignedUp {
+    user: UserId,
+    csrf_token: String,
+    recovery_codes: Vec<String>,
+}
+
+pub(super) fn with_cookie(
+    state: &AppState,
+    status: StatusCode,
+    started: &flows::Started,
+) -> Response {
     let body = SignedIn {
         user: started.user,
         csrf_token: started.csrf_token.clone(),
     };
-    let mut response = (status, Json(body)).into_response();
+    cookie_on(state, (status, Json(body)).into_response(), started)
+}
+
+fn cookie_on(state: &AppState, mut response: Response, started: &flows::Started) -> Response {
     response.headers_mut().insert(
         header::SET_COOKIE,
         session_cookie(state.config().secure_cookies, &started.token),
@@ -51,7 +68,7 @@ fn with_cookie(state: &AppState, status: StatusCode, started: &flows::Started) -
     tag = "account",
     request_body = Credentials,
     responses(
-        (status = 201, description = "Signed up and signed in.", body = SignedIn),
+        (status = 201, description = "Signed up and signed in, with the first recovery codes.", body = SignedUp),
         (status = 409, description = "That name is taken.", body = super::openapi::Problem, content_type = "application/problem+json"),
         WriteRefused,
         Throttled,
@@ -64,7 +81,25 @@ pub(super) async fn create_account(
 ) -> Result<Response, AppError> {
     let started =
         api(flows::sign_up(&state, &client, &body.name, &body.password, &body.password).await)?;
-    Ok(with_cookie(&state, StatusCode::CREATED, &started))
+    // The account exists by now: codes that cannot be made just now are
+    // made later, never a reason to answer as if sign-up failed.
+    let recovery_codes = match crate::auth::recovery::issue(&state, started.user).await {
+        Ok(codes) => codes,
+        Err(err) => {
+            tracing::warn!(err = err.message(), "recovery codes at sign-up");
+            Vec::new()
+        }
+    };
+    let body = SignedUp {
+        user: started.user,
+        csrf_token: started.csrf_token.clone(),
+        recovery_codes,
+    };
+    Ok(cookie_on(
+        &state,
+        (StatusCode::CREATED, Json(body)).into_response(),
+        &started,
+    ))
 }
 
 /// Sign in; a session this browser already had ends.

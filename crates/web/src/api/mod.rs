@@ -10,6 +10,7 @@ mod export;
 mod openapi;
 mod people;
 mod plan;
+mod recovery;
 mod results;
 mod safety;
 
@@ -49,6 +50,8 @@ fn build() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(openapi::document))
         .routes(routes!(account::create_account))
         .routes(routes!(account::create_session, account::end_session))
+        .routes(routes!(recovery::recover))
+        .routes(routes!(recovery::codes_left, recovery::renew))
         .routes(routes!(administrations::instrument))
         .routes(routes!(
             administrations::administrations,

@@ -19,7 +19,7 @@ use crate::AppState;
 
 /// Every API route, for the tests that sweep them: (method, path, summary,
 /// needs a session). A test checks that it and the document agree exactly.
-pub const ROUTES: [(&str, &str, &str, bool); 34] = [
+pub const ROUTES: [(&str, &str, &str, bool); 37] = [
     ("get", "/openapi.json", "This document", false),
     (
         "post",
@@ -34,6 +34,24 @@ pub const ROUTES: [(&str, &str, &str, bool); 34] = [
         false,
     ),
     ("delete", "/session", "Sign out", true),
+    (
+        "post",
+        "/session/recover",
+        "Get back in with a recovery code ({name, code, password})",
+        false,
+    ),
+    (
+        "get",
+        "/account/recovery-codes",
+        "How many recovery codes are left",
+        true,
+    ),
+    (
+        "post",
+        "/account/recovery-codes",
+        "Make new recovery codes ({password}); the old ones stop working",
+        true,
+    ),
     (
         "get",
         "/instruments/{id}",

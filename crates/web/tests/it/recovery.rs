@@ -212,3 +212,83 @@ async fn new_codes_from_settings_replace_the_old_and_none_is_kept_in_the_clear()
         303
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_api_shows_codes_at_sign_up_takes_one_back_and_renews_them() {
+    use serde_json::{Value, json};
+    let server = Server::start().await;
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let signed_up = client
+        .post(server.url("/api/v1/accounts"))
+        .json(&json!({ "name": "curlew", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_up.status(), 201);
+    let body: Value = signed_up.json().await.unwrap();
+    let codes: Vec<String> = serde_json::from_value(body["recovery_codes"].clone()).unwrap();
+    assert_eq!(codes.len(), 10);
+
+    let recover = |code: &str| {
+        reqwest::Client::new()
+            .post(server.url("/api/v1/session/recover"))
+            .json(&json!({ "name": "curlew", "code": code, "password": NEW_PASSWORD }))
+            .send()
+    };
+    let wrong = recover("ABCD-EFGH-JKMN-PQRS-TVWX").await.unwrap();
+    assert_eq!(wrong.status(), 401);
+    assert_eq!(wrong.headers()["content-type"], "application/problem+json");
+    let back = recover(&codes[0]).await.unwrap();
+    assert_eq!(back.status(), 200);
+    let back: Value = back.json().await.unwrap();
+    assert!(back["csrf_token"].is_string());
+    // The first client's session ended with the recovery.
+    let stale = client
+        .get(server.url("/api/v1/account/recovery-codes"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 401);
+
+    // Signed in again with the new password: nine left, then a new set.
+    let user = client
+        .post(server.url("/api/v1/session"))
+        .json(&json!({ "name": "curlew", "password": NEW_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(user.status(), 200);
+    let csrf = user.json::<Value>().await.unwrap()["csrf_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let left = |client: &reqwest::Client| {
+        client
+            .get(server.url("/api/v1/account/recovery-codes"))
+            .send()
+    };
+    let now: Value = left(&client).await.unwrap().json().await.unwrap();
+    assert_eq!(now, json!({ "left": 9 }));
+    let renew = |password: &str| {
+        client
+            .post(server.url("/api/v1/account/recovery-codes"))
+            .header("x-csrf-token", &csrf)
+            .json(&json!({ "password": password }))
+            .send()
+    };
+    assert_eq!(renew("not the password").await.unwrap().status(), 401);
+    let renewed = renew(NEW_PASSWORD).await.unwrap();
+    assert_eq!(renewed.status(), 201);
+    let fresh: Value = renewed.json().await.unwrap();
+    assert_eq!(fresh["recovery_codes"].as_array().unwrap().len(), 10);
+    let now: Value = left(&client).await.unwrap().json().await.unwrap();
+    assert_eq!(now, json!({ "left": 10 }));
+    assert_eq!(
+        recover(&codes[1]).await.unwrap().status(),
+        401,
+        "old codes stop working"
+    );
+}
