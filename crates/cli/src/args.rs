@@ -107,7 +107,7 @@ pub struct ServeArgs {
     /// loopback over http), on, or off [default: auto].
     #[arg(long, env = "TANDEM_SECURE_COOKIES", value_name = "auto|on|off", value_parser = parse_secure_cookies)]
     pub secure_cookies: Option<tandem_web::address::SecureCookies>,
-    /// The address people use to reach Tandem, such as https://tandem.example.org.
+    /// The address people use to reach Tandem, such as `https://tandem.example.org`.
     #[arg(long, env = "TANDEM_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
     /// Reverse proxies whose X-Forwarded-For is believed: addresses or
