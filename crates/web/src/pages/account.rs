@@ -1,9 +1,10 @@
 //! Account pages: sign up, sign in, sign out, settings, password, sessions,
 //! research consent, kept safety answers, export and deletion.
 
+use super::extract::PagePath;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -327,7 +328,7 @@ pub async fn settings(
 pub async fn delete_screen(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(form): Form<TokenOnly>,
 ) -> Result<Response, AppError> {
     let _ = form.csrf;

@@ -1,9 +1,10 @@
 //! The support map: who the person leans on for what, the picture, the
 //! metrics and the flags.
 
+use super::extract::PagePath;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use tandem_core::input::{InputError, PersonName};
 use tandem_core::network::{Domain, Level, Role, SupportMap, Supporter, analyse};
@@ -222,7 +223,7 @@ pub async fn add(
 pub async fn remove(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, AppError> {
     state
         .store()
