@@ -40,7 +40,7 @@ const GAP: f64 = 4.0;
 /// ordinary letters, so a name fits above its dot without crowding.
 const LABEL_MAX: f64 = 160.0;
 /// The radius each circle has when it is not crowded, inner to outer.
-const RINGS: [f64; 3] = [52.0, 86.0, 120.0];
+const RINGS: [f64; 3] = [60.0, 102.0, 144.0];
 /// Least distance between two circles, so dots on neighbouring circles
 /// stay apart.
 const RING_STEP: f64 = 2.0 * DOT + 12.0;

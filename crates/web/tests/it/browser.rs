@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 use crate::common::Server;
 
 mod safety_walk;
+mod support_map;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
