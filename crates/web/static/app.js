@@ -15,6 +15,10 @@
     for (var i = 0; i < forms.length; i += 1) { forms[i].reset(); }
     if (document.body) { document.body.style.display = ""; }
   });
+  // A form sent back with problems: the summary takes focus, so it is read
+  // out first and its links lead to each field.
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
   var exit = document.getElementById("quick-exit");
   if (!exit) { return; }
   var leaving = false;

@@ -11,7 +11,7 @@ use tandem_core::input::{InputError, PersonName};
 use tandem_core::network::{Domain, Level, Role, SupportMap, Supporter, analyse};
 use tandem_store::SupporterId;
 
-use super::FieldError;
+use super::{FieldError, FormErrors};
 use crate::auth::{CurrentUser, Session};
 use crate::charts;
 use crate::view::{Layout, render};
@@ -39,20 +39,18 @@ struct Choice {
     selected: bool,
 }
 
-/// One field of the add-person form as it is shown: what it asks, what was
-/// chosen, and what is wrong with it, if anything.
+/// One level field of the add-person form as it is shown: what it asks
+/// and what was chosen (its problem, if any, is in the page's errors).
 struct Field {
     id: String,
     label: String,
     choices: Vec<Choice>,
-    error: Option<String>,
 }
 
 /// The add-person form, blank or as the person sent it.
 struct AddForm {
     name: String,
-    name_error: Option<String>,
-    role: Field,
+    roles: Vec<Choice>,
     levels: Vec<Field>,
 }
 
@@ -60,13 +58,13 @@ struct AddForm {
 #[template(path = "people.html")]
 struct PeoplePage {
     layout: Layout,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
     flags: Vec<String>,
     rows: Vec<PersonRow>,
     metrics: Vec<MetricRow>,
     picture: String,
     key: Vec<charts::KeyEntry>,
-    form: AddForm,
+    add: AddForm,
 }
 
 fn role_label(role: Role) -> &'static str {
@@ -136,14 +134,8 @@ pub struct Draft {
 }
 
 impl AddForm {
-    /// The form showing `draft`, with each error beside its field.
-    fn new(draft: &Draft, errors: &[FieldError]) -> AddForm {
-        let error = |id: &str| {
-            errors
-                .iter()
-                .find(|e| e.field == id)
-                .map(|e| e.message.clone())
-        };
+    /// The form showing `draft`.
+    fn new(draft: &Draft) -> AddForm {
         let mut roles = vec![Choice {
             value: String::new(),
             words: "Choose one".to_owned(),
@@ -156,13 +148,7 @@ impl AddForm {
         }));
         AddForm {
             name: draft.name.clone(),
-            name_error: error("name"),
-            role: Field {
-                id: "role".to_owned(),
-                label: "Who they are to you".to_owned(),
-                choices: roles,
-                error: error("role"),
-            },
+            roles,
             levels: level_fields()
                 .map(|(lean, domain)| {
                     let id = level_id(lean, domain);
@@ -176,7 +162,6 @@ impl AddForm {
                                 selected: chosen == Some(level),
                             })
                             .collect(),
-                        error: error(&id),
                         id,
                     }
                 })
@@ -189,7 +174,7 @@ async fn page(
     state: &AppState,
     session: &Session,
     draft: &Draft,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 ) -> Result<Response, AppError> {
     let people = state.store().support_map(session.user).await?;
     let map = SupportMap {
@@ -204,7 +189,7 @@ async fn page(
     };
     let mut response = render(&PeoplePage {
         layout: Layout::new(Some(session), &state.config().exit_url, "people"),
-        form: AddForm::new(draft, &errors),
+        add: AddForm::new(draft),
         errors,
         flags: report.flags.iter().map(|f| f.message()).collect(),
         rows: people
@@ -253,7 +238,7 @@ pub async fn show(
         levels: level_fields().map(|field| (field, Level::ZERO)).collect(),
         ..Draft::default()
     };
-    page(&state, &session, &fresh, Vec::new()).await
+    page(&state, &session, &fresh, FormErrors::new()).await
 }
 
 /// Where a field sits on the page, so the error summary lists problems in
@@ -275,7 +260,7 @@ fn position(field: &str) -> usize {
 /// a bad request, not a mistake to correct.
 pub fn supporter_from_fields(
     fields: &[(String, String)],
-) -> Result<(Draft, Result<Supporter, Vec<FieldError>>), AppError> {
+) -> Result<(Draft, Result<Supporter, FormErrors>), AppError> {
     let mut draft = Draft::default();
     let mut name = None;
     let mut errors = Vec::new();
@@ -348,7 +333,7 @@ pub fn supporter_from_fields(
     errors.sort_by_key(|e| position(&e.field));
     errors.dedup_by(|a, b| a.field == b.field);
     let (Some(name), Some(role), true) = (name, draft.role, errors.is_empty()) else {
-        return Ok((draft, Err(errors)));
+        return Ok((draft, Err(FormErrors::from(errors))));
     };
     let mut supporter = Supporter::new(name.as_str(), role);
     for ((lean, domain), level) in &draft.levels {
