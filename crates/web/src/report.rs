@@ -55,6 +55,7 @@ struct ReportPage<'a> {
     results: Option<ResultsPart>,
     people: Vec<(String, String, String)>,
     picture: String,
+    key: Vec<charts::KeyEntry>,
     flags: Vec<String>,
     plan: Vec<(String, &'static str)>,
     exercises: usize,
@@ -239,6 +240,7 @@ pub async fn report_html(
             })
             .collect(),
         picture: charts::support_picture(&map),
+        key: charts::support_key(),
         flags: network.flags.iter().map(|f| f.message()).collect(),
         plan,
         exercises,

@@ -136,6 +136,7 @@ mod tests {
             include_str!("../../templates/take.html"),
             include_str!("../../templates/recover.html"),
             include_str!("../../templates/recovery_codes.html"),
+            include_str!("../../templates/people.html"),
         ];
         let notices = ["removed", "research-on", "research-off", "codes-later"].map(|n| {
             super::account::notice_words(n)
