@@ -174,6 +174,11 @@ pub async fn sign_in(
                 name: form.name,
             })?;
             *response.status_mut() = err.status();
+            if let Some(wait) = err.retry_after()
+                && let Ok(value) = HeaderValue::from_str(&wait.to_string())
+            {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
             Ok(response)
         }
         Err(err) => Err(err),

@@ -182,7 +182,8 @@ async fn page(
         people: people.iter().map(|(_, p)| p.clone()).collect(),
     };
     let report = analyse(&map);
-    let fmt = |x: Option<f64>| x.map_or("—".to_owned(), |x| format!("{x:.2}"));
+    let percent = |x: Option<f64>| x.map_or("—".to_owned(), |x| format!("{:.0}%", x * 100.0));
+    let fmt = |x: Option<f64>| x.map_or("—".to_owned(), |x| format!("{x:.1}"));
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
     } else {
@@ -219,7 +220,7 @@ async fn page(
             .map(|m| MetricRow {
                 label: m.domain.label(),
                 supporters: m.supporters,
-                share: fmt(m.partner_share),
+                share: percent(m.partner_share),
                 effective: fmt(m.effective_supporters),
             })
             .collect(),
