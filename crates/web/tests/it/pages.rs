@@ -7,6 +7,9 @@ use serde_json::Value;
 
 use crate::common::{Server, User};
 
+/// A form's fields as sent.
+type Fields<'a> = Vec<(&'a str, &'a str)>;
+
 /// The value of a hidden field in a page, when it has one.
 fn hidden(html: &str, name: &str) -> Option<String> {
     let marker = format!("name=\"{name}\" value=\"");
@@ -30,7 +33,7 @@ async fn every_error_is_a_page_in_the_frame() {
     // (method, path, body, status): ids that do not parse are "not found",
     // like ids that are not yours.
     let big = "x".repeat(70 * 1024);
-    let cases: Vec<(&str, &str, Vec<(&str, &str)>, u16)> = vec![
+    let cases: Vec<(&str, &str, Fields, u16)> = vec![
         ("GET", "/results/abc", vec![], 404),
         ("GET", "/results/99999", vec![], 404),
         ("GET", "/results/1.5", vec![], 404),
@@ -429,7 +432,7 @@ async fn every_form_that_changes_something_answers_with_a_redirect() {
     .unwrap();
 
     // (path, fields, where it leads): in an order that keeps each target.
-    let cases: Vec<(String, Vec<(&str, &str)>, String)> = vec![
+    let cases: Vec<(String, Fields, String)> = vec![
         (
             "/people".into(),
             vec![
@@ -551,7 +554,7 @@ async fn a_form_with_problems_comes_back_with_all_of_them() {
     let server = Server::start().await;
     let user = server.user("merganser").await;
     // (path, fields, status, the fields that must be marked invalid)
-    let signed_in: Vec<(&str, Vec<(&str, &str)>, u16, Vec<&str>)> = vec![
+    let signed_in: Vec<(&str, Fields, u16, Vec<&str>)> = vec![
         (
             "/account/password",
             vec![("current", ""), ("password", "short"), ("confirm", "other")],
