@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 
 use crate::common::Server;
 
+mod repeat_walk;
 mod safety_walk;
 mod support_map;
 
@@ -683,7 +684,7 @@ async fn walk_through(mut w: Walk) -> Walk {
         .expect("the facet chart");
     let facet_rows = client
         .find_all(Locator::XPath(
-            "//table[caption[starts-with(normalize-space(.), 'Facet scores')]]/tbody/tr",
+            "//table[caption[starts-with(normalize-space(.), 'Scores for each part')]]/tbody/tr",
         ))
         .await
         .unwrap();
@@ -981,9 +982,11 @@ async fn fill_exercise(w: &Walk, title: &str, slug: &str, fields: &[(&str, &str)
     }
 }
 
-/// After "Save": the notice, and every text under "Saved".
+/// After "Save" (post/redirect/get): the notice, and every text under
+/// "Saved".
 async fn assert_saved(w: &Walk, slug: &str, fields: &[(&str, &str)]) {
-    w.assert_path(&format!("/plan/do/{slug}")).await;
+    w.assert_path(&format!("/plan/do/{slug}?notice=saved"))
+        .await;
     w.wait_for_text("Saved.").await;
     assert_entry(w, fields).await;
 }
