@@ -73,6 +73,14 @@ async fn repeat_walk(mut w: Walk) -> Walk {
     assert!(!text.contains("not complete"), "{text}");
     assert!(text.contains("Pattern:"), "{text}");
 
+    // Deleting a profile asks first; "No, keep it" keeps it.
+    w.click_link("Delete this profile").await;
+    w.assert_path(&format!("{result}/delete")).await;
+    w.check_page("results-delete").await;
+    w.click_link("No, keep it").await;
+    w.assert_path(&result).await;
+    assert_eq!(administrations(&w).await, before, "nothing was deleted");
+
     // Save a journal entry, then reload the page it leads to.
     client.goto(&w.url("/plan/do/journal")).await.unwrap();
     let words = "a calm evening by the sea 4417";
