@@ -33,7 +33,6 @@ pub enum ZoneError {
 /// [`TimeZoneName::parse`] (serde goes through it too).
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "Europe/London"))]
 pub struct TimeZoneName {
     name: String,
     zone: TimeZone,

@@ -13,10 +13,11 @@ fn zone_context(owner: UserId) -> String {
 }
 
 impl Store {
-    /// The time zone `owner` chose, or UTC if they never chose one. A name
-    /// a later time zone database no longer knows also reads as UTC, so a
-    /// page never fails over it. `NotFound` when there is no such user.
-    pub async fn time_zone(&self, owner: UserId) -> Result<TimeZoneName, StoreError> {
+    /// The time zone `owner` chose; `None` if they never chose one (pages
+    /// then show UTC). A name a later time zone database no longer knows
+    /// reads as UTC, so a page never fails over it. `NotFound` when there
+    /// is no such user.
+    pub async fn time_zone(&self, owner: UserId) -> Result<Option<TimeZoneName>, StoreError> {
         let sealed: Option<Option<Vec<u8>>> =
             sqlx::query_scalar("SELECT time_zone_sealed FROM users WHERE id = ?")
                 .bind(owner.0)
@@ -29,11 +30,11 @@ impl Store {
             });
         };
         let Some(sealed) = sealed else {
-            return Ok(TimeZoneName::utc());
+            return Ok(None);
         };
         let key = self.data_key(owner).await?;
         let name = Zeroizing::new(key.open_text(&zone_context(owner), &sealed)?);
-        Ok(TimeZoneName::parse(&name).unwrap_or_default())
+        Ok(Some(TimeZoneName::parse(&name).unwrap_or_default()))
     }
 
     /// Keeps `zone` as `owner`'s time zone. The name is padded before

@@ -60,7 +60,7 @@ pub struct Framing<'a> {
     pub inline_css: Option<&'a str>,
     /// Where the quick exit leads.
     pub exit_url: &'a str,
-    /// The date it was made.
+    /// When it was made, in words.
     pub made: String,
 }
 
@@ -77,6 +77,8 @@ pub async fn report_html(
         exit_url,
         made,
     } = framing;
+    // Moments in the person's own zone; the CLI's local user has none (UTC).
+    let zone = store.time_zone(user).await?.unwrap_or_default();
     let estimate = content.estimates.current();
     let finished = crate::results::finished(store, user, "rdp").await?;
     let results = match (finished.first(), finished.last()) {
@@ -140,12 +142,7 @@ pub async fn report_html(
                     .filter_map(|(name, s)| Some((name, score_text(s?), band_label(rdp, s?))))
                     .collect::<Vec<_>>()
             };
-            let date = |t: &Option<String>| {
-                t.as_deref()
-                    .map(|t| t.get(..10).unwrap_or(t))
-                    .unwrap_or("")
-                    .to_owned()
-            };
+            let date = |t: &Option<String>| crate::moments::maybe_stamp(t.as_deref(), &zone);
             Some(ResultsPart {
                 reliability: reliability.words(),
                 pattern: found
@@ -245,7 +242,8 @@ async fn own_safety_summary(
         .instrument_version("safety", &last.version)
         .ok_or_else(|| AppError::internal(format!("no safety screen {}", last.version)))?;
     let outcome = last.to_screen(instrument)?.outcome();
-    let date = last.started_at.get(..10).unwrap_or(&last.started_at);
+    let zone = store.time_zone(user).await?.unwrap_or_default();
+    let date = crate::moments::stamp_moment(&last.started_at, &zone);
     Ok(match outcome {
         ScreenOutcome::Concern | ScreenOutcome::Urgent => format!(
             "On {date} I answered yes to at least one question about feeling unsafe or controlled. {}",

@@ -14,7 +14,7 @@ fn zone(name: &str) -> TimeZoneName {
 async fn a_time_zone_is_utc_until_chosen_and_kept_for_its_owner_alone() {
     let (dir, store, owner) = fresh().await;
     let other = other_user(dir.path(), "other").await;
-    assert_eq!(store.time_zone(owner).await.unwrap().as_str(), "UTC");
+    assert_eq!(store.time_zone(owner).await.unwrap(), None);
 
     store
         .set_time_zone(owner, &zone("Asia/Tokyo"))
@@ -24,9 +24,12 @@ async fn a_time_zone_is_utc_until_chosen_and_kept_for_its_owner_alone() {
         .set_time_zone(other, &zone("Europe/London"))
         .await
         .unwrap();
-    assert_eq!(store.time_zone(owner).await.unwrap().as_str(), "Asia/Tokyo");
     assert_eq!(
-        store.time_zone(other).await.unwrap().as_str(),
+        store.time_zone(owner).await.unwrap().unwrap().as_str(),
+        "Asia/Tokyo"
+    );
+    assert_eq!(
+        store.time_zone(other).await.unwrap().unwrap().as_str(),
         "Europe/London"
     );
 
@@ -35,11 +38,11 @@ async fn a_time_zone_is_utc_until_chosen_and_kept_for_its_owner_alone() {
         .await
         .unwrap();
     assert_eq!(
-        store.time_zone(owner).await.unwrap().as_str(),
+        store.time_zone(owner).await.unwrap().unwrap().as_str(),
         "Asia/Kolkata"
     );
     assert_eq!(
-        store.time_zone(other).await.unwrap().as_str(),
+        store.time_zone(other).await.unwrap().unwrap().as_str(),
         "Europe/London"
     );
 
@@ -99,5 +102,8 @@ async fn a_sealed_zone_moved_to_another_row_does_not_open() {
     .unwrap();
     pool.close().await;
     assert!(store.time_zone(other).await.is_err());
-    assert_eq!(store.time_zone(owner).await.unwrap().as_str(), "Asia/Tokyo");
+    assert_eq!(
+        store.time_zone(owner).await.unwrap().unwrap().as_str(),
+        "Asia/Tokyo"
+    );
 }

@@ -106,6 +106,7 @@ async fn exercise_page(
         typed,
     } = shown;
     let week = iso_week(now());
+    let zone = crate::moments::zone_of(state, session.user).await?;
     let entries = state
         .store()
         .exercises(session.user, Some(kind.slug))
@@ -113,7 +114,7 @@ async fn exercise_page(
         .into_iter()
         .map(|e| EntryView {
             id: e.id.0,
-            heading: crate::pages::account::day(e.created_unix),
+            heading: crate::moments::moment(e.created_unix, &zone),
             lines: kind
                 .fields
                 .iter()

@@ -103,14 +103,10 @@ async fn page(state: &AppState, session: &Session, results: Results) -> Result<R
             })
         })
         .collect();
+    let zone = crate::moments::zone_of(state, session.user).await?;
     let (since, changes) = match &results.change {
         Some((earlier, changes)) => (
-            earlier
-                .completed_at
-                .as_deref()
-                .map(|t| t.get(..10).unwrap_or(t))
-                .unwrap_or("")
-                .to_owned(),
+            crate::moments::maybe_stamp(earlier.completed_at.as_deref(), &zone),
             rdp.indices
                 .iter()
                 .filter_map(|index| {
@@ -148,13 +144,7 @@ async fn page(state: &AppState, session: &Session, results: Results) -> Result<R
         layout: Layout::new(Some(session), &state.config().exit_url, "results"),
         help: crate::help::Help::for_risk(state.resources(), &results.risk),
         about: results.administration.about.clone(),
-        taken: results
-            .administration
-            .completed_at
-            .as_deref()
-            .map(|t| t.get(..10).unwrap_or(t))
-            .unwrap_or("")
-            .to_owned(),
+        taken: crate::moments::maybe_stamp(results.administration.completed_at.as_deref(), &zone),
         basis: "content-based bands, not norms",
         profile: results.profile.as_ref().map(|p| ProfileView {
             name: p.title(),
@@ -232,7 +222,10 @@ pub async fn report(
         crate::report::Framing {
             inline_css: None,
             exit_url: &state.config().exit_url,
-            made: tandem_core::dates::civil_date(crate::auth::now()),
+            made: crate::moments::moment(
+                crate::auth::now(),
+                &crate::moments::zone_of(&state, session.user).await?,
+            ),
         },
     )
     .await?;

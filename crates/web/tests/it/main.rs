@@ -11,3 +11,4 @@ mod input;
 mod plan;
 mod recovery;
 mod safety;
+mod signin;
