@@ -57,6 +57,24 @@ pub struct Scores {
     pub indices: BTreeMap<IndexId, Score>,
 }
 
+impl Scores {
+    /// Whether every facet has a score: an administration with a facet the
+    /// missing rule left unscored is incomplete, and is never the latest
+    /// result that a profile, a plan or a trend is built from.
+    pub fn is_complete(&self) -> bool {
+        self.facets.values().all(|facet| facet.score.is_some())
+    }
+
+    /// The facets the missing rule left unscored.
+    pub fn unscored_facets(&self) -> Vec<&FacetId> {
+        self.facets
+            .iter()
+            .filter(|(_, facet)| facet.score.is_none())
+            .map(|(id, _)| id)
+            .collect()
+    }
+}
+
 /// The band's label as the person reads it, with "(borderline)" when the
 /// interval reaches into another band; a dash when not scored.
 pub fn band_label(instrument: &Instrument, score: &Score) -> String {

@@ -92,6 +92,73 @@ impl Store {
         self.administration(owner, AdministrationId(id)).await
     }
 
+    /// Begins an administration from a form carrying `form_key`, a one-time
+    /// key the form was given; the same key again (the form sent twice)
+    /// finds the administration it began, finished or not, so a stale form
+    /// never starts a second one.
+    pub async fn start_administration_once(
+        &self,
+        owner: UserId,
+        instrument: &Instrument,
+        about: &str,
+        form_key: &str,
+    ) -> Result<Administration, StoreError> {
+        Self::refuse_safety(instrument)?;
+        if form_key.is_empty() || form_key.len() > 64 {
+            return Err(StoreError::Invalid(
+                "a form key has 1 to 64 characters".to_owned(),
+            ));
+        }
+        let about_sealed = self
+            .data_key(owner)
+            .await?
+            .seal_text(&about_context(owner), about)?;
+        // One statement: of two racing copies of the form, one inserts and
+        // the other finds its row.
+        sqlx::query(
+            "INSERT INTO administrations (owner_id, instrument_id, instrument_version, about_sealed, form_key)
+             VALUES (?, ?, ?, ?, ?) ON CONFLICT (owner_id, form_key) WHERE form_key IS NOT NULL DO NOTHING",
+        )
+        .bind(owner.0)
+        .bind(instrument.id.as_str())
+        .bind(&instrument.version)
+        .bind(about_sealed)
+        .bind(form_key)
+        .execute(&self.writer)
+        .await?;
+        let id: i64 = sqlx::query_scalar(
+            "SELECT id FROM administrations WHERE owner_id = ? AND form_key = ? AND instrument_id = ?",
+        )
+        .bind(owner.0)
+        .bind(form_key)
+        .bind(instrument.id.as_str())
+        .fetch_optional(&self.writer)
+        .await?
+        .ok_or_else(|| StoreError::Conflict("that form key belongs to another form".to_owned()))?;
+        self.administration(owner, AdministrationId(id)).await
+    }
+
+    /// Deletes one administration of this owner with all its answers; an
+    /// id that is not theirs is "not found" and changes nothing.
+    pub async fn delete_administration(
+        &self,
+        owner: UserId,
+        id: AdministrationId,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query("DELETE FROM administrations WHERE id = ? AND owner_id = ?")
+            .bind(id.0)
+            .bind(owner.0)
+            .execute(&self.writer)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "administration",
+                id: id.0,
+            });
+        }
+        Ok(())
+    }
+
     /// Stores a whole set of answers at once, complete, in one transaction:
     /// either all of it is kept or none of it.
     pub async fn record_administration(

@@ -40,6 +40,9 @@ pub struct Results {
     pub change: Option<(Administration, BTreeMap<IndexId, Change>)>,
     /// What the intervals and change verdicts rest on.
     pub reliability: Reliability,
+    /// Whether every facet was scored; an incomplete administration is
+    /// shown when asked for by id, but is never the latest result.
+    pub complete: bool,
 }
 
 /// Finished administrations of one instrument, oldest first.
@@ -107,9 +110,40 @@ pub async fn scores_of(
     score(instrument, &answers).map_err(AppError::internal)
 }
 
-/// The results of the person's RDP `id`, or of the latest when `None`, for
-/// their own views (`held`: what their web session holds of an unkept
-/// safety screen). Another person's id gives "not found".
+/// Whether an administration's answers score every facet: only complete
+/// ones are "the latest" that results, plan, home and trends are built on.
+pub async fn is_complete(
+    store: &Store,
+    content: &Content,
+    user: UserId,
+    administration: &Administration,
+) -> Result<bool, AppError> {
+    let version = crate::situation::version_of(content, administration)?;
+    Ok(scores_of(store, user, version, administration.id)
+        .await?
+        .is_complete())
+}
+
+/// The position in `taken` of the newest complete administration before
+/// `end` (exclusive).
+async fn last_complete(
+    store: &Store,
+    content: &Content,
+    user: UserId,
+    taken: &[Administration],
+    end: usize,
+) -> Result<Option<usize>, AppError> {
+    for at in (0..end).rev() {
+        if is_complete(store, content, user, &taken[at]).await? {
+            return Ok(Some(at));
+        }
+    }
+    Ok(None)
+}
+
+/// The results of the person's RDP `id`, or of the latest complete one when
+/// `None`, for their own views (`held`: what their web session holds of an
+/// unkept safety screen). Another person's id gives "not found".
 pub async fn rdp_results(
     store: &Store,
     content: &Content,
@@ -125,7 +159,7 @@ pub async fn rdp_results(
                 .position(|a| a.id == id)
                 .ok_or_else(AppError::not_found)?,
         ),
-        None => taken.len().checked_sub(1),
+        None => last_complete(store, content, user, &taken, taken.len()).await?,
     };
     let Some(at) = at else {
         return Ok(None);
@@ -135,7 +169,8 @@ pub async fn rdp_results(
     let (rdp, reliability) = instrument_for(content, estimate.as_deref(), &current)?;
     let answers = store.answers(user, rdp, current.id).await?;
     let scores = score(rdp, &answers).map_err(AppError::internal)?;
-    let change = match at.checked_sub(1) {
+    // Change is measured from the complete profile before this one.
+    let change = match last_complete(store, content, user, &taken, at).await? {
         Some(before) => {
             let earlier = taken[before].clone();
             let (then_rdp, _) = instrument_for(content, estimate.as_deref(), &earlier)?;
@@ -153,6 +188,7 @@ pub async fn rdp_results(
         risk: assessment.risk.clone(),
         instrument: rdp.clone(),
         administration: current,
+        complete: scores.is_complete(),
         scores,
         change,
         reliability,
@@ -183,6 +219,10 @@ pub async fn trend_chart(
         let is_rdp = administration.instrument == "rdp";
         let instrument = crate::situation::version_of(content, administration)?;
         let scores = scores_of(store, user, instrument, administration.id).await?;
+        // An incomplete administration is no point on a trend.
+        if !scores.is_complete() {
+            continue;
+        }
         if is_rdp {
             for (i, index) in rdp.indices.iter().enumerate() {
                 if let Some(value) = scores.indices.get(&index.id).and_then(|s| s.score) {

@@ -54,26 +54,29 @@ pub async fn safety_side(
     })
 }
 
-/// The latest finished administration of `instrument`, with the version it
-/// was taken with and its answers.
+/// The latest finished and complete administration of `instrument` (every
+/// facet scored), with the version it was taken with and its answers.
 pub async fn latest_with_answers<'c>(
     store: &Store,
     content: &'c Content,
     user: UserId,
     instrument: &str,
 ) -> Result<Option<(Administration, &'c Instrument, Answers)>, AppError> {
-    let latest = store
-        .administrations(user, Some(instrument))
-        .await?
-        .into_iter()
-        .rev()
-        .find(|a| a.completed_at.is_some());
-    let Some(administration) = latest else {
-        return Ok(None);
-    };
-    let version = version_of(content, &administration)?;
-    let answers = store.answers(user, version, administration.id).await?;
-    Ok(Some((administration, version, answers)))
+    let finished = store.administrations(user, Some(instrument)).await?;
+    for administration in finished.into_iter().rev() {
+        if administration.completed_at.is_none() {
+            continue;
+        }
+        let version = version_of(content, &administration)?;
+        let answers = store.answers(user, version, administration.id).await?;
+        let complete = tandem_core::scoring::score(version, &answers)
+            .map_err(AppError::internal)?
+            .is_complete();
+        if complete {
+            return Ok(Some((administration, version, answers)));
+        }
+    }
+    Ok(None)
 }
 
 /// The definition an administration was taken with.

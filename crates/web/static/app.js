@@ -16,6 +16,10 @@
     for (var i = 0; i < forms.length; i += 1) { forms[i].reset(); }
     if (document.body) { document.body.style.display = ""; }
   });
+  // A form sent back with problems: the summary takes focus, so it is read
+  // out first and its links lead to each field.
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
   // Time zone: until the person has chosen one, the list starts at the zone
   // the device reports. Nothing is sent until they press Save.
   var zone = document.getElementById("time-zone");
@@ -28,7 +32,8 @@
         var note = document.getElementById("time-zone-found");
         if (note) {
           note.hidden = false;
-          zone.setAttribute("aria-describedby", "time-zone-hint time-zone-found");
+          var described = zone.getAttribute("aria-describedby") || "";
+          zone.setAttribute("aria-describedby", (described + " time-zone-found").trim());
         }
         break;
       }

@@ -83,6 +83,42 @@ fn too_many_missing_items_leave_a_facet_and_its_index_unscored() {
     assert_eq!(scores.facets["A"].missing, 2);
     assert_eq!(scores.facets["B"].score, Some(2.0));
     assert_eq!(scores.indices["both"].score, None);
+    assert!(!scores.is_complete());
+    let unscored: Vec<&str> = scores
+        .unscored_facets()
+        .iter()
+        .map(|f| f.as_str())
+        .collect();
+    assert_eq!(unscored, ["A"]);
+}
+
+#[test]
+fn an_administration_is_complete_when_every_facet_is_scored() {
+    let instrument = small();
+    // (answers given, complete?): the small fixture allows one missing
+    // item per facet of three.
+    let cases: [(&[(&str, i64)], bool); 5] = [
+        (&[], false),
+        (&[("A1", 3), ("A2", 3), ("B1", 2), ("B2", 2)], true),
+        (
+            &[
+                ("A1", 3),
+                ("A2", 3),
+                ("A3", 3),
+                ("B1", 2),
+                ("B2", 2),
+                ("B3", 2),
+            ],
+            true,
+        ),
+        (&[("A1", 3), ("B1", 2), ("B2", 2), ("B3", 2)], false),
+        (&[("A1", 3), ("A2", 3), ("A3", 3), ("B3", 2)], false),
+    ];
+    for (given, complete) in cases {
+        let scores = score(&instrument, &answers(&instrument, given)).unwrap();
+        assert_eq!(scores.is_complete(), complete, "{given:?}");
+        assert_eq!(scores.unscored_facets().is_empty(), complete, "{given:?}");
+    }
 }
 
 #[test]

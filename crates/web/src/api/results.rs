@@ -36,6 +36,10 @@ pub(super) struct ResultsView {
     instrument: &'static str,
     administration: AdministrationId,
     completed_at: Option<String>,
+    /// Whether every facet was scored. An incomplete administration is
+    /// answered when asked for by id; `/results/latest` is the newest
+    /// complete one.
+    complete: bool,
     facets: BTreeMap<FacetId, Score>,
     indices: BTreeMap<IndexId, Score>,
     profile: Option<Profile>,
@@ -49,6 +53,7 @@ impl From<Results> for ResultsView {
             instrument: "rdp",
             administration: results.administration.id,
             completed_at: results.administration.completed_at,
+            complete: results.complete,
             facets: results.scores.facets,
             indices: results.scores.indices,
             profile: results.profile,

@@ -97,6 +97,53 @@ pub(super) async fn start(
     })
 }
 
+/// Every problem with a sign-up form, field by field, found before any
+/// password is hashed, so a form can show them all at once (a taken name
+/// is only known later, from the store).
+pub fn sign_up_problems(name: &str, password: &str, confirm: &str) -> Vec<(&'static str, String)> {
+    let mut problems = Vec::new();
+    let parsed = UserName::parse(name);
+    if name.trim().is_empty() {
+        problems.push(("name", "Enter a user name.".to_owned()));
+    } else if let Err(err) = &parsed {
+        problems.push(("name", err.to_string()));
+    }
+    let checked_name = parsed.as_ref().map_or(name, |n| n.as_str());
+    if password.is_empty() {
+        problems.push(("password", "Enter a password.".to_owned()));
+    } else if let Err(problem) = check_new_password(password, checked_name) {
+        problems.push(("password", problem.to_string()));
+    }
+    if confirm.is_empty() && !password.is_empty() {
+        problems.push(("confirm", "Enter your password again.".to_owned()));
+    } else if !confirm.is_empty() && password != confirm {
+        problems.push(("confirm", "The two passwords are not the same.".to_owned()));
+    }
+    problems
+}
+
+/// Every problem with a new password and its confirmation, found before
+/// the current password is checked.
+pub fn new_password_problems(
+    user_name: &str,
+    password: &str,
+    confirm: &str,
+) -> Vec<(&'static str, String)> {
+    let mut problems = Vec::new();
+    if password.is_empty() {
+        problems.push(("password", "Enter a new password.".to_owned()));
+    } else if let Err(problem) = check_new_password(password, user_name) {
+        problems.push(("password", problem.to_string()));
+    }
+    if password != confirm && !password.is_empty() {
+        problems.push((
+            "confirm",
+            "The two new passwords are not the same.".to_owned(),
+        ));
+    }
+    problems
+}
+
 /// Creates an account and signs it in.
 pub async fn sign_up(
     state: &AppState,

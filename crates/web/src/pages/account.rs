@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::FieldError;
+use super::FormErrors;
 use crate::auth::{
     Client, CurrentUser, MaybeUser, ReturnTo, cleared_cookie, flows, session_cookie,
 };
@@ -20,7 +20,7 @@ use crate::{AppError, AppState};
 #[template(path = "signup.html")]
 struct SignUpPage {
     layout: Layout,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
     name: String,
 }
 
@@ -28,7 +28,7 @@ struct SignUpPage {
 #[template(path = "signin.html")]
 struct SignInPage {
     layout: Layout,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
     name: String,
     /// The page to return to, as a hidden field; empty for home.
     next: String,
@@ -57,7 +57,7 @@ pub async fn sign_up_form(
     }
     render(&SignUpPage {
         layout: Layout::new(None, &state.config().exit_url, ""),
-        errors: Vec::new(),
+        errors: FormErrors::new(),
         name: String::new(),
     })
 }
@@ -73,7 +73,7 @@ pub async fn sign_in_form(
     }
     render(&SignInPage {
         layout: Layout::new(None, &state.config().exit_url, ""),
-        errors: Vec::new(),
+        errors: FormErrors::new(),
         name: String::new(),
         next: next_field(query.next.as_deref()),
     })
@@ -108,33 +108,62 @@ fn signed_in(state: &AppState, token: &str, to: &str) -> Response {
     response
 }
 
-/// Creates the account and signs in.
+/// Creates the account and signs in; a form with problems comes back with
+/// all of them and the name kept.
 pub async fn sign_up(
     State(state): State<AppState>,
     client: Client,
     Form(form): Form<SignUpForm>,
 ) -> Result<Response, AppError> {
-    match flows::sign_up(&state, &client, &form.name, &form.password, &form.confirm).await {
+    let problems = flows::sign_up_problems(&form.name, &form.password, &form.confirm);
+    let result = if problems.is_empty() {
+        flows::sign_up(&state, &client, &form.name, &form.password, &form.confirm).await
+    } else {
+        let mut errors = FormErrors::new();
+        for (field, message) in problems {
+            errors.add(field, message);
+        }
+        return sign_up_again(
+            &state,
+            errors,
+            form.name,
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    };
+    match result {
         Ok(started) => super::recovery::after_sign_up(&state, started).await,
         Err(err) if err.status().is_client_error() => {
             let field = if err.status() == axum::http::StatusCode::CONFLICT {
                 "name"
             } else {
-                "password"
+                ""
             };
-            let mut response = render(&SignUpPage {
-                layout: Layout::new(None, &state.config().exit_url, ""),
-                errors: vec![FieldError {
-                    field: field.into(),
-                    message: message_of(&err),
-                }],
-                name: form.name,
-            })?;
-            *response.status_mut() = err.status();
-            Ok(response)
+            let status = err.status();
+            sign_up_again(
+                &state,
+                FormErrors::one(field, message_of(&err)),
+                form.name,
+                status,
+            )
         }
         Err(err) => Err(err),
     }
+}
+
+/// The sign-up form again, with its problems.
+fn sign_up_again(
+    state: &AppState,
+    errors: FormErrors,
+    name: String,
+    status: axum::http::StatusCode,
+) -> Result<Response, AppError> {
+    let mut response = render(&SignUpPage {
+        layout: Layout::new(None, &state.config().exit_url, ""),
+        errors,
+        name,
+    })?;
+    *response.status_mut() = status;
+    Ok(response)
 }
 
 /// The words of a client error, for the error summary.
@@ -166,10 +195,7 @@ pub async fn sign_in(
         Err(err) if err.status().is_client_error() => {
             let mut response = render(&SignInPage {
                 layout: Layout::new(None, &state.config().exit_url, ""),
-                errors: vec![FieldError {
-                    field: "name".into(),
-                    message: message_of(&err),
-                }],
+                errors: FormErrors::one("name", message_of(&err)),
                 name: form.name,
                 next: next_field(form.next.as_deref()),
             })?;
@@ -243,7 +269,7 @@ struct KeptRow {
 #[template(path = "account.html")]
 struct SettingsPage {
     layout: Layout,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
     notice: Option<String>,
     sessions: Vec<SessionRow>,
     kept: Vec<KeptRow>,
@@ -255,7 +281,7 @@ struct SettingsPage {
 async fn settings_page(
     state: &AppState,
     session: &crate::auth::Session,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
     let current = tandem_store::token_hash_hex(&session.token);
@@ -312,16 +338,7 @@ pub(super) async fn settings_with_error(
     field: &str,
     message: &str,
 ) -> Result<Response, AppError> {
-    settings_page(
-        state,
-        session,
-        vec![FieldError {
-            field: field.into(),
-            message: message.into(),
-        }],
-        None,
-    )
-    .await
+    settings_page(state, session, FormErrors::one(field, message), None).await
 }
 
 /// Which notice settings shows after a redirect: a fixed word, never data.
@@ -340,6 +357,8 @@ pub(super) fn notice_words(notice: &str) -> Option<&'static str> {
         ),
         "research-off" => Some("Your answers will not be used for research from now on."),
         "time-zone" => Some("Your time zone is saved. Times on your pages are now shown in it."),
+        "password" => Some("Your password is changed, and you are signed out everywhere else."),
+        "signed-out-others" => Some("You are signed out everywhere else."),
         _ => None,
     }
 }
@@ -355,7 +374,7 @@ pub async fn settings(
         .as_deref()
         .and_then(notice_words)
         .map(str::to_owned);
-    settings_page(&state, &session, Vec::new(), notice).await
+    settings_page(&state, &session, FormErrors::new(), notice).await
 }
 
 /// Deletes one kept safety screen; another person's id is "not found".
@@ -415,13 +434,26 @@ pub struct PasswordForm {
     confirm: String,
 }
 
-/// Changes the password and ends other sessions.
+/// Changes the password and ends other sessions; every problem with the
+/// form is shown at once, and the current password is checked last (it is
+/// throttled like a sign-in).
 pub async fn change_password(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
     let _ = form.csrf;
+    let name = state.store().user_name(session.user).await?;
+    let mut errors = FormErrors::new();
+    if form.current.is_empty() {
+        errors.add("current", "Enter your current password.");
+    }
+    for (field, message) in flows::new_password_problems(&name, &form.password, &form.confirm) {
+        errors.add(field, message);
+    }
+    if !errors.is_empty() {
+        return settings_page(&state, &session, errors, None).await;
+    }
     match flows::change_password(
         &state,
         session.user,
@@ -432,23 +464,12 @@ pub async fn change_password(
     )
     .await
     {
-        Ok(()) => {
-            settings_page(
-                &state,
-                &session,
-                Vec::new(),
-                Some("Your password is changed, and you are signed out everywhere else.".into()),
-            )
-            .await
-        }
+        Ok(()) => Ok(Redirect::to("/account?notice=password").into_response()),
         Err(err) if err.status().is_client_error() => {
             settings_page(
                 &state,
                 &session,
-                vec![FieldError {
-                    field: "current".into(),
-                    message: message_of(&err),
-                }],
+                FormErrors::one("current", message_of(&err)),
                 None,
             )
             .await
@@ -471,20 +492,11 @@ pub async fn end_others(
     Form(form): Form<TokenOnly>,
 ) -> Result<Response, AppError> {
     let _ = form.csrf;
-    let ended = state
+    state
         .store()
         .end_other_sessions(session.user, &session.token)
         .await?;
-    settings_page(
-        &state,
-        &session,
-        Vec::new(),
-        Some(format!(
-            "Signed out of {ended} other place{}.",
-            if ended == 1 { "" } else { "s" }
-        )),
-    )
-    .await
+    Ok(Redirect::to("/account?notice=signed-out-others").into_response())
 }
 
 /// Fields of the delete form.
@@ -502,24 +514,25 @@ pub async fn delete(
     Form(form): Form<DeleteForm>,
 ) -> Result<Response, AppError> {
     let _ = form.csrf;
+    if form.password.is_empty() {
+        let errors = FormErrors::one(
+            "delete-password",
+            "Enter your password to delete your account.",
+        );
+        return settings_page(&state, &session, errors, None).await;
+    }
     let ok = flows::password_matches(&state, session.user, &form.password).await?;
     if !ok {
-        return settings_page(
-            &state,
-            &session,
-            vec![FieldError {
-                field: "delete-password".into(),
-                message: "That password is not right, so nothing was deleted.".into(),
-            }],
-            None,
-        )
-        .await;
+        let errors = FormErrors::one(
+            "delete-password",
+            "That password is not right, so nothing was deleted.",
+        );
+        return settings_page(&state, &session, errors, None).await;
     }
     state.store().delete_account(session.user).await?;
-    let mut response = crate::view::message_page(
-        "Your account is deleted",
-        "Your account and everything in it are gone.",
-    );
+    // Post/redirect/get: Back or reload on the page that follows asks
+    // nothing again.
+    let mut response = Redirect::to("/account/deleted").into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::SET_COOKIE,
@@ -530,6 +543,15 @@ pub async fn delete(
         HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),
     );
     Ok(response)
+}
+
+/// The page after an account is deleted: it needs no session and says
+/// nothing of whose account it was.
+pub async fn deleted() -> Response {
+    crate::view::message_page(
+        "Your account is deleted",
+        "Your account and everything in it are gone.",
+    )
 }
 
 /// Everything of the person's, as a JSON download.

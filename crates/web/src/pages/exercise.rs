@@ -13,7 +13,7 @@ use tandem_core::input::{self, InputError, PersonName};
 use tandem_core::network::{Domain, Level, Role, Supporter};
 use tandem_store::{ExerciseId, PlanItemId};
 
-use super::FieldError;
+use super::FormErrors;
 use crate::auth::{CurrentUser, Session, now};
 use crate::exercises::{Field, Kind, kind, needs_preview};
 use crate::view::{Layout, render};
@@ -36,6 +36,8 @@ struct FieldView {
     name: &'static str,
     label: &'static str,
     hint: &'static str,
+    /// The hint's element id, empty when there is no hint.
+    hint_id: String,
     long: bool,
     value: String,
 }
@@ -44,7 +46,7 @@ struct FieldView {
 #[template(path = "exercise.html")]
 struct ExercisePage {
     layout: Layout,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
     notice: Option<String>,
     title: &'static str,
     intro: &'static str,
@@ -74,7 +76,7 @@ fn domain_label(slug: &str) -> String {
 
 /// What a rendering of the exercise page shows besides the saved entries.
 struct Shown {
-    errors: Vec<FieldError>,
+    errors: FormErrors,
     notice: Option<String>,
     preview: Option<String>,
     /// What the person typed, put back into the form.
@@ -84,7 +86,7 @@ struct Shown {
 impl Shown {
     fn empty() -> Self {
         Self {
-            errors: Vec::new(),
+            errors: FormErrors::new(),
             notice: None,
             preview: None,
             typed: Map::new(),
@@ -177,6 +179,11 @@ async fn exercise_page(
                 name: f.name,
                 label: f.label,
                 hint: f.hint,
+                hint_id: if f.hint.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}-hint", f.name)
+                },
                 long: f.long,
                 value: text_of(&Value::Object(typed.clone()), f.name),
             })
@@ -218,6 +225,8 @@ async fn journal_prompt(state: &AppState, session: &Session) -> Result<Option<St
 #[derive(Deserialize)]
 pub struct ItemQuery {
     item: Option<i64>,
+    /// `saved` after an entry was saved (a fixed word, never data).
+    notice: Option<String>,
 }
 
 /// An exercise's page: a new entry and the saved ones.
@@ -228,7 +237,11 @@ pub async fn exercise(
     Query(query): Query<ItemQuery>,
 ) -> Result<Response, AppError> {
     let kind = kind(&slug).ok_or_else(AppError::not_found)?;
-    exercise_page(&state, &session, kind, query.item, Shown::empty()).await
+    let shown = Shown {
+        notice: (query.notice.as_deref() == Some("saved")).then(|| "Saved.".to_owned()),
+        ..Shown::empty()
+    };
+    exercise_page(&state, &session, kind, query.item, shown).await
 }
 
 /// Saves a new entry (or shows the needs-statement preview).
@@ -240,7 +253,7 @@ pub async fn save(
 ) -> Result<Response, AppError> {
     let kind = kind(&slug).ok_or_else(AppError::not_found)?;
     let mut content = Map::new();
-    let mut too_long: Option<FieldError> = None;
+    let mut errors = FormErrors::new();
     let mut item = None;
     let mut go = "save".to_owned();
     for (key, value) in fields {
@@ -277,19 +290,16 @@ pub async fn save(
                             ),
                             other => other.to_string(),
                         };
-                        too_long.get_or_insert(FieldError {
-                            field: name.to_owned(),
-                            message,
-                        });
+                        errors.add(name, message);
                         content.insert(name.to_owned(), Value::String(value.trim().to_owned()));
                     }
                 }
             }
         }
     }
-    if let Some(error) = too_long {
+    if !errors.is_empty() {
         let shown = Shown {
-            errors: vec![error],
+            errors,
             typed: content,
             ..Shown::empty()
         };
@@ -325,12 +335,11 @@ pub async fn save(
             .iter()
             .find(|f| f.name != "domain")
             .map_or("", |f| f.name);
-        let error = FieldError {
-            field: first.to_owned(),
-            message: "Write something in at least one box before you save.".into(),
-        };
         let shown = Shown {
-            errors: vec![error],
+            errors: FormErrors::one(
+                first,
+                "Write something in at least one box before you save.",
+            ),
             typed: content,
             ..Shown::empty()
         };
@@ -346,11 +355,13 @@ pub async fn save(
             now(),
         )
         .await?;
-    let shown = Shown {
-        notice: Some("Saved.".into()),
-        ..Shown::empty()
+    // Post/redirect/get: reloading the page after saving shows the entry
+    // again instead of saving a second copy.
+    let back = match item {
+        Some(item) => format!("/plan/do/{}?item={item}&notice=saved", kind.slug),
+        None => format!("/plan/do/{}?notice=saved", kind.slug),
     };
-    exercise_page(&state, &session, kind, item, shown).await
+    Ok(Redirect::to(&back).into_response())
 }
 
 async fn entry_kind(

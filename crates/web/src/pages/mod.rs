@@ -5,6 +5,7 @@
 pub(crate) mod account;
 mod checkin;
 mod exercise;
+mod form;
 mod guide;
 mod home;
 mod people;
@@ -18,19 +19,11 @@ mod time_zone;
 use axum::Router;
 use axum::response::Response;
 use axum::routing::{get, post};
-use serde::Serialize;
 
 use crate::AppState;
 use crate::view;
 
-/// One problem to show in a form's error summary, linked to its field.
-#[derive(Debug, Clone, Serialize)]
-pub struct FieldError {
-    /// The field's id (empty for the form as a whole).
-    pub field: String,
-    /// What to do, in plain words.
-    pub message: String,
-}
+pub use form::{FieldError, FormErrors};
 
 /// Every page route.
 pub fn routes() -> Router<AppState> {
@@ -56,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/password", post(account::change_password))
         .route("/account/sessions/end-others", post(account::end_others))
         .route("/account/delete", post(account::delete))
+        .route("/account/deleted", get(account::deleted))
         .route("/account/export", get(account::export))
         .route("/account/c/{id}/delete", post(account::delete_screen))
         .route("/account/research", post(account::research))

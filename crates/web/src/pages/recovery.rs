@@ -8,7 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::FieldError;
+use super::FormErrors;
 use crate::auth::recovery::{self, Recovery};
 use crate::auth::{Client, CurrentUser, MaybeUser, flows, session_cookie};
 use crate::view::{Layout, render};
@@ -27,7 +27,7 @@ struct CodesPage {
 #[template(path = "recover.html")]
 struct RecoverPage {
     layout: Layout,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
     name: String,
 }
 
@@ -84,7 +84,7 @@ pub async fn recover_form(
     }
     render(&RecoverPage {
         layout: Layout::new(None, &state.config().exit_url, ""),
-        errors: Vec::new(),
+        errors: FormErrors::new(),
         name: String::new(),
     })
 }
@@ -105,6 +105,26 @@ pub async fn recover(
     client: Client,
     Form(form): Form<RecoverForm>,
 ) -> Result<Response, AppError> {
+    let mut errors = FormErrors::new();
+    if form.name.trim().is_empty() {
+        errors.add("name", "Enter your user name.");
+    }
+    if form.code.trim().is_empty() {
+        errors.add("code", "Enter one of your recovery codes.");
+    }
+    let user_name = form.name.trim();
+    for (field, message) in flows::new_password_problems(user_name, &form.password, &form.confirm) {
+        errors.add(field, message);
+    }
+    if !errors.is_empty() {
+        let mut response = render(&RecoverPage {
+            layout: Layout::new(None, &state.config().exit_url, ""),
+            errors,
+            name: form.name,
+        })?;
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(response);
+    }
     let given = Recovery {
         name: &form.name,
         code: &form.code,
@@ -127,10 +147,7 @@ pub async fn recover(
             };
             let mut response = render(&RecoverPage {
                 layout: Layout::new(None, &state.config().exit_url, ""),
-                errors: vec![FieldError {
-                    field: field.into(),
-                    message: err.message().to_owned(),
-                }],
+                errors: FormErrors::one(field, err.message()),
                 name: form.name,
             })?;
             *response.status_mut() = err.status();

@@ -12,9 +12,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tandem_core::answers::{Answer, Answers};
 use tandem_core::input::{About, InputError};
 use tandem_core::instrument::{AnswerCode, Instrument, Kind, OtherPerson, ResponseKind};
-use tandem_store::Administration;
+use tandem_store::{Administration, AdministrationId};
 
-use super::FieldError;
+use super::{FieldError, FormErrors};
 use crate::auth::{CurrentUser, Session};
 use crate::view::{Layout, render};
 use crate::{AppError, AppState};
@@ -45,8 +45,14 @@ struct Question {
 #[template(path = "take.html")]
 struct TakePage {
     layout: Layout,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
     title: String,
+    /// The administration these answers go to, so a stale copy of the
+    /// form (Back, then Finish) is recognised; none before the first save.
+    administration: Option<i64>,
+    /// A one-time key for a form that starts an administration, so the
+    /// same form sent twice starts only one.
+    form_key: String,
     intro: String,
     page: usize,
     pages: usize,
@@ -171,9 +177,15 @@ fn render_page(
     code: &str,
     instrument: &Instrument,
     page: usize,
-    (answers, about): (&Answers, Option<&str>),
-    errors: Vec<FieldError>,
+    (open, answers, about): (Option<AdministrationId>, &Answers, Option<&str>),
+    errors: FormErrors,
 ) -> Result<Response, AppError> {
+    let fresh = open.is_none() && instrument.kind != Kind::Safety;
+    let form_key = if fresh {
+        new_form_key()?
+    } else {
+        String::new()
+    };
     let other = OtherPerson::new(about.unwrap_or(ABOUT));
     // Whom the questions are about is asked once, on the first page, before
     // anything is saved; the safety screen never asks.
@@ -221,6 +233,8 @@ fn render_page(
             },
         ),
         errors,
+        administration: open.map(|id| id.0),
+        form_key,
         title: match instrument.kind {
             Kind::Safety => "Staying safe".to_owned(),
             _ => instrument.name.clone(),
@@ -236,6 +250,22 @@ fn render_page(
     })?;
     *response.status_mut() = status;
     Ok(response)
+}
+
+/// A fresh one-time key for a form that will start an administration.
+fn new_form_key() -> Result<String, AppError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(AppError::internal)?;
+    Ok(hex::encode(bytes))
+}
+
+/// Where a finished administration's form leads: its result, or the
+/// check-in's read-back.
+fn finished_target(code: &str, instrument: &Instrument, id: AdministrationId) -> String {
+    match instrument.kind {
+        Kind::Profile => format!("/results/{id}"),
+        _ => format!("/questions/{code}/done"),
+    }
 }
 
 fn check_page(instrument: &Instrument, page: usize) -> Result<(), AppError> {
@@ -264,8 +294,8 @@ pub async fn show(
         &code,
         instrument,
         page,
-        (&answers, about.as_deref()),
-        Vec::new(),
+        (open.map(|o| o.id), &answers, about.as_deref()),
+        FormErrors::new(),
     )
 }
 
@@ -285,7 +315,7 @@ fn read_page(
     page: usize,
     fields: Vec<(String, String)>,
     other: &OtherPerson,
-) -> Result<Result<Submitted, Vec<FieldError>>, AppError> {
+) -> Result<Result<Submitted, FormErrors>, AppError> {
     let items = page_items(instrument, page);
     let mut submitted = Submitted {
         page: items
@@ -300,7 +330,8 @@ fn read_page(
     let mut seen = std::collections::HashSet::new();
     for (key, value) in fields {
         match key.as_str() {
-            "csrf" => continue,
+            // Read before the page, by `administration_of`.
+            "csrf" | "administration" | "form_key" => continue,
             "go" => submitted.go = value,
             "keep" if instrument.kind == Kind::Safety => submitted.keep = value == "yes",
             "about" if page == 1 && instrument.kind != Kind::Safety => match About::parse(&value) {
@@ -365,8 +396,58 @@ fn read_page(
     Ok(if errors.is_empty() {
         Ok(submitted)
     } else {
-        Err(errors)
+        Err(FormErrors::from(errors))
     })
+}
+
+/// The first value of a form field.
+fn field<'f>(fields: &'f [(String, String)], name: &str) -> Option<&'f str> {
+    fields
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+}
+
+/// The administration a submitted form names.
+enum Claimed<'s> {
+    /// The form names none (it begins one, or is from an older page).
+    None,
+    /// Still open: the answers go to it, in the version it was begun with.
+    Open(&'s Instrument, Administration),
+    /// Already finished: the form changes nothing and leads here.
+    Finished(String),
+}
+
+/// Reads the `administration` a page's form names; another person's, or
+/// another form's, is "not found".
+async fn administration_of<'s>(
+    state: &'s AppState,
+    session: &Session,
+    code: &str,
+    fields: &[(String, String)],
+) -> Result<Claimed<'s>, AppError> {
+    let current = form_of(state, code)?;
+    let Some(value) = field(fields, "administration") else {
+        return Ok(Claimed::None);
+    };
+    if current.kind == Kind::Safety {
+        return Err(AppError::bad_request(
+            "`administration` is not a field of this form.",
+        ));
+    }
+    let id = value
+        .parse::<i64>()
+        .map(AdministrationId)
+        .map_err(|_| AppError::bad_request("`administration` must be a number."))?;
+    let claimed = state.store().administration(session.user, id).await?;
+    if claimed.instrument != current.id.as_str() {
+        return Err(AppError::not_found());
+    }
+    let version = crate::situation::version_of(state.content(), &claimed)?;
+    if claimed.completed_at.is_some() {
+        return Ok(Claimed::Finished(finished_target(code, version, id)));
+    }
+    Ok(Claimed::Open(version, claimed))
 }
 
 /// Saves one page and moves on, back, or home.
@@ -376,8 +457,18 @@ pub async fn save(
     Path((code, page)): Path<(String, usize)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let (instrument, open) = resolve(&state, &session, &code).await?;
+    let (instrument, open) = match administration_of(&state, &session, &code, &fields).await? {
+        Claimed::Open(instrument, open) => (instrument, Some(open)),
+        Claimed::Finished(target) => return Ok(Redirect::to(&target).into_response()),
+        Claimed::None => resolve(&state, &session, &code).await?,
+    };
     check_page(instrument, page)?;
+    // A later page with nothing open is a stale copy of a form whose
+    // administration is gone (deleted): it starts nothing.
+    if open.is_none() && page > 1 && instrument.kind != Kind::Safety {
+        return Ok(Redirect::to(&format!("/questions/{code}")).into_response());
+    }
+    let form_key = field(&fields, "form_key").map(str::to_owned);
     let about = match (instrument.kind, &open) {
         (Kind::Safety, _) => safety_about(&state, &session).await?,
         (_, Some(open)) => open.about.clone(),
@@ -402,7 +493,7 @@ pub async fn save(
                 &code,
                 instrument,
                 page,
-                (&answers, shown),
+                (open.as_ref().map(|o| o.id), &answers, shown),
                 errors,
             );
         }
@@ -411,9 +502,25 @@ pub async fn save(
         return super::safety::save(&state, &session, instrument, submitted).await;
     }
     let store = state.store();
-    let open = match open {
-        Some(open) => open,
-        None => {
+    let open = match (open, form_key) {
+        (Some(open), _) => open,
+        (None, Some(key)) => {
+            let begun = store
+                .start_administration_once(
+                    session.user,
+                    instrument,
+                    submitted.about.as_deref().unwrap_or(ABOUT),
+                    &key,
+                )
+                .await?;
+            // This very form finished it already: show what it made.
+            if begun.completed_at.is_some() {
+                let target = finished_target(&code, instrument, begun.id);
+                return Ok(Redirect::to(&target).into_response());
+            }
+            begun
+        }
+        (None, None) => {
             store
                 .start_administration(
                     session.user,

@@ -990,7 +990,11 @@ async fn fill_exercise(w: &Walk, title: &str, slug: &str, fields: &[(&str, &str)
 
 /// After "Save": the notice, and every text under "Saved".
 async fn assert_saved(w: &Walk, slug: &str, fields: &[(&str, &str)]) {
-    w.assert_path(&format!("/plan/do/{slug}")).await;
+    // Saving redirects back to the exercise (post/redirect/get), with the
+    // notice named in the address.
+    let page = format!("/plan/do/{slug}");
+    let saved = format!("{page}?notice=saved");
+    w.wait_for_path(&saved, |p| p == page || p == saved).await;
     w.wait_for_text("Saved.").await;
     assert_entry(w, fields).await;
 }

@@ -122,6 +122,22 @@ impl User {
         all.extend_from_slice(fields);
         self.client.post(server.url(path)).form(&all)
     }
+
+    /// A form post that must answer 303 (post/redirect/get), then the page
+    /// it leads to: (where it led, the page's text).
+    pub async fn post_then_get(
+        &self,
+        server: &Server,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (String, String) {
+        let answer = self.form(server, path, fields).send().await.unwrap();
+        assert_eq!(answer.status(), 303, "POST {path} should redirect");
+        let to = answer.headers()["location"].to_str().unwrap().to_owned();
+        let page = self.get(server, &to).send().await.unwrap();
+        assert_eq!(page.status(), 200, "GET {to}");
+        (to, page.text().await.unwrap())
+    }
 }
 
 /// Answers to every RDP item at `value`.

@@ -307,7 +307,11 @@ async fn sessions_rotate_at_sign_in_and_die_at_sign_out() {
         .send()
         .await
         .unwrap();
-    assert_eq!(ended.status(), 200);
+    assert_eq!(ended.status(), 303);
+    assert_eq!(
+        ended.headers()["location"],
+        "/account?notice=signed-out-others"
+    );
     assert_eq!(
         raw(&second_cookie).await.unwrap().status(),
         303,
@@ -884,7 +888,8 @@ async fn deleting_an_account_removes_everything() {
         .send()
         .await
         .unwrap();
-    assert_eq!(gone.status(), 200);
+    assert_eq!(gone.status(), 303);
+    assert_eq!(gone.headers()["location"], "/account/deleted");
     assert_eq!(
         user.get(&server, "/api/v1/people")
             .send()

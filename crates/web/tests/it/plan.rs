@@ -181,8 +181,8 @@ async fn exercises_are_kept_sealed_and_found_again() {
     let user = server.user("sanderling").await;
     let statement = "worried-when-plans-change-8121";
     let limit = "no-phone-checking-limit-5532";
-    let needs = user
-        .form(
+    let (to, page) = user
+        .post_then_get(
             &server,
             "/plan/do/needs-statement",
             &[
@@ -193,16 +193,24 @@ async fn exercises_are_kept_sealed_and_found_again() {
                 ("request", "tell me a day ahead"),
             ],
         )
+        .await;
+    assert_eq!(to, "/plan/do/needs-statement?notice=saved");
+    assert!(page.contains("Saved."));
+    assert!(page.contains("I feel worried-when-plans-change-8121 when plans change late."));
+    // A reload after saving fetches the page again: no second copy.
+    let again = user
+        .get(&server, &to)
         .send()
         .await
+        .unwrap()
+        .text()
+        .await
         .unwrap();
-    assert_eq!(needs.status(), 200);
-    assert!(
-        needs
-            .text()
-            .await
-            .unwrap()
-            .contains("I feel worried-when-plans-change-8121 when plans change late.")
+    assert_eq!(
+        again
+            .matches("I feel worried-when-plans-change-8121")
+            .count(),
+        1
     );
     let boundary = user
         .form(
@@ -219,7 +227,7 @@ async fn exercises_are_kept_sealed_and_found_again() {
         .send()
         .await
         .unwrap();
-    assert_eq!(boundary.status(), 200);
+    assert_eq!(boundary.status(), 303);
     let own = user
         .form(
             &server,
@@ -234,7 +242,7 @@ async fn exercises_are_kept_sealed_and_found_again() {
         .send()
         .await
         .unwrap();
-    assert_eq!(own.status(), 200);
+    assert_eq!(own.status(), 303);
     let entries: Value = user
         .get(&server, "/api/v1/exercises?kind=own-life")
         .send()
@@ -370,7 +378,7 @@ async fn support_growth_done_adds_the_person_to_the_map() {
         .send()
         .await
         .unwrap();
-    assert_eq!(saved.status(), 200);
+    assert_eq!(saved.status(), 303);
     let entries: Value = user
         .get(&server, "/api/v1/exercises?kind=support-growth")
         .send()

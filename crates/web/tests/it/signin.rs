@@ -396,7 +396,13 @@ async fn an_unknown_time_zone_is_refused_and_nothing_is_kept() {
             "the field is named: {html}"
         );
         assert!(html.contains("Please choose your time zone from the list."));
-        assert!(html.contains(r#"<select id="time-zone""#), "the form again");
+        assert!(
+            html.contains(
+                r#"<select id="time-zone" name="time_zone" aria-invalid="true" aria-describedby="time-zone-hint time-zone-error""#
+            ),
+            "the form again, the field marked: {html}"
+        );
+        assert!(html.contains(r#"<p class="error-message" id="time-zone-error">"#));
 
         let api = user
             .send(
