@@ -355,6 +355,15 @@ async fn moments_are_shown_in_the_chosen_time_zone() {
         .await
         .unwrap();
     assert_eq!(put.status(), StatusCode::OK);
+    let export: Value = user
+        .get(&server, "/api/v1/export")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(export["time_zone"], "Asia/Kolkata");
     assert!(
         journal(&user, &server)
             .await
