@@ -222,6 +222,13 @@ impl AppError {
             let to = next.map_or_else(|| "/account/signin".to_owned(), |n| n.sign_in_url());
             return Redirect::to(&to).into_response();
         }
-        (self.status, view::message_page("Sorry", &self.message)).into_response()
+        let heading = match self.status {
+            StatusCode::NOT_FOUND => "Page not found",
+            StatusCode::TOO_MANY_REQUESTS => "Please wait a moment",
+            StatusCode::SERVICE_UNAVAILABLE => "Busy just now",
+            s if s.is_server_error() => "Sorry, something went wrong",
+            _ => "Sorry, that did not work",
+        };
+        (self.status, view::message_page(heading, &self.message)).into_response()
     }
 }

@@ -217,6 +217,35 @@ impl Kind {
     }
 }
 
+/// What an entry says, field by field as the person wrote it (empty fields
+/// left out, the part of life in words, the journal's prompt last): for the
+/// exercise page and the person's own report alike.
+pub fn written_lines(kind: &Kind, content: &serde_json::Value) -> Vec<(&'static str, String)> {
+    let text = |key: &str| {
+        content
+            .get(key)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("")
+            .to_owned()
+    };
+    kind.fields
+        .iter()
+        .map(|f| {
+            let value = text(f.name);
+            let value = if f.name == "domain" {
+                value
+                    .parse::<tandem_core::network::Domain>()
+                    .map_or(value, |d| d.label().to_owned())
+            } else {
+                value
+            };
+            (f.label, value)
+        })
+        .chain(std::iter::once(("Prompt", text("prompt"))))
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
+}
+
 /// The kind for an exercise, if it has a form.
 pub fn kind_of(exercise: Exercise) -> Option<&'static Kind> {
     KINDS.iter().find(|k| k.exercise == exercise)

@@ -4,10 +4,10 @@
 //! [`Copy::Shared`] cannot carry it.
 
 use askama::Template;
-use tandem_core::change::{Verdict, compare};
+use tandem_core::change::compare;
 use tandem_core::network::{SupportMap, analyse};
 use tandem_core::safety::ScreenOutcome;
-use tandem_core::scoring::{Score, band_label, score_text};
+use tandem_core::scoring::{Score, band_label};
 use tandem_store::{Store, UserId};
 
 use crate::AppError;
@@ -21,6 +21,13 @@ pub enum Copy {
     Own,
     /// A copy for someone else: never any safety answer or anything derived.
     Shared,
+}
+
+/// One saved exercise entry as the person wrote it.
+struct Written {
+    title: &'static str,
+    day: String,
+    lines: Vec<(&'static str, String)>,
 }
 
 struct ResultsPart {
@@ -48,9 +55,15 @@ struct ReportPage<'a> {
     results: Option<ResultsPart>,
     people: Vec<(String, String, String)>,
     picture: String,
+    key: Vec<charts::KeyEntry>,
     flags: Vec<String>,
     plan: Vec<(String, &'static str)>,
     exercises: usize,
+    /// What the person wrote, in their own copy only: a shared copy has
+    /// the count and nothing of the text.
+    written: Vec<Written>,
+    /// The print button (pages served by the app; a file has no script).
+    print_button: bool,
     safety: Option<String>,
 }
 
@@ -80,7 +93,13 @@ pub async fn report_html(
     // Moments in the person's own zone; the CLI's local user has none (UTC).
     let zone = store.time_zone(user).await?.unwrap_or_default();
     let estimate = content.estimates.current();
-    let finished = crate::results::finished(store, user, "rdp").await?;
+    // Incomplete profiles are neither the first nor the latest.
+    let mut finished = Vec::new();
+    for administration in crate::results::finished(store, user, "rdp").await? {
+        if crate::results::is_complete(store, content, user, &administration).await? {
+            finished.push(administration);
+        }
+    }
     let results = match (finished.first(), finished.last()) {
         (Some(first), Some(latest)) => {
             let (rdp, reliability) =
@@ -108,30 +127,11 @@ pub async fn report_html(
                     .iter()
                     .filter_map(|i| {
                         let c = changes.get(&i.id)?;
-                        let verdict = match (c.verdict, c.rci) {
-                            (Verdict::ReliableIncrease, Some(r)) => {
-                                format!("A real rise (RCI {r:.2})")
-                            }
-                            (Verdict::ReliableDecrease, Some(r)) => {
-                                format!("A real fall (RCI {r:.2})")
-                            }
-                            (Verdict::WithinError, Some(r)) => {
-                                format!("Within measurement error (RCI {r:.2})")
-                            }
-                            (Verdict::QuestionsChanged, _) => format!(
-                                "{:+.2}; the questions changed between these two, so no verdict",
-                                c.difference
-                            ),
-                            _ => format!(
-                                "{:+.2}; no verdict until reliability is known",
-                                c.difference
-                            ),
-                        };
                         Some((
                             i.name.clone(),
-                            format!("{:.2}", c.from),
-                            format!("{:.2}", c.to),
-                            verdict,
+                            format!("{:.1}", c.from),
+                            format!("{:.1}", c.to),
+                            crate::results::change_words(c),
                         ))
                     })
                     .collect()
@@ -139,7 +139,9 @@ pub async fn report_html(
             let rows = |items: Vec<(String, Option<&Score>)>| {
                 items
                     .into_iter()
-                    .filter_map(|(name, s)| Some((name, score_text(s?), band_label(rdp, s?))))
+                    .filter_map(|(name, s)| {
+                        Some((name, crate::results::score_shown(s?), band_label(rdp, s?)))
+                    })
                     .collect::<Vec<_>>()
             };
             let date = |t: &Option<String>| crate::moments::maybe_stamp(t.as_deref(), &zone);
@@ -197,7 +199,22 @@ pub async fn report_html(
             Some((title, status))
         })
         .collect();
-    let exercises = store.exercises(user, None).await?.len();
+    let entries = store.exercises(user, None).await?;
+    let exercises = entries.len();
+    let written = match copy {
+        Copy::Shared => Vec::new(),
+        Copy::Own => entries
+            .iter()
+            .filter_map(|entry| {
+                let kind = crate::exercises::kind(&entry.kind)?;
+                Some(Written {
+                    title: kind.title,
+                    day: crate::moments::moment(entry.created_unix, &zone),
+                    lines: crate::exercises::written_lines(kind, &entry.content),
+                })
+            })
+            .collect(),
+    };
     let safety = match copy {
         Copy::Shared => None,
         Copy::Own => Some(own_safety_summary(store, content, user).await?),
@@ -220,9 +237,12 @@ pub async fn report_html(
             })
             .collect(),
         picture: charts::support_picture(&map),
+        key: charts::support_key(),
         flags: network.flags.iter().map(|f| f.message()).collect(),
         plan,
         exercises,
+        written,
+        print_button: inline_css.is_none(),
         safety,
     }
     .render()

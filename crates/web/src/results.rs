@@ -5,14 +5,14 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use tandem_core::change::{Change, compare};
+use tandem_core::change::{Change, Verdict, compare};
 use tandem_core::ids::IndexId;
 use tandem_core::instrument::Instrument;
 use tandem_core::profile::Profile;
 use tandem_core::quality::ResponseQuality;
 use tandem_core::risk::RiskContext;
 use tandem_core::safety::ScreenSummary;
-use tandem_core::scoring::{Scores, score};
+use tandem_core::scoring::{Score, Scores, score};
 use tandem_store::{Administration, AdministrationId, Store, UserId};
 
 use crate::estimates::{Estimated, Reliability};
@@ -43,6 +43,35 @@ pub struct Results {
     /// Whether every facet was scored; an incomplete administration is
     /// shown when asked for by id, but is never the latest result.
     pub complete: bool,
+}
+
+/// A score as pages show it: one decimal, with its 95% interval when known.
+pub fn score_shown(score: &Score) -> String {
+    match (score.score, score.low, score.high) {
+        (Some(x), Some(low), Some(high)) => format!("{x:.1} ({low:.1} to {high:.1})"),
+        (Some(x), _, _) => format!("{x:.1}"),
+        _ => "not scored".to_owned(),
+    }
+}
+
+/// What a change between two profiles means, in words; the reliable change
+/// index itself is for "How these numbers work".
+pub fn change_words(change: &Change) -> String {
+    match change.verdict {
+        Verdict::ReliableIncrease => "A real rise".to_owned(),
+        Verdict::ReliableDecrease => "A real fall".to_owned(),
+        Verdict::WithinError => {
+            "About the same: the change is within what chance alone could give".to_owned()
+        }
+        Verdict::QuestionsChanged => format!(
+            "Changed by {:+.1}; the questions changed between these two, so no verdict",
+            change.difference
+        ),
+        _ => format!(
+            "Changed by {:+.1}; no verdict until reliability is known",
+            change.difference
+        ),
+    }
 }
 
 /// Finished administrations of one instrument, oldest first.

@@ -160,6 +160,7 @@ struct Inner {
     config: WebConfig,
     content: Content,
     hasher: HashingPool,
+    codes: crate::pages::Shelf,
 }
 
 /// Why the state could not be built.
@@ -190,6 +191,7 @@ impl AppState {
                 store,
                 config,
                 hasher,
+                codes: crate::pages::Shelf::default(),
             }),
         })
     }
@@ -202,6 +204,11 @@ impl AppState {
     /// This server's settings.
     pub fn config(&self) -> &WebConfig {
         &self.inner.config
+    }
+
+    /// Recovery codes just made, for the page that shows them.
+    pub(crate) fn fresh_codes(&self) -> &crate::pages::Shelf {
+        &self.inner.codes
     }
 
     /// The password hasher.

@@ -77,8 +77,10 @@ pub async fn render_messages(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
+    let page = !request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
-    let Some(Message { heading, message }) = response.extensions_mut().remove::<Message>() else {
+    let found = response.extensions_mut().remove::<Message>();
+    let Some(Message { heading, message }) = found.or_else(|| bare_error(page, &response)) else {
         return response;
     };
     let page = MessagePage {
@@ -97,6 +99,52 @@ pub async fn render_messages(
     }
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, body)
+}
+
+/// A page's error answered by a layer that knows nothing of pages (the
+/// router's 405, the body limit's 413, a form that does not parse, a
+/// timeout): it gets the frame too, with words for its status. JSON, HTML
+/// and the API's answers are left as they are.
+fn bare_error(page: bool, response: &Response) -> Option<Message> {
+    let status = response.status();
+    if !page || !(status.is_client_error() || status.is_server_error()) {
+        return None;
+    }
+    let kind = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if kind.starts_with("text/html") || kind.contains("json") {
+        return None;
+    }
+    let (heading, message) = match status {
+        StatusCode::NOT_FOUND => ("Page not found", "There is nothing at this address."),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "This page cannot be used that way",
+            "Please go back and use the links and buttons on the page.",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "That was too much to send",
+            "That was more than this page accepts, so nothing was saved. Please send less.",
+        ),
+        StatusCode::REQUEST_TIMEOUT => (
+            "That took too long",
+            "The page took too long, so nothing was saved. Please try again.",
+        ),
+        s if s.is_client_error() => (
+            "Sorry, that did not work",
+            "This form could not be read, so nothing was saved. Please go back, reload the page and try again.",
+        ),
+        _ => (
+            "Sorry, something went wrong",
+            "Something went wrong on our side. Nothing you entered on this page was saved; please try again.",
+        ),
+    };
+    Some(Message {
+        heading: heading.to_owned(),
+        message: message.to_owned(),
+    })
 }
 
 const CSS: &str = include_str!("../static/app.css");

@@ -18,6 +18,11 @@
   });
   // A form sent back with problems: the summary takes focus, so it is read
   // out first and its links lead to each field.
+  var print = document.getElementById("print-report");
+  if (print) {
+    print.hidden = false;
+    print.addEventListener("click", function () { window.print(); });
+  }
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }
   // Time zone: until the person has chosen one, the list starts at the zone

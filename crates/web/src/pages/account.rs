@@ -1,9 +1,10 @@
 //! Account pages: sign up, sign in, sign out, settings, password, sessions,
 //! research consent, kept safety answers, export and deletion.
 
+use super::extract::PagePath;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -200,6 +201,11 @@ pub async fn sign_in(
                 next: next_field(form.next.as_deref()),
             })?;
             *response.status_mut() = err.status();
+            if let Some(wait) = err.retry_after()
+                && let Ok(value) = HeaderValue::from_str(&wait.to_string())
+            {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
             Ok(response)
         }
         Err(err) => Err(err),
@@ -382,7 +388,7 @@ pub async fn settings(
 pub async fn delete_screen(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(form): Form<TokenOnly>,
 ) -> Result<Response, AppError> {
     let _ = form.csrf;

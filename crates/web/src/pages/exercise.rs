@@ -2,9 +2,10 @@
 //! the needs-statement preview, weeks ticked, goals' progress. What the
 //! person writes is sealed at rest by the store.
 
+use super::extract::PagePath;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -68,12 +69,6 @@ fn text_of(content: &Value, key: &str) -> String {
         .to_owned()
 }
 
-fn domain_label(slug: &str) -> String {
-    slug.parse::<Domain>()
-        .map(|d| d.label().to_owned())
-        .unwrap_or_else(|_| slug.to_owned())
-}
-
 /// What a rendering of the exercise page shows besides the saved entries.
 struct Shown {
     errors: FormErrors,
@@ -117,28 +112,7 @@ async fn exercise_page(
         .map(|e| EntryView {
             id: e.id.0,
             heading: crate::moments::moment(e.created_unix, &zone),
-            lines: kind
-                .fields
-                .iter()
-                .map(|f| {
-                    let value = text_of(&e.content, f.name);
-                    (
-                        f.label,
-                        if f.name == "domain" {
-                            domain_label(&value)
-                        } else {
-                            value
-                        },
-                    )
-                })
-                .chain(
-                    e.content
-                        .get("prompt")
-                        .and_then(Value::as_str)
-                        .map(|p| ("Prompt", p.to_owned())),
-                )
-                .filter(|(_, v)| !v.is_empty())
-                .collect(),
+            lines: crate::exercises::written_lines(kind, &e.content),
             preview: (kind.slug == "needs-statement").then(|| {
                 needs_preview(
                     &text_of(&e.content, "feeling"),
@@ -233,7 +207,7 @@ pub struct ItemQuery {
 pub async fn exercise(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-    Path(slug): Path<String>,
+    PagePath(slug): PagePath<String>,
     Query(query): Query<ItemQuery>,
 ) -> Result<Response, AppError> {
     let kind = kind(&slug).ok_or_else(AppError::not_found)?;
@@ -248,7 +222,7 @@ pub async fn exercise(
 pub async fn save(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-    Path(slug): Path<String>,
+    PagePath(slug): PagePath<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let kind = kind(&slug).ok_or_else(AppError::not_found)?;
@@ -386,7 +360,7 @@ pub struct WeekForm {
 pub async fn week(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(form): Form<WeekForm>,
 ) -> Result<Response, AppError> {
     let _ = form.csrf;
@@ -415,7 +389,7 @@ pub struct ProgressForm {
 pub async fn progress(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(form): Form<ProgressForm>,
 ) -> Result<Response, AppError> {
     let _ = form.csrf;
@@ -446,7 +420,7 @@ pub struct TokenOnly {
 pub async fn done(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(form): Form<TokenOnly>,
 ) -> Result<Response, AppError> {
     let _ = form.csrf;
@@ -480,7 +454,7 @@ pub async fn done(
 pub async fn delete(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(form): Form<TokenOnly>,
 ) -> Result<Response, AppError> {
     let _ = form.csrf;

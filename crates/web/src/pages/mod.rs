@@ -5,6 +5,7 @@
 pub(crate) mod account;
 mod checkin;
 mod exercise;
+mod extract;
 mod form;
 mod guide;
 mod home;
@@ -13,6 +14,7 @@ mod plan;
 mod recovery;
 mod results;
 pub(crate) mod safety;
+mod shelf;
 mod take;
 mod time_zone;
 
@@ -24,6 +26,7 @@ use crate::AppState;
 use crate::view;
 
 pub use form::{FieldError, FormErrors};
+pub(crate) use shelf::Shelf;
 
 /// Every page route.
 pub fn routes() -> Router<AppState> {
@@ -42,7 +45,10 @@ pub fn routes() -> Router<AppState> {
             "/account/recover",
             get(recovery::recover_form).post(recovery::recover),
         )
-        .route("/account/recovery-codes", post(recovery::renew))
+        .route(
+            "/account/recovery-codes",
+            get(recovery::show_codes).post(recovery::renew),
+        )
         .route("/account/signout", post(account::sign_out))
         .route("/account/signed-out", get(account::signed_out))
         .route("/account", get(account::settings))
@@ -61,6 +67,10 @@ pub fn routes() -> Router<AppState> {
         .route("/questions/{form}/{page}", get(take::show).post(take::save))
         .route("/results", get(results::latest))
         .route("/results/{id}", get(results::one))
+        .route(
+            "/results/{id}/delete",
+            get(results::confirm_delete).post(results::delete),
+        )
         .route("/people", get(people::show).post(people::add))
         .route("/people/{id}/remove", post(people::remove))
         .route("/plan", get(plan::show))
@@ -129,6 +139,7 @@ mod tests {
             include_str!("../../templates/take.html"),
             include_str!("../../templates/recover.html"),
             include_str!("../../templates/recovery_codes.html"),
+            include_str!("../../templates/people.html"),
             include_str!("../../templates/welcome.html"),
             include_str!("../../templates/signup.html"),
             include_str!("../../templates/signin.html"),

@@ -1,15 +1,18 @@
 //! The support map: who the person leans on for what, the picture, the
 //! metrics and the flags.
 
+use std::collections::BTreeMap;
+
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use tandem_core::input::{InputError, PersonName};
 use tandem_core::network::{Domain, Level, Role, SupportMap, Supporter, analyse};
 use tandem_store::SupporterId;
 
-use super::FieldError;
+use super::extract::PagePath;
+use super::{FieldError, FormErrors};
 use crate::auth::{CurrentUser, Session};
 use crate::charts;
 use crate::view::{Layout, render};
@@ -19,7 +22,7 @@ struct PersonRow {
     id: i64,
     name: String,
     role: String,
-    levels: String,
+    levels: Vec<String>,
 }
 
 struct MetricRow {
@@ -29,18 +32,40 @@ struct MetricRow {
     effective: String,
 }
 
+/// One answer of a drop-down: its value, its words, and whether it is the
+/// one chosen.
+struct Choice {
+    value: String,
+    words: String,
+    selected: bool,
+}
+
+/// One level field of the add-person form as it is shown: what it asks
+/// and what was chosen (its problem, if any, is in the page's errors).
+struct Field {
+    id: String,
+    label: String,
+    choices: Vec<Choice>,
+}
+
+/// The add-person form, blank or as the person sent it.
+struct AddForm {
+    name: String,
+    roles: Vec<Choice>,
+    levels: Vec<Field>,
+}
+
 #[derive(Template)]
 #[template(path = "people.html")]
 struct PeoplePage {
     layout: Layout,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
     flags: Vec<String>,
     rows: Vec<PersonRow>,
     metrics: Vec<MetricRow>,
     picture: String,
-    roles: Vec<(&'static str, &'static str)>,
-    domains: Vec<(&'static str, &'static str)>,
-    levels: Vec<u8>,
+    key: Vec<charts::KeyEntry>,
+    add: AddForm,
 }
 
 fn role_label(role: Role) -> &'static str {
@@ -55,17 +80,110 @@ fn role_label(role: Role) -> &'static str {
     }
 }
 
+/// Words for each point of the 0–4 scale, so nobody has to remember what a
+/// bare number meant.
+fn level_words(level: u8) -> &'static str {
+    match level {
+        0 => "0 — not at all",
+        1 => "1 — a little",
+        2 => "2 — some",
+        3 => "3 — a lot",
+        _ => "4 — a great deal",
+    }
+}
+
+/// The domain's words with a capital, to start a line.
+fn capitalised(words: &str) -> String {
+    let mut letters = words.chars();
+    letters
+        .next()
+        .map(|first| first.to_uppercase().chain(letters).collect())
+        .unwrap_or_default()
+}
+
+/// The form's level fields in page order: for each part of life, how much
+/// the person leans on them, then how much they lean back.
+fn level_fields() -> impl Iterator<Item = (bool, Domain)> {
+    Domain::ALL
+        .into_iter()
+        .flat_map(|domain| [(true, domain), (false, domain)])
+}
+
+fn level_id(lean: bool, domain: Domain) -> String {
+    format!("{}-{}", if lean { "lean" } else { "back" }, domain.as_str())
+}
+
+fn level_question(lean: bool, domain: Domain) -> String {
+    if lean {
+        format!("You lean on them for {}", domain.label())
+    } else {
+        format!("They lean on you for {}", domain.label())
+    }
+}
+
+/// What was typed and chosen in the add-person form, kept so that after a
+/// mistake the person sees everything as they left it.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Draft {
+    /// The name as typed.
+    pub name: String,
+    /// The role, if a known one was chosen.
+    pub role: Option<Role>,
+    /// The levels chosen, by (leans on them, domain); a field with a bad
+    /// value is absent.
+    pub levels: BTreeMap<(bool, Domain), Level>,
+}
+
+impl AddForm {
+    /// The form showing `draft`.
+    fn new(draft: &Draft) -> AddForm {
+        let mut roles = vec![Choice {
+            value: String::new(),
+            words: "Choose one".to_owned(),
+            selected: draft.role.is_none(),
+        }];
+        roles.extend(Role::ALL.iter().map(|role| Choice {
+            value: role.as_str().to_owned(),
+            words: role_label(*role).to_owned(),
+            selected: draft.role == Some(*role),
+        }));
+        AddForm {
+            name: draft.name.clone(),
+            roles,
+            levels: level_fields()
+                .map(|(lean, domain)| {
+                    let id = level_id(lean, domain);
+                    let chosen = draft.levels.get(&(lean, domain)).map(|l| l.get());
+                    Field {
+                        label: level_question(lean, domain),
+                        choices: (0..=4)
+                            .map(|level| Choice {
+                                value: level.to_string(),
+                                words: level_words(level).to_owned(),
+                                selected: chosen == Some(level),
+                            })
+                            .collect(),
+                        id,
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
 async fn page(
     state: &AppState,
     session: &Session,
-    errors: Vec<FieldError>,
+    draft: &Draft,
+    errors: FormErrors,
 ) -> Result<Response, AppError> {
     let people = state.store().support_map(session.user).await?;
     let map = SupportMap {
         people: people.iter().map(|(_, p)| p.clone()).collect(),
     };
     let report = analyse(&map);
-    let fmt = |x: Option<f64>| x.map_or("—".to_owned(), |x| format!("{x:.2}"));
+    let percent = |x: Option<f64>| x.map_or("—".to_owned(), |x| format!("{:.0}%", x * 100.0));
+    let fmt = |x: Option<f64>| x.map_or("—".to_owned(), |x| format!("{x:.1}"));
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
     } else {
@@ -73,6 +191,7 @@ async fn page(
     };
     let mut response = render(&PeoplePage {
         layout: Layout::new(Some(session), &state.config().exit_url, "people"),
+        add: AddForm::new(draft),
         errors,
         flags: report.flags.iter().map(|f| f.message()).collect(),
         rows: people
@@ -84,9 +203,15 @@ async fn page(
                 levels: Domain::ALL
                     .iter()
                     .filter(|d| p.level_on(**d).get() > 0 || p.level_back(**d).get() > 0)
-                    .map(|d| format!("{}: {}/{}", d.label(), p.level_on(*d), p.level_back(*d)))
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                    .map(|d| {
+                        format!(
+                            "{}: {} / {}",
+                            capitalised(d.label()),
+                            p.level_on(*d),
+                            p.level_back(*d)
+                        )
+                    })
+                    .collect(),
             })
             .collect(),
         metrics: report
@@ -95,20 +220,12 @@ async fn page(
             .map(|m| MetricRow {
                 label: m.domain.label(),
                 supporters: m.supporters,
-                share: fmt(m.partner_share),
+                share: percent(m.partner_share),
                 effective: fmt(m.effective_supporters),
             })
             .collect(),
         picture: charts::support_picture(&map),
-        roles: Role::ALL
-            .iter()
-            .map(|r| (r.as_str(), role_label(*r)))
-            .collect(),
-        domains: Domain::ALL
-            .iter()
-            .map(|d| (d.as_str(), d.label()))
-            .collect(),
-        levels: (0..=4).collect(),
+        key: charts::support_key(),
     })?;
     *response.status_mut() = status;
     Ok(response)
@@ -119,28 +236,46 @@ pub async fn show(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
 ) -> Result<Response, AppError> {
-    page(&state, &session, Vec::new()).await
+    let fresh = Draft {
+        levels: level_fields().map(|field| (field, Level::ZERO)).collect(),
+        ..Draft::default()
+    };
+    page(&state, &session, &fresh, FormErrors::new()).await
 }
 
-/// Builds a supporter from form fields, refusing unknown fields and bad values.
+/// Where a field sits on the page, so the error summary lists problems in
+/// the order the person meets them.
+fn position(field: &str) -> usize {
+    match field {
+        "name" => 0,
+        "role" => 1,
+        other => {
+            2 + level_fields()
+                .position(|(lean, domain)| level_id(lean, domain) == other)
+                .unwrap_or(usize::MAX - 2)
+        }
+    }
+}
+
+/// Reads the add-person form: what was sent (to show again) and either the
+/// supporter or every problem at once. A field that is not on the form is
+/// a bad request, not a mistake to correct.
 pub fn supporter_from_fields(
     fields: &[(String, String)],
-) -> Result<Result<Supporter, Vec<FieldError>>, AppError> {
+) -> Result<(Draft, Result<Supporter, FormErrors>), AppError> {
+    let mut draft = Draft::default();
     let mut name = None;
-    let mut role = None;
     let mut errors = Vec::new();
-    let mut levels = Vec::new();
     for (key, value) in fields {
         match key.as_str() {
             "csrf" => {}
-            "name" => name = Some(PersonName::parse(value)),
-            "role" => match value.parse::<Role>() {
-                Ok(r) => role = Some(r),
-                Err(_) => errors.push(FieldError {
-                    field: "role".into(),
-                    message: "Choose who this person is to you.".into(),
-                }),
-            },
+            "name" => {
+                draft.name = value.clone();
+                name = Some(PersonName::parse(value));
+            }
+            "role" => {
+                draft.role = value.parse::<Role>().ok();
+            }
             other => {
                 let (kind, domain) = other
                     .split_once('-')
@@ -151,12 +286,26 @@ pub fn supporter_from_fields(
                 let domain: Domain = domain.parse().map_err(|_| {
                     AppError::bad_request(format!("`{other}` is not a field of this form."))
                 })?;
+                let lean = kind == "lean";
                 match value.parse::<u8>().ok().and_then(|v| Level::new(v).ok()) {
-                    Some(level) => levels.push((kind == "lean", domain, level)),
-                    None => errors.push(FieldError {
-                        field: other.to_owned(),
-                        message: format!("Choose a level from 0 to 4 for {}.", domain.label()),
-                    }),
+                    Some(level) => {
+                        draft.levels.insert((lean, domain), level);
+                    }
+                    None => {
+                        draft.levels.remove(&(lean, domain));
+                        errors.push(FieldError {
+                            field: other.to_owned(),
+                            message: format!(
+                                "Choose how much {} for {}, from 0 to 4.",
+                                if lean {
+                                    "you lean on them"
+                                } else {
+                                    "they lean on you"
+                                },
+                                domain.label()
+                            ),
+                        });
+                    }
                 }
             }
         }
@@ -166,38 +315,37 @@ pub fn supporter_from_fields(
         Err(error) => {
             let message = match error {
                 InputError::Empty { .. } | InputError::TooLong { .. } => {
-                    "Enter a name or nickname of up to 80 characters.".to_owned()
+                    "Enter a name or nickname of up to 80 characters."
                 }
-                other => other.to_string(),
+                _ => "Enter a name or nickname in letters people can see.",
             };
             errors.push(FieldError {
                 field: "name".into(),
-                message,
+                message: message.to_owned(),
             });
             None
         }
     };
-    let Some(role) = role else {
-        if errors.is_empty() {
-            errors.push(FieldError {
-                field: "role".into(),
-                message: "Choose who this person is to you.".into(),
-            });
-        }
-        return Ok(Err(errors));
-    };
-    let (Some(name), true) = (name, errors.is_empty()) else {
-        return Ok(Err(errors));
+    if draft.role.is_none() {
+        errors.push(FieldError {
+            field: "role".into(),
+            message: "Choose who this person is to you.".into(),
+        });
+    }
+    errors.sort_by_key(|e| position(&e.field));
+    errors.dedup_by(|a, b| a.field == b.field);
+    let (Some(name), Some(role), true) = (name, draft.role, errors.is_empty()) else {
+        return Ok((draft, Err(FormErrors::from(errors))));
     };
     let mut supporter = Supporter::new(name.as_str(), role);
-    for (lean, domain, level) in levels {
-        if lean {
-            supporter.leans_on.insert(domain, level);
+    for ((lean, domain), level) in &draft.levels {
+        if *lean {
+            supporter.leans_on.insert(*domain, *level);
         } else {
-            supporter.leans_back.insert(domain, level);
+            supporter.leans_back.insert(*domain, *level);
         }
     }
-    Ok(Ok(supporter))
+    Ok((draft, Ok(supporter)))
 }
 
 /// Adds a person.
@@ -206,7 +354,8 @@ pub async fn add(
     CurrentUser(session): CurrentUser,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    match supporter_from_fields(&fields)? {
+    let (draft, parsed) = supporter_from_fields(&fields)?;
+    match parsed {
         Ok(supporter) => {
             state
                 .store()
@@ -214,15 +363,16 @@ pub async fn add(
                 .await?;
             Ok(Redirect::to("/people").into_response())
         }
-        Err(errors) => page(&state, &session, errors).await,
+        Err(errors) => page(&state, &session, &draft, errors).await,
     }
 }
 
-/// Removes a person; another person's id is "not found".
+/// Removes a person; another person's id, or one that is not a number, is
+/// "not found" (as a page, like every other error here).
 pub async fn remove(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, AppError> {
     state
         .store()

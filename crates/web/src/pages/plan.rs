@@ -3,9 +3,10 @@
 //! appears once per page, graded by the person's situation, and the plan
 //! offers the safety check when the situation asks for it.
 
+use super::extract::PagePath;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::Value;
@@ -148,7 +149,7 @@ pub struct StatusForm {
 pub async fn set_status(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(form): Form<StatusForm>,
 ) -> Result<Response, AppError> {
     let _ = form.csrf;

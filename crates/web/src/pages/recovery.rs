@@ -31,24 +31,35 @@ struct RecoverPage {
     name: String,
 }
 
-/// The page that shows a new set of codes, once. `csrf` is the token of
-/// the session it is shown in.
-pub(super) fn codes_page(
-    state: &AppState,
-    csrf: &str,
-    codes: Vec<String>,
-    first: bool,
+/// Holds a new set for the session it was made in and sends the browser to
+/// the page that shows it (post/redirect/get).
+fn show_fresh(state: &AppState, token: &str, codes: Vec<String>, first: bool) -> Response {
+    state.fresh_codes().put(
+        tandem_store::token_hash_hex(token),
+        super::shelf::FreshCodes { codes, first },
+    );
+    Redirect::to("/account/recovery-codes").into_response()
+}
+
+/// The codes just made in this session, for a few minutes; after that, or
+/// in another session, settings (where new ones can be made).
+pub async fn show_codes(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
 ) -> Result<Response, AppError> {
+    let Some(fresh) = state
+        .fresh_codes()
+        .get(&tandem_store::token_hash_hex(&session.token))
+    else {
+        return Ok(Redirect::to("/account").into_response());
+    };
+    // Every page is sent `Cache-Control: no-store`, so the codes are not
+    // kept by the browser either.
     render(&CodesPage {
-        layout: Layout {
-            signed_in: true,
-            csrf: csrf.to_owned(),
-            exit_url: state.config().exit_url.clone(),
-            current: "account",
-        },
-        codes,
-        first,
-        next: if first { "/" } else { "/account" },
+        layout: Layout::new(Some(&session), &state.config().exit_url, "account"),
+        first: fresh.first,
+        next: if fresh.first { "/" } else { "/account" },
+        codes: fresh.codes,
     })
 }
 
@@ -61,7 +72,7 @@ pub(super) async fn after_sign_up(
     started: flows::Started,
 ) -> Result<Response, AppError> {
     let mut response = match recovery::issue(state, started.user).await {
-        Ok(codes) => codes_page(state, &started.csrf_token, codes, true)?,
+        Ok(codes) => show_fresh(state, &started.token, codes, true),
         Err(err) => {
             tracing::warn!(err = err.message(), "recovery codes at sign-up");
             Redirect::to("/account?notice=codes-later").into_response()
@@ -188,5 +199,5 @@ pub async fn renew(
         .await;
     }
     let codes = recovery::issue(&state, session.user).await?;
-    codes_page(&state, &session.csrf_token, codes, false)
+    Ok(show_fresh(&state, &session.token, codes, false))
 }

@@ -1,18 +1,18 @@
 //! The results page: words first, then the facet chart with its table,
 //! indices, change since last time, and the trends over time.
 
+use super::extract::PagePath;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use tandem_core::change::Verdict;
 use tandem_core::instrument::Instrument;
 use tandem_core::profile::ProfileKind;
-use tandem_core::scoring::{band_label, score_text, standing_out};
-use tandem_store::AdministrationId;
+use tandem_core::scoring::{band_label, standing_out};
+use tandem_store::{AdministrationId, PlanStatus};
 
 use crate::auth::{CurrentUser, Session};
 use crate::charts;
-use crate::results::{Results, rdp_results};
+use crate::results::{Results, change_words, rdp_results, score_shown};
 use crate::view::{Layout, render};
 use crate::{AppError, AppState};
 
@@ -38,15 +38,30 @@ struct ChangeRow {
     from: String,
     to: String,
     verdict: String,
+    /// The reliable change index, for "How these numbers work".
+    rci: Option<String>,
+}
+
+/// What to do next: the plan's first current step.
+struct NextStep {
+    id: i64,
+    title: String,
+    first: Option<String>,
 }
 
 #[derive(Template)]
 #[template(path = "results.html")]
 struct ResultsPage {
     layout: Layout,
+    id: i64,
     about: String,
     taken: String,
-    basis: &'static str,
+    /// Whether every facet was scored; if not, this is not "the latest".
+    complete: bool,
+    /// The facets left unscored, by name.
+    unscored: Vec<String>,
+    next: Option<NextStep>,
+    notice: Option<&'static str>,
     profile: Option<ProfileView>,
     stands_out: Vec<String>,
     facet_chart: String,
@@ -78,7 +93,12 @@ pub fn stands_out(instrument: &Instrument, results: &Results) -> Vec<String> {
         .collect()
 }
 
-async fn page(state: &AppState, session: &Session, results: Results) -> Result<Response, AppError> {
+async fn page(
+    state: &AppState,
+    session: &Session,
+    results: Results,
+    notice: Option<&'static str>,
+) -> Result<Response, AppError> {
     // The version it was taken with: its facets, indices and chart.
     let rdp = &results.instrument.clone();
     let facets = rdp
@@ -87,7 +107,7 @@ async fn page(state: &AppState, session: &Session, results: Results) -> Result<R
         .filter_map(|f| {
             Some(Row {
                 name: f.name.clone(),
-                score: score_text(results.scores.facets.get(&f.id)?),
+                score: score_shown(results.scores.facets.get(&f.id)?),
                 band: band_label(rdp, results.scores.facets.get(&f.id)?),
             })
         })
@@ -98,7 +118,7 @@ async fn page(state: &AppState, session: &Session, results: Results) -> Result<R
         .filter_map(|i| {
             Some(Row {
                 name: i.name.clone(),
-                score: score_text(results.scores.indices.get(&i.id)?),
+                score: score_shown(results.scores.indices.get(&i.id)?),
                 band: band_label(rdp, results.scores.indices.get(&i.id)?),
             })
         })
@@ -113,39 +133,34 @@ async fn page(state: &AppState, session: &Session, results: Results) -> Result<R
                     let c = changes.get(&index.id)?;
                     Some(ChangeRow {
                         name: index.name.clone(),
-                        from: format!("{:.2}", c.from),
-                        to: format!("{:.2}", c.to),
-                        verdict: match (c.verdict, c.rci) {
-                            (Verdict::ReliableIncrease, Some(r)) => {
-                                format!("A real rise (RCI {r:.2})")
-                            }
-                            (Verdict::ReliableDecrease, Some(r)) => {
-                                format!("A real fall (RCI {r:.2})")
-                            }
-                            (Verdict::WithinError, Some(r)) => {
-                                format!("Within measurement error (RCI {r:.2})")
-                            }
-                            (Verdict::QuestionsChanged, _) => format!(
-                                "Changed by {:+.2}; the questions changed between these two, so no verdict",
-                                c.difference
-                            ),
-                            _ => format!(
-                                "Changed by {:+.2}; no verdict until reliability is known",
-                                c.difference
-                            ),
-                        },
+                        from: format!("{:.1}", c.from),
+                        to: format!("{:.1}", c.to),
+                        verdict: change_words(c),
+                        rci: c.rci.map(|r| format!("{r:.2}")),
                     })
                 })
                 .collect(),
         ),
         None => (String::new(), Vec::new()),
     };
+    let next = next_step(state, session).await?;
+    let unscored = results
+        .scores
+        .unscored_facets()
+        .into_iter()
+        .filter_map(|id| rdp.facets.iter().find(|f| &f.id == id))
+        .map(|f| f.name.clone())
+        .collect();
     render(&ResultsPage {
         layout: Layout::new(Some(session), &state.config().exit_url, "results"),
+        id: results.administration.id.0,
+        complete: results.complete,
+        unscored,
+        next,
+        notice,
         help: crate::help::Help::for_risk(state.resources(), &results.risk),
         about: results.administration.about.clone(),
         taken: crate::moments::maybe_stamp(results.administration.completed_at.as_deref(), &zone),
-        basis: "content-based bands, not norms",
         profile: results.profile.as_ref().map(|p| ProfileView {
             name: p.title(),
             meaning: p.meaning(),
@@ -172,11 +187,40 @@ async fn page(state: &AppState, session: &Session, results: Results) -> Result<R
     })
 }
 
-/// The latest results, or the profile to take first.
+/// The first step of the plan that is current (suggested or chosen, not
+/// for later), with its first concrete step.
+async fn next_step(state: &AppState, session: &Session) -> Result<Option<NextStep>, AppError> {
+    let guidance = state.guidance();
+    Ok(state
+        .store()
+        .plan(session.user)
+        .await?
+        .into_iter()
+        .filter(|item| matches!(item.status, PlanStatus::Chosen | PlanStatus::Suggested))
+        .find_map(|item| {
+            let strategy = guidance.strategy(&item.strategy)?;
+            Some(NextStep {
+                id: item.id.0,
+                title: strategy.title.clone(),
+                first: strategy.steps.first().cloned(),
+            })
+        }))
+}
+
+/// Which notice the results show after a redirect: a fixed word, never data.
+#[derive(serde::Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+/// The latest complete results, or the profile to take first.
 pub async fn latest(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
+    Query(query): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
+    let notice = (query.notice.as_deref() == Some("deleted"))
+        .then_some("That profile is deleted, with all of its answers.");
     match rdp_results(
         state.store(),
         state.content(),
@@ -186,7 +230,11 @@ pub async fn latest(
     )
     .await?
     {
-        Some(results) => page(&state, &session, results).await,
+        Some(results) => page(&state, &session, results, notice).await,
+        None if notice.is_some() => Ok(crate::view::message_page(
+            "The profile is deleted",
+            "That profile is deleted, with all of its answers. You have no complete profile now.",
+        )),
         None => Ok(Redirect::to("/questions/a").into_response()),
     }
 }
@@ -195,7 +243,7 @@ pub async fn latest(
 pub async fn one(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, AppError> {
     let results = rdp_results(
         state.store(),
@@ -206,7 +254,74 @@ pub async fn one(
     )
     .await?
     .ok_or_else(AppError::not_found)?;
-    page(&state, &session, results).await
+    page(&state, &session, results, None).await
+}
+
+#[derive(Template)]
+#[template(path = "delete_results.html")]
+struct DeletePage {
+    layout: Layout,
+    id: i64,
+    about: String,
+    taken: String,
+}
+
+/// Asks before a profile is deleted; another person's id is "not found".
+pub async fn confirm_delete(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    PagePath(id): PagePath<i64>,
+) -> Result<Response, AppError> {
+    let administration = state
+        .store()
+        .administration(session.user, AdministrationId(id))
+        .await?;
+    if administration.instrument != "rdp" {
+        return Err(AppError::not_found());
+    }
+    render(&DeletePage {
+        layout: Layout::new(Some(&session), &state.config().exit_url, "results"),
+        id,
+        taken: crate::moments::stamp_moment(
+            administration
+                .completed_at
+                .as_deref()
+                .unwrap_or(&administration.started_at),
+            &crate::moments::zone_of(&state, session.user).await?,
+        ),
+        about: administration.about,
+    })
+}
+
+/// Just the CSRF token.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenOnly {
+    csrf: String,
+}
+
+/// Deletes one profile with its answers and remakes the plan; another
+/// person's id is "not found" and changes nothing.
+pub async fn delete(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    PagePath(id): PagePath<i64>,
+    axum::Form(form): axum::Form<TokenOnly>,
+) -> Result<Response, AppError> {
+    let _ = form.csrf;
+    let store = state.store();
+    let administration = store
+        .administration(session.user, AdministrationId(id))
+        .await?;
+    if administration.instrument != "rdp" {
+        return Err(AppError::not_found());
+    }
+    store
+        .delete_administration(session.user, administration.id)
+        .await?;
+    crate::plan::refresh_after_change(&state, &session).await;
+    crate::estimates::refresh_soon(&state);
+    Ok(Redirect::to("/results?notice=deleted").into_response())
 }
 
 /// The printable report (the person's own copy, with its safety section).

@@ -4,9 +4,10 @@
 //! safety screen are one page each; the safety screen goes its own way
 //! ([`super::safety`]).
 
+use super::extract::PagePath;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tandem_core::answers::{Answer, Answers};
@@ -95,7 +96,7 @@ fn page_items(instrument: &Instrument, page: usize) -> &[tandem_core::instrument
 pub async fn start(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-    Path(code): Path<String>,
+    PagePath(code): PagePath<String>,
 ) -> Result<Response, AppError> {
     let (instrument, open) = resolve(&state, &session, &code).await?;
     let page = match open {
@@ -279,7 +280,7 @@ fn check_page(instrument: &Instrument, page: usize) -> Result<(), AppError> {
 pub async fn show(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-    Path((code, page)): Path<(String, usize)>,
+    PagePath((code, page)): PagePath<(String, usize)>,
 ) -> Result<Response, AppError> {
     let (instrument, open) = resolve(&state, &session, &code).await?;
     check_page(instrument, page)?;
@@ -454,7 +455,7 @@ async fn administration_of<'s>(
 pub async fn save(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-    Path((code, page)): Path<(String, usize)>,
+    PagePath((code, page)): PagePath<(String, usize)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let (instrument, open) = match administration_of(&state, &session, &code, &fields).await? {

@@ -19,6 +19,7 @@ use crate::common::Server;
 
 mod safety_walk;
 mod signin_walk;
+mod support_map;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -744,29 +745,29 @@ async fn walk_through(mut w: Walk) -> Walk {
             "Robin",
             "Partner",
             &[
-                ("You lean on them for emotional support", "4"),
-                ("You lean on them for feeling valued", "4"),
-                ("You lean on them for help with decisions", "3"),
-                ("They lean on you for emotional support", "2"),
-                ("You lean on them for company and social life", "2"),
+                ("You lean on them for emotional support", "4 — a great deal"),
+                ("You lean on them for feeling valued", "4 — a great deal"),
+                ("You lean on them for help with decisions", "3 — a lot"),
+                ("They lean on you for emotional support", "2 — some"),
+                ("You lean on them for company and social life", "2 — some"),
             ],
         ),
         (
             "Kit",
             "Friend",
             &[
-                ("You lean on them for emotional support", "1"),
-                ("You lean on them for company and social life", "3"),
-                ("They lean on you for company and social life", "3"),
+                ("You lean on them for emotional support", "1 — a little"),
+                ("You lean on them for company and social life", "3 — a lot"),
+                ("They lean on you for company and social life", "3 — a lot"),
             ],
         ),
         (
             "Mum",
             "Family",
             &[
-                ("You lean on them for practical help", "3"),
-                ("You lean on them for help with money", "2"),
-                ("They lean on you for practical help", "1"),
+                ("You lean on them for practical help", "3 — a lot"),
+                ("You lean on them for help with money", "2 — some"),
+                ("They lean on you for practical help", "1 — a little"),
             ],
         ),
     ];

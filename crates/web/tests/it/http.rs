@@ -253,8 +253,9 @@ async fn sessions_rotate_at_sign_in_and_die_at_sign_out() {
         .send()
         .await
         .unwrap();
-    // The recovery codes are shown on the answer itself, once.
-    assert_eq!(created.status(), 200);
+    // The recovery codes are on the page the answer leads to.
+    assert_eq!(created.status(), 303);
+    assert_eq!(created.headers()["location"], "/account/recovery-codes");
     let first_cookie = cookie_of(&created).unwrap();
     let set = created.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(

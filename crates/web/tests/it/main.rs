@@ -8,6 +8,8 @@ mod deletion;
 mod estimates;
 mod http;
 mod input;
+mod pages;
+mod people;
 mod plan;
 mod recovery;
 mod safety;

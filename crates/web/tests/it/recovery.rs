@@ -19,10 +19,27 @@ async fn sign_up(server: &Server, name: &str) -> (reqwest::Client, Vec<String>) 
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 200);
+    // Post/redirect/get: the codes are on the page the answer leads to,
+    // and a reload shows the same set.
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/account/recovery-codes");
     assert!(response.headers().contains_key("set-cookie"));
-    let html = response.text().await.unwrap();
-    (client, codes_in(&html))
+    let page = |client: reqwest::Client| async move {
+        let shown = client
+            .get(server.url("/account/recovery-codes"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(shown.status(), 200);
+        codes_in(&shown.text().await.unwrap())
+    };
+    let codes = page(client.clone()).await;
+    assert_eq!(
+        page(client.clone()).await,
+        codes,
+        "a reload shows the same codes"
+    );
+    (client, codes)
 }
 
 fn codes_in(html: &str) -> Vec<String> {
@@ -185,8 +202,13 @@ async fn new_codes_from_settings_replace_the_old_and_none_is_kept_in_the_clear()
             .contains("no new codes were made")
     );
     let renewed = renew(PASSWORD).await.unwrap();
-    assert_eq!(renewed.status(), 200);
-    let new = codes_in(&renewed.text().await.unwrap());
+    assert_eq!(renewed.status(), 303);
+    let shown = client
+        .get(server.url("/account/recovery-codes"))
+        .send()
+        .await
+        .unwrap();
+    let new = codes_in(&shown.text().await.unwrap());
     assert_eq!(new.len(), 10);
     assert!(new.iter().all(|code| !old.contains(code)));
 

@@ -1,11 +1,15 @@
-//! Charts as SVG, drawn with plotters: the facet profile with intervals and
-//! bands, trends over time, and the support-map picture. Pages embed the SVG
+//! Charts as SVG: the facet profile with intervals and bands and trends over
+//! time, drawn with plotters, and the support-map picture (in [`support`],
+//! drawn by hand). Pages embed the SVG
 //! beside a table with the same numbers, which is what screen readers get.
 
 use plotters::prelude::*;
 use tandem_core::instrument::Instrument;
-use tandem_core::network::{Domain, SupportMap};
 use tandem_core::scoring::Scores;
+
+pub mod support;
+
+pub use support::{support_key, support_picture};
 
 /// Band fills by what the band means for the facet (light, so dots and
 /// text stay readable on them): a healthy range, in between, worth care.
@@ -219,87 +223,9 @@ pub fn trends(series: &[(String, Vec<(usize, f64)>)], points: usize, scale: (i64
     }
 }
 
-/// Keeps a label to letters, digits and spaces, so nothing in it can be markup.
-fn plain(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric() || *c == ' ')
-        .take(20)
-        .collect()
-}
-
-/// The person in the middle, supporters around; line width = how much the
-/// person leans on them, colour = domain.
-pub fn support_picture(map: &SupportMap) -> String {
-    let people = &map.people;
-    svg(480, 480, |root| {
-        root.fill(&WHITE).map_err(err)?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(20)
-            .build_cartesian_2d(-1.3..1.3, -1.3..1.3)
-            .map_err(err)?;
-        let count = people.len().max(1) as f64;
-        for (i, person) in people.iter().enumerate() {
-            let angle = std::f64::consts::TAU * i as f64 / count + std::f64::consts::FRAC_PI_2;
-            let (x, y) = (angle.cos(), angle.sin());
-            for (d, domain) in Domain::ALL.iter().enumerate() {
-                let level = person.level_on(*domain).get();
-                if level == 0 {
-                    continue;
-                }
-                // Lines of different domains sit side by side, not on top of each other.
-                let offset = (d as f64 - 2.5) * 0.025;
-                let (ox, oy) = (-angle.sin() * offset, angle.cos() * offset);
-                chart
-                    .draw_series(std::iter::once(PathElement::new(
-                        vec![(ox, oy), (x * 0.82 + ox, y * 0.82 + oy)],
-                        DOMAIN_COLOURS[d].stroke_width(u32::from(level) * 2),
-                    )))
-                    .map_err(err)?;
-            }
-            chart
-                .draw_series(std::iter::once(Circle::new(
-                    (x * 0.9, y * 0.9),
-                    18,
-                    WHITE.filled(),
-                )))
-                .map_err(err)?;
-            chart
-                .draw_series(std::iter::once(Circle::new(
-                    (x * 0.9, y * 0.9),
-                    18,
-                    INK.stroke_width(2),
-                )))
-                .map_err(err)?;
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    plain(&person.name),
-                    (x * 1.05 - 0.15, y * 1.12),
-                    ("sans-serif", 20).into_font().color(&INK),
-                )))
-                .map_err(err)?;
-        }
-        chart
-            .draw_series(std::iter::once(Circle::new(
-                (0.0, 0.0),
-                26,
-                ACCENT.filled(),
-            )))
-            .map_err(err)?;
-        chart
-            .draw_series(std::iter::once(Text::new(
-                "You".to_owned(),
-                (-0.09, 0.04),
-                ("sans-serif", 20).into_font().color(&WHITE),
-            )))
-            .map_err(err)?;
-        root.present().map_err(err)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tandem_core::network::{Level, Role, Supporter};
 
     /// The fills of the chart's rectangles, in drawing order, lower case.
     fn fills(svg: &str) -> Vec<String> {
@@ -337,22 +263,5 @@ mod tests {
             .filter(|f| tandem_core::scoring::is_strength(f))
             .count();
         assert!(strengths > 0 && strengths < rdp.facets.len());
-    }
-
-    #[test]
-    fn the_support_picture_has_a_line_per_domain_leaned_on() {
-        let mut alex = Supporter::new("Alex <b>", Role::Partner);
-        alex.leans_on
-            .insert(Domain::Emotional, Level::new(4).unwrap());
-        alex.leans_on.insert(Domain::Money, Level::new(2).unwrap());
-        let picture = support_picture(&SupportMap { people: vec![alex] });
-        assert!(picture.starts_with("<svg"), "{picture}");
-        assert_eq!(
-            picture.matches("<polyline").count() + picture.matches("<path").count(),
-            2,
-            "{picture}"
-        );
-        assert!(picture.contains("Alex b"));
-        assert!(!picture.contains("<b>"));
     }
 }
