@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 
 use crate::common::Server;
 
+mod repeat_walk;
 mod safety_walk;
 mod signin_walk;
 mod support_map;
@@ -691,7 +692,7 @@ async fn walk_through(mut w: Walk) -> Walk {
         .expect("the facet chart");
     let facet_rows = client
         .find_all(Locator::XPath(
-            "//table[caption[starts-with(normalize-space(.), 'Facet scores')]]/tbody/tr",
+            "//table[caption[starts-with(normalize-space(.), 'Scores for each part')]]/tbody/tr",
         ))
         .await
         .unwrap();
@@ -989,13 +990,11 @@ async fn fill_exercise(w: &Walk, title: &str, slug: &str, fields: &[(&str, &str)
     }
 }
 
-/// After "Save": the notice, and every text under "Saved".
+/// After "Save" (post/redirect/get): the notice, and every text under
+/// "Saved".
 async fn assert_saved(w: &Walk, slug: &str, fields: &[(&str, &str)]) {
-    // Saving redirects back to the exercise (post/redirect/get), with the
-    // notice named in the address.
-    let page = format!("/plan/do/{slug}");
-    let saved = format!("{page}?notice=saved");
-    w.wait_for_path(&saved, |p| p == page || p == saved).await;
+    w.assert_path(&format!("/plan/do/{slug}?notice=saved"))
+        .await;
     w.wait_for_text("Saved.").await;
     assert_entry(w, fields).await;
 }
