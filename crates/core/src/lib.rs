@@ -14,6 +14,7 @@ pub mod ids;
 pub mod input;
 pub mod instrument;
 pub mod journal;
+pub mod moments;
 pub mod network;
 pub mod plan;
 pub mod profile;

@@ -26,6 +26,7 @@ mod safety;
 mod safety_seal;
 pub mod seal;
 mod sessions;
+mod settings;
 pub mod throttle;
 
 use std::path::{Path, PathBuf};

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 use tandem_store::StoreError;
 
+use crate::auth::ReturnTo;
 use crate::view;
 
 /// What went wrong, and whether to answer in HTML or JSON.
@@ -15,8 +16,9 @@ pub struct AppError {
     status: StatusCode,
     message: String,
     api: bool,
-    /// For pages: where to send a person who must sign in.
-    sign_in: bool,
+    /// For pages: a person who must sign in is sent to the sign-in page,
+    /// carrying the page they asked for when there was a safe one.
+    sign_in: Option<Option<ReturnTo>>,
     /// Seconds to wait before trying again, sent as `Retry-After`.
     retry_after: Option<i64>,
 }
@@ -27,7 +29,7 @@ impl AppError {
             status,
             message: message.into(),
             api: false,
-            sign_in: false,
+            sign_in: None,
             retry_after: None,
         }
     }
@@ -114,10 +116,16 @@ impl AppError {
         Self::new(StatusCode::TOO_MANY_REQUESTS, message)
     }
 
-    /// 401: a session is needed.
+    /// 401: a session is needed (a page answers with the sign-in page).
     pub fn unauthenticated() -> Self {
+        Self::unauthenticated_from(None)
+    }
+
+    /// 401 as [`unauthenticated`](Self::unauthenticated), remembering the
+    /// page asked for, so sign-in returns there.
+    pub fn unauthenticated_from(next: Option<ReturnTo>) -> Self {
         Self {
-            sign_in: true,
+            sign_in: Some(next),
             ..Self::new(StatusCode::UNAUTHORIZED, "Please sign in first.")
         }
     }
@@ -210,8 +218,9 @@ impl AppError {
             );
             return response;
         }
-        if self.sign_in {
-            return Redirect::to("/account/signin").into_response();
+        if let Some(next) = self.sign_in {
+            let to = next.map_or_else(|| "/account/signin".to_owned(), |n| n.sign_in_url());
+            return Redirect::to(&to).into_response();
         }
         let heading = match self.status {
             StatusCode::NOT_FOUND => "Page not found",

@@ -174,7 +174,7 @@ pub const KINDS: [Kind; 7] = [
         exercise: Exercise::Journal,
         slug: "journal",
         title: "Journal",
-        intro: "Write as much or as little as you like. Only you can read it.",
+        intro: "Write as much or as little as you like. Other people who use Tandem cannot see it.",
         fields: &[field("text", "Your entry", "", true)],
     },
 ];

@@ -17,6 +17,7 @@ pub mod exercises;
 mod headers;
 pub mod help;
 mod log;
+mod moments;
 mod pages;
 pub mod plan;
 pub mod report;

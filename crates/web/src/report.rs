@@ -73,7 +73,7 @@ pub struct Framing<'a> {
     pub inline_css: Option<&'a str>,
     /// Where the quick exit leads.
     pub exit_url: &'a str,
-    /// The date it was made.
+    /// When it was made, in words.
     pub made: String,
 }
 
@@ -90,6 +90,8 @@ pub async fn report_html(
         exit_url,
         made,
     } = framing;
+    // Moments in the person's own zone; the CLI's local user has none (UTC).
+    let zone = store.time_zone(user).await?.unwrap_or_default();
     let estimate = content.estimates.current();
     // Incomplete profiles are neither the first nor the latest.
     let mut finished = Vec::new();
@@ -142,12 +144,7 @@ pub async fn report_html(
                     })
                     .collect::<Vec<_>>()
             };
-            let date = |t: &Option<String>| {
-                t.as_deref()
-                    .map(|t| t.get(..10).unwrap_or(t))
-                    .unwrap_or("")
-                    .to_owned()
-            };
+            let date = |t: &Option<String>| crate::moments::maybe_stamp(t.as_deref(), &zone);
             Some(ResultsPart {
                 reliability: reliability.words(),
                 pattern: found
@@ -212,7 +209,7 @@ pub async fn report_html(
                 let kind = crate::exercises::kind(&entry.kind)?;
                 Some(Written {
                     title: kind.title,
-                    day: tandem_core::dates::civil_date(entry.created_unix),
+                    day: crate::moments::moment(entry.created_unix, &zone),
                     lines: crate::exercises::written_lines(kind, &entry.content),
                 })
             })
@@ -265,7 +262,8 @@ async fn own_safety_summary(
         .instrument_version("safety", &last.version)
         .ok_or_else(|| AppError::internal(format!("no safety screen {}", last.version)))?;
     let outcome = last.to_screen(instrument)?.outcome();
-    let date = last.started_at.get(..10).unwrap_or(&last.started_at);
+    let zone = store.time_zone(user).await?.unwrap_or_default();
+    let date = crate::moments::stamp_moment(&last.started_at, &zone);
     Ok(match outcome {
         ScreenOutcome::Concern | ScreenOutcome::Urgent => format!(
             "On {date} I answered yes to at least one question about feeling unsafe or controlled. {}",

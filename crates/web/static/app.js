@@ -8,6 +8,7 @@
 // Private forms (autocomplete="off", such as the safety questions) are reset
 // whenever a page is shown, so answers do not come back on Back or after the
 // quick exit, whatever the browser kept in its page cache.
+// On Settings, an unchosen time zone starts at the device's own.
 (function () {
   "use strict";
   window.addEventListener("pageshow", function () {
@@ -24,6 +25,25 @@
   }
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }
+  // Time zone: until the person has chosen one, the list starts at the zone
+  // the device reports. Nothing is sent until they press Save.
+  var zone = document.getElementById("time-zone");
+  if (zone && zone.getAttribute("data-chosen") === "no" && window.Intl) {
+    var found = "";
+    try { found = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { found = ""; }
+    for (var z = 0; z < zone.options.length; z += 1) {
+      if (zone.options[z].value === found && found !== zone.value) {
+        zone.value = found;
+        var note = document.getElementById("time-zone-found");
+        if (note) {
+          note.hidden = false;
+          var described = zone.getAttribute("aria-describedby") || "";
+          zone.setAttribute("aria-describedby", (described + " time-zone-found").trim());
+        }
+        break;
+      }
+    }
+  }
   var exit = document.getElementById("quick-exit");
   if (!exit) { return; }
   var leaving = false;

@@ -22,3 +22,4 @@ mod sealing;
 mod sessions;
 mod support_map;
 mod throttle;
+mod time_zone;

@@ -1,11 +1,12 @@
 //! Accounts and sessions in the API: sign-up, sign-in and sign-out, the
-//! password, the list of sessions, and deleting the account.
+//! password, the list of sessions, the time zone, and deleting the account.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use tandem_core::moments::TimeZoneName;
 use tandem_store::UserId;
 use utoipa::ToSchema;
 
@@ -321,4 +322,76 @@ pub(super) async fn end_other_sessions(
         .await
         .map_err(AppError::from))?;
     Ok(Json(Ended { ended }))
+}
+
+/// The time zone my moments are shown in.
+#[derive(Serialize, ToSchema)]
+pub(super) struct TimeZoneSetting {
+    /// An IANA name such as `Europe/London`; `UTC` until one is chosen.
+    #[schema(example = "Europe/London")]
+    time_zone: String,
+    /// Whether I have chosen it (if not, it is UTC by default).
+    chosen: bool,
+}
+
+/// A time zone to keep.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct NewTimeZone {
+    /// An IANA name the server's time zone database knows, such as
+    /// `Asia/Tokyo`; any other is refused (422, naming `time_zone`).
+    #[schema(value_type = String, example = "Asia/Tokyo")]
+    time_zone: TimeZoneName,
+}
+
+/// The time zone my pages show moments in.
+#[utoipa::path(
+    get,
+    path = "/account/time-zone",
+    tag = "account",
+    security(("session" = [])),
+    responses((status = 200, description = "My time zone.", body = TimeZoneSetting), SignedOut)
+)]
+pub(super) async fn time_zone(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+) -> Result<Json<TimeZoneSetting>, AppError> {
+    let chosen = api(state
+        .store()
+        .time_zone(session.user)
+        .await
+        .map_err(AppError::from))?;
+    Ok(Json(TimeZoneSetting {
+        chosen: chosen.is_some(),
+        time_zone: chosen.unwrap_or_default().to_string(),
+    }))
+}
+
+/// Choose the time zone my pages show moments in.
+#[utoipa::path(
+    put,
+    path = "/account/time-zone",
+    tag = "account",
+    security(("session" = [], "csrf" = [])),
+    request_body = NewTimeZone,
+    responses(
+        (status = 200, description = "The time zone, as kept.", body = TimeZoneSetting),
+        SignedOut,
+        WriteRefused,
+    )
+)]
+pub(super) async fn set_time_zone(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    ApiJson(body): ApiJson<NewTimeZone>,
+) -> Result<Json<TimeZoneSetting>, AppError> {
+    api(state
+        .store()
+        .set_time_zone(session.user, &body.time_zone)
+        .await
+        .map_err(AppError::from))?;
+    Ok(Json(TimeZoneSetting {
+        time_zone: body.time_zone.to_string(),
+        chosen: true,
+    }))
 }

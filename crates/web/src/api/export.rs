@@ -36,6 +36,8 @@ pub(crate) struct Export {
     /// The kept safety screens, each with its answers.
     #[schema(value_type = Vec<Object>)]
     safety_screens: Value,
+    /// The time zone I chose (an IANA name), or null if I never chose one.
+    time_zone: Option<String>,
 }
 
 /// Everything of one person's, for their own download.
@@ -60,6 +62,7 @@ pub(crate) async fn export_of(state: &AppState, user: UserId) -> Result<Export, 
         people: listed(people),
         safety_screens: serde_json::to_value(store.safety_screens(user).await?)
             .map_err(AppError::internal)?,
+        time_zone: store.time_zone(user).await?.map(String::from),
     })
 }
 

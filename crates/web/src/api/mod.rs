@@ -72,6 +72,7 @@ fn build() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(export::export))
         .routes(routes!(account::delete_account))
         .routes(routes!(account::change_password))
+        .routes(routes!(account::time_zone, account::set_time_zone))
         .routes(routes!(account::sessions))
         .routes(routes!(account::end_other_sessions))
         .routes(routes!(plan::plan))

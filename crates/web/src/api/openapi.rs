@@ -19,7 +19,7 @@ use crate::AppState;
 
 /// Every API route, for the tests that sweep them: (method, path, summary,
 /// needs a session). A test checks that it and the document agree exactly.
-pub const ROUTES: [(&str, &str, &str, bool); 37] = [
+pub const ROUTES: [(&str, &str, &str, bool); 39] = [
     ("get", "/openapi.json", "This document", false),
     (
         "post",
@@ -149,6 +149,18 @@ pub const ROUTES: [(&str, &str, &str, bool); 37] = [
         "delete",
         "/account",
         "Delete my account and everything in it ({password})",
+        true,
+    ),
+    (
+        "get",
+        "/account/time-zone",
+        "The time zone my pages show moments in ({time_zone, chosen})",
+        true,
+    ),
+    (
+        "put",
+        "/account/time-zone",
+        "Choose my time zone ({time_zone: an IANA name such as Europe/London})",
         true,
     ),
     ("get", "/sessions", "Where I am signed in", true),

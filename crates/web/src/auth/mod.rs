@@ -3,6 +3,7 @@
 
 pub mod flows;
 pub mod hashing;
+mod next;
 pub mod password;
 pub mod recovery;
 
@@ -15,6 +16,8 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use tandem_store::UserId;
+
+pub use next::ReturnTo;
 
 use crate::{AppError, AppState};
 
@@ -111,7 +114,8 @@ pub async fn load_session(
     next.run(request).await
 }
 
-/// A signed-in person, for pages: without a session, a redirect to sign in.
+/// A signed-in person, for pages: without a session, a redirect to sign in
+/// that carries the page asked for (a page read, never a form's target).
 #[derive(Debug, Clone)]
 pub struct CurrentUser(pub Session);
 
@@ -119,12 +123,18 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, AppError> {
-        parts
+        if let Some(session) = parts.extensions.get::<Session>() {
+            return Ok(CurrentUser(session.clone()));
+        }
+        let uri = parts
             .extensions
-            .get::<Session>()
-            .cloned()
-            .map(CurrentUser)
-            .ok_or_else(AppError::unauthenticated)
+            .get::<axum::extract::OriginalUri>()
+            .map_or(&parts.uri, |original| &original.0);
+        let asked = uri.path_and_query().map_or("/", |p| p.as_str());
+        Err(AppError::unauthenticated_from(ReturnTo::of_request(
+            &parts.method,
+            asked,
+        )))
     }
 }
 

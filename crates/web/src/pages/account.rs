@@ -10,7 +10,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::FormErrors;
-use crate::auth::{Client, CurrentUser, MaybeUser, cleared_cookie, flows, session_cookie};
+use crate::auth::{
+    Client, CurrentUser, MaybeUser, ReturnTo, cleared_cookie, flows, session_cookie,
+};
+use crate::moments::{moment, stamp_moment};
 use crate::view::{Layout, render};
 use crate::{AppError, AppState};
 
@@ -28,6 +31,21 @@ struct SignInPage {
     layout: Layout,
     errors: FormErrors,
     name: String,
+    /// The page to return to, as a hidden field; empty for home.
+    next: String,
+}
+
+/// The page a sign-in link asks to return to (`?next=/plan`).
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// `raw` if it is a safe page to return to, else empty (home).
+fn next_field(raw: Option<&str>) -> String {
+    raw.and_then(ReturnTo::parse)
+        .map(|next| next.as_str().to_owned())
+        .unwrap_or_default()
 }
 
 /// The sign-up form.
@@ -45,18 +63,20 @@ pub async fn sign_up_form(
     })
 }
 
-/// The sign-in form.
+/// The sign-in form; one already signed in goes on to the page asked for.
 pub async fn sign_in_form(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
+    Query(query): Query<NextQuery>,
 ) -> Result<Response, AppError> {
     if user.is_some() {
-        return Ok(Redirect::to("/").into_response());
+        return Ok(Redirect::to(&ReturnTo::or_home(query.next.as_deref())).into_response());
     }
     render(&SignInPage {
         layout: Layout::new(None, &state.config().exit_url, ""),
         errors: FormErrors::new(),
         name: String::new(),
+        next: next_field(query.next.as_deref()),
     })
 }
 
@@ -75,11 +95,13 @@ pub struct SignUpForm {
 pub struct SignInForm {
     name: String,
     password: String,
+    /// The page to return to; anything but a safe path means home.
+    next: Option<String>,
 }
 
-/// Redirect home with a fresh session cookie (a new id at every sign-in).
-fn signed_in(state: &AppState, token: &str) -> Response {
-    let mut response = Redirect::to("/").into_response();
+/// Redirect to `to` with a fresh session cookie (a new id at every sign-in).
+fn signed_in(state: &AppState, token: &str, to: &str) -> Response {
+    let mut response = Redirect::to(to).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
         session_cookie(state.config().secure_cookies, token),
@@ -166,12 +188,17 @@ pub async fn sign_in(
     )
     .await
     {
-        Ok(started) => Ok(signed_in(&state, &started.token)),
+        Ok(started) => Ok(signed_in(
+            &state,
+            &started.token,
+            &ReturnTo::or_home(form.next.as_deref()),
+        )),
         Err(err) if err.status().is_client_error() => {
             let mut response = render(&SignInPage {
                 layout: Layout::new(None, &state.config().exit_url, ""),
                 errors: FormErrors::one("name", message_of(&err)),
                 name: form.name,
+                next: next_field(form.next.as_deref()),
             })?;
             *response.status_mut() = err.status();
             if let Some(wait) = err.retry_after()
@@ -186,14 +213,18 @@ pub async fn sign_in(
 }
 
 /// Signs out: the session ends on the server and the browser is told to
-/// forget everything of this site.
+/// forget everything of this site, then shown the signed-out page. Without
+/// a session (the quick exit's beacon after a sign-out, a second press) it
+/// says the same: never a sign-in page that would come back here.
 pub async fn sign_out(
     State(state): State<AppState>,
-    CurrentUser(session): CurrentUser,
+    MaybeUser(session): MaybeUser,
 ) -> Result<Response, AppError> {
-    state.store().end_session(&session.token).await?;
-    crate::plan::forget_held(&state, session.user).await;
-    let mut response = Redirect::to("/welcome").into_response();
+    if let Some(session) = session {
+        state.store().end_session(&session.token).await?;
+        crate::plan::forget_held(&state, session.user).await;
+    }
+    let mut response = Redirect::to("/account/signed-out").into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::SET_COOKIE,
@@ -206,6 +237,27 @@ pub async fn sign_out(
     Ok(response)
 }
 
+#[derive(Template)]
+#[template(path = "signed_out.html")]
+struct SignedOutPage {
+    layout: Layout,
+}
+
+/// "You have signed out": needs no session and says nothing of the
+/// account, so it is the same page for everyone. One who is signed in
+/// (Back to it, or signed in again elsewhere in this browser) goes home.
+pub async fn signed_out(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+) -> Result<Response, AppError> {
+    if user.is_some() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    render(&SignedOutPage {
+        layout: Layout::new(None, &state.config().exit_url, ""),
+    })
+}
+
 struct SessionRow {
     label: String,
     created: String,
@@ -213,7 +265,7 @@ struct SessionRow {
     current: bool,
 }
 
-/// One kept safety screen in the settings list: its id and its day only.
+/// One kept safety screen in the settings list: its id and when only.
 struct KeptRow {
     id: i64,
     day: String,
@@ -229,9 +281,8 @@ struct SettingsPage {
     kept: Vec<KeptRow>,
     research: bool,
     codes_left: u64,
+    time_zone: super::time_zone::Choice,
 }
-
-pub use tandem_core::dates::civil_date as day;
 
 async fn settings_page(
     state: &AppState,
@@ -240,6 +291,8 @@ async fn settings_page(
     notice: Option<String>,
 ) -> Result<Response, AppError> {
     let current = tandem_store::token_hash_hex(&session.token);
+    let chosen = state.store().time_zone(session.user).await?;
+    let zone = chosen.clone().unwrap_or_default();
     let sessions = state
         .store()
         .sessions_of(session.user)
@@ -248,8 +301,8 @@ async fn settings_page(
         .map(|s| SessionRow {
             current: s.token_hash_hex == current,
             label: s.label,
-            created: day(s.created_unix),
-            last_seen: day(s.last_seen_unix),
+            created: moment(s.created_unix, &zone),
+            last_seen: moment(s.last_seen_unix, &zone),
         })
         .collect();
     let kept = state
@@ -261,7 +314,7 @@ async fn settings_page(
             let when = screen.completed_at.as_deref().unwrap_or(&screen.started_at);
             KeptRow {
                 id: screen.id.0,
-                day: when.get(..10).unwrap_or(when).to_owned(),
+                day: stamp_moment(when, &zone),
             }
         })
         .collect();
@@ -278,6 +331,7 @@ async fn settings_page(
         kept,
         research: state.store().research_consent(session.user).await?,
         codes_left: state.store().recovery_codes_left(session.user).await?,
+        time_zone: super::time_zone::Choice::new(chosen.as_ref()),
     })?;
     *response.status_mut() = status;
     Ok(response)
@@ -308,6 +362,7 @@ pub(super) fn notice_words(notice: &str) -> Option<&'static str> {
             "Your account is ready. Your recovery codes could not be made just now: please make them below.",
         ),
         "research-off" => Some("Your answers will not be used for research from now on."),
+        "time-zone" => Some("Your time zone is saved. Times on your pages are now shown in it."),
         "password" => Some("Your password is changed, and you are signed out everywhere else."),
         "signed-out-others" => Some("You are signed out everywhere else."),
         _ => None,

@@ -18,7 +18,7 @@ use crate::{AppError, AppState};
 
 /// The latest check-in, as shown back to the person.
 pub struct Latest {
-    /// The day it was finished (YYYY-MM-DD).
+    /// When it was finished, in words in the person's time zone.
     pub day: String,
     /// What the person wrote, if anything.
     pub note: Option<String>,
@@ -42,11 +42,8 @@ pub async fn latest(state: &AppState, user: UserId) -> Result<Option<Latest>, Ap
             Some(Answer::Text(text)) if !text.trim().is_empty() => Some(text.clone()),
             _ => None,
         });
-    let day = administration
-        .completed_at
-        .as_deref()
-        .map(|t| t.get(..10).unwrap_or(t).to_owned())
-        .unwrap_or_default();
+    let zone = crate::moments::zone_of(state, user).await?;
+    let day = crate::moments::maybe_stamp(administration.completed_at.as_deref(), &zone);
     Ok(Some(Latest {
         day,
         note,

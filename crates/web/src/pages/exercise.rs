@@ -103,6 +103,7 @@ async fn exercise_page(
         typed,
     } = shown;
     let week = iso_week(now());
+    let zone = crate::moments::zone_of(state, session.user).await?;
     let entries = state
         .store()
         .exercises(session.user, Some(kind.slug))
@@ -110,7 +111,7 @@ async fn exercise_page(
         .into_iter()
         .map(|e| EntryView {
             id: e.id.0,
-            heading: crate::pages::account::day(e.created_unix),
+            heading: crate::moments::moment(e.created_unix, &zone),
             lines: crate::exercises::written_lines(kind, &e.content),
             preview: (kind.slug == "needs-statement").then(|| {
                 needs_preview(

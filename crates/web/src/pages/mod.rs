@@ -16,6 +16,7 @@ mod results;
 pub(crate) mod safety;
 mod shelf;
 mod take;
+mod time_zone;
 
 use axum::Router;
 use axum::response::Response;
@@ -49,6 +50,7 @@ pub fn routes() -> Router<AppState> {
             get(recovery::show_codes).post(recovery::renew),
         )
         .route("/account/signout", post(account::sign_out))
+        .route("/account/signed-out", get(account::signed_out))
         .route("/account", get(account::settings))
         .route("/account/password", post(account::change_password))
         .route("/account/sessions/end-others", post(account::end_others))
@@ -57,6 +59,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/export", get(account::export))
         .route("/account/c/{id}/delete", post(account::delete_screen))
         .route("/account/research", post(account::research))
+        .route("/account/time-zone", post(time_zone::save))
         .route("/guide", get(guide::show))
         .route("/questions/{form}", get(take::start))
         .route("/questions/b/done", get(checkin::done))
@@ -137,8 +140,20 @@ mod tests {
             include_str!("../../templates/recover.html"),
             include_str!("../../templates/recovery_codes.html"),
             include_str!("../../templates/people.html"),
+            include_str!("../../templates/welcome.html"),
+            include_str!("../../templates/signup.html"),
+            include_str!("../../templates/signin.html"),
+            include_str!("../../templates/signed_out.html"),
+            include_str!("../../templates/safety_done.html"),
         ];
-        let notices = ["removed", "research-on", "research-off", "codes-later"].map(|n| {
+        let notices = [
+            "removed",
+            "research-on",
+            "research-off",
+            "codes-later",
+            "time-zone",
+        ]
+        .map(|n| {
             super::account::notice_words(n)
                 .unwrap_or_default()
                 .to_owned()

@@ -123,14 +123,10 @@ async fn page(
             })
         })
         .collect();
+    let zone = crate::moments::zone_of(state, session.user).await?;
     let (since, changes) = match &results.change {
         Some((earlier, changes)) => (
-            earlier
-                .completed_at
-                .as_deref()
-                .map(|t| t.get(..10).unwrap_or(t))
-                .unwrap_or("")
-                .to_owned(),
+            crate::moments::maybe_stamp(earlier.completed_at.as_deref(), &zone),
             rdp.indices
                 .iter()
                 .filter_map(|index| {
@@ -164,13 +160,7 @@ async fn page(
         notice,
         help: crate::help::Help::for_risk(state.resources(), &results.risk),
         about: results.administration.about.clone(),
-        taken: results
-            .administration
-            .completed_at
-            .as_deref()
-            .map(|t| t.get(..10).unwrap_or(t))
-            .unwrap_or("")
-            .to_owned(),
+        taken: crate::moments::maybe_stamp(results.administration.completed_at.as_deref(), &zone),
         profile: results.profile.as_ref().map(|p| ProfileView {
             name: p.title(),
             meaning: p.meaning(),
@@ -292,13 +282,13 @@ pub async fn confirm_delete(
     render(&DeletePage {
         layout: Layout::new(Some(&session), &state.config().exit_url, "results"),
         id,
-        taken: administration
-            .completed_at
-            .as_deref()
-            .unwrap_or(&administration.started_at)
-            .get(..10)
-            .unwrap_or("")
-            .to_owned(),
+        taken: crate::moments::stamp_moment(
+            administration
+                .completed_at
+                .as_deref()
+                .unwrap_or(&administration.started_at),
+            &crate::moments::zone_of(&state, session.user).await?,
+        ),
         about: administration.about,
     })
 }
@@ -347,7 +337,10 @@ pub async fn report(
         crate::report::Framing {
             inline_css: None,
             exit_url: &state.config().exit_url,
-            made: tandem_core::dates::civil_date(crate::auth::now()),
+            made: crate::moments::moment(
+                crate::auth::now(),
+                &crate::moments::zone_of(&state, session.user).await?,
+            ),
         },
     )
     .await?;

@@ -19,6 +19,7 @@ use crate::common::Server;
 
 mod repeat_walk;
 mod safety_walk;
+mod signin_walk;
 mod support_map;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -250,16 +251,23 @@ impl Walk {
 
     /// On the sign-in page: signs `user` in; lands at home.
     async fn sign_in(&self, user: &str) {
+        self.sign_in_to(user, "/").await;
+    }
+
+    /// On the sign-in page: signs `user` in; lands at `path`, the page the
+    /// sign-in page was asked to return to.
+    async fn sign_in_to(&self, user: &str, path: &str) {
         self.type_into("User name", user).await;
         self.type_into("Password", PASSWORD).await;
         self.click_button("Sign in").await;
-        self.assert_path("/").await;
+        self.assert_path(path).await;
     }
 
-    /// Signs out from any page; lands on the welcome page.
+    /// Signs out from any page; lands on the page that says so.
     async fn sign_out(&self) {
         self.click_button("Sign out").await;
-        self.assert_path("/welcome").await;
+        self.assert_path("/account/signed-out").await;
+        self.wait_for_text("You have signed out").await;
         assert!(
             self.client
                 .find_all(Locator::XPath("//button[normalize-space(.)='Sign out']"))
@@ -899,7 +907,7 @@ async fn walk_through(mut w: Walk) -> Walk {
     assert_eq!(after, before, "the quick exit replaced the page in history");
     // It signed out on the way: the account's pages ask to sign in again.
     client.goto(&w.url("/account")).await.unwrap();
-    w.assert_path("/account/signin").await;
+    w.assert_path("/account/signin?next=%2Faccount").await;
     w
 }
 
@@ -1129,7 +1137,7 @@ async fn plan_walk(mut w: Walk) -> Walk {
 
     // 4. Sign out and in again: all three are still there.
     w.sign_out().await;
-    w.click_link("Sign in").await;
+    w.click_link("Sign in again").await;
     w.assert_path("/account/signin").await;
     w.sign_in(PLANNER).await;
     w.click_link("Plan").await;

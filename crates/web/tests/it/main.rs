@@ -13,3 +13,4 @@ mod people;
 mod plan;
 mod recovery;
 mod safety;
+mod signin;

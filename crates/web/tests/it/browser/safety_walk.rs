@@ -177,11 +177,11 @@ async fn safety_walk(mut w: Walk) -> Walk {
         "no answer comes back after the quick exit and Back ({path}): {after_exit_back:?}"
     );
     // Leaving ended the session on the server: coming back asks to sign in.
+    // Signing in returns to the questions.
     client.goto(&w.url("/questions/c/1")).await.unwrap();
-    w.assert_path("/account/signin").await;
-    w.sign_in(CAREFUL).await;
-    client.goto(&w.url("/questions/c/1")).await.unwrap();
-    w.assert_path("/questions/c/1").await;
+    w.assert_path("/account/signin?next=%2Fquestions%2Fc%2F1")
+        .await;
+    w.sign_in_to(CAREFUL, "/questions/c/1").await;
     let returned = w.checked().await;
     assert_eq!(returned.len(), asked.len());
     assert!(
