@@ -97,6 +97,20 @@ impl User {
         self.client.get(server.url(path))
     }
 
+    /// A GET that must answer 200 with JSON: the value.
+    pub async fn json(&self, server: &Server, path: &str) -> Value {
+        let answer = self.get(server, path).send().await.unwrap();
+        assert_eq!(answer.status(), 200, "GET {path}");
+        answer.json().await.unwrap()
+    }
+
+    /// A GET that must answer 200: the page's text.
+    pub async fn page(&self, server: &Server, path: &str) -> String {
+        let answer = self.get(server, path).send().await.unwrap();
+        assert_eq!(answer.status(), 200, "GET {path}");
+        answer.text().await.unwrap()
+    }
+
     /// A state-changing JSON request with the CSRF header.
     pub fn send(
         &self,

@@ -130,14 +130,7 @@ async fn send_page(
     value: Option<&str>,
 ) -> (reqwest::Response, Vec<(String, String)>) {
     let path = format!("/questions/a/{page}");
-    let html = user
-        .get(server, &path)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = user.page(server, &path).await;
     let mut fields: Vec<(String, String)> = ["administration", "form_key"]
         .iter()
         .filter_map(|name| Some((name.to_string(), hidden(&html, name)?)))
@@ -180,14 +173,7 @@ async fn take_profile(
 }
 
 async fn administrations(server: &Server, user: &User) -> Vec<Value> {
-    let list: Value = user
-        .get(server, "/api/v1/administrations")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = user.json(server, "/api/v1/administrations").await;
     list.as_array().unwrap().clone()
 }
 
@@ -214,26 +200,12 @@ async fn back_then_finish_and_a_form_sent_twice_change_nothing() {
     assert_eq!(again.status(), 303);
     assert_eq!(again.headers()["location"], format!("/results/{id}"));
     assert_eq!(administrations(&server, &user).await, before);
-    let latest: Value = user
-        .get(&server, "/api/v1/results/latest")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let latest: Value = user.json(&server, "/api/v1/results/latest").await;
     assert_eq!(latest["administration"], id);
     assert_eq!(latest["complete"], true);
 
     // The weekly check-in's form, sent twice, is one check-in.
-    let html = user
-        .get(&server, "/questions/b/1")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = user.page(&server, "/questions/b/1").await;
     let key = hidden(&html, "form_key").expect("a fresh form has a one-time key");
     let checkin = tandem_core::instrument::builtin::builtin_by_id("checkin")
         .unwrap()
@@ -269,23 +241,9 @@ async fn an_incomplete_profile_is_never_the_latest_and_can_be_deleted() {
     // Only page 1 answered: 6 of 48, most facets unscored.
     let (incomplete, _) = take_profile(&server, &user, None).await;
     assert!(incomplete > complete);
-    let latest: Value = user
-        .get(&server, "/api/v1/results/latest")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let latest: Value = user.json(&server, "/api/v1/results/latest").await;
     assert_eq!(latest["administration"], complete);
-    let page = user
-        .get(&server, "/results")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = user.page(&server, "/results").await;
     assert!(
         page.contains(&format!("/results/{complete}/delete")),
         "{page}"
@@ -345,14 +303,7 @@ fn id_after(html: &str, prefix: &str) -> String {
 }
 
 async fn ids_of(server: &Server, user: &User, path: &str) -> Vec<(String, String)> {
-    let list: Value = user
-        .get(server, path)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = user.json(server, path).await;
     list.as_array()
         .unwrap()
         .iter()
@@ -409,27 +360,9 @@ async fn every_form_that_changes_something_answers_with_a_redirect() {
     let administration = ids_of(&server, &user, "/api/v1/administrations").await[0]
         .0
         .clone();
-    let settings = user
-        .get(&server, "/account")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let settings = user.page(&server, "/account").await;
     let screen = id_after(&settings, "/account/c/");
-    let form_key = hidden(
-        &user
-            .get(&server, "/questions/b/1")
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-        "form_key",
-    )
-    .unwrap();
+    let form_key = hidden(&user.page(&server, "/questions/b/1").await, "form_key").unwrap();
 
     // (path, fields, where it leads): in an order that keeps each target.
     let cases: Vec<(String, Fields, String)> = vec![
