@@ -60,6 +60,11 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             auth::load_session,
         ))
+        // A handler that panics answers 500 instead of dropping the
+        // connection; inside the renderer, so the page keeps its frame.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            view::panicked,
+        ))
         // Outside both, so their refusals are rendered too.
         .layer(middleware::from_fn_with_state(
             state.clone(),

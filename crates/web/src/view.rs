@@ -79,6 +79,11 @@ pub async fn render_messages(
 ) -> Response {
     let page = !request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
+    if !page && response.extensions().get::<Panicked>().is_some() {
+        return AppError::internal("a request panicked")
+            .api()
+            .into_response();
+    }
     let found = response.extensions_mut().remove::<Message>();
     let Some(Message { heading, message }) = found.or_else(|| bare_error(page, &response)) else {
         return response;
@@ -99,6 +104,21 @@ pub async fn render_messages(
     }
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, body)
+}
+
+/// Marks the answer [`panicked`] gives, so the API can turn it into a
+/// problem object.
+#[derive(Debug, Clone, Copy)]
+struct Panicked;
+
+/// The answer to a request whose handler panicked: a bare 500 that
+/// [`render_messages`] turns into the calm error page (or, for the API, a
+/// problem object); the cause is logged, never shown.
+pub fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request panicked");
+    let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    response.extensions_mut().insert(Panicked);
+    response
 }
 
 /// A page's error answered by a layer that knows nothing of pages (the
@@ -160,5 +180,90 @@ pub async fn static_file(Path(file): Path<String>) -> Response {
         )
             .into_response(),
         _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use axum::Router;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    use crate::{AppState, WebConfig};
+
+    /// A router with handlers that fail as layers and bugs do, behind the
+    /// same panic catcher and renderer as the app.
+    async fn failing() -> (Router, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = tandem_store::Store::open(dir.path()).await.unwrap();
+        let state = AppState::new(store, WebConfig::default()).unwrap();
+        let handler_panics = || async {
+            if true {
+                panic!("a bug");
+            }
+            "never"
+        };
+        let router = Router::new()
+            .route("/boom", get(handler_panics))
+            .route("/api/v1/boom", get(handler_panics))
+            .route(
+                "/raw",
+                get(|| async { (StatusCode::BAD_GATEWAY, "upstream said no") }),
+            )
+            .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+                super::panicked,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                super::render_messages,
+            ))
+            .with_state(state);
+        (router, dir)
+    }
+
+    async fn answer(router: &Router, path: &str) -> (StatusCode, String, String) {
+        let response = router
+            .clone()
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let kind = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (status, kind, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_panic_or_a_bare_error_is_a_calm_page_in_the_frame() {
+        let (router, _dir) = failing().await;
+        for (path, status) in [
+            ("/boom", StatusCode::INTERNAL_SERVER_ERROR),
+            ("/raw", StatusCode::BAD_GATEWAY),
+        ] {
+            let (got, kind, body) = answer(&router, path).await;
+            assert_eq!(got, status, "{path}");
+            assert!(kind.starts_with("text/html"), "{path}: {kind}");
+            assert!(body.contains("id=\"quick-exit\""), "{path}: {body}");
+            assert!(
+                body.contains("Something went wrong on our side"),
+                "{path}: {body}"
+            );
+            assert!(
+                !body.contains("a bug") && !body.contains("upstream"),
+                "{body}"
+            );
+        }
+        let (got, kind, body) = answer(&router, "/api/v1/boom").await;
+        assert_eq!(got, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(kind, "application/problem+json");
+        assert!(!body.contains("a bug"), "{body}");
     }
 }

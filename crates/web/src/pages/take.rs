@@ -36,6 +36,8 @@ struct Choice {
 
 struct Question {
     id: String,
+    /// The id of a text question's hint.
+    hint_id: String,
     text: String,
     text_item: bool,
     choices: Vec<Choice>,
@@ -179,7 +181,7 @@ fn render_page(
     instrument: &Instrument,
     page: usize,
     (open, answers, about): (Option<AdministrationId>, &Answers, Option<&str>),
-    errors: FormErrors,
+    (errors, typed_about): (FormErrors, Option<&str>),
 ) -> Result<Response, AppError> {
     let fresh = open.is_none() && instrument.kind != Kind::Safety;
     let form_key = if fresh {
@@ -190,8 +192,8 @@ fn render_page(
     let other = OtherPerson::new(about.unwrap_or(ABOUT));
     // Whom the questions are about is asked once, on the first page, before
     // anything is saved; the safety screen never asks.
-    let about_field =
-        (about.is_none() && page == 1 && instrument.kind != Kind::Safety).then(|| ABOUT.to_owned());
+    let about_field = (about.is_none() && page == 1 && instrument.kind != Kind::Safety)
+        .then(|| typed_about.unwrap_or(ABOUT).to_owned());
     let questions = page_items(instrument, page)
         .iter()
         .map(|item| {
@@ -207,6 +209,7 @@ fn render_page(
                 checked: current == Some(&Answer::Code(point.code)),
             });
             Question {
+                hint_id: format!("{}-hint", item.id),
                 id: item.id.to_string(),
                 text: instrument.text_of(item, &other),
                 text_item: item.response == ResponseKind::Text,
@@ -296,7 +299,7 @@ pub async fn show(
         instrument,
         page,
         (open.map(|o| o.id), &answers, about.as_deref()),
-        FormErrors::new(),
+        (FormErrors::new(), None),
     )
 }
 
@@ -307,6 +310,8 @@ pub(super) struct Submitted {
     pub(super) keep: bool,
     /// Whom the questions are about, when the first page asked.
     about: Option<String>,
+    /// What was typed for whom they are about, to show again after an error.
+    typed_about: Option<String>,
 }
 
 /// Reads a page's fields: only this page's items, `csrf`, `go` and (safety)
@@ -316,7 +321,7 @@ fn read_page(
     page: usize,
     fields: Vec<(String, String)>,
     other: &OtherPerson,
-) -> Result<Result<Submitted, FormErrors>, AppError> {
+) -> Result<(Submitted, FormErrors), AppError> {
     let items = page_items(instrument, page);
     let mut submitted = Submitted {
         page: items
@@ -326,6 +331,7 @@ fn read_page(
         go: "next".to_owned(),
         keep: false,
         about: None,
+        typed_about: None,
     };
     let mut errors = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -335,19 +341,25 @@ fn read_page(
             "csrf" | "administration" | "form_key" => continue,
             "go" => submitted.go = value,
             "keep" if instrument.kind == Kind::Safety => submitted.keep = value == "yes",
-            "about" if page == 1 && instrument.kind != Kind::Safety => match About::parse(&value) {
-                Ok(about) => submitted.about = Some(about.into()),
-                Err(error) => errors.push(FieldError {
-                    field: "about".into(),
-                    message: match error {
-                        InputError::Empty { .. } | InputError::TooLong { .. } => {
-                            "Say whom these questions are about, in 80 characters or fewer."
-                                .to_owned()
-                        }
-                        other => other.to_string(),
-                    },
-                }),
-            },
+            "about" if page == 1 && instrument.kind != Kind::Safety => {
+                if submitted.typed_about.is_some() {
+                    return Err(AppError::bad_request("`about` was sent twice."));
+                }
+                match About::parse(&value) {
+                    Ok(about) => submitted.about = Some(about.into()),
+                    Err(error) => errors.push(FieldError {
+                        field: "about".into(),
+                        message: match error {
+                            InputError::Empty { .. } | InputError::TooLong { .. } => {
+                                "Say whom these questions are about, in 80 characters or fewer."
+                                    .to_owned()
+                            }
+                            other => other.to_string(),
+                        },
+                    }),
+                }
+                submitted.typed_about = Some(value);
+            }
             _ => {
                 let Some(item) = items.iter().find(|item| item.id.as_str() == key) else {
                     return Err(AppError::bad_request(format!(
@@ -394,11 +406,7 @@ fn read_page(
     if !["next", "back", "later"].contains(&submitted.go.as_str()) {
         return Err(AppError::bad_request("Unknown button."));
     }
-    Ok(if errors.is_empty() {
-        Ok(submitted)
-    } else {
-        Err(FormErrors::from(errors))
-    })
+    Ok((submitted, FormErrors::from(errors)))
 }
 
 /// The first value of a form field.
@@ -475,30 +483,34 @@ pub async fn save(
         (_, Some(open)) => open.about.clone(),
         (_, None) => ABOUT.to_owned(),
     };
-    let submitted = match read_page(instrument, page, fields, &OtherPerson::new(&about))? {
-        Ok(submitted) => submitted,
-        Err(errors) => {
-            // Show the page again with what was sent; nothing is saved.
-            let (mut answers, open_about) =
-                current_answers(&state, &session, instrument, open.as_ref()).await?;
-            for item in page_items(instrument, page) {
-                answers.clear(item.id.as_str());
+    let (submitted, errors) = read_page(instrument, page, fields, &OtherPerson::new(&about))?;
+    if !errors.is_empty() {
+        // Show the page again with everything that was sent, the answers
+        // that fit chosen again; nothing is saved.
+        let (mut answers, open_about) =
+            current_answers(&state, &session, instrument, open.as_ref()).await?;
+        for (item, answer) in &submitted.page {
+            answers.clear(item);
+            if let Some(answer) = answer {
+                answers
+                    .set(instrument, item, answer.clone())
+                    .map_err(AppError::internal)?;
             }
-            let shown = match instrument.kind {
-                Kind::Safety => Some(about.as_str()),
-                _ => open_about.as_deref(),
-            };
-            return render_page(
-                &state,
-                &session,
-                &code,
-                instrument,
-                page,
-                (open.as_ref().map(|o| o.id), &answers, shown),
-                errors,
-            );
         }
-    };
+        let shown = match instrument.kind {
+            Kind::Safety => Some(about.as_str()),
+            _ => open_about.as_deref(),
+        };
+        return render_page(
+            &state,
+            &session,
+            &code,
+            instrument,
+            page,
+            (open.as_ref().map(|o| o.id), &answers, shown),
+            (errors, submitted.typed_about.as_deref()),
+        );
+    }
     if instrument.kind == Kind::Safety {
         return super::safety::save(&state, &session, instrument, submitted).await;
     }

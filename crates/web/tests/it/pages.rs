@@ -565,3 +565,48 @@ async fn a_form_with_problems_comes_back_with_all_of_them() {
     }
     assert!(html.contains("value=\"a b\""), "the name is kept: {html}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_questions_page_with_a_problem_keeps_every_answer_sent() {
+    let server = Server::start().await;
+    let user = server.user("shoveler").await;
+    let items = profile_page(1);
+    let html = user.page(&server, "/questions/a/1").await;
+    let key = hidden(&html, "form_key").unwrap();
+    let answer = user
+        .form(
+            &server,
+            "/questions/a/1",
+            &[
+                ("form_key", key.as_str()),
+                ("about", "Sam & Alex"),
+                (items[0].as_str(), "9"),
+                (items[1].as_str(), "3"),
+                (items[2].as_str(), "5"),
+                ("go", "next"),
+            ],
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 422);
+    let html = answer.text().await.unwrap();
+    assert!(
+        html.contains("value=\"Sam &#38; Alex\""),
+        "whom it is about is kept: {html}"
+    );
+    assert!(html.contains(&format!("href=\"#{}\"", items[0])), "{html}");
+    assert!(
+        html.contains(&format!("id=\"{}-error\"", items[0])),
+        "{html}"
+    );
+    for (item, value) in [(&items[1], "3"), (&items[2], "5")] {
+        let radio = format!("id=\"{item}-{value}\" name=\"{item}\" value=\"{value}\" checked");
+        assert!(html.contains(&radio), "{item} keeps {value}: {html}");
+    }
+    assert!(!html.contains(&format!("name=\"{}\" value=\"9\"", items[0])));
+    assert!(
+        administrations(&server, &user).await.is_empty(),
+        "nothing saved"
+    );
+}
