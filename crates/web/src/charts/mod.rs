@@ -169,22 +169,51 @@ pub fn facet_profile(instrument: &Instrument, scores: &Scores) -> String {
     })
 }
 
-/// A trend chart and its key.
+/// A trend chart, and its numbers for the table beside it.
 pub struct Trends {
-    /// The picture.
+    /// The picture, each line labelled at its end with its name.
     pub svg: String,
-    /// Which colour is which series.
-    pub key: Vec<KeyEntry>,
+    /// Each series and its values from first to latest, one decimal.
+    pub rows: Vec<(String, String)>,
+}
+
+/// Room on the right of the trend chart for the lines' names.
+const LABELS: u32 = 160;
+
+/// Vertical places for labels wanted at `wanted` (pixel rows, any order):
+/// each as near its own line's end as it can be, at least `gap` apart, and
+/// inside `top..=bottom`. Order is kept, so a label never crosses another.
+pub fn spread(wanted: &[i32], gap: i32, top: i32, bottom: i32) -> Vec<i32> {
+    let mut order: Vec<usize> = (0..wanted.len()).collect();
+    order.sort_by_key(|&i| (wanted[i], i));
+    let mut placed = vec![0; wanted.len()];
+    let mut next = top;
+    for &i in &order {
+        let y = wanted[i].max(next);
+        placed[i] = y;
+        next = y + gap;
+    }
+    // Pushed past the bottom: move the stack up, keeping the gaps.
+    let mut limit = bottom;
+    for &i in order.iter().rev() {
+        if placed[i] > limit {
+            placed[i] = limit;
+        }
+        limit = placed[i] - gap;
+    }
+    placed
 }
 
 /// One line per series over points in time (index = order taken), with
-/// large dots; the key is given apart, as text.
+/// large dots and the series' name at the end of its line.
 pub fn trends(series: &[(String, Vec<(usize, f64)>)], points: usize, scale: (i64, i64)) -> Trends {
     let last = points.saturating_sub(1).max(1) as f64;
-    let picture = svg(WIDTH, 260, |root| {
+    let height = 280;
+    let picture = svg(WIDTH, height, |root| {
         root.fill(&WHITE).map_err(err)?;
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
+            .margin_right(LABELS + 12)
             .x_label_area_size(26)
             .y_label_area_size(26)
             .build_cartesian_2d(-0.1..last + 0.1, scale.0 as f64..scale.1 as f64)
@@ -199,25 +228,46 @@ pub fn trends(series: &[(String, Vec<(usize, f64)>)], points: usize, scale: (i64
             .axis_desc_style(font(TEXT))
             .draw()
             .map_err(err)?;
-        for ((_, values), colour) in series.iter().zip(SERIES.iter().cycle()) {
+        let mut ends = Vec::new();
+        for ((name, values), colour) in series.iter().zip(SERIES.iter().cycle()) {
             let line: Vec<(f64, f64)> = values.iter().map(|(x, y)| (*x as f64, *y)).collect();
             chart
                 .draw_series(LineSeries::new(line.clone(), colour.stroke_width(3)))
                 .map_err(err)?;
             chart
-                .draw_series(line.into_iter().map(|p| Circle::new(p, 6, colour.filled())))
+                .draw_series(line.iter().map(|p| Circle::new(*p, 7, colour.filled())))
+                .map_err(err)?;
+            if let Some(end) = line.last() {
+                ends.push((name, *colour, chart.backend_coord(end)));
+            }
+        }
+        let wanted: Vec<i32> = ends.iter().map(|(_, _, (_, y))| *y).collect();
+        let places = spread(&wanted, TEXT as i32, 16, height as i32 - 40);
+        let label_x = (WIDTH - LABELS) as i32;
+        for ((name, colour, end), y) in ends.iter().zip(places) {
+            root.draw(&PathElement::new(
+                vec![*end, (label_x - 10, y), (label_x, y)],
+                colour.stroke_width(2),
+            ))
+            .map_err(err)?;
+            root.draw(&Circle::new((label_x + 4, y), 5, colour.filled()))
+                .map_err(err)?;
+            let style = font(TEXT).pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Left,
+                plotters::style::text_anchor::VPos::Center,
+            ));
+            root.draw(&Text::new(name.as_str(), (label_x + 12, y), style))
                 .map_err(err)?;
         }
         root.present().map_err(err)
     });
     Trends {
         svg: picture,
-        key: series
+        rows: series
             .iter()
-            .zip(SERIES.iter().cycle())
-            .map(|((name, _), colour)| KeyEntry {
-                words: name.clone(),
-                colour: hex(*colour),
+            .map(|(name, values)| {
+                let values: Vec<String> = values.iter().map(|(_, v)| format!("{v:.1}")).collect();
+                (name.clone(), values.join(" → "))
             })
             .collect(),
     }
@@ -226,6 +276,47 @@ pub fn trends(series: &[(String, Vec<(usize, f64)>)], points: usize, scale: (i64
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trend_labels_keep_their_order_and_gap_and_stay_inside() {
+        // (wanted, placed), with a gap of 20 inside 10..=240.
+        let cases: [(&[i32], &[i32]); 5] = [
+            (&[50, 120, 200], &[50, 120, 200]),
+            (&[100, 100, 100], &[100, 120, 140]),
+            (&[230, 235, 240], &[200, 220, 240]),
+            (&[5, 6], &[10, 30]),
+            (&[90, 80, 70], &[110, 90, 70]),
+        ];
+        for (wanted, placed) in cases {
+            assert_eq!(spread(wanted, 20, 10, 240), placed, "{wanted:?}");
+        }
+    }
+
+    #[test]
+    fn each_trend_line_is_named_at_its_end_and_its_numbers_listed() {
+        let series = vec![
+            ("Over-dependence".to_owned(), vec![(0, 3.25), (2, 2.5)]),
+            ("Weekly pulse".to_owned(), vec![(1, 4.0), (2, 4.0)]),
+        ];
+        let trends = trends(&series, 3, (1, 5));
+        for name in ["Over-dependence", "Weekly pulse"] {
+            // plotters writes each text on a line of its own.
+            let text = format!(">\n{name}\n<");
+            assert_eq!(
+                trends.svg.matches(&text).count(),
+                1,
+                "{name}: {}",
+                trends.svg
+            );
+        }
+        assert_eq!(
+            trends.rows,
+            [
+                ("Over-dependence".to_owned(), "3.2 → 2.5".to_owned()),
+                ("Weekly pulse".to_owned(), "4.0 → 4.0".to_owned()),
+            ]
+        );
+    }
 
     /// The fills of the chart's rectangles, in drawing order, lower case.
     fn fills(svg: &str) -> Vec<String> {

@@ -396,8 +396,22 @@ impl Walk {
             )
             .await
             .unwrap();
+        // No chart text cut off by the edge of its picture.
+        let clipped: Value = self
+            .client
+            .execute(
+                "return Array.from(document.querySelectorAll('.chart svg text')).filter(t => { \
+                   var box = t.getBoundingClientRect(), svg = t.ownerSVGElement.getBoundingClientRect(); \
+                   return box.left < svg.left - 1 || box.right > svg.right + 1 \
+                     || box.top < svg.top - 1 || box.bottom > svg.bottom + 1; \
+                 }).map(t => t.textContent.trim());",
+                vec![],
+            )
+            .await
+            .unwrap();
         self.screenshot(&format!("{step}-360")).await;
         assert_eq!(overflow, json!([]), "{step} scrolls sideways at 360 px");
+        assert_eq!(clipped, json!([]), "{step}: chart text cut off at 360 px");
         if let Some(px) = smallest.as_f64() {
             println!("{step}: smallest chart text at 360 px: {px:.1} CSS px");
             assert!(px >= 14.0, "{step}: chart text of {px:.1} CSS px at 360 px");
