@@ -145,6 +145,10 @@ mod tests {
             include_str!("../../templates/signin.html"),
             include_str!("../../templates/signed_out.html"),
             include_str!("../../templates/safety_done.html"),
+            include_str!("../../templates/results.html"),
+            include_str!("../../templates/delete_results.html"),
+            include_str!("../../templates/report.html"),
+            include_str!("../../templates/message.html"),
         ];
         let notices = [
             "removed",
