@@ -220,6 +220,10 @@ pub struct AnalyzeArgs {
     /// Number of factors for EFA and omega (default: parallel analysis decides).
     #[arg(long, value_name = "N")]
     pub factors: Option<usize>,
+    /// Run parallel analysis even when --factors is given (it runs anyway
+    /// without --factors, since it then decides the number).
+    #[arg(long)]
+    pub parallel: bool,
     /// Missing values: pairwise or listwise.
     #[arg(long, default_value = "pairwise")]
     pub missing: String,

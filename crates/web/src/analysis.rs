@@ -19,7 +19,7 @@ struct AnalysisPage<'a> {
     reliability: Vec<(String, usize, String, String, String, String, String)>,
     omega_h: String,
     scree: String,
-    suggested: String,
+    suggested: Option<String>,
     heat: String,
     factors: String,
     factor_names: Vec<String>,
@@ -191,11 +191,21 @@ pub fn report_html(report: &Value) -> Result<String, AppError> {
         items: items.len(),
         reliability,
         omega_h: num(&report["omega"]["hierarchical"]),
-        scree: scree(
-            &floats(&report["parallel"]["observed"]),
-            &floats(&report["parallel"]["simulated_95"]),
-        ),
-        suggested: report["parallel"]["suggested_factors"].to_string(),
+        // Without parallel analysis (the number of factors was given), the
+        // scree shows the data's eigenvalues alone.
+        scree: if report["parallel"].is_null() {
+            scree(&floats(&report["fa"]["eigenvalues"]), &[])
+        } else {
+            scree(
+                &floats(&report["parallel"]["observed"]),
+                &floats(&report["parallel"]["simulated_95"]),
+            )
+        },
+        suggested: if report["parallel"].is_null() {
+            None
+        } else {
+            Some(report["parallel"]["suggested_factors"].to_string())
+        },
         heat: heat_map(&items, &loadings),
         factors: factors.to_string(),
         factor_names: (1..=factors).map(|f| format!("F{f}")).collect(),

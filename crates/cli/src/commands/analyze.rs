@@ -235,18 +235,29 @@ fn analyse(moments: &Moments, plan: &Plan, args: &AnalyzeArgs) -> anyhow::Result
     }
     let overall = reliability(moments, &all, missing).map_err(|err| bad_input(err.to_string()))?;
     let r = moments.correlation(missing);
-    let parallel = parallel_analysis(
-        &r,
-        usize::try_from(n).unwrap_or(usize::MAX),
-        PARALLEL_ITERATIONS,
-        args.seed,
-    )
-    .map_err(|err| bad_input(err.to_string()))?;
-    let nf = match args.factors {
-        Some(0) => return Err(bad_input("--factors must be at least 1")),
-        Some(nf) => nf,
-        None => parallel.suggested_factors.max(1),
+    if args.factors == Some(0) {
+        return Err(bad_input("--factors must be at least 1"));
+    }
+    // Parallel analysis only when it decides something: without --factors,
+    // or when --parallel asks for the comparison.
+    let parallel = if args.factors.is_none() || args.parallel {
+        Some(
+            parallel_analysis(
+                &r,
+                usize::try_from(n).unwrap_or(usize::MAX),
+                PARALLEL_ITERATIONS,
+                args.seed,
+            )
+            .map_err(|err| bad_input(err.to_string()))?,
+        )
+    } else {
+        None
     };
+    let nf = args.factors.unwrap_or_else(|| {
+        parallel
+            .as_ref()
+            .map_or(1, |parallel| parallel.suggested_factors.max(1))
+    });
     let solution = fa(&r, n as f64, nf, Method::Minres, Rotation::Oblimin)
         .map_err(|err| bad_input(format!("factor analysis: {err}")))?;
     let loadings: Map<String, Value> = items
@@ -306,13 +317,13 @@ fn analyse(moments: &Moments, plan: &Plan, args: &AnalyzeArgs) -> anyhow::Result
             "rms": solution.fit.rms,
             "eigenvalues": solution.eigenvalues,
         },
-        "parallel": {
+        "parallel": parallel.map(|parallel| json!({
             "observed": parallel.observed,
             "simulated_95": parallel.simulated_95,
             "suggested_factors": parallel.suggested_factors,
             "iterations": parallel.iterations,
             "seed": args.seed,
-        },
+        })),
         "facets": facets,
     }))
 }

@@ -220,3 +220,49 @@ fn the_store_can_be_analysed_de_identified() {
         "scree plot and heat map"
     );
 }
+
+#[test]
+fn parallel_analysis_runs_only_when_it_decides_something_or_is_asked_for() {
+    let t = Tandem::new();
+    let data = fixture("three_factor.csv");
+    // (flags, parallel analysis ran, factors used, chosen by)
+    let cases: [(&[&str], bool, u64, &str); 3] = [
+        (&[], true, 3, "parallel analysis"),
+        (&["--factors", "2"], false, 2, "--factors"),
+        (&["--factors", "2", "--parallel"], true, 2, "--factors"),
+    ];
+    for (flags, ran, factors, chosen_by) in cases {
+        let mut args = vec!["analyze", data.as_str(), "--json"];
+        args.extend_from_slice(flags);
+        let report = t.json(&args);
+        assert_eq!(
+            report["parallel"].is_object(),
+            ran,
+            "{flags:?}: {}",
+            report["parallel"]
+        );
+        if ran {
+            assert_eq!(report["parallel"]["suggested_factors"], 3, "{flags:?}");
+            assert_eq!(report["parallel"]["iterations"], 20, "{flags:?}");
+        } else {
+            assert!(report["parallel"].is_null(), "{flags:?}");
+        }
+        assert_eq!(report["fa"]["factors"], factors, "{flags:?}");
+        assert_eq!(report["fa"]["chosen_by"], chosen_by, "{flags:?}");
+    }
+    // The HTML report says why there is no comparison with random data.
+    let html = t.data_dir().with_file_name("no-parallel.html");
+    t.cmd(&[
+        "analyze",
+        data.as_str(),
+        "--factors",
+        "2",
+        "--html",
+        html.to_str().unwrap(),
+    ])
+    .assert()
+    .success();
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("parallel analysis did not run"), "{page}");
+    assert_eq!(page.matches("<svg").count(), 2, "scree plot and heat map");
+}
