@@ -138,6 +138,27 @@ impl Store {
         self.administration(owner, AdministrationId(id)).await
     }
 
+    /// The administration a form with `form_key` began, if it began one.
+    pub async fn administration_by_form_key(
+        &self,
+        owner: UserId,
+        form_key: &str,
+    ) -> Result<Option<Administration>, StoreError> {
+        let id: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM administrations WHERE owner_id = ? AND form_key = ?",
+        )
+        .bind(owner.0)
+        .bind(form_key)
+        .fetch_optional(&self.pool)
+        .await?;
+        match id {
+            Some(id) => Ok(Some(
+                self.administration(owner, AdministrationId(id)).await?,
+            )),
+            None => Ok(None),
+        }
+    }
+
     /// Deletes one administration of this owner with all its answers; an
     /// id that is not theirs is "not found" and changes nothing.
     pub async fn delete_administration(

@@ -61,9 +61,14 @@ pub fn app(state: AppState) -> Router {
             auth::load_session,
         ))
         // A handler that panics answers 500 instead of dropping the
-        // connection; inside the renderer, so the page keeps its frame.
+        // connection, and one that takes too long answers 408; both inside
+        // the renderer, so their pages keep the frame.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             view::panicked,
+        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(timeout_secs),
         ))
         // Outside both, so their refusals are rendered too.
         .layer(middleware::from_fn_with_state(
@@ -71,11 +76,6 @@ pub fn app(state: AppState) -> Router {
             view::render_messages,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        // Inside the headers, so a timed-out request's 408 carries them too.
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(timeout_secs),
-        ))
         .layer(middleware::from_fn(headers::security))
         .layer(middleware::from_fn(log::requests))
         .with_state(state)

@@ -50,6 +50,7 @@ struct ResultsPart {
 #[template(path = "report.html")]
 struct ReportPage<'a> {
     inline_css: Option<&'a str>,
+    csrf: Option<&'a str>,
     exit_url: &'a str,
     made: String,
     results: Option<ResultsPart>,
@@ -75,6 +76,9 @@ pub struct Framing<'a> {
     pub exit_url: &'a str,
     /// When it was made, in words.
     pub made: String,
+    /// The session's sign-out token, when the report is a page of a
+    /// signed-in session: the quick exit uses it to end the session too.
+    pub csrf: Option<&'a str>,
 }
 
 /// Renders the report.
@@ -89,6 +93,7 @@ pub async fn report_html(
         inline_css,
         exit_url,
         made,
+        csrf,
     } = framing;
     // Moments in the person's own zone; the CLI's local user has none (UTC).
     let zone = store.time_zone(user).await?.unwrap_or_default();
@@ -221,6 +226,7 @@ pub async fn report_html(
     };
     ReportPage {
         inline_css,
+        csrf,
         exit_url,
         made,
         results,

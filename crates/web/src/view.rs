@@ -84,12 +84,13 @@ pub async fn render_messages(
             .api()
             .into_response();
     }
+    let session = response.extensions_mut().remove::<Session>();
     let found = response.extensions_mut().remove::<Message>();
     let Some(Message { heading, message }) = found.or_else(|| bare_error(page, &response)) else {
         return response;
     };
     let page = MessagePage {
-        layout: Layout::new(None, &state.config().exit_url, ""),
+        layout: Layout::new(session.as_ref(), &state.config().exit_url, ""),
         heading: &heading,
         message: &message,
     };

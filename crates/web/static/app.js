@@ -16,13 +16,14 @@
     for (var i = 0; i < forms.length; i += 1) { forms[i].reset(); }
     if (document.body) { document.body.style.display = ""; }
   });
-  // A form sent back with problems: the summary takes focus, so it is read
-  // out first and its links lead to each field.
+  // The report's print button, shown only where it can work.
   var print = document.getElementById("print-report");
   if (print) {
     print.hidden = false;
     print.addEventListener("click", function () { window.print(); });
   }
+  // A form sent back with problems: the summary takes focus, so it is read
+  // out first and its links lead to each field.
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }
   // Time zone: until the person has chosen one, the list starts at the zone
@@ -48,11 +49,20 @@
   if (!exit) { return; }
   var leaving = false;
 
+  // The sign-out form's token, or (on the printable report, which has no
+  // navigation) the page's csrf-token meta tag.
+  function signOutToken() {
+    var field = document.querySelector("form[action='/account/signout'] input[name=csrf]");
+    if (field) { return field.value; }
+    var meta = document.querySelector("meta[name=csrf-token]");
+    return meta ? meta.getAttribute("content") : null;
+  }
+
   function endSession() {
-    var token = document.querySelector("form[action='/account/signout'] input[name=csrf]");
+    var token = signOutToken();
     if (!token || !navigator.sendBeacon) { return; }
     var body = new URLSearchParams();
-    body.set("csrf", token.value);
+    body.set("csrf", token);
     navigator.sendBeacon("/account/signout", body);
   }
 

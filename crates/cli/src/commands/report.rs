@@ -64,6 +64,7 @@ async fn write_html(session: &Session, path: &std::path::Path) -> anyhow::Result
             inline_css: Some(tandem_web::APP_CSS),
             exit_url: tandem_web::DEFAULT_EXIT_URL,
             made,
+            csrf: None,
         },
     )
     .await
@@ -80,7 +81,7 @@ async fn write_html(session: &Session, path: &std::path::Path) -> anyhow::Result
         .map_err(|err| crate::failure::bad_input(format!("{}: {err}", path.display())))?;
     file.write_all(html.as_bytes())?;
     println!(
-        "Wrote your report to {} (only you can read the file).",
+        "Wrote your report to {}. It is not encrypted: it holds what you wrote, and anyone who can open files as your user on this computer can read it.",
         path.display()
     );
     Ok(())

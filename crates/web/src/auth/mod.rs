@@ -98,11 +98,18 @@ pub async fn load_session(
             .await
         {
             Ok(Some(info)) => {
-                request.extensions_mut().insert(Session {
+                let session = Session {
                     user: info.user,
                     csrf_token: info.csrf_token,
                     token,
-                });
+                };
+                request.extensions_mut().insert(session.clone());
+                // Also on the way out, so an error or message page drawn at
+                // the edge has the signed-in frame, whose sign-out token
+                // lets the quick exit end the session there too.
+                let mut response = next.run(request).await;
+                response.extensions_mut().insert(session);
+                return response;
             }
             Ok(None) => {}
             Err(err) => {

@@ -8,13 +8,17 @@ use axum::http::Method;
 /// The longest path kept; anything longer is not one of our pages.
 const MAX_LEN: usize = 512;
 
-/// Pages that would send a person straight back into signing in or out, or
-/// that are not pages at all.
-const NEVER: [&str; 6] = [
+/// Pages that would send a person straight back into signing in or out,
+/// that are not pages at all, or that hand over secrets or everything at
+/// once (a link crafted to land there after sign-in could download the
+/// export, or show fresh recovery codes, without the person asking).
+const NEVER: [&str; 8] = [
     "/account/signin",
     "/account/signout",
     "/account/signed-out",
     "/account/new",
+    "/account/export",
+    "/account/recovery-codes",
     "/api/",
     "/static/",
 ];
@@ -150,6 +154,12 @@ mod tests {
             ("/account/signout", None),
             ("/account/signed-out", None),
             ("/account/new", None),
+            ("/account/export", None),
+            ("/account/recovery-codes", None),
+            (
+                "/account/exported-nothing",
+                Some("/account/exported-nothing"),
+            ),
             ("/api/v1/plan", None),
             ("/static/app.js", None),
             (&long, None),

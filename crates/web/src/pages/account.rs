@@ -2,6 +2,7 @@
 //! research consent, kept safety answers, export and deletion.
 
 use super::extract::PagePath;
+use super::form::TokenOnly;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -179,6 +180,24 @@ pub async fn sign_in(
     MaybeUser(previous): MaybeUser,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, AppError> {
+    // Empty fields are said field by field, before anything is counted
+    // against the account or hashed.
+    let mut missing = FormErrors::new();
+    if form.name.trim().is_empty() {
+        missing.add("name", "Enter your user name.");
+    }
+    if form.password.is_empty() {
+        missing.add("password", "Enter your password.");
+    }
+    if !missing.is_empty() {
+        return sign_in_again(
+            &state,
+            missing,
+            form,
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+        );
+    }
     match flows::sign_in(
         &state,
         &client,
@@ -194,22 +213,42 @@ pub async fn sign_in(
             &ReturnTo::or_home(form.next.as_deref()),
         )),
         Err(err) if err.status().is_client_error() => {
-            let mut response = render(&SignInPage {
-                layout: Layout::new(None, &state.config().exit_url, ""),
-                errors: FormErrors::one("name", message_of(&err)),
-                name: form.name,
-                next: next_field(form.next.as_deref()),
-            })?;
-            *response.status_mut() = err.status();
-            if let Some(wait) = err.retry_after()
-                && let Ok(value) = HeaderValue::from_str(&wait.to_string())
-            {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-            Ok(response)
+            let status = err.status();
+            let wait = err.retry_after();
+            sign_in_again(
+                &state,
+                FormErrors::one("name", message_of(&err)),
+                form,
+                status,
+                wait,
+            )
         }
         Err(err) => Err(err),
     }
+}
+
+/// The sign-in form again with its problems, the name and where it was
+/// going kept (and `Retry-After` when throttled).
+fn sign_in_again(
+    state: &AppState,
+    errors: FormErrors,
+    form: SignInForm,
+    status: axum::http::StatusCode,
+    wait: Option<i64>,
+) -> Result<Response, AppError> {
+    let mut response = render(&SignInPage {
+        layout: Layout::new(None, &state.config().exit_url, ""),
+        errors,
+        name: form.name,
+        next: next_field(form.next.as_deref()),
+    })?;
+    *response.status_mut() = status;
+    if let Some(wait) = wait
+        && let Ok(value) = HeaderValue::from_str(&wait.to_string())
+    {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    Ok(response)
 }
 
 /// Signs out: the session ends on the server and the browser is told to
@@ -223,6 +262,9 @@ pub async fn sign_out(
     if let Some(session) = session {
         state.store().end_session(&session.token).await?;
         crate::plan::forget_held(&state, session.user).await;
+        state
+            .fresh_codes()
+            .remove(&tandem_store::token_hash_hex(&session.token));
     }
     let mut response = Redirect::to("/account/signed-out").into_response();
     let headers = response.headers_mut();
@@ -362,6 +404,9 @@ pub(super) fn notice_words(notice: &str) -> Option<&'static str> {
             "Your account is ready. Your recovery codes could not be made just now: please make them below.",
         ),
         "research-off" => Some("Your answers will not be used for research from now on."),
+        "codes-gone" => Some(
+            "Those recovery codes can no longer be shown. If you did not keep them, make new ones below.",
+        ),
         "time-zone" => Some("Your time zone is saved. Times on your pages are now shown in it."),
         "password" => Some("Your password is changed, and you are signed out everywhere else."),
         "signed-out-others" => Some("You are signed out everywhere else."),
@@ -482,13 +527,6 @@ pub async fn change_password(
         }
         Err(err) => Err(err),
     }
-}
-
-/// Just the CSRF token, for forms with no other field.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TokenOnly {
-    csrf: String,
 }
 
 /// Ends every other session.

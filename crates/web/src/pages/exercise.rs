@@ -3,6 +3,7 @@
 //! person writes is sealed at rest by the store.
 
 use super::extract::PagePath;
+use super::form::TokenOnly;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -407,13 +408,6 @@ pub async fn progress(
         )
         .await?;
     Ok(Redirect::to(&format!("/plan/do/{}", kind.slug)).into_response())
-}
-
-/// Just the CSRF token.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TokenOnly {
-    csrf: String,
 }
 
 /// Marks a support-growth step done, which adds the person to the map.

@@ -7,6 +7,15 @@
 
 use serde::Serialize;
 
+/// Just the CSRF token, for forms with no other field (the middleware has
+/// checked it by the time a handler runs).
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenOnly {
+    /// The session's token, echoed by the form.
+    pub csrf: String,
+}
+
 /// One problem to show in a form's error summary, linked to its field.
 #[derive(Debug, Clone, Serialize)]
 pub struct FieldError {

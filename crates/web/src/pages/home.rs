@@ -60,7 +60,13 @@ pub async fn home(
         .is_some();
     let last_checkin = super::checkin::latest(&state, session.user).await?;
     let people = store.support_map(session.user).await?.len();
-    let nudge = if results.is_none() {
+    let only_incomplete = results.is_none()
+        && !crate::results::finished(store, session.user, "rdp")
+            .await?
+            .is_empty();
+    let nudge = if only_incomplete {
+        Some("Your last profile had too many questions left blank to be used. You can see it under Results, or take the profile again.".to_owned())
+    } else if results.is_none() {
         Some("A good first step is the profile: a few minutes of questions about how you and one person lean on each other.".to_owned())
     } else if last_checkin.is_none() {
         Some("A weekly check-in helps you see how things change.".to_owned())

@@ -49,6 +49,7 @@ pub fn routes() -> Router<AppState> {
             "/account/recovery-codes",
             get(recovery::show_codes).post(recovery::renew),
         )
+        .route("/account/recovery-codes/kept", post(recovery::kept))
         .route("/account/signout", post(account::sign_out))
         .route("/account/signed-out", get(account::signed_out))
         .route("/account", get(account::settings))

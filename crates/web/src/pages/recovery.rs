@@ -20,7 +20,6 @@ struct CodesPage {
     layout: Layout,
     codes: Vec<String>,
     first: bool,
-    next: &'static str,
 }
 
 #[derive(Template)]
@@ -51,16 +50,32 @@ pub async fn show_codes(
         .fresh_codes()
         .get(&tandem_store::token_hash_hex(&session.token))
     else {
-        return Ok(Redirect::to("/account").into_response());
+        return Ok(Redirect::to("/account?notice=codes-gone").into_response());
     };
     // Every page is sent `Cache-Control: no-store`, so the codes are not
     // kept by the browser either.
     render(&CodesPage {
         layout: Layout::new(Some(&session), &state.config().exit_url, "account"),
         first: fresh.first,
-        next: if fresh.first { "/" } else { "/account" },
         codes: fresh.codes,
     })
+}
+
+/// "I have kept them safe": the codes leave the shelf, and the person goes
+/// on (home after sign-up, settings after making new ones).
+pub async fn kept(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    Form(form): Form<super::form::TokenOnly>,
+) -> Result<Response, AppError> {
+    let _ = form.csrf;
+    let key = tandem_store::token_hash_hex(&session.token);
+    let first = state
+        .fresh_codes()
+        .get(&key)
+        .is_some_and(|fresh| fresh.first);
+    state.fresh_codes().remove(&key);
+    Ok(Redirect::to(if first { "/" } else { "/account" }).into_response())
 }
 
 /// After sign-up: the new session's cookie and the codes. The account and
@@ -189,6 +204,15 @@ pub async fn renew(
     Form(form): Form<RenewForm>,
 ) -> Result<Response, AppError> {
     let _ = form.csrf;
+    if form.password.is_empty() {
+        return super::account::settings_with_error(
+            &state,
+            &session,
+            "codes-password",
+            "Enter your password to make new recovery codes.",
+        )
+        .await;
+    }
     if !flows::password_matches(&state, session.user, &form.password).await? {
         return super::account::settings_with_error(
             &state,

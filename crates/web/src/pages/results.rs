@@ -2,6 +2,7 @@
 //! indices, change since last time, and the trends over time.
 
 use super::extract::PagePath;
+use super::form::TokenOnly;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -235,7 +236,15 @@ pub async fn latest(
             "The profile is deleted",
             "That profile is deleted, with all of its answers. You have no complete profile now.",
         )),
-        None => Ok(Redirect::to("/questions/a").into_response()),
+        None => {
+            // No complete profile: the newest finished one, which says it
+            // is incomplete, or the profile to take.
+            let taken = crate::results::finished(state.store(), session.user, "rdp").await?;
+            Ok(match taken.last() {
+                Some(last) => Redirect::to(&format!("/results/{}", last.id)).into_response(),
+                None => Redirect::to("/questions/a").into_response(),
+            })
+        }
     }
 }
 
@@ -293,13 +302,6 @@ pub async fn confirm_delete(
     })
 }
 
-/// Just the CSRF token.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TokenOnly {
-    csrf: String,
-}
-
 /// Deletes one profile with its answers and remakes the plan; another
 /// person's id is "not found" and changes nothing.
 pub async fn delete(
@@ -341,6 +343,7 @@ pub async fn report(
                 crate::auth::now(),
                 &crate::moments::zone_of(&state, session.user).await?,
             ),
+            csrf: Some(&session.csrf_token),
         },
     )
     .await?;

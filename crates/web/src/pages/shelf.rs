@@ -2,7 +2,9 @@
 //! the form that makes them answers with a redirect (post/redirect/get), so
 //! a reload shows the same codes instead of asking to send the form again,
 //! and they are never written anywhere but the person's screen. Each set
-//! is held for its session only, for a few minutes.
+//! is held for its session only, until the person says they have kept
+//! them, signs out, or ten minutes pass, whichever comes first. A restart
+//! forgets them; the page then says so, and new ones can be made.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -47,6 +49,15 @@ impl Shelf {
         held.insert(session, (codes, now));
     }
 
+    /// Forgets the set held for this session, if any.
+    pub fn remove(&self, session: &str) {
+        let mut held = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        held.remove(session);
+    }
+
     /// The set held for this session, while it is fresh.
     pub fn get(&self, session: &str) -> Option<FreshCodes> {
         let held = self
@@ -76,5 +87,8 @@ mod tests {
         assert_eq!(shelf.get("one").unwrap().codes, ["CCCC"]);
         assert_eq!(shelf.get("two").unwrap().codes, ["BBBB"]);
         assert!(shelf.get("three").is_none());
+        shelf.remove("one");
+        assert!(shelf.get("one").is_none());
+        assert_eq!(shelf.get("two").unwrap().codes, ["BBBB"]);
     }
 }

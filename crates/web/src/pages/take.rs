@@ -436,19 +436,32 @@ async fn administration_of<'s>(
     fields: &[(String, String)],
 ) -> Result<Claimed<'s>, AppError> {
     let current = form_of(state, code)?;
-    let Some(value) = field(fields, "administration") else {
-        return Ok(Claimed::None);
-    };
-    if current.kind == Kind::Safety {
-        return Err(AppError::bad_request(
-            "`administration` is not a field of this form.",
-        ));
+    let named = field(fields, "administration");
+    let key = field(fields, "form_key");
+    if current.kind == Kind::Safety && (named.is_some() || key.is_some()) {
+        return Err(AppError::bad_request("That is not a field of this form."));
     }
-    let id = value
-        .parse::<i64>()
-        .map(AdministrationId)
-        .map_err(|_| AppError::bad_request("`administration` must be a number."))?;
-    let claimed = state.store().administration(session.user, id).await?;
+    let claimed = match (named, key) {
+        (Some(value), _) => {
+            let id = value
+                .parse::<i64>()
+                .map(AdministrationId)
+                .map_err(|_| AppError::bad_request("`administration` must be a number."))?;
+            state.store().administration(session.user, id).await?
+        }
+        // A form that began one already (sent again after Back): the one
+        // it began, never whatever else is open now.
+        (None, Some(key)) => match state
+            .store()
+            .administration_by_form_key(session.user, key)
+            .await?
+        {
+            Some(begun) => begun,
+            None => return Ok(Claimed::None),
+        },
+        (None, None) => return Ok(Claimed::None),
+    };
+    let id = claimed.id;
     if claimed.instrument != current.id.as_str() {
         return Err(AppError::not_found());
     }

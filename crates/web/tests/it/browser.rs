@@ -245,7 +245,7 @@ impl Walk {
         self.click_button("Create account").await;
         self.wait_for_text("Your recovery codes").await;
         self.check_page("recovery-codes").await;
-        self.click_link("I have kept them safe").await;
+        self.click_button("I have kept them safe").await;
         self.assert_path("/").await;
     }
 

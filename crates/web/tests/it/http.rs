@@ -1184,9 +1184,25 @@ async fn a_request_that_times_out_still_carries_the_security_headers() {
         "content-security-policy:",
         "x-content-type-options: nosniff",
         "cache-control: no-store",
+        "content-type: text/html",
     ] {
         assert!(head.contains(header), "{header} missing: {head}");
     }
+    // The page itself, in the frame with the quick exit.
+    let mut body = String::from_utf8_lossy(&reply).into_owned();
+    while !body.contains("</html>") {
+        let read =
+            tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut buffer))
+                .await
+                .unwrap()
+                .unwrap();
+        if read == 0 {
+            break;
+        }
+        body.push_str(&String::from_utf8_lossy(&buffer[..read]));
+    }
+    assert!(body.contains("id=\"quick-exit\""), "{body}");
+    assert!(body.contains("That took too long"), "{body}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -564,6 +564,158 @@ async fn a_form_with_problems_comes_back_with_all_of_them() {
         );
     }
     assert!(html.contains("value=\"a b\""), "the name is kept: {html}");
+    // Sign-in: both empty fields named, nothing counted or hashed.
+    let answer = server
+        .browser()
+        .post(server.url("/account/signin"))
+        .form(&[("name", ""), ("password", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 422);
+    let html = answer.text().await.unwrap();
+    for field in ["name", "password"] {
+        assert!(
+            html.contains(&format!("id=\"{field}-error\"")),
+            "sign-in {field}: {html}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn new_forms_refuse_a_missing_token_and_change_nothing() {
+    let server = Server::start().await;
+    let user = server.user("wigeon").await;
+    let (id, _) = take_profile(&server, &user, Some("3")).await;
+    let before = administrations(&server, &user).await;
+    for path in [
+        format!("/results/{id}/delete"),
+        "/account/time-zone".to_owned(),
+        "/account/recovery-codes/kept".to_owned(),
+    ] {
+        let answer = user
+            .client
+            .post(server.url(&path))
+            .form(&[("zone", "Asia/Tokyo")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 403, "{path}");
+        assert_framed(&answer.text().await.unwrap(), &path);
+    }
+    assert_eq!(administrations(&server, &user).await, before);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn results_open_with_words_and_the_report_shows_what_was_written() {
+    use reqwest::Method;
+    use serde_json::json;
+    let server = Server::start().await;
+    let user = server.user("gadwall").await;
+    take_profile(&server, &user, Some("4")).await;
+    let html = user.page(&server, "/results").await;
+    // Words first: the pattern, then what to do next, then the numbers;
+    // statistics behind their details element; one decimal.
+    let at = |words: &str| {
+        html.find(words)
+            .unwrap_or_else(|| panic!("no {words:?}: {html}"))
+    };
+    assert!(at("Pattern") < at("What to do next"));
+    assert!(at("What to do next") < at("Each part, in detail"));
+    assert!(at("<summary>How these numbers work</summary>") > at("Each part, in detail"));
+    assert!(
+        html.contains("href=\"/plan#item-"),
+        "a link to the plan's first step: {html}"
+    );
+    let details = &html[at("<summary>How these numbers work</summary>")..];
+    assert!(details.contains("content-based bands, not norms"));
+    assert!(!html[..at("<summary>How these numbers work</summary>")].contains("norms"));
+    assert!(!html.contains(".00"), "two decimals: {html}");
+    assert!(!html.contains("Indices"), "{html}");
+
+    // The report: a print button (shown by the script) and what was written.
+    let wrote = "a letter to myself 2290";
+    let saved = user
+        .send(
+            &server,
+            Method::POST,
+            "/api/v1/exercises",
+            json!({ "kind": "journal", "content": { "text": wrote } }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(saved.status().is_success());
+    let report = user.page(&server, "/report").await;
+    assert!(report.contains("id=\"print-report\""), "{report}");
+    assert!(
+        report.contains("What I wrote") && report.contains(wrote),
+        "{report}"
+    );
+    assert!(
+        report.contains("name=\"csrf-token\""),
+        "the quick exit can sign out: {report}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stale_first_page_goes_to_the_profile_it_began_and_never_another() {
+    let server = Server::start().await;
+    let user = server.user("teal").await;
+    // The first profile, X, with its first page's form kept as sent.
+    let (begun, first_page) = send_page(&server, &user, 1, Some("4")).await;
+    assert_eq!(begun.status(), 303);
+    let mut finished = None;
+    for page in 2..=8 {
+        let (answer, _) = send_page(&server, &user, page, Some("4")).await;
+        finished = answer
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_owned());
+    }
+    let finished = finished.unwrap();
+    assert!(finished.starts_with("/results/"), "{finished}");
+    // A second profile, Y, begun and left open.
+    let (begun, _) = send_page(&server, &user, 1, Some("2")).await;
+    assert_eq!(begun.status(), 303);
+    let before = administrations(&server, &user).await;
+    assert_eq!(before.len(), 2);
+    // X's first page sent again: it leads to X's result and leaves Y alone.
+    let replay: Vec<(&str, &str)> = first_page
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let again = user
+        .form(&server, "/questions/a/1", &replay)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 303);
+    assert_eq!(again.headers()["location"], finished.as_str());
+    assert_eq!(administrations(&server, &user).await, before);
+    let html = user.page(&server, "/questions/a/1").await;
+    let item = &profile_page(1)[0];
+    assert!(
+        html.contains(&format!(
+            "id=\"{item}-2\" name=\"{item}\" value=\"2\" checked"
+        )),
+        "{html}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_only_an_incomplete_profile_results_show_it_and_say_so() {
+    let server = Server::start().await;
+    let user = server.user("garganey.two").await;
+    let (incomplete, _) = take_profile(&server, &user, None).await;
+    let answer = user.get(&server, "/results").send().await.unwrap();
+    assert_eq!(answer.status(), 303);
+    assert_eq!(
+        answer.headers()["location"],
+        format!("/results/{incomplete}")
+    );
+    let home = user.page(&server, "/").await;
+    assert!(home.contains("too many questions left blank"), "{home}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -505,6 +505,7 @@ fn framing() -> tandem_web::report::Framing<'static> {
         inline_css: None,
         exit_url: "https://www.bbc.com/weather",
         made: "today".into(),
+        csrf: None,
     }
 }
 
