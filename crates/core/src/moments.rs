@@ -126,13 +126,22 @@ impl From<TimeZoneName> for String {
 
 /// A Unix time in plain words in `zone`: "3 December 2026, 14:05" (day,
 /// month name, year, 24-hour clock), which reads the same in every
-/// English-speaking country. Out of range (past the year 9999): the UTC date.
+/// English-speaking country; in UTC (also the default until a person
+/// chooses their zone) it says so: "3 December 2026, 14:05 UTC". Out of
+/// range (past the year 9999): the UTC date.
 pub fn moment(unix: i64, zone: &TimeZoneName) -> String {
     match Timestamp::from_second(unix) {
-        Ok(at) => at
-            .to_zoned(zone.zone.clone())
-            .strftime("%-d %B %Y, %H:%M")
-            .to_string(),
+        Ok(at) => {
+            let shown = at
+                .to_zoned(zone.zone.clone())
+                .strftime("%-d %B %Y, %H:%M")
+                .to_string();
+            if zone.name == "UTC" {
+                format!("{shown} UTC")
+            } else {
+                shown
+            }
+        }
         Err(_) => crate::dates::civil_date(unix),
     }
 }
@@ -178,8 +187,8 @@ mod tests {
         let winter = 1_796_306_700;
         let summer = 1_782_898_200;
         let cases = [
-            ("UTC", winter, "3 December 2026, 14:05"),
-            ("UTC", summer, "1 July 2026, 09:30"),
+            ("UTC", winter, "3 December 2026, 14:05 UTC"),
+            ("UTC", summer, "1 July 2026, 09:30 UTC"),
             ("Europe/London", winter, "3 December 2026, 14:05"),
             ("Europe/London", summer, "1 July 2026, 10:30"),
             ("Asia/Kolkata", winter, "3 December 2026, 19:35"),
@@ -187,7 +196,7 @@ mod tests {
             ("Asia/Tokyo", winter, "3 December 2026, 23:05"),
             ("America/New_York", winter, "3 December 2026, 09:05"),
             ("Pacific/Kiritimati", winter, "4 December 2026, 04:05"),
-            ("UTC", 0, "1 January 1970, 00:00"),
+            ("UTC", 0, "1 January 1970, 00:00 UTC"),
         ];
         for (name, unix, shown) in cases {
             assert_eq!(moment(unix, &zone(name)), shown, "{name} {unix}");
