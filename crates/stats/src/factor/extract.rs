@@ -18,7 +18,7 @@
 //! eigenvalues e, minimise `−Σ_{k>m} (ln e_k − e_k) − m + p`; the gradient is
 //! `diag(ΛΛ' + Ψ − R)/ψ²` with `Λ = Ψ^{1/2} V_m diag(√max(e − 1, 0))`.
 
-use nalgebra::DMatrix;
+use nalgebra::{DMatrix, DVector};
 
 use super::linalg::{self, eigen_desc};
 use super::optim::{self, Minimum, Options};
@@ -148,8 +148,75 @@ fn run(r: &DMatrix<f64>, fg: impl FnMut(&[f64]) -> (f64, Vec<f64>)) -> Minimum {
     optim::minimize_box(fg, &start, PSI_LOWER, upper, Options::default())
 }
 
+/// The top eigenpair of `R − Ψ`, from a warm start when it converges,
+/// else from the full decomposition; keeps the answer as the next start.
+fn top_of_reduced(r: &DMatrix<f64>, psi: &[f64], start: &mut DVector<f64>) -> (f64, DVector<f64>) {
+    let s = reduced(r, psi);
+    let (lambda, vector) = linalg::top_eigenpair(&s, start).unwrap_or_else(|| {
+        let e = eigen_desc(&s);
+        (e.values[0], e.vectors.column(0).into_owned())
+    });
+    start.copy_from(&vector);
+    (lambda, vector)
+}
+
+/// [`uls_value_grad`] for one factor from the top eigenpair alone: the
+/// squares of the other eigenvalues sum to ‖R − Ψ‖²_F − λ₁², so no full
+/// decomposition is needed (parallel analysis runs this fit on every
+/// simulated matrix).
+fn uls_value_grad_one(r: &DMatrix<f64>, psi: &[f64], start: &mut DVector<f64>) -> (f64, Vec<f64>) {
+    let (lambda, v) = top_of_reduced(r, psi, start);
+    let s_norm2: f64 = reduced(r, psi).iter().map(|x| x * x).sum();
+    let value = 0.5 * (s_norm2 - lambda * lambda).max(0.0);
+    let grad = (0..r.nrows())
+        .map(|i| lambda.max(0.0) * v[i] * v[i] + psi[i] - r[(i, i)])
+        .collect();
+    (value, grad)
+}
+
+/// Minimum-residual extraction of one factor, as [`minres`] finds it, with
+/// a warm-started top eigenpair in place of a full decomposition at every
+/// step; the start is the full decomposition's, once.
+fn minres_one(r: &DMatrix<f64>) -> Extraction {
+    let (start_psi, _) = start_and_upper(r);
+    let mut start = eigen_desc(&reduced(r, &start_psi))
+        .vectors
+        .column(0)
+        .into_owned();
+    let m = run(r, |psi| uls_value_grad_one(r, psi, &mut start));
+    let (lambda, v) = top_of_reduced(r, &m.x, &mut start);
+    let loadings = DMatrix::from_fn(r.nrows(), 1, |i, _| v[i] * lambda.max(0.0).sqrt());
+    let s = reduced(r, &m.x);
+    let lifted = if lambda < f64::EPSILON {
+        100.0 * f64::EPSILON
+    } else {
+        lambda
+    };
+    let mut objective = 0.0;
+    for j in 0..r.nrows() {
+        for i in (j + 1)..r.nrows() {
+            let res = s[(i, j)] - v[i] * v[j] * lifted;
+            objective += res * res;
+        }
+    }
+    Extraction {
+        objective,
+        loadings,
+        psi: m.x,
+        converged: m.converged,
+    }
+}
+
 /// Minimum-residual extraction of `nf` factors.
 pub(crate) fn minres(r: &DMatrix<f64>, nf: usize) -> Extraction {
+    if nf == 1 {
+        return minres_one(r);
+    }
+    minres_full(r, nf)
+}
+
+/// [`minres`] with a full eigendecomposition at every step, for any `nf`.
+fn minres_full(r: &DMatrix<f64>, nf: usize) -> Extraction {
     let m = run(r, |psi| uls_value_grad(r, psi, nf));
     let loadings = principal_loadings(&reduced(r, &m.x), nf);
     Extraction {
@@ -231,6 +298,84 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// A correlation matrix of `p` variables: one or two common factors
+    /// plus seeded noise, so the top eigenvalue is sometimes well and
+    /// sometimes barely separated.
+    fn noisy_correlation(p: usize, seed: u64, strength: f64) -> DMatrix<f64> {
+        let mut state = seed;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((state >> 11) as f64 / (1u64 << 53) as f64) - 0.5
+        };
+        let x = DMatrix::from_fn(p, p + 3, |i, k| {
+            let common = if k == 0 {
+                strength
+            } else if k == 1 && i % 2 == 0 {
+                strength / 2.0
+            } else {
+                0.0
+            };
+            common + next()
+        });
+        let cov = &x * x.transpose();
+        let d: Vec<f64> = (0..p).map(|i| cov[(i, i)].sqrt()).collect();
+        DMatrix::from_fn(p, p, |i, j| {
+            if i == j {
+                1.0
+            } else {
+                cov[(i, j)] / (d[i] * d[j])
+            }
+        })
+    }
+
+    #[test]
+    fn the_one_factor_shortcut_lands_where_the_full_decomposition_does() {
+        for (p, seed, strength) in [
+            (6, 1, 1.0),
+            (12, 2, 0.6),
+            (30, 3, 0.3),
+            (60, 4, 0.1),
+            (90, 5, 0.0),
+        ] {
+            let r = noisy_correlation(p, seed, strength);
+            let fast = minres(&r, 1);
+            let full = minres_full(&r, 1);
+            let what = format!("p {p} seed {seed}");
+            for (a, b) in fast.psi.iter().zip(&full.psi) {
+                assert!((a - b).abs() < 1e-7, "{what}: psi {a} vs {b}");
+            }
+            for (a, b) in fast.loadings.iter().zip(full.loadings.iter()) {
+                assert!(
+                    (a.abs() - b.abs()).abs() < 1e-7,
+                    "{what}: loading {a} vs {b}"
+                );
+            }
+            assert!(
+                (fast.objective - full.objective).abs() < 1e-9,
+                "{what}: objective"
+            );
+            assert_eq!(fast.converged, full.converged, "{what}");
+        }
+    }
+
+    #[test]
+    fn the_one_factor_gradient_matches_finite_differences() {
+        let r = noisy_correlation(8, 9, 0.8);
+        let psi = [0.3, 0.4, 0.5, 0.45, 0.6, 0.7, 0.35, 0.55];
+        let mut start = DVector::from_element(8, 1.0);
+        let (value, g) = uls_value_grad_one(&r, &psi, &mut start);
+        let (full_value, full_g) = uls_value_grad(&r, &psi, 1);
+        assert!(
+            (value - full_value).abs() < 1e-12,
+            "{value} vs {full_value}"
+        );
+        for (a, b) in g.iter().zip(&full_g) {
+            assert!((a - b).abs() < 1e-10, "{g:?} vs {full_g:?}");
         }
     }
 }
