@@ -176,14 +176,27 @@ fn uls_value_grad_one(r: &DMatrix<f64>, psi: &[f64], start: &mut DVector<f64>) -
 
 /// Minimum-residual extraction of one factor, as [`minres`] finds it, with
 /// a warm-started top eigenpair in place of a full decomposition at every
-/// step; the start is the full decomposition's, once.
+/// step.
 fn minres_one(r: &DMatrix<f64>) -> Extraction {
-    let (start_psi, _) = start_and_upper(r);
-    let mut start = eigen_desc(&reduced(r, &start_psi))
-        .vectors
-        .column(0)
-        .into_owned();
-    let m = run(r, |psi| uls_value_grad_one(r, psi, &mut start));
+    minres_one_with(r, &eigen_desc(r))
+}
+
+/// [`minres_one`] given the eigendecomposition `e` of `R` itself, which
+/// gives the SMCs (the start and the bound) and, as R's top eigenvector,
+/// the first guess for the reduced matrix's; parallel analysis has it
+/// already, for the component eigenvalues.
+pub(crate) fn minres_one_with(r: &DMatrix<f64>, e: &linalg::Eigen) -> Extraction {
+    let smc = linalg::smc_from(e);
+    let upper = smc.iter().fold(1.0_f64, |a, &v| a.max(v));
+    let start_psi: Vec<f64> = (0..r.nrows()).map(|i| r[(i, i)] - smc[i]).collect();
+    let mut start = e.vectors.column(0).into_owned();
+    let m = optim::minimize_box(
+        |psi| uls_value_grad_one(r, psi, &mut start),
+        &start_psi,
+        PSI_LOWER,
+        upper,
+        Options::default(),
+    );
     let (lambda, v) = top_of_reduced(r, &m.x, &mut start);
     let loadings = DMatrix::from_fn(r.nrows(), 1, |i, _| v[i] * lambda.max(0.0).sqrt());
     let s = reduced(r, &m.x);

@@ -58,6 +58,14 @@ pub(crate) fn top_eigenpair(m: &DMatrix<f64>, start: &DVector<f64>) -> Option<(f
         }
         let b = w.norm();
         let k = alpha.len();
+        // Checked at every step while the basis is small (a warm start
+        // converges in a few), then every fourth, as each check solves the
+        // k × k tridiagonal problem.
+        if k > 8 && !k.is_multiple_of(4) && k < steps && b > tolerance {
+            beta.push(b);
+            basis.push(w / b);
+            continue;
+        }
         // The Ritz pair of the tridiagonal so far; its residual norm is
         // |b · y_last|, so convergence costs no product with `m`.
         let t = DMatrix::from_fn(k, k, |r, c| {
@@ -97,36 +105,38 @@ pub(crate) fn eigenvalues_desc(m: &DMatrix<f64>) -> Vec<f64> {
     v
 }
 
-/// Moore–Penrose inverse of a symmetric matrix with psych's `Pinv` tolerance:
-/// singular values below `sqrt(eps)` times the largest are dropped. For a
-/// symmetric matrix the singular values are the absolute eigenvalues, so the
-/// eigendecomposition gives the same inverse as psych's SVD.
-pub(crate) fn pinv_sym(m: &DMatrix<f64>) -> DMatrix<f64> {
-    let se = SymmetricEigen::new(m.clone());
-    let largest = se
-        .eigenvalues
-        .iter()
-        .fold(0.0_f64, |acc, v| acc.max(v.abs()));
-    let tol = f64::EPSILON.sqrt() * largest;
-    let n = m.nrows();
-    let mut out = DMatrix::zeros(n, n);
-    for (k, &lambda) in se.eigenvalues.iter().enumerate() {
-        if lambda.abs() > tol {
-            let v = se.eigenvectors.column(k);
-            out += (v * v.transpose()) / lambda;
-        }
-    }
-    out
+/// psych's `Pinv` tolerance: singular values below `sqrt(eps)` times the
+/// largest are dropped. For a symmetric matrix the singular values are the
+/// absolute eigenvalues, so the eigendecomposition gives psych's pseudo-
+/// inverse.
+fn pinv_tolerance(values: &[f64]) -> f64 {
+    let largest = values.iter().fold(0.0_f64, |acc, v| acc.max(v.abs()));
+    f64::EPSILON.sqrt() * largest
 }
 
 /// Squared multiple correlations (psych's `smc`): `1 − 1/diag(R⁺)`, clipped to
 /// [0, 1] as psych does.
 pub(crate) fn smc(r: &DMatrix<f64>) -> DVector<f64> {
-    let inv = pinv_sym(r);
+    smc_from(&eigen_desc(r))
+}
+
+/// [`smc`] from the eigendecomposition of `R`, which callers may need for
+/// more: only the diagonal of the pseudo-inverse, `Σ_k v_ik²/λ_k`, is
+/// formed, in O(p²).
+pub(crate) fn smc_from(e: &Eigen) -> DVector<f64> {
+    let tol = pinv_tolerance(e.values.as_slice());
+    let p = e.vectors.nrows();
     DVector::from_iterator(
-        r.nrows(),
-        (0..r.nrows()).map(|i| {
-            let s = 1.0 - 1.0 / inv[(i, i)];
+        p,
+        (0..p).map(|i| {
+            let diagonal: f64 = e
+                .values
+                .iter()
+                .enumerate()
+                .filter(|(_, lambda)| lambda.abs() > tol)
+                .map(|(k, lambda)| e.vectors[(i, k)].powi(2) / lambda)
+                .sum();
+            let s = 1.0 - 1.0 / diagonal;
             if s.is_nan() { 1.0 } else { s.clamp(0.0, 1.0) }
         }),
     )

@@ -29,7 +29,7 @@ use rand_distr::{ChiSquared, Distribution, StandardNormal};
 use serde::Serialize;
 
 use super::linalg::{self, cov2cor};
-use super::{FaError, Method, Rotation, checked_correlation, solve};
+use super::{FaError, checked_correlation, extract};
 
 /// Iterations psych runs by default (`n.iter = 20`).
 pub const DEFAULT_ITERATIONS: usize = 20;
@@ -63,10 +63,14 @@ pub struct ParallelResult {
 /// Component and factor eigenvalues, both decreasing.
 type EigenvaluePair = (Vec<f64>, Vec<f64>);
 
-/// Component and factor eigenvalues of one correlation matrix.
+/// Component and factor eigenvalues of one correlation matrix: one
+/// decomposition of `r` serves both the components and the one-factor
+/// fit whose communalities make the reduced matrix (only the squares of
+/// the loadings are used, so their signs do not matter).
 fn eigenvalue_pair(r: &DMatrix<f64>) -> Result<EigenvaluePair, FaError> {
-    let pc = linalg::eigenvalues_desc(r);
-    let l = solve(r, 1, Method::Minres, Rotation::None)?.loadings;
+    let e = linalg::eigen_desc(r);
+    let pc: Vec<f64> = e.values.iter().copied().collect();
+    let l = extract::minres_one_with(r, &e).loadings;
     let mut reduced = r.clone();
     for i in 0..r.nrows() {
         reduced[(i, i)] = l[(i, 0)].powi(2);
