@@ -146,6 +146,17 @@ pub fn moment(unix: i64, zone: &TimeZoneName) -> String {
     }
 }
 
+/// A Unix time moved by `zone`'s offset from UTC at that moment, so that
+/// calendar arithmetic on it (an ISO week, a day number) follows the
+/// person's own calendar: a week ticked late on Sunday evening in Auckland
+/// belongs to that Sunday's week, not the next one.
+pub fn local_unix(unix: i64, zone: &TimeZoneName) -> i64 {
+    match Timestamp::from_second(unix) {
+        Ok(at) => unix + i64::from(zone.zone.to_offset(at).seconds()),
+        Err(_) => unix,
+    }
+}
+
 /// Only the day of a Unix time in `zone`, as "3 December 2026".
 pub fn day(unix: i64, zone: &TimeZoneName) -> String {
     match Timestamp::from_second(unix) {
@@ -202,6 +213,17 @@ mod tests {
             assert_eq!(moment(unix, &zone(name)), shown, "{name} {unix}");
         }
         assert_eq!(day(winter, &zone("Pacific/Kiritimati")), "4 December 2026");
+        // Sunday 6 December 2026, 12:00 UTC: still week 49 in UTC and New
+        // York, already Monday of week 50 on Kiritimati (UTC+14).
+        let sunday_noon = 1_796_558_400;
+        for (name, week) in [
+            ("UTC", "2026-W49"),
+            ("America/New_York", "2026-W49"),
+            ("Pacific/Kiritimati", "2026-W50"),
+        ] {
+            let local = local_unix(sunday_noon, &zone(name));
+            assert_eq!(crate::dates::iso_week(local), week, "{name}");
+        }
         assert_eq!(
             moment(i64::MAX, &zone("UTC")),
             crate::dates::civil_date(i64::MAX)

@@ -103,8 +103,9 @@ async fn exercise_page(
         preview,
         typed,
     } = shown;
-    let week = iso_week(now());
     let zone = crate::moments::zone_of(state, session.user).await?;
+    // This week in the person's own calendar.
+    let week = iso_week(tandem_core::moments::local_unix(now(), &zone));
     let entries = state
         .store()
         .exercises(session.user, Some(kind.slug))
@@ -192,7 +193,11 @@ async fn journal_prompt(state: &AppState, session: &Session) -> Result<Option<St
             .collect(),
         None => Vec::new(),
     };
-    let day = u64::try_from(now().div_euclid(86_400)).unwrap_or(0);
+    // Today in the person's own calendar, so the prompt changes at their
+    // midnight.
+    let zone = crate::moments::zone_of(state, session.user).await?;
+    let local = tandem_core::moments::local_unix(now(), &zone);
+    let day = u64::try_from(local.div_euclid(86_400)).unwrap_or(0);
     Ok(tandem_core::journal::prompt_for(state.prompts(), &focus, day).map(|p| p.text.clone()))
 }
 
@@ -366,12 +371,13 @@ pub async fn week(
 ) -> Result<Response, AppError> {
     let _ = form.csrf;
     let (_, kind) = entry_kind(&state, &session, id).await?;
+    let zone = crate::moments::zone_of(&state, session.user).await?;
     state
         .store()
         .tick_week(
             session.user,
             ExerciseId(id),
-            &iso_week(now()),
+            &iso_week(tandem_core::moments::local_unix(now(), &zone)),
             form.ticked == "yes",
         )
         .await?;
