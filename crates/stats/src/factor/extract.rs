@@ -148,12 +148,11 @@ fn run(r: &DMatrix<f64>, fg: impl FnMut(&[f64]) -> (f64, Vec<f64>)) -> Minimum {
     optim::minimize_box(fg, &start, PSI_LOWER, upper, Options::default())
 }
 
-/// The top eigenpair of `R − Ψ`, from a warm start when it converges,
+/// The top eigenpair of `s` (a reduced matrix `R − Ψ`), from a warm start when it converges,
 /// else from the full decomposition; keeps the answer as the next start.
-fn top_of_reduced(r: &DMatrix<f64>, psi: &[f64], start: &mut DVector<f64>) -> (f64, DVector<f64>) {
-    let s = reduced(r, psi);
-    let (lambda, vector) = linalg::top_eigenpair(&s, start).unwrap_or_else(|| {
-        let e = eigen_desc(&s);
+fn top_eigenpair_of(s: &DMatrix<f64>, start: &mut DVector<f64>) -> (f64, DVector<f64>) {
+    let (lambda, vector) = linalg::top_eigenpair(s, start).unwrap_or_else(|| {
+        let e = eigen_desc(s);
         (e.values[0], e.vectors.column(0).into_owned())
     });
     start.copy_from(&vector);
@@ -165,8 +164,9 @@ fn top_of_reduced(r: &DMatrix<f64>, psi: &[f64], start: &mut DVector<f64>) -> (f
 /// decomposition is needed (parallel analysis runs this fit on every
 /// simulated matrix).
 fn uls_value_grad_one(r: &DMatrix<f64>, psi: &[f64], start: &mut DVector<f64>) -> (f64, Vec<f64>) {
-    let (lambda, v) = top_of_reduced(r, psi, start);
-    let s_norm2: f64 = reduced(r, psi).iter().map(|x| x * x).sum();
+    let s = reduced(r, psi);
+    let (lambda, v) = top_eigenpair_of(&s, start);
+    let s_norm2: f64 = s.iter().map(|x| x * x).sum();
     let value = 0.5 * (s_norm2 - lambda * lambda).max(0.0);
     let grad = (0..r.nrows())
         .map(|i| lambda.max(0.0) * v[i] * v[i] + psi[i] - r[(i, i)])
@@ -197,9 +197,9 @@ pub(crate) fn minres_one_with(r: &DMatrix<f64>, e: &linalg::Eigen) -> Extraction
         upper,
         Options::default(),
     );
-    let (lambda, v) = top_of_reduced(r, &m.x, &mut start);
-    let loadings = DMatrix::from_fn(r.nrows(), 1, |i, _| v[i] * lambda.max(0.0).sqrt());
     let s = reduced(r, &m.x);
+    let (lambda, v) = top_eigenpair_of(&s, &mut start);
+    let loadings = DMatrix::from_fn(r.nrows(), 1, |i, _| v[i] * lambda.max(0.0).sqrt());
     let lifted = if lambda < f64::EPSILON {
         100.0 * f64::EPSILON
     } else {

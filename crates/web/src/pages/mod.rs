@@ -15,6 +15,7 @@ mod recovery;
 mod results;
 pub(crate) mod safety;
 mod shelf;
+mod sign_in;
 mod take;
 mod time_zone;
 
@@ -35,11 +36,11 @@ pub fn routes() -> Router<AppState> {
         .route("/welcome", get(home::welcome))
         .route(
             "/account/new",
-            get(account::sign_up_form).post(account::sign_up),
+            get(sign_in::sign_up_form).post(sign_in::sign_up),
         )
         .route(
             "/account/signin",
-            get(account::sign_in_form).post(account::sign_in),
+            get(sign_in::sign_in_form).post(sign_in::sign_in),
         )
         .route(
             "/account/recover",
@@ -50,8 +51,8 @@ pub fn routes() -> Router<AppState> {
             get(recovery::show_codes).post(recovery::renew),
         )
         .route("/account/recovery-codes/kept", post(recovery::kept))
-        .route("/account/signout", post(account::sign_out))
-        .route("/account/signed-out", get(account::signed_out))
+        .route("/account/signout", post(sign_in::sign_out))
+        .route("/account/signed-out", get(sign_in::signed_out))
         .route("/account", get(account::settings))
         .route("/account/password", post(account::change_password))
         .route("/account/sessions/end-others", post(account::end_others))
