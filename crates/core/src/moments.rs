@@ -168,6 +168,22 @@ pub fn day(unix: i64, zone: &TimeZoneName) -> String {
     }
 }
 
+/// The month of a Unix time in `zone`, as "March 2026".
+pub fn month(unix: i64, zone: &TimeZoneName) -> String {
+    match Timestamp::from_second(unix) {
+        Ok(at) => at.to_zoned(zone.zone.clone()).strftime("%B %Y").to_string(),
+        Err(_) => crate::dates::civil_date(unix),
+    }
+}
+
+/// The year of a Unix time in `zone`, as "2026".
+pub fn year(unix: i64, zone: &TimeZoneName) -> String {
+    match Timestamp::from_second(unix) {
+        Ok(at) => at.to_zoned(zone.zone.clone()).strftime("%Y").to_string(),
+        Err(_) => crate::dates::civil_date(unix),
+    }
+}
+
 /// The Unix time of a stored RFC 3339 stamp such as
 /// `2026-12-03T14:05:12.345Z`; `None` if it is not one.
 pub fn unix_of(stamp: &str) -> Option<i64> {

@@ -9,6 +9,11 @@ use crate::answers::Answers;
 use crate::ids::{BandId, FacetId, IndexId, InstrumentId};
 use crate::instrument::{Instrument, Kind, Norms, Precision, ScoringRule};
 
+/// The version of the scoring rules in [`score`]. Point scores kept beside
+/// an administration carry it, and are made again whenever it changes: raise
+/// it with any change to how a facet or index score is computed.
+pub const SCORER_VERSION: i64 = 1;
+
 /// z for a two-sided 95% interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
 

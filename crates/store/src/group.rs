@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use sqlx::{Connection, Row, SqliteConnection, SqlitePool};
 use tandem_core::answers::Answer;
+use tandem_core::scoring::Scores;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::seal::Sealer;
@@ -24,6 +25,8 @@ pub(crate) struct Job {
     pub about_sealed: Vec<u8>,
     pub position: i64,
     pub answers: Vec<(String, Answer)>,
+    /// Its scores, kept in the same savepoint as its answers.
+    pub scores: Scores,
     pub key: Arc<Sealer>,
     pub reply: Reply,
 }
@@ -152,6 +155,7 @@ async fn write_one(tx: &mut SqliteConnection, job: &Job) -> Result<Recorded, Sto
         });
         insert.build().execute(&mut *tx).await?;
     }
+    crate::scorings::write(tx, job.owner, id, &job.scores).await?;
     Ok(Recorded {
         id,
         started_at: row.try_get("started_at")?,

@@ -24,6 +24,7 @@ mod research;
 mod responses;
 mod safety;
 mod safety_seal;
+mod scorings;
 pub mod seal;
 mod sessions;
 mod settings;
@@ -42,6 +43,7 @@ pub use plan::{NewSuggestion, PlanItem, PlanStatus, UnknownPlanStatus};
 pub use recovery::RecoveryHash;
 pub use responses::Administration;
 pub use safety::SafetyScreenRecord;
+pub use scorings::{ScorePoint, Unscored};
 pub use sessions::{NewSession, SessionInfo, token_hash_hex};
 
 use seal::{KEY_LEN, Sealer};
@@ -64,7 +66,12 @@ pub struct Store {
     path: PathBuf,
     /// The secret that throttling keys are hashed with, read once.
     pepper: tokio::sync::OnceCell<[u8; 32]>,
+    /// Connections handed out by either pool (see [`Store::acquisitions`]).
+    acquisitions: Acquisitions,
 }
+
+/// A count shared by both pools' acquire hooks.
+type Acquisitions = std::sync::Arc<std::sync::atomic::AtomicU64>;
 
 impl Store {
     /// Opens (or creates) the store in `data_dir` with the server key in its
@@ -90,7 +97,8 @@ impl Store {
         } else {
             Some(Sealer::from_key_file(&key_file, fresh)?)
         };
-        let pool = Self::connect(&path, fresh).await?;
+        let acquisitions = Acquisitions::default();
+        let pool = Self::connect(&path, fresh, &acquisitions).await?;
         let opened = async {
             let stored = keys::stored_check(&pool).await?;
             let sealer = match early {
@@ -103,7 +111,7 @@ impl Store {
             Self::finish_open(&pool, sealer, stored, Some(key_file.clone())).await
         }
         .await;
-        Self::assemble(pool, path, opened).await
+        Self::assemble(pool, path, opened, acquisitions).await
     }
 
     /// Opens (or creates) the store in `data_dir` with a server key given by
@@ -116,13 +124,14 @@ impl Store {
         let path = Self::prepare_dir(data_dir)?;
         let fresh = !path.exists();
         let sealer = Sealer::from_key(&key);
-        let pool = Self::connect(&path, fresh).await?;
+        let acquisitions = Acquisitions::default();
+        let pool = Self::connect(&path, fresh, &acquisitions).await?;
         let opened = async {
             let stored = keys::stored_check(&pool).await?;
             Self::finish_open(&pool, sealer, stored, None).await
         }
         .await;
-        Self::assemble(pool, path, opened).await
+        Self::assemble(pool, path, opened, acquisitions).await
     }
 
     /// Creates the data dir if needed and makes it, and the database files
@@ -139,15 +148,22 @@ impl Store {
         Ok(db)
     }
 
-    async fn connect(path: &Path, fresh: bool) -> Result<SqlitePool, StoreError> {
-        Self::connect_with(path, fresh, 4).await
+    async fn connect(
+        path: &Path,
+        fresh: bool,
+        acquisitions: &Acquisitions,
+    ) -> Result<SqlitePool, StoreError> {
+        Self::connect_with(path, fresh, 4, acquisitions).await
     }
 
     async fn connect_with(
         path: &Path,
         fresh: bool,
         connections: u32,
+        acquisitions: &Acquisitions,
     ) -> Result<SqlitePool, StoreError> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let (on_connect, on_acquire) = (acquisitions.clone(), acquisitions.clone());
         if fresh && !path.exists() {
             // Made here, 0600, so SQLite never creates it with the umask's mode.
             modes::create_private(path)?;
@@ -169,7 +185,13 @@ impl Store {
             // connection would be a savepoint of a dead one. Such a
             // connection is closed (once its queued rollback has run) and
             // the pool opens a fresh one.
-            .before_acquire(|conn, _| {
+            // A new connection's first use, and every later one, is counted.
+            .after_connect(move |_, _| {
+                on_connect.fetch_add(1, Relaxed);
+                Box::pin(async { Ok(()) })
+            })
+            .before_acquire(move |conn, _| {
+                on_acquire.fetch_add(1, Relaxed);
                 Box::pin(async move {
                     sqlx::Connection::ping(conn).await?;
                     Ok(!sqlx::Connection::is_in_transaction(conn))
@@ -197,10 +219,11 @@ impl Store {
         pool: SqlitePool,
         path: PathBuf,
         opened: Result<keys::Keys, StoreError>,
+        acquisitions: Acquisitions,
     ) -> Result<Self, StoreError> {
         match opened {
             Ok(keys) => {
-                let writer = Self::connect_with(&path, false, 1).await?;
+                let writer = Self::connect_with(&path, false, 1, &acquisitions).await?;
                 let store = Self {
                     pool,
                     recordings: group::start(writer.clone()),
@@ -208,6 +231,7 @@ impl Store {
                     keys,
                     path,
                     pepper: tokio::sync::OnceCell::new(),
+                    acquisitions,
                 };
                 // Needs the data keys, so it runs once the store is whole,
                 // after every SQL migration: a later migration must not
@@ -223,6 +247,13 @@ impl Store {
                 Err(err)
             }
         }
+    }
+
+    /// How many times either pool has handed out a connection: each is one
+    /// statement or one transaction. Tests read it before and after a
+    /// request to bound the database work the request does.
+    pub fn acquisitions(&self) -> u64 {
+        self.acquisitions.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Where the database file is.

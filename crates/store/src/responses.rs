@@ -166,10 +166,11 @@ impl Store {
         owner: UserId,
         id: AdministrationId,
     ) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await?;
         let done = sqlx::query("DELETE FROM administrations WHERE id = ? AND owner_id = ?")
             .bind(id.0)
             .bind(owner.0)
-            .execute(&self.writer)
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound {
@@ -177,6 +178,9 @@ impl Store {
                 id: id.0,
             });
         }
+        // Its kept scores went with it (cascade): a drawn trend is stale.
+        crate::scorings::bump(&mut tx, owner).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -197,6 +201,8 @@ impl Store {
             check_answer(instrument, item.as_str(), answer)
                 .map_err(|err| StoreError::Invalid(err.to_string()))?;
         }
+        let scores = tandem_core::scoring::score(instrument, answers)
+            .map_err(|err| StoreError::Invalid(err.to_string()))?;
         let key = self.data_key(owner).await?;
         let about_sealed = key.seal_text(&about_context(owner), about)?;
         let (reply, answer) = tokio::sync::oneshot::channel();
@@ -210,6 +216,7 @@ impl Store {
                 .iter()
                 .map(|(item, a)| (item.to_string(), a.clone()))
                 .collect(),
+            scores,
             key,
             reply,
         };
@@ -348,19 +355,30 @@ impl Store {
             .await
     }
 
-    /// Marks an administration complete: it now counts in reports.
+    /// Marks an administration complete, scored with `instrument` (the
+    /// version it was taken with), and keeps its scores in the same
+    /// transaction: it now counts in results, trends and reports.
     pub async fn complete_administration(
         &self,
         owner: UserId,
+        instrument: &Instrument,
         id: AdministrationId,
     ) -> Result<(), StoreError> {
+        Self::refuse_safety(instrument)?;
+        let answers = self.answers(owner, instrument, id).await?;
+        let scores = tandem_core::scoring::score(instrument, &answers)
+            .map_err(|err| StoreError::Invalid(err.to_string()))?;
+        let mut tx = self.writer.begin().await?;
         let done = sqlx::query(
             "UPDATE administrations SET completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-             WHERE id = ? AND owner_id = ? AND completed_at IS NULL",
+             WHERE id = ? AND owner_id = ? AND completed_at IS NULL
+               AND instrument_id = ? AND instrument_version = ?",
         )
         .bind(id.0)
         .bind(owner.0)
-        .execute(&self.writer)
+        .bind(instrument.id.as_str())
+        .bind(&instrument.version)
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound {
@@ -368,6 +386,8 @@ impl Store {
                 id: id.0,
             });
         }
+        crate::scorings::write(&mut tx, owner, id, &scores).await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -24,6 +24,7 @@ pub mod report;
 pub mod results;
 pub mod situation;
 mod state;
+mod trends;
 mod view;
 
 use std::future::Future;
@@ -97,10 +98,19 @@ pub async fn serve(
     served
 }
 
-/// Ends expired sessions and forgets old sign-in failures, every few minutes,
+/// Makes the kept scores that are missing, once; then ends expired sessions
+/// and forgets old sign-in failures, every few minutes,
 /// so neither table grows without bound; and brings reliability estimates
 /// up to date (the first tick is at start).
 async fn prune_regularly(state: AppState) {
+    // Scores kept beside finished administrations, for those from before
+    // they were kept or scored by older rules: once, at start. A reader
+    // who comes first scores their own.
+    match results::backfill(state.store(), state.content()).await {
+        Ok(0) => {}
+        Ok(scored) => tracing::info!(scored, "kept scores made for earlier administrations"),
+        Err(err) => tracing::warn!(err = err.message(), "making kept scores failed"),
+    }
     let mut tick = tokio::time::interval(Duration::from_secs(300));
     loop {
         tick.tick().await;

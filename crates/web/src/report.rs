@@ -99,13 +99,22 @@ pub async fn report_html(
     let zone = store.time_zone(user).await?.unwrap_or_default();
     let estimate = content.estimates.current();
     // Incomplete profiles are neither the first nor the latest.
-    let mut finished = Vec::new();
-    for administration in crate::results::finished(store, user, "rdp").await? {
-        if crate::results::is_complete(store, content, user, &administration).await? {
-            finished.push(administration);
-        }
+    crate::results::ensure_scored(store, content, user).await?;
+    let complete: Vec<_> = store
+        .score_points(user)
+        .await?
+        .into_iter()
+        .filter(|p| p.complete && p.instrument == "rdp")
+        .map(|p| p.id)
+        .collect();
+    let mut ends = Vec::new();
+    for id in [complete.iter().min(), complete.iter().max()]
+        .into_iter()
+        .flatten()
+    {
+        ends.push(store.administration(user, *id).await?);
     }
-    let results = match (finished.first(), finished.last()) {
+    let results = match (ends.first(), ends.last()) {
         (Some(first), Some(latest)) => {
             let (rdp, reliability) =
                 crate::results::instrument_for(content, estimate.as_deref(), latest)?;
@@ -173,7 +182,7 @@ pub async fn report_html(
                 ),
                 since: date(&first.completed_at),
                 changes,
-                trend_chart: crate::results::trend_chart(store, content, user).await?,
+                trend_chart: crate::trends::trend_chart(store, content, user, &zone).await?,
                 band_key: crate::charts::band_key(),
             })
         }

@@ -15,9 +15,9 @@ use tandem_core::safety::ScreenSummary;
 use tandem_core::scoring::{Score, Scores, score};
 use tandem_store::{Administration, AdministrationId, Store, UserId};
 
+use crate::AppError;
 use crate::estimates::{Estimated, Reliability};
 use crate::state::Content;
-use crate::{AppError, charts};
 
 /// One scored administration with what it means.
 #[derive(Debug, Clone, Serialize)]
@@ -139,35 +139,48 @@ pub async fn scores_of(
     score(instrument, &answers).map_err(AppError::internal)
 }
 
-/// Whether an administration's answers score every facet: only complete
-/// ones are "the latest" that results, plan, home and trends are built on.
-pub async fn is_complete(
-    store: &Store,
-    content: &Content,
-    user: UserId,
-    administration: &Administration,
-) -> Result<bool, AppError> {
-    let version = crate::situation::version_of(content, administration)?;
-    Ok(scores_of(store, user, version, administration.id)
-        .await?
-        .is_complete())
+/// Scores, and keeps, this person's finished administrations that have no
+/// current kept scores (from before scores were kept, or scored by older
+/// rules). One query when there are none, which is nearly always: the store
+/// keeps scores when an administration is finished, and the server
+/// backfills everyone's at start.
+pub async fn ensure_scored(store: &Store, content: &Content, user: UserId) -> Result<(), AppError> {
+    for unscored in store.unscored(Some(user)).await? {
+        rescore(store, content, &unscored).await?;
+    }
+    Ok(())
 }
 
-/// The position in `taken` of the newest complete administration before
-/// `end` (exclusive).
-async fn last_complete(
+/// Scores one administration again from its answers and keeps the scores.
+pub async fn rescore(
     store: &Store,
     content: &Content,
-    user: UserId,
-    taken: &[Administration],
-    end: usize,
-) -> Result<Option<usize>, AppError> {
-    for at in (0..end).rev() {
-        if is_complete(store, content, user, &taken[at]).await? {
-            return Ok(Some(at));
-        }
+    unscored: &tandem_store::Unscored,
+) -> Result<(), AppError> {
+    let version = content
+        .instrument_version(&unscored.instrument, &unscored.version)
+        .ok_or_else(|| {
+            AppError::internal(format!(
+                "administration {} was taken with {} {}, which this build does not have",
+                unscored.id, unscored.instrument, unscored.version
+            ))
+        })?;
+    let scores = scores_of(store, unscored.owner, version, unscored.id).await?;
+    store
+        .keep_scores(unscored.owner, unscored.id, &scores)
+        .await?;
+    Ok(())
+}
+
+/// Scores every finished administration in the store that lacks current
+/// kept scores: the server runs it once at start, after an upgrade or a
+/// change of the scoring rules. Returns how many were scored.
+pub async fn backfill(store: &Store, content: &Content) -> Result<usize, AppError> {
+    let unscored = store.unscored(None).await?;
+    for one in &unscored {
+        rescore(store, content, one).await?;
     }
-    Ok(None)
+    Ok(unscored.len())
 }
 
 /// The results of the person's RDP `id`, or of the latest complete one when
@@ -180,28 +193,27 @@ pub async fn rdp_results(
     id: Option<AdministrationId>,
     held: Option<ScreenSummary>,
 ) -> Result<Option<Results>, AppError> {
-    let taken = finished(store, user, "rdp").await?;
-    let at = match id {
-        Some(id) => Some(
-            taken
-                .iter()
-                .position(|a| a.id == id)
-                .ok_or_else(AppError::not_found)?,
-        ),
-        None => last_complete(store, content, user, &taken, taken.len()).await?,
-    };
-    let Some(at) = at else {
-        return Ok(None);
+    ensure_scored(store, content, user).await?;
+    let current = match id {
+        Some(id) => {
+            let administration = store.administration(user, id).await?;
+            if administration.instrument != "rdp" || administration.completed_at.is_none() {
+                return Err(AppError::not_found());
+            }
+            administration
+        }
+        None => match store.latest_complete(user, "rdp", None).await? {
+            Some(administration) => administration,
+            None => return Ok(None),
+        },
     };
     let estimate = content.estimates.current();
-    let current = taken[at].clone();
     let (rdp, reliability) = instrument_for(content, estimate.as_deref(), &current)?;
     let answers = store.answers(user, rdp, current.id).await?;
     let scores = score(rdp, &answers).map_err(AppError::internal)?;
     // Change is measured from the complete profile before this one.
-    let change = match last_complete(store, content, user, &taken, at).await? {
-        Some(before) => {
-            let earlier = taken[before].clone();
+    let change = match store.latest_complete(user, "rdp", Some(current.id)).await? {
+        Some(earlier) => {
             let (then_rdp, _) = instrument_for(content, estimate.as_deref(), &earlier)?;
             let then = scores_of(store, user, then_rdp, earlier.id).await?;
             let changes = compare(rdp, &then, &scores);
@@ -222,52 +234,4 @@ pub async fn rdp_results(
         change,
         reliability,
     }))
-}
-
-/// The trend chart of indices and check-in pulse over time, when there are
-/// at least two points.
-pub async fn trend_chart(
-    store: &Store,
-    content: &Content,
-    user: UserId,
-) -> Result<Option<charts::Trends>, AppError> {
-    let rdp = &content.rdp;
-    let mut taken = finished(store, user, "rdp").await?;
-    taken.extend(finished(store, user, "checkin").await?);
-    taken.sort_by(|a, b| a.completed_at.cmp(&b.completed_at));
-    if taken.len() < 2 {
-        return Ok(None);
-    }
-    let mut series: Vec<(String, Vec<(usize, f64)>)> = rdp
-        .indices
-        .iter()
-        .map(|i| (i.name.clone(), Vec::new()))
-        .collect();
-    series.push(("Weekly pulse".to_owned(), Vec::new()));
-    for (x, administration) in taken.iter().enumerate() {
-        let is_rdp = administration.instrument == "rdp";
-        let instrument = crate::situation::version_of(content, administration)?;
-        let scores = scores_of(store, user, instrument, administration.id).await?;
-        // An incomplete administration is no point on a trend.
-        if !scores.is_complete() {
-            continue;
-        }
-        if is_rdp {
-            for (i, index) in rdp.indices.iter().enumerate() {
-                if let Some(value) = scores.indices.get(&index.id).and_then(|s| s.score) {
-                    series[i].1.push((x, value));
-                }
-            }
-        } else if let Some(pulse) = scores.indices.values().next().and_then(|s| s.score)
-            && let Some(last) = series.last_mut()
-        {
-            last.1.push((x, pulse));
-        }
-    }
-    series.retain(|(_, values)| !values.is_empty());
-    Ok(Some(charts::trends(
-        &series,
-        taken.len(),
-        (rdp.scale.min, rdp.scale.max),
-    )))
 }

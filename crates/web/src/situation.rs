@@ -62,21 +62,13 @@ pub async fn latest_with_answers<'c>(
     user: UserId,
     instrument: &str,
 ) -> Result<Option<(Administration, &'c Instrument, Answers)>, AppError> {
-    let finished = store.administrations(user, Some(instrument)).await?;
-    for administration in finished.into_iter().rev() {
-        if administration.completed_at.is_none() {
-            continue;
-        }
-        let version = version_of(content, &administration)?;
-        let answers = store.answers(user, version, administration.id).await?;
-        let complete = tandem_core::scoring::score(version, &answers)
-            .map_err(AppError::internal)?
-            .is_complete();
-        if complete {
-            return Ok(Some((administration, version, answers)));
-        }
-    }
-    Ok(None)
+    crate::results::ensure_scored(store, content, user).await?;
+    let Some(administration) = store.latest_complete(user, instrument, None).await? else {
+        return Ok(None);
+    };
+    let version = version_of(content, &administration)?;
+    let answers = store.answers(user, version, administration.id).await?;
+    Ok(Some((administration, version, answers)))
 }
 
 /// The definition an administration was taken with.

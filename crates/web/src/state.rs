@@ -88,6 +88,8 @@ pub struct Content {
     pub catalog: Catalog,
     /// Reliability estimated from this deployment's administrations.
     pub estimates: crate::estimates::Cache,
+    /// Trend charts drawn, per person, under their scores version.
+    pub drawn: crate::trends::Drawn,
     /// Reliability the operator pinned from a published source, per
     /// instrument version; those versions are never estimated.
     pub published: Option<Published>,
@@ -112,6 +114,7 @@ impl Content {
             safety: load("safety")?,
             rdp,
             estimates: crate::estimates::Cache::default(),
+            drawn: crate::trends::Drawn::default(),
             published: None,
         })
     }

@@ -176,7 +176,7 @@ async fn interactive(
         }
     }
     store
-        .complete_administration(owner, administration.id)
+        .complete_administration(owner, instrument, administration.id)
         .await?;
     if matches!(instrument.kind, Kind::Profile | Kind::Checkin) {
         super::plan::refresh(session).await?;

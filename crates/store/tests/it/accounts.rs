@@ -173,7 +173,7 @@ async fn accounts_are_found_by_name_and_keep_their_hash() {
 
 /// Every table, with how many rows it holds in all and how many belong to
 /// the user bound to `?`. Literal statements: sqlx takes only audited SQL.
-const TABLES: [(&str, &str, &str); 15] = [
+const TABLES: [(&str, &str, &str); 17] = [
     (
         "session_screens",
         "SELECT count(*) FROM session_screens",
@@ -194,6 +194,18 @@ const TABLES: [(&str, &str, &str); 15] = [
         "answers",
         "SELECT count(*) FROM answers",
         "SELECT count(*) FROM answers a JOIN administrations d ON d.id = a.administration_id
+         WHERE d.owner_id = ?",
+    ),
+    (
+        "scorings",
+        "SELECT count(*) FROM scorings",
+        "SELECT count(*) FROM scorings s JOIN administrations d ON d.id = s.administration_id
+         WHERE d.owner_id = ?",
+    ),
+    (
+        "scale_scores",
+        "SELECT count(*) FROM scale_scores",
+        "SELECT count(*) FROM scale_scores s JOIN administrations d ON d.id = s.administration_id
          WHERE d.owner_id = ?",
     ),
     (
@@ -297,6 +309,9 @@ async fn fill(store: &Store, user: UserId, user_key: &str) {
         &checkin,
         &[
             ("CI1", Answer::Value(5)),
+            ("CI2", Answer::Value(4)),
+            ("CI3", Answer::Value(4)),
+            ("CI4", Answer::Value(3)),
             ("CI6", Answer::Text("mine".into())),
         ],
     );

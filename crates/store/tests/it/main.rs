@@ -18,6 +18,7 @@ mod responses;
 mod rotation;
 mod safety;
 mod safety_sealing;
+mod scorings;
 mod sealing;
 mod sessions;
 mod support_map;

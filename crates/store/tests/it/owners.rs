@@ -94,7 +94,7 @@ async fn another_user_can_neither_read_nor_change_what_is_not_theirs() {
             .await,
     );
     not_found(store.clear_answer(b, &rdp, open.id, "ER1", 0).await);
-    not_found(store.complete_administration(b, open.id).await);
+    not_found(store.complete_administration(b, &rdp, open.id).await);
     not_found(store.remove_supporter(b, ann).await);
     not_found(store.save_safety_answer(b, screen, &sf1, Some(1)).await);
     let sf3 = ItemId::new("SF3").unwrap();
@@ -124,6 +124,9 @@ async fn another_user_can_neither_read_nor_change_what_is_not_theirs() {
         .save_answer(a, &rdp, open.id, "VS1", &Answer::Value(2), 2)
         .await
         .unwrap();
-    store.complete_administration(a, open.id).await.unwrap();
+    store
+        .complete_administration(a, &rdp, open.id)
+        .await
+        .unwrap();
     store.remove_supporter(a, ann).await.unwrap();
 }

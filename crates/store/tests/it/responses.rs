@@ -81,7 +81,7 @@ async fn answers_saved_one_by_one_survive_a_reopen() {
     );
 
     store
-        .complete_administration(owner, started.id)
+        .complete_administration(owner, &rdp, started.id)
         .await
         .unwrap();
     assert_eq!(store.latest_unfinished(owner, "rdp").await.unwrap(), None);
@@ -100,7 +100,7 @@ async fn answers_saved_one_by_one_survive_a_reopen() {
         Err(StoreError::NotFound { .. })
     ));
     assert!(matches!(
-        store.complete_administration(owner, started.id).await,
+        store.complete_administration(owner, &rdp, started.id).await,
         Err(StoreError::NotFound { .. })
     ));
     assert_eq!(
@@ -135,7 +135,7 @@ async fn latest_unfinished_is_the_newest_of_that_instrument() {
         .unwrap();
     assert_eq!(found.id, newer.id);
     store
-        .complete_administration(owner, newer.id)
+        .complete_administration(owner, &rdp, newer.id)
         .await
         .unwrap();
     let found = store

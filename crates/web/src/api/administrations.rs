@@ -332,11 +332,17 @@ pub(super) async fn complete(
     ApiUser(session): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
-    api(state
-        .store()
-        .complete_administration(session.user, AdministrationId(id))
-        .await
-        .map_err(AppError::from))?;
+    let finish = async {
+        let id = AdministrationId(id);
+        let administration = state.store().administration(session.user, id).await?;
+        let version = crate::situation::version_of(state.content(), &administration)?;
+        state
+            .store()
+            .complete_administration(session.user, version, id)
+            .await?;
+        Ok::<_, AppError>(())
+    };
+    api(finish.await)?;
     crate::plan::refresh_after_change(&state, &session).await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -170,11 +170,14 @@ pub fn facet_profile(instrument: &Instrument, scores: &Scores) -> String {
 }
 
 /// A trend chart, and its numbers for the table beside it.
+#[derive(Debug, Clone)]
 pub struct Trends {
     /// The picture, each line labelled at its end with its name.
     pub svg: String,
     /// Each series and its values from first to latest, one decimal.
     pub rows: Vec<(String, String)>,
+    /// How older results were grouped, when they were.
+    pub grouped: Option<String>,
 }
 
 /// Room on the right of the trend chart for the lines' names.
@@ -270,6 +273,7 @@ pub fn trends(series: &[(String, Vec<(usize, f64)>)], points: usize, scale: (i64
                 (name.clone(), values.join(" → "))
             })
             .collect(),
+        grouped: None,
     }
 }
 

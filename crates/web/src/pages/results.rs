@@ -183,8 +183,13 @@ async fn page(
         indices,
         since,
         changes,
-        trend_chart: crate::results::trend_chart(state.store(), state.content(), session.user)
-            .await?,
+        trend_chart: crate::trends::trend_chart(
+            state.store(),
+            state.content(),
+            session.user,
+            &zone,
+        )
+        .await?,
     })
 }
 

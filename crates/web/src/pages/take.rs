@@ -572,7 +572,9 @@ pub async fn save(
         "later" => "/".to_owned(),
         _ if page < pages => format!("/questions/{code}/{}", page + 1),
         _ => {
-            store.complete_administration(session.user, open.id).await?;
+            store
+                .complete_administration(session.user, instrument, open.id)
+                .await?;
             crate::plan::refresh_after_change(&state, &session).await;
             match instrument.kind {
                 Kind::Profile => format!("/results/{}", open.id),

@@ -15,6 +15,8 @@ pub struct Server {
     /// Kept so the store's directory lives as long as the server.
     _dir: TempDir,
     _shutdown: tokio::sync::oneshot::Sender<()>,
+    /// The running app's state, for a look at its store.
+    state: AppState,
 }
 
 impl Server {
@@ -30,14 +32,20 @@ impl Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (send, receive) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(tandem_web::serve(state, listener, async move {
+        tokio::spawn(tandem_web::serve(state.clone(), listener, async move {
             let _ = receive.await;
         }));
         Self {
             addr,
             _dir: dir,
             _shutdown: send,
+            state,
         }
+    }
+
+    /// The server's store.
+    pub fn store(&self) -> &Store {
+        self.state.store()
     }
 
     /// The store's directory (database, WAL, key file).

@@ -6,6 +6,7 @@ mod browser;
 mod common;
 mod deletion;
 mod estimates;
+mod history;
 mod http;
 mod input;
 mod pages;

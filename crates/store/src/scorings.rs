@@ -1,0 +1,254 @@
+//! Point scores kept beside each finished administration, written in the
+//! transaction that finishes it, so that what reads history (results, trends,
+//! "the latest complete profile") reads one row per administration instead of
+//! scoring every answer again on every view.
+//!
+//! The answers stay the record; these rows are derived from them by the
+//! scoring rules of [`SCORER_VERSION`] and count only while that version is
+//! current. A finished administration without a current row (from before
+//! this table, or scored by older rules) is listed by [`Store::unscored`],
+//! for its reader or the server's backfill to score with
+//! [`Store::keep_scores`]. Intervals are not kept: they rest on reliability,
+//! which estimates can change.
+
+use std::collections::BTreeMap;
+
+use sqlx::{Row, SqliteConnection};
+use tandem_core::scoring::{SCORER_VERSION, Scores};
+
+use crate::{Administration, AdministrationId, Store, StoreError, UserId};
+
+/// One finished administration's kept index scores, for trends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScorePoint {
+    /// The administration.
+    pub id: AdministrationId,
+    /// Its instrument's id.
+    pub instrument: String,
+    /// When it was finished (UTC, RFC 3339).
+    pub completed_at: String,
+    /// Whether every facet was scored.
+    pub complete: bool,
+    /// Index scores by index id (an unscored index is absent).
+    pub indices: BTreeMap<String, f64>,
+}
+
+/// A finished administration whose kept scores are missing or were made by
+/// other scoring rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unscored {
+    /// Whose it is.
+    pub owner: UserId,
+    /// The administration.
+    pub id: AdministrationId,
+    /// Its instrument's id.
+    pub instrument: String,
+    /// The version it was taken with.
+    pub version: String,
+}
+
+/// Replaces an administration's kept scores with `scores` and raises its
+/// owner's scores version, on a connection inside the caller's transaction.
+pub(crate) async fn write(
+    conn: &mut SqliteConnection,
+    owner: UserId,
+    id: AdministrationId,
+    scores: &Scores,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM scorings WHERE administration_id = ?")
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO scorings (administration_id, scorer_version, complete) VALUES (?, ?, ?)",
+    )
+    .bind(id.0)
+    .bind(SCORER_VERSION)
+    .bind(scores.is_complete())
+    .execute(&mut *conn)
+    .await?;
+    let facets = scores
+        .facets
+        .iter()
+        .filter_map(|(scale, s)| Some(("facet", scale.as_str(), s.score?)));
+    let indices = scores
+        .indices
+        .iter()
+        .filter_map(|(scale, s)| Some(("index", scale.as_str(), s.score?)));
+    let rows: Vec<_> = facets.chain(indices).collect();
+    if !rows.is_empty() {
+        let mut insert = sqlx::QueryBuilder::new(
+            "INSERT INTO scale_scores (administration_id, kind, scale_id, score) ",
+        );
+        insert.push_values(rows, |mut b, (kind, scale, score)| {
+            b.push_bind(id.0)
+                .push_bind(kind)
+                .push_bind(scale)
+                .push_bind(score);
+        });
+        insert.build().execute(&mut *conn).await?;
+    }
+    bump(conn, owner).await
+}
+
+/// Raises `owner`'s scores version: whatever was drawn from their kept
+/// scores is stale.
+pub(crate) async fn bump(conn: &mut SqliteConnection, owner: UserId) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET scores_version = scores_version + 1 WHERE id = ?")
+        .bind(owner.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Scores must be of the administration's own instrument and version.
+pub(crate) fn check_matches(
+    administration: &Administration,
+    scores: &Scores,
+) -> Result<(), StoreError> {
+    if administration.instrument != scores.instrument.as_str()
+        || administration.version != scores.version
+    {
+        return Err(StoreError::Invalid(format!(
+            "administration {} was taken with {} {}, not {} {}",
+            administration.id,
+            administration.instrument,
+            administration.version,
+            scores.instrument,
+            scores.version
+        )));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Keeps `scores` as the scores of this owner's finished administration
+    /// `id` (made again from its answers, by its reader or the backfill).
+    pub async fn keep_scores(
+        &self,
+        owner: UserId,
+        id: AdministrationId,
+        scores: &Scores,
+    ) -> Result<(), StoreError> {
+        let administration = self.administration(owner, id).await?;
+        check_matches(&administration, scores)?;
+        if administration.completed_at.is_none() {
+            return Err(StoreError::Invalid(format!(
+                "administration {id} is not finished, so it has no scores to keep"
+            )));
+        }
+        let mut tx = self.writer.begin().await?;
+        write(&mut tx, owner, id, scores).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Finished administrations without current kept scores: `owner`'s, or
+    /// everyone's when `None` (the server's backfill at start).
+    pub async fn unscored(&self, owner: Option<UserId>) -> Result<Vec<Unscored>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT a.owner_id, a.id, a.instrument_id, a.instrument_version
+             FROM administrations a
+             LEFT JOIN scorings s ON s.administration_id = a.id AND s.scorer_version = ?
+             WHERE a.completed_at IS NOT NULL AND s.administration_id IS NULL
+               AND (? IS NULL OR a.owner_id = ?)
+             ORDER BY a.id",
+        )
+        .bind(SCORER_VERSION)
+        .bind(owner.map(|o| o.0))
+        .bind(owner.map(|o| o.0))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Unscored {
+                    owner: UserId(row.try_get("owner_id")?),
+                    id: AdministrationId(row.try_get("id")?),
+                    instrument: row.try_get("instrument_id")?,
+                    version: row.try_get("instrument_version")?,
+                })
+            })
+            .collect()
+    }
+
+    /// This owner's finished administrations with current kept scores, in
+    /// the order they were finished, with their index scores: one query.
+    pub async fn score_points(&self, owner: UserId) -> Result<Vec<ScorePoint>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT a.id, a.instrument_id, a.completed_at, s.complete, x.scale_id, x.score
+             FROM administrations a
+             JOIN scorings s ON s.administration_id = a.id AND s.scorer_version = ?
+             LEFT JOIN scale_scores x ON x.administration_id = a.id AND x.kind = 'index'
+             WHERE a.owner_id = ? AND a.completed_at IS NOT NULL
+             ORDER BY a.completed_at, a.id",
+        )
+        .bind(SCORER_VERSION)
+        .bind(owner.0)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut points: Vec<ScorePoint> = Vec::new();
+        for row in rows {
+            let id = AdministrationId(row.try_get("id")?);
+            if points.last().is_none_or(|last| last.id != id) {
+                points.push(ScorePoint {
+                    id,
+                    instrument: row.try_get("instrument_id")?,
+                    completed_at: row.try_get("completed_at")?,
+                    complete: row.try_get("complete")?,
+                    indices: BTreeMap::new(),
+                });
+            }
+            let scale: Option<String> = row.try_get("scale_id")?;
+            let score: Option<f64> = row.try_get("score")?;
+            if let (Some(scale), Some(score), Some(point)) = (scale, score, points.last_mut()) {
+                point.indices.insert(scale, score);
+            }
+        }
+        Ok(points)
+    }
+
+    /// The newest finished administration of `instrument` whose kept
+    /// scores (current ones) say it is complete; `before` looks only at
+    /// those begun before that one.
+    pub async fn latest_complete(
+        &self,
+        owner: UserId,
+        instrument: &str,
+        before: Option<AdministrationId>,
+    ) -> Result<Option<Administration>, StoreError> {
+        let id: Option<i64> = sqlx::query_scalar(
+            "SELECT a.id FROM administrations a
+             JOIN scorings s ON s.administration_id = a.id
+                AND s.scorer_version = ? AND s.complete = 1
+             WHERE a.owner_id = ? AND a.instrument_id = ? AND a.completed_at IS NOT NULL
+               AND (? IS NULL OR a.id < ?)
+             ORDER BY a.id DESC LIMIT 1",
+        )
+        .bind(SCORER_VERSION)
+        .bind(owner.0)
+        .bind(instrument)
+        .bind(before.map(|b| b.0))
+        .bind(before.map(|b| b.0))
+        .fetch_optional(&self.pool)
+        .await?;
+        match id {
+            Some(id) => Ok(Some(
+                self.administration(owner, AdministrationId(id)).await?,
+            )),
+            None => Ok(None),
+        }
+    }
+
+    /// How many times this owner's kept scores have changed: what is drawn
+    /// from them is cached under it.
+    pub async fn scores_version(&self, owner: UserId) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT scores_version FROM users WHERE id = ?")
+            .bind(owner.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound {
+                what: "user",
+                id: owner.0,
+            })
+    }
+}
