@@ -144,20 +144,23 @@ pub fn reliability(
     let sem = total_var.sqrt() * (1.0 - raw).sqrt();
 
     let means = m.means(missing);
+    let trace = c.trace();
     let item_stats = items
         .iter()
         .enumerate()
         .map(|(a, &i)| {
-            let rest: Vec<usize> = (0..k).filter(|&b| b != a).collect();
-            let c_rest = c.select_rows(&rest).select_columns(&rest);
+            // The covariances without item `a`, by their sums: its column
+            // (and row) and its variance taken out of the whole, O(k) each.
             let c_drop = c.column(a).sum() - c[(a, a)];
+            let rest_sum = total_var - 2.0 * c_drop - c[(a, a)];
+            let rest_trace = trace - c[(a, a)];
             ItemStats {
                 id: m.items()[i].clone(),
                 n: m.item_n(i, missing) as u64,
                 mean: means[i],
                 sd: c[(a, a)].sqrt(),
-                r_drop: c_drop / (c[(a, a)] * c_rest.sum()).sqrt(),
-                alpha_if_dropped: (k >= 3).then(|| raw_alpha(&c_rest)),
+                r_drop: c_drop / (c[(a, a)] * rest_sum).sqrt(),
+                alpha_if_dropped: (k >= 3).then(|| alpha_of(k - 1, rest_trace, rest_sum)),
             }
         })
         .collect();
@@ -184,8 +187,13 @@ pub fn reliability(
 
 /// `k/(k−1) · (1 − tr C / 1ᵀC1)`.
 fn raw_alpha(c: &DMatrix<f64>) -> f64 {
-    let k = c.nrows() as f64;
-    (1.0 - c.trace() / defined_total(c.sum(), c.trace())) * (k / (k - 1.0))
+    alpha_of(c.nrows(), c.trace(), c.sum())
+}
+
+/// [`raw_alpha`] of `k` items from the trace and the sum of their covariances.
+fn alpha_of(k: usize, trace: f64, sum: f64) -> f64 {
+    let k = k as f64;
+    (1.0 - trace / defined_total(sum, trace)) * (k / (k - 1.0))
 }
 
 /// The variance of the sum score `1ᵀC1`, or NaN when it is zero up to rounding (the items
@@ -223,14 +231,33 @@ pub fn cov2cor(c: &DMatrix<f64>) -> DMatrix<f64> {
 
 /// Squared multiple correlations as `psych::smc`: `1 − 1/diag(pinv(R))`, clamped to [0, 1].
 pub fn smc(r: &DMatrix<f64>) -> Vec<f64> {
-    let inv = pinv(r);
-    inv.diagonal()
+    let diagonal = well_conditioned_inverse_diagonal(r)
+        .unwrap_or_else(|| pinv(r).diagonal().iter().copied().collect());
+    diagonal
         .iter()
         .map(|d| {
             let s = 1.0 - 1.0 / d;
             if s.is_nan() { s } else { s.clamp(0.0, 1.0) }
         })
         .collect()
+}
+
+/// The diagonal of `R⁻¹` when `R` is symmetric positive definite and so
+/// well conditioned that [`pinv`] would drop no singular value — then the
+/// two are equal, and a Cholesky factor `L` gives it for a fraction of the
+/// cost of an SVD: `(R⁻¹)ᵢᵢ` is the squared norm of column `i` of `L⁻¹`.
+/// `‖R‖_F·‖R⁻¹‖_F ≤ ‖R‖_F·‖L⁻¹‖²_F` bounds the condition number
+/// `σ_max/σ_min` from above, so below `1/√ε` every singular value is above
+/// `√ε·σ_max`, which `pinv` keeps.
+pub(crate) fn well_conditioned_inverse_diagonal(r: &DMatrix<f64>) -> Option<Vec<f64>> {
+    if !r.is_square() || r.iter().any(|v| !v.is_finite()) {
+        return None;
+    }
+    let l = r.clone().cholesky()?.unpack();
+    let l_inv = l.solve_lower_triangular(&DMatrix::identity(r.nrows(), r.ncols()))?;
+    let bound = l_inv.norm_squared() * r.norm();
+    (bound < 1.0 / f64::EPSILON.sqrt())
+        .then(|| l_inv.column_iter().map(|c| c.norm_squared()).collect())
 }
 
 /// Moore–Penrose inverse as `psych::Pinv`: singular values below `√ε` times the largest are

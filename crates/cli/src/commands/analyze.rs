@@ -10,7 +10,9 @@ use nalgebra::DMatrix;
 use serde_json::{Map, Value, json};
 use tandem_core::instrument::{Instrument, ResponseKind};
 use tandem_stats::csv::{ReadOptions, Scale, read_files};
-use tandem_stats::factor::{Method, Rotation, fa, omega, omega_total, parallel_analysis};
+use tandem_stats::factor::{
+    Extracted, Method, Rotation, fa_from, omega_from, omega_total, parallel_analysis,
+};
 use tandem_stats::moments::{Missing, Moments};
 use tandem_stats::reliability::{Reliability, reliability};
 
@@ -258,7 +260,10 @@ fn analyse(moments: &Moments, plan: &Plan, args: &AnalyzeArgs) -> anyhow::Result
             .as_ref()
             .map_or(1, |parallel| parallel.suggested_factors.max(1))
     });
-    let solution = fa(&r, n as f64, nf, Method::Minres, Rotation::Oblimin)
+    // One minres fit serves both the oblimin solution and omega.
+    let extracted = Extracted::new(&r, nf, Method::Minres)
+        .map_err(|err| bad_input(format!("factor analysis: {err}")))?;
+    let solution = fa_from(&extracted, n as f64, Rotation::Oblimin)
         .map_err(|err| bad_input(format!("factor analysis: {err}")))?;
     let loadings: Map<String, Value> = items
         .iter()
@@ -266,7 +271,8 @@ fn analyse(moments: &Moments, plan: &Plan, args: &AnalyzeArgs) -> anyhow::Result
         .zip(solution.loadings.iter().map(|row| json!(row)))
         .collect();
     let omega_json = if nf >= 2 {
-        let om = omega(&r, n as f64, nf).map_err(|err| bad_input(format!("omega: {err}")))?;
+        let om =
+            omega_from(&extracted, n as f64).map_err(|err| bad_input(format!("omega: {err}")))?;
         json!({ "hierarchical": om.hierarchical, "total": om.total, "factors": nf })
     } else {
         let total = omega_total(&r).map_err(|err| bad_input(format!("omega: {err}")))?;

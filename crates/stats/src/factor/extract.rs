@@ -27,6 +27,7 @@ use super::optim::{self, Minimum, Options};
 pub(crate) const PSI_LOWER: f64 = 0.005;
 
 /// An extraction: unrotated loadings and the optimiser's uniquenesses.
+#[derive(Clone)]
 pub(crate) struct Extraction {
     /// Unrotated loadings, items × factors, before psych's sign convention.
     pub loadings: DMatrix<f64>,
@@ -57,6 +58,7 @@ fn reduced(r: &DMatrix<f64>, psi: &[f64]) -> DMatrix<f64> {
 
 /// Loadings from the first `nf` eigenpairs of `m`, negative roots clipped to 0
 /// (psych's `FAout.wls`).
+#[cfg(test)]
 fn principal_loadings(m: &DMatrix<f64>, nf: usize) -> DMatrix<f64> {
     let e = eigen_desc(m);
     let mut l = e.vectors.columns(0, nf).into_owned();
@@ -70,6 +72,7 @@ fn principal_loadings(m: &DMatrix<f64>, nf: usize) -> DMatrix<f64> {
 /// psych's minres objective (`fit.residuals`): the sum of squared
 /// off-diagonal residuals of the `nf`-factor principal-axis model of `R` with
 /// communalities `1 − ψ`.
+#[cfg(test)]
 fn minres_objective(r: &DMatrix<f64>, psi: &[f64], nf: usize) -> f64 {
     let s = reduced(r, psi);
     let e = eigen_desc(&s);
@@ -95,7 +98,8 @@ fn minres_objective(r: &DMatrix<f64>, psi: &[f64], nf: usize) -> f64 {
 }
 
 /// Value and gradient of ½·Σ_{k>nf} λ_k(R − Ψ)², whose gradient is psych's
-/// `FAgr.minres`.
+/// `FAgr.minres`, from the full decomposition.
+#[cfg(test)]
 fn uls_value_grad(r: &DMatrix<f64>, psi: &[f64], nf: usize) -> (f64, Vec<f64>) {
     let s = reduced(r, psi);
     let e = eigen_desc(&s);
@@ -148,87 +152,126 @@ fn run(r: &DMatrix<f64>, fg: impl FnMut(&[f64]) -> (f64, Vec<f64>)) -> Minimum {
     optim::minimize_box(fg, &start, PSI_LOWER, upper, Options::default())
 }
 
-/// The top eigenpair of `s` (a reduced matrix `R − Ψ`), from a warm start when it converges,
-/// else from the full decomposition; keeps the answer as the next start.
-fn top_eigenpair_of(s: &DMatrix<f64>, start: &mut DVector<f64>) -> (f64, DVector<f64>) {
-    let (lambda, vector) = linalg::top_eigenpair(s, start).unwrap_or_else(|| {
+/// The top `nf` eigenpairs of `s` (a reduced matrix `R − Ψ`), from the warm
+/// start when that converges, else from the full decomposition; keeps the
+/// answer as the next start.
+fn top_of(s: &DMatrix<f64>, nf: usize, start: &mut DMatrix<f64>) -> linalg::Eigen {
+    let top = linalg::top_eigenpairs(s, nf, start).unwrap_or_else(|| {
         let e = eigen_desc(s);
-        (e.values[0], e.vectors.column(0).into_owned())
+        linalg::Eigen {
+            values: e.values.rows(0, nf).into_owned(),
+            vectors: e.vectors.columns(0, nf).into_owned(),
+        }
     });
-    start.copy_from(&vector);
-    (lambda, vector)
+    start.copy_from(&top.vectors);
+    top
 }
 
-/// [`uls_value_grad`] for one factor from the top eigenpair alone: the
-/// squares of the other eigenvalues sum to ‖R − Ψ‖²_F − λ₁², so no full
-/// decomposition is needed (parallel analysis runs this fit on every
-/// simulated matrix).
-fn uls_value_grad_one(r: &DMatrix<f64>, psi: &[f64], start: &mut DVector<f64>) -> (f64, Vec<f64>) {
+/// [`uls_value_grad`] from the top `nf` eigenpairs alone: the squares of
+/// all the eigenvalues sum to ‖R − Ψ‖²_F, so the rest need not be found.
+fn uls_value_grad_warm(
+    r: &DMatrix<f64>,
+    psi: &[f64],
+    nf: usize,
+    start: &mut DMatrix<f64>,
+) -> (f64, Vec<f64>) {
     let s = reduced(r, psi);
-    let (lambda, v) = top_eigenpair_of(&s, start);
+    let top = top_of(&s, nf, start);
     let s_norm2: f64 = s.iter().map(|x| x * x).sum();
-    let value = 0.5 * (s_norm2 - lambda * lambda).max(0.0);
+    let head: f64 = top.values.iter().map(|v| v * v).sum();
+    let value = 0.5 * (s_norm2 - head).max(0.0);
     let grad = (0..r.nrows())
-        .map(|i| lambda.max(0.0) * v[i] * v[i] + psi[i] - r[(i, i)])
+        .map(|i| {
+            let common: f64 = (0..nf)
+                .map(|k| top.values[k].max(0.0) * top.vectors[(i, k)].powi(2))
+                .sum();
+            common + psi[i] - r[(i, i)]
+        })
         .collect();
     (value, grad)
 }
 
-/// Minimum-residual extraction of one factor, as [`minres`] finds it, with
-/// a warm-started top eigenpair in place of a full decomposition at every
-/// step.
-fn minres_one(r: &DMatrix<f64>) -> Extraction {
-    minres_one_with(r, &eigen_desc(r))
+/// Minimum-residual extraction of `nf` factors.
+pub(crate) fn minres(r: &DMatrix<f64>, nf: usize) -> Extraction {
+    // R's own top eigenvectors, the first guess for the reduced matrix's,
+    // from a plain start (all ones, then unit vectors); the SMCs from R⁻¹.
+    let plain = DMatrix::from_fn(
+        r.nrows(),
+        nf,
+        |i, k| if k == 0 || i == k { 1.0 } else { 0.0 },
+    );
+    let start = linalg::top_eigenpairs(r, nf, &plain)
+        .map(|top| top.vectors)
+        .unwrap_or_else(|| eigen_desc(r).vectors.columns(0, nf).into_owned());
+    minres_with(r, nf, &linalg::smc(r), start)
 }
 
-/// [`minres_one`] given the eigendecomposition `e` of `R` itself, which
-/// gives the SMCs (the start and the bound) and, as R's top eigenvector,
-/// the first guess for the reduced matrix's; parallel analysis has it
-/// already, for the component eigenvalues.
-pub(crate) fn minres_one_with(r: &DMatrix<f64>, e: &linalg::Eigen) -> Extraction {
-    let smc = linalg::smc_from(e);
+/// [`minres`] from the SMCs of `R` (the start and the bound) and a guess
+/// `start` at the top `nf` eigenvectors of the reduced matrix (R's own
+/// do). Each step of the optimiser then finds only the top `nf`
+/// eigenpairs, warm-started from the step before, in place of a full
+/// decomposition.
+pub(crate) fn minres_with(
+    r: &DMatrix<f64>,
+    nf: usize,
+    smc: &DVector<f64>,
+    mut start: DMatrix<f64>,
+) -> Extraction {
     let upper = smc.iter().fold(1.0_f64, |a, &v| a.max(v));
     let start_psi: Vec<f64> = (0..r.nrows()).map(|i| r[(i, i)] - smc[i]).collect();
-    let mut start = e.vectors.column(0).into_owned();
     let m = optim::minimize_box(
-        |psi| uls_value_grad_one(r, psi, &mut start),
+        |psi| uls_value_grad_warm(r, psi, nf, &mut start),
         &start_psi,
         PSI_LOWER,
         upper,
         Options::default(),
     );
     let s = reduced(r, &m.x);
-    let (lambda, v) = top_eigenpair_of(&s, &mut start);
-    let loadings = DMatrix::from_fn(r.nrows(), 1, |i, _| v[i] * lambda.max(0.0).sqrt());
-    let lifted = if lambda < f64::EPSILON {
-        100.0 * f64::EPSILON
-    } else {
-        lambda
-    };
-    let mut objective = 0.0;
-    for j in 0..r.nrows() {
-        for i in (j + 1)..r.nrows() {
-            let res = s[(i, j)] - v[i] * v[j] * lifted;
-            objective += res * res;
-        }
-    }
+    let top = top_of(&s, nf, &mut start);
+    let loadings = DMatrix::from_fn(r.nrows(), nf, |i, k| {
+        top.vectors[(i, k)] * top.values[k].max(0.0).sqrt()
+    });
     Extraction {
-        objective,
+        objective: off_diagonal_residual(&s, &top),
         loadings,
         psi: m.x,
         converged: m.converged,
     }
 }
 
-/// Minimum-residual extraction of `nf` factors.
-pub(crate) fn minres(r: &DMatrix<f64>, nf: usize) -> Extraction {
-    if nf == 1 {
-        return minres_one(r);
+/// psych's minres objective (`fit.residuals`) at `s = R − Ψ` from its top
+/// eigenpairs: the sum of squared off-diagonal residuals of the
+/// principal-axis model, with eigenvalues below machine epsilon lifted to
+/// 100·eps as psych lifts them.
+fn off_diagonal_residual(s: &DMatrix<f64>, top: &linalg::Eigen) -> f64 {
+    let lifted: Vec<f64> = top
+        .values
+        .iter()
+        .map(|&v| {
+            if v < f64::EPSILON {
+                100.0 * f64::EPSILON
+            } else {
+                v
+            }
+        })
+        .collect();
+    let p = s.nrows();
+    let mut total = 0.0;
+    for j in 0..p {
+        for i in (j + 1)..p {
+            let model: f64 = (0..lifted.len())
+                .map(|k| top.vectors[(i, k)] * top.vectors[(j, k)] * lifted[k])
+                .sum();
+            let res = s[(i, j)] - model;
+            total += res * res;
+        }
     }
-    minres_full(r, nf)
+    total
 }
 
-/// [`minres`] with a full eigendecomposition at every step, for any `nf`.
+/// [`minres`] with a full eigendecomposition at every step, for any `nf`:
+/// what the warm-started one must land on.
+#[cfg(test)]
 fn minres_full(r: &DMatrix<f64>, nf: usize) -> Extraction {
     let m = run(r, |psi| uls_value_grad(r, psi, nf));
     let loadings = principal_loadings(&reduced(r, &m.x), nf);
@@ -347,48 +390,67 @@ mod tests {
     }
 
     #[test]
-    fn the_one_factor_shortcut_lands_where_the_full_decomposition_does() {
-        for (p, seed, strength) in [
-            (6, 1, 1.0),
-            (12, 2, 0.6),
-            (30, 3, 0.3),
-            (60, 4, 0.1),
-            (90, 5, 0.0),
+    fn the_warm_started_fit_lands_where_the_full_decomposition_does() {
+        for (p, seed, strength, nf) in [
+            (6, 1, 1.0, 1),
+            (12, 2, 0.6, 1),
+            (30, 3, 0.3, 1),
+            (60, 4, 0.1, 1),
+            (90, 5, 0.0, 1),
+            (12, 6, 0.8, 2),
+            (40, 7, 0.5, 3),
+            (80, 8, 0.2, 3),
+            (60, 9, 0.0, 4),
+            (120, 10, 0.4, 2),
         ] {
             let r = noisy_correlation(p, seed, strength);
-            let fast = minres(&r, 1);
-            let full = minres_full(&r, 1);
-            let what = format!("p {p} seed {seed}");
+            let fast = minres(&r, nf);
+            let full = minres_full(&r, nf);
+            let what = format!("p {p} seed {seed} nf {nf}");
             for (a, b) in fast.psi.iter().zip(&full.psi) {
                 assert!((a - b).abs() < 1e-7, "{what}: psi {a} vs {b}");
             }
-            for (a, b) in fast.loadings.iter().zip(full.loadings.iter()) {
-                assert!(
-                    (a.abs() - b.abs()).abs() < 1e-7,
-                    "{what}: loading {a} vs {b}"
-                );
+            // Loadings up to the sign of each column (and, for nf > 1,
+            // each column's own; R's eigen gives any sign).
+            for k in 0..nf {
+                for (a, b) in fast
+                    .loadings
+                    .column(k)
+                    .iter()
+                    .zip(full.loadings.column(k).iter())
+                {
+                    assert!(
+                        (a.abs() - b.abs()).abs() < 1e-6,
+                        "{what}: loading {a} vs {b}"
+                    );
+                }
             }
             assert!(
                 (fast.objective - full.objective).abs() < 1e-9,
-                "{what}: objective"
+                "{what}: objective {} vs {}",
+                fast.objective,
+                full.objective
             );
             assert_eq!(fast.converged, full.converged, "{what}");
         }
     }
 
     #[test]
-    fn the_one_factor_gradient_matches_finite_differences() {
-        let r = noisy_correlation(8, 9, 0.8);
-        let psi = [0.3, 0.4, 0.5, 0.45, 0.6, 0.7, 0.35, 0.55];
-        let mut start = DVector::from_element(8, 1.0);
-        let (value, g) = uls_value_grad_one(&r, &psi, &mut start);
-        let (full_value, full_g) = uls_value_grad(&r, &psi, 1);
-        assert!(
-            (value - full_value).abs() < 1e-12,
-            "{value} vs {full_value}"
-        );
-        for (a, b) in g.iter().zip(&full_g) {
-            assert!((a - b).abs() < 1e-10, "{g:?} vs {full_g:?}");
+    fn the_warm_started_gradient_is_the_full_one() {
+        let p = 80;
+        let r = noisy_correlation(p, 9, 0.8);
+        let psi: Vec<f64> = (0..p).map(|i| 0.3 + 0.4 * (i as f64 / p as f64)).collect();
+        for nf in 1..=3 {
+            let mut start = DMatrix::from_element(p, nf, 1.0);
+            let (value, g) = uls_value_grad_warm(&r, &psi, nf, &mut start);
+            let (full_value, full_g) = uls_value_grad(&r, &psi, nf);
+            assert!(
+                (value - full_value).abs() < 1e-12,
+                "nf {nf}: {value} vs {full_value}"
+            );
+            for (a, b) in g.iter().zip(&full_g) {
+                assert!((a - b).abs() < 1e-10, "nf {nf}: {g:?} vs {full_g:?}");
+            }
         }
     }
 }

@@ -30,7 +30,7 @@ use nalgebra::DMatrix;
 use serde::Serialize;
 
 pub use fit::Fit;
-pub use omega::{OmegaGroup, OmegaResult, omega, omega_total};
+pub use omega::{OmegaGroup, OmegaResult, omega, omega_from, omega_total};
 pub use parallel::{ParallelResult, parallel_analysis};
 
 /// How factors are extracted.
@@ -329,6 +329,11 @@ pub(crate) fn solve(
         Method::Minres => extract::minres(r, nf),
         Method::Ml => extract::ml(r, nf),
     };
+    rotated(ex, nf, rotation)
+}
+
+/// An extraction rotated, with psych's sign and order conventions.
+fn rotated(ex: extract::Extraction, nf: usize, rotation: Rotation) -> Result<Solution, FaError> {
     let mut loadings = ex.loadings;
     flip_columns(&mut loadings);
     // psych nudges exact zeros so that rotations never see a zero row.
@@ -412,20 +417,55 @@ pub fn fa(
     method: Method,
     rotation: Rotation,
 ) -> Result<FaResult, FaError> {
-    let r = checked_correlation(r, 2)?;
-    let p = r.nrows();
-    if nfactors == 0 || nfactors >= p {
-        return Err(FaError::FactorCount {
-            requested: nfactors,
-            variables: p,
-        });
+    fa_from(&Extracted::new(r, nfactors, method)?, n, rotation)
+}
+
+/// Factors extracted from a correlation matrix, not yet rotated: [`fa_from`]
+/// and [`omega::omega_from`] both finish one, so an analysis that wants
+/// both (as `tandem analyze` does, like psych's `fa` then `omega` on the
+/// same matrix) fits the factors once.
+pub struct Extracted {
+    r: DMatrix<f64>,
+    nfactors: usize,
+    method: Method,
+    extraction: extract::Extraction,
+}
+
+impl Extracted {
+    /// Extracts `nfactors` factors of correlation (or covariance) matrix `r`
+    /// by `method`.
+    pub fn new(r: &DMatrix<f64>, nfactors: usize, method: Method) -> Result<Self, FaError> {
+        let r = checked_correlation(r, 2)?;
+        let p = r.nrows();
+        if nfactors == 0 || nfactors >= p {
+            return Err(FaError::FactorCount {
+                requested: nfactors,
+                variables: p,
+            });
+        }
+        let extraction = match method {
+            Method::Minres => extract::minres(&r, nfactors),
+            Method::Ml => extract::ml(&r, nfactors),
+        };
+        Ok(Self {
+            r,
+            nfactors,
+            method,
+            extraction,
+        })
     }
-    let sol = solve(&r, nfactors, method, rotation)?;
+}
+
+/// [`fa`] of factors already extracted.
+pub fn fa_from(extracted: &Extracted, n: f64, rotation: Rotation) -> Result<FaResult, FaError> {
+    let (r, nfactors, method) = (&extracted.r, extracted.nfactors, extracted.method);
+    let p = r.nrows();
+    let sol = rotated(extracted.extraction.clone(), nfactors, rotation)?;
     let phi = sol
         .phi
         .clone()
         .unwrap_or_else(|| DMatrix::identity(nfactors, nfactors));
-    let fit = fit::fa_stats(&r, &sol.loadings, &phi, n);
+    let fit = fit::fa_stats(r, &sol.loadings, &phi, n);
     let u2: Vec<f64> = sol
         .h2
         .iter()
@@ -467,7 +507,7 @@ pub fn fa(
         psi: sol.psi,
         criterion: sol.criterion,
         variance,
-        eigenvalues: linalg::eigenvalues_desc(&r),
+        eigenvalues: linalg::eigenvalues_desc(r),
         common_eigenvalues: linalg::eigenvalues_desc(&unrotated_model),
         fit,
         heywood,

@@ -23,7 +23,7 @@ use serde::Serialize;
 use super::fit::{self, Fit};
 use super::linalg;
 use super::rotate;
-use super::{FaError, Method, Rotation, checked_correlation, solve};
+use super::{Extracted, FaError, Method, Rotation, checked_correlation, rotated, solve};
 
 /// Omega for the items whose largest group loading is on one group factor
 /// (a row of psych's `omega.group`).
@@ -76,15 +76,18 @@ pub struct OmegaResult {
 /// group factors, as `psych::omega(r, nfactors, n.obs = n)`. `n` only feeds
 /// the fit measures; pass `f64::NAN` when it is unknown.
 pub fn omega(r: &DMatrix<f64>, n: f64, nfactors: usize) -> Result<OmegaResult, FaError> {
-    let r = checked_correlation(r, 2)?;
-    let p = r.nrows();
-    if nfactors == 0 || nfactors >= p {
-        return Err(FaError::FactorCount {
-            requested: nfactors,
-            variables: p,
-        });
+    omega_from(&Extracted::new(r, nfactors, Method::Minres)?, n)
+}
+
+/// [`omega`] from factors already extracted by minres (those of another
+/// method are extracted again by minres, as psych's `omega` does).
+pub fn omega_from(extracted: &Extracted, n: f64) -> Result<OmegaResult, FaError> {
+    if extracted.method != Method::Minres {
+        return omega(&extracted.r, n, extracted.nfactors);
     }
-    let orth = solve(&r, nfactors, Method::Minres, Rotation::Varimax)?.loadings;
+    let (r, nfactors) = (&extracted.r, extracted.nfactors);
+    let p = r.nrows();
+    let orth = rotated(extracted.extraction.clone(), nfactors, Rotation::Varimax)?.loadings;
     let (fload, phi) = if nfactors == 1 {
         (orth.clone(), DMatrix::identity(1, 1))
     } else {
@@ -178,7 +181,7 @@ pub fn omega(r: &DMatrix<f64>, n: f64, nfactors: usize) -> Result<OmegaResult, F
         general_on_groups: gload,
         phi: linalg::rows(&phi),
         groups,
-        fit: fit::fa_stats(&r, &orth, &DMatrix::identity(nfactors, nfactors), n),
+        fit: fit::fa_stats(r, &orth, &DMatrix::identity(nfactors, nfactors), n),
     })
 }
 

@@ -70,7 +70,13 @@ type EigenvaluePair = (Vec<f64>, Vec<f64>);
 fn eigenvalue_pair(r: &DMatrix<f64>) -> Result<EigenvaluePair, FaError> {
     let e = linalg::eigen_desc(r);
     let pc: Vec<f64> = e.values.iter().copied().collect();
-    let l = extract::minres_one_with(r, &e).loadings;
+    let l = extract::minres_with(
+        r,
+        1,
+        &linalg::smc_from(&e),
+        e.vectors.columns(0, 1).into_owned(),
+    )
+    .loadings;
     let mut reduced = r.clone();
     for i in 0..r.nrows() {
         reduced[(i, i)] = l[(i, 0)].powi(2);

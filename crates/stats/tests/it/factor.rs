@@ -3,7 +3,6 @@
 //! `tests/fixtures/make_fa.R`.
 
 use std::sync::OnceLock;
-use std::time::Instant;
 
 use nalgebra::DMatrix;
 use serde_json::Value;
@@ -465,15 +464,19 @@ fn results_serialise_with_rows_of_loadings() {
     assert!(om["hierarchical"].is_f64() && om["total"].is_f64());
 }
 
-/// A 36-item, three-factor minres/oblimin solution and omega take
-/// milliseconds in a release build; this debug-build bound only catches a
-/// runaway optimiser.
+/// `tandem analyze` extracts once for both the oblimin solution and omega;
+/// that gives exactly what the two would give each on its own, and the
+/// 36-item problem converges.
 #[test]
-fn wide_problem_is_fast() {
-    let (r, n) = correlation("wide");
-    let start = Instant::now();
-    factor::fa(&r, n, 3, Method::Minres, Rotation::Oblimin).unwrap();
-    factor::omega(&r, n, 3).unwrap();
-    let took = start.elapsed();
-    assert!(took.as_secs_f64() < 5.0, "took {took:?}");
+fn one_extraction_serves_fa_and_omega_as_two_would() {
+    for (name, nf) in [("wide", 3), ("three_factor", 3), ("two", 2)] {
+        let (r, n) = correlation(name);
+        let extracted = factor::Extracted::new(&r, nf, Method::Minres).unwrap();
+        let shared = factor::fa_from(&extracted, n, Rotation::Oblimin).unwrap();
+        let alone = factor::fa(&r, n, nf, Method::Minres, Rotation::Oblimin).unwrap();
+        assert_eq!(shared, alone, "{name}");
+        assert!(shared.converged, "{name}");
+        let omega = factor::omega_from(&extracted, n).unwrap();
+        assert_eq!(omega, factor::omega(&r, n, nf).unwrap(), "{name}");
+    }
 }
