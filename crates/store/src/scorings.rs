@@ -146,19 +146,37 @@ impl Store {
     /// Finished administrations without current kept scores: `owner`'s, or
     /// everyone's when `None` (the server's backfill at start).
     pub async fn unscored(&self, owner: Option<UserId>) -> Result<Vec<Unscored>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT a.owner_id, a.id, a.instrument_id, a.instrument_version
-             FROM administrations a
-             LEFT JOIN scorings s ON s.administration_id = a.id AND s.scorer_version = ?
-             WHERE a.completed_at IS NOT NULL AND s.administration_id IS NULL
-               AND (? IS NULL OR a.owner_id = ?)
-             ORDER BY a.id",
-        )
-        .bind(SCORER_VERSION)
-        .bind(owner.map(|o| o.0))
-        .bind(owner.map(|o| o.0))
-        .fetch_all(&self.pool)
-        .await?;
+        // Two statements, not `? IS NULL OR owner_id = ?`: a reader's check
+        // runs on every view and must use the owner's index, not scan
+        // everyone's administrations.
+        let rows = match owner {
+            Some(owner) => {
+                sqlx::query(
+                    "SELECT a.owner_id, a.id, a.instrument_id, a.instrument_version
+                     FROM administrations a
+                     LEFT JOIN scorings s ON s.administration_id = a.id AND s.scorer_version = ?
+                     WHERE a.owner_id = ? AND a.completed_at IS NOT NULL
+                       AND s.administration_id IS NULL
+                     ORDER BY a.id",
+                )
+                .bind(SCORER_VERSION)
+                .bind(owner.0)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            None => {
+                sqlx::query(
+                    "SELECT a.owner_id, a.id, a.instrument_id, a.instrument_version
+                     FROM administrations a
+                     LEFT JOIN scorings s ON s.administration_id = a.id AND s.scorer_version = ?
+                     WHERE a.completed_at IS NOT NULL AND s.administration_id IS NULL
+                     ORDER BY a.id",
+                )
+                .bind(SCORER_VERSION)
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
         rows.iter()
             .map(|row| {
                 Ok(Unscored {

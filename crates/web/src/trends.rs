@@ -24,8 +24,22 @@ pub const RECENT: usize = 12;
 /// then by year, then by runs of years, until the whole fits.
 pub const MAX_POINTS: usize = 36;
 
-/// People whose drawn trends are kept in memory; the least used go first.
-const CACHED_PEOPLE: usize = 4096;
+/// Bytes of drawn trends kept in memory; the least used go first. A drawing
+/// is about 10–20 KB, so this keeps several hundred people's.
+const CACHED_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A drawing's weight in the cache: its bytes.
+#[derive(Clone)]
+struct Bytes;
+
+impl quick_cache::Weighter<UserId, Arc<Entry>> for Bytes {
+    fn weight(&self, _: &UserId, entry: &Arc<Entry>) -> u64 {
+        let drawn = entry.trends.as_ref().map_or(0, |t| {
+            t.svg.len() + t.rows.iter().map(|(a, b)| a.len() + b.len()).sum::<usize>()
+        });
+        (drawn + entry.zone.len() + 64) as u64
+    }
+}
 
 /// One finished administration on the timeline: when, and its value on
 /// each series (`None` where it has none).
@@ -121,7 +135,7 @@ fn mean(span: Option<String>, members: &[&Moment]) -> Point {
 /// Drawn trends kept per person, each under the scores version and zone it
 /// was drawn for.
 pub struct Drawn {
-    cache: quick_cache::sync::Cache<UserId, Arc<Entry>>,
+    cache: quick_cache::sync::Cache<UserId, Arc<Entry>, Bytes>,
 }
 
 struct Entry {
@@ -133,7 +147,7 @@ struct Entry {
 impl Default for Drawn {
     fn default() -> Self {
         Self {
-            cache: quick_cache::sync::Cache::new(CACHED_PEOPLE),
+            cache: quick_cache::sync::Cache::with_weighter(512, CACHED_BYTES, Bytes),
         }
     }
 }

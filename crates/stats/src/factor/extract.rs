@@ -156,7 +156,20 @@ fn run(r: &DMatrix<f64>, fg: impl FnMut(&[f64]) -> (f64, Vec<f64>)) -> Minimum {
 /// start when that converges, else from the full decomposition; keeps the
 /// answer as the next start.
 fn top_of(s: &DMatrix<f64>, nf: usize, start: &mut DMatrix<f64>) -> linalg::Eigen {
-    let top = linalg::top_eigenpairs(s, nf, start).unwrap_or_else(|| {
+    // One pair (parallel analysis fits one factor per simulated matrix):
+    // Lanczos on one vector, whose small tridiagonal problem is cheaper to
+    // solve at every step than the block method's projected one.
+    let found = if nf == 1 {
+        linalg::top_eigenpair(s, &start.column(0).into_owned()).map(|(value, vector)| {
+            linalg::Eigen {
+                values: DVector::from_element(1, value),
+                vectors: DMatrix::from_column_slice(s.nrows(), 1, vector.as_slice()),
+            }
+        })
+    } else {
+        linalg::top_eigenpairs(s, nf, start)
+    };
+    let top = found.unwrap_or_else(|| {
         let e = eigen_desc(s);
         linalg::Eigen {
             values: e.values.rows(0, nf).into_owned(),
@@ -195,14 +208,14 @@ fn uls_value_grad_warm(
 pub(crate) fn minres(r: &DMatrix<f64>, nf: usize) -> Extraction {
     // R's own top eigenvectors, the first guess for the reduced matrix's,
     // from a plain start (all ones, then unit vectors); the SMCs from R⁻¹.
-    let plain = DMatrix::from_fn(
-        r.nrows(),
-        nf,
-        |i, k| if k == 0 || i == k { 1.0 } else { 0.0 },
-    );
-    let start = linalg::top_eigenpairs(r, nf, &plain)
-        .map(|top| top.vectors)
-        .unwrap_or_else(|| eigen_desc(r).vectors.columns(0, nf).into_owned());
+    let plain: DMatrix<f64> =
+        DMatrix::from_fn(
+            r.nrows(),
+            nf,
+            |i, k| if k == 0 || i == k { 1.0 } else { 0.0 },
+        );
+    let mut start = plain;
+    top_of(r, nf, &mut start);
     minres_with(r, nf, &linalg::smc(r), start)
 }
 
@@ -211,7 +224,7 @@ pub(crate) fn minres(r: &DMatrix<f64>, nf: usize) -> Extraction {
 /// do). Each step of the optimiser then finds only the top `nf`
 /// eigenpairs, warm-started from the step before, in place of a full
 /// decomposition.
-pub(crate) fn minres_with(
+fn minres_with(
     r: &DMatrix<f64>,
     nf: usize,
     smc: &DVector<f64>,

@@ -63,20 +63,14 @@ pub struct ParallelResult {
 /// Component and factor eigenvalues, both decreasing.
 type EigenvaluePair = (Vec<f64>, Vec<f64>);
 
-/// Component and factor eigenvalues of one correlation matrix: one
-/// decomposition of `r` serves both the components and the one-factor
-/// fit whose communalities make the reduced matrix (only the squares of
-/// the loadings are used, so their signs do not matter).
+/// Component and factor eigenvalues of one correlation matrix: the
+/// components' are its eigenvalues (no vectors needed), the factors' those
+/// of the matrix with a one-factor fit's communalities on its diagonal
+/// (only the squares of the loadings are used, so their signs do not
+/// matter).
 fn eigenvalue_pair(r: &DMatrix<f64>) -> Result<EigenvaluePair, FaError> {
-    let e = linalg::eigen_desc(r);
-    let pc: Vec<f64> = e.values.iter().copied().collect();
-    let l = extract::minres_with(
-        r,
-        1,
-        &linalg::smc_from(&e),
-        e.vectors.columns(0, 1).into_owned(),
-    )
-    .loadings;
+    let pc = linalg::eigenvalues_desc(r);
+    let l = extract::minres(r, 1).loadings;
     let mut reduced = r.clone();
     for i in 0..r.nrows() {
         reduced[(i, i)] = l[(i, 0)].powi(2);
