@@ -49,7 +49,7 @@ impl Store {
         Ok(())
     }
 
-    fn administration_from(
+    pub(crate) fn administration_from(
         key: &Sealer,
         owner: UserId,
         row: &sqlx::sqlite::SqliteRow,
@@ -458,18 +458,30 @@ impl Store {
         instrument: &Instrument,
         id: AdministrationId,
     ) -> Result<Answers, StoreError> {
-        // Scoped by owner through the administration row.
-        self.administration(owner, id).await?;
+        // Scoped by owner through the administration row, in the same
+        // query: no row at all is "not found", one row with no item is an
+        // administration without answers.
         let rows = sqlx::query(
-            "SELECT item_id, value, text_sealed, code FROM answers WHERE administration_id = ? ORDER BY item_id",
+            "SELECT a.item_id, a.value, a.text_sealed, a.code
+             FROM administrations d LEFT JOIN answers a ON a.administration_id = d.id
+             WHERE d.id = ? AND d.owner_id = ? ORDER BY a.item_id",
         )
         .bind(id.0)
+        .bind(owner.0)
         .fetch_all(&self.pool)
         .await?;
+        if rows.is_empty() {
+            return Err(StoreError::NotFound {
+                what: "administration",
+                id: id.0,
+            });
+        }
         let mut answers = Answers::new();
         let mut key = self.lazy_key(owner);
         for row in rows {
-            let item: String = row.try_get("item_id")?;
+            let Some(item): Option<String> = row.try_get("item_id")? else {
+                continue;
+            };
             let value: Option<i64> = row.try_get("value")?;
             let text: Option<Vec<u8>> = row.try_get("text_sealed")?;
             let code: Option<String> = row.try_get("code")?;

@@ -234,8 +234,10 @@ impl Store {
         instrument: &str,
         before: Option<AdministrationId>,
     ) -> Result<Option<Administration>, StoreError> {
-        let id: Option<i64> = sqlx::query_scalar(
-            "SELECT a.id FROM administrations a
+        let row = sqlx::query(
+            "SELECT a.id, a.instrument_id, a.instrument_version, a.about_sealed, a.position,
+                    a.started_at, a.completed_at
+             FROM administrations a
              JOIN scorings s ON s.administration_id = a.id
                 AND s.scorer_version = ? AND s.complete = 1
              WHERE a.owner_id = ? AND a.instrument_id = ? AND a.completed_at IS NOT NULL
@@ -249,10 +251,12 @@ impl Store {
         .bind(before.map(|b| b.0))
         .fetch_optional(&self.pool)
         .await?;
-        match id {
-            Some(id) => Ok(Some(
-                self.administration(owner, AdministrationId(id)).await?,
-            )),
+        match row {
+            Some(row) => Ok(Some(Self::administration_from(
+                &*self.data_key(owner).await?,
+                owner,
+                &row,
+            )?)),
             None => Ok(None),
         }
     }
