@@ -55,39 +55,38 @@ pub(crate) async fn write(
     id: AdministrationId,
     scores: &Scores,
 ) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM scorings WHERE administration_id = ?")
-        .bind(id.0)
-        .execute(&mut *conn)
-        .await?;
+    let points = |scales: Vec<(&str, f64)>| -> Result<String, StoreError> {
+        let map: BTreeMap<&str, f64> = scales.into_iter().collect();
+        serde_json::to_string(&map).map_err(|err| StoreError::Invalid(err.to_string()))
+    };
+    let facets = points(
+        scores
+            .facets
+            .iter()
+            .filter_map(|(scale, s)| Some((scale.as_str(), s.score?)))
+            .collect(),
+    )?;
+    let indices = points(
+        scores
+            .indices
+            .iter()
+            .filter_map(|(scale, s)| Some((scale.as_str(), s.score?)))
+            .collect(),
+    )?;
+    // One statement, for a new administration and a rescored one alike.
     sqlx::query(
-        "INSERT INTO scorings (administration_id, scorer_version, complete) VALUES (?, ?, ?)",
+        "INSERT INTO scorings (administration_id, scorer_version, complete, facets, indices)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (administration_id) DO UPDATE SET scorer_version = excluded.scorer_version,
+             complete = excluded.complete, facets = excluded.facets, indices = excluded.indices",
     )
     .bind(id.0)
     .bind(SCORER_VERSION)
     .bind(scores.is_complete())
+    .bind(facets)
+    .bind(indices)
     .execute(&mut *conn)
     .await?;
-    let facets = scores
-        .facets
-        .iter()
-        .filter_map(|(scale, s)| Some(("facet", scale.as_str(), s.score?)));
-    let indices = scores
-        .indices
-        .iter()
-        .filter_map(|(scale, s)| Some(("index", scale.as_str(), s.score?)));
-    let rows: Vec<_> = facets.chain(indices).collect();
-    if !rows.is_empty() {
-        let mut insert = sqlx::QueryBuilder::new(
-            "INSERT INTO scale_scores (administration_id, kind, scale_id, score) ",
-        );
-        insert.push_values(rows, |mut b, (kind, scale, score)| {
-            b.push_bind(id.0)
-                .push_bind(kind)
-                .push_bind(scale)
-                .push_bind(score);
-        });
-        insert.build().execute(&mut *conn).await?;
-    }
     bump(conn, owner).await
 }
 
@@ -193,10 +192,9 @@ impl Store {
     /// the order they were finished, with their index scores: one query.
     pub async fn score_points(&self, owner: UserId) -> Result<Vec<ScorePoint>, StoreError> {
         let rows = sqlx::query(
-            "SELECT a.id, a.instrument_id, a.completed_at, s.complete, x.scale_id, x.score
+            "SELECT a.id, a.instrument_id, a.completed_at, s.complete, s.indices
              FROM administrations a
              JOIN scorings s ON s.administration_id = a.id AND s.scorer_version = ?
-             LEFT JOIN scale_scores x ON x.administration_id = a.id AND x.kind = 'index'
              WHERE a.owner_id = ? AND a.completed_at IS NOT NULL
              ORDER BY a.completed_at, a.id",
         )
@@ -204,25 +202,21 @@ impl Store {
         .bind(owner.0)
         .fetch_all(&self.pool)
         .await?;
-        let mut points: Vec<ScorePoint> = Vec::new();
-        for row in rows {
-            let id = AdministrationId(row.try_get("id")?);
-            if points.last().is_none_or(|last| last.id != id) {
-                points.push(ScorePoint {
+        rows.iter()
+            .map(|row| {
+                let id = AdministrationId(row.try_get("id")?);
+                let indices: String = row.try_get("indices")?;
+                Ok(ScorePoint {
                     id,
                     instrument: row.try_get("instrument_id")?,
                     completed_at: row.try_get("completed_at")?,
                     complete: row.try_get("complete")?,
-                    indices: BTreeMap::new(),
-                });
-            }
-            let scale: Option<String> = row.try_get("scale_id")?;
-            let score: Option<f64> = row.try_get("score")?;
-            if let (Some(scale), Some(score), Some(point)) = (scale, score, points.last_mut()) {
-                point.indices.insert(scale, score);
-            }
-        }
-        Ok(points)
+                    indices: serde_json::from_str(&indices).map_err(|err| {
+                        StoreError::Invalid(format!("kept scores of administration {id}: {err}"))
+                    })?,
+                })
+            })
+            .collect()
     }
 
     /// The newest finished administration of `instrument` whose kept

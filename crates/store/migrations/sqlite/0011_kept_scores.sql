@@ -4,20 +4,15 @@
 -- the answers (which stay the record) by the scoring rules of
 -- `scorer_version`, and are made again when that version changes; a
 -- finished administration with no row here is scored by the next reader or
--- by the server's backfill at start. Plain numbers, like the answers.
+-- by the server's backfill at start. Plain numbers, like the answers: each
+-- scored facet and index as a JSON object of id → score (an unscored one is
+-- absent), one row per administration so that finishing one writes once.
 CREATE TABLE scorings (
     administration_id INTEGER PRIMARY KEY REFERENCES administrations (id) ON DELETE CASCADE,
     scorer_version    INTEGER NOT NULL,
-    complete          INTEGER NOT NULL CHECK (complete IN (0, 1))
-) STRICT;
-
--- One row per facet or index that was scored (an unscored one has none).
-CREATE TABLE scale_scores (
-    administration_id INTEGER NOT NULL REFERENCES scorings (administration_id) ON DELETE CASCADE,
-    kind              TEXT NOT NULL CHECK (kind IN ('facet', 'index')),
-    scale_id          TEXT NOT NULL,
-    score             REAL NOT NULL,
-    PRIMARY KEY (administration_id, kind, scale_id)
+    complete          INTEGER NOT NULL CHECK (complete IN (0, 1)),
+    facets            TEXT NOT NULL,
+    indices           TEXT NOT NULL
 ) STRICT;
 
 -- Raised in the same transaction as every change to a person's kept scores
