@@ -391,6 +391,73 @@ fn parallel_analysis_matches_psych_observed_values_and_finds_the_structure() {
     }
 }
 
+/// psych's own simulations on each fixture (`make_parallel.R`): per position,
+/// the mean, SD and 95th percentile of 200 simulated eigenvalues.
+fn parallel_reference() -> &'static Value {
+    static REF: OnceLock<Value> = OnceLock::new();
+    REF.get_or_init(|| {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/parallel_reference.json"
+        );
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    })
+}
+
+/// Other seeds and another generator, so the simulated means and 95th
+/// percentiles can only agree with psych's within simulation error: five
+/// standard errors of the difference of two independent estimates from 200
+/// draws each (for a 95th percentile, its normal-theory error
+/// `√(q(1 − q))/φ(z_q) · sd/√n ≈ 2.11 · sd/√n`). The decision must be psych's.
+#[test]
+fn parallel_analysis_simulates_what_psych_simulates_within_simulation_error() {
+    let reference = parallel_reference();
+    let draws = reference["iterations"].as_u64().unwrap() as usize;
+    let both = (2.0 / draws as f64).sqrt();
+    for name in FIXTURES {
+        let (r, n) = correlation(name);
+        let got = factor::parallel_analysis(&r, n as usize, draws, 42).unwrap();
+        let want = &reference["fixtures"][name];
+        for (kind, mean, q95) in [
+            ("factors", &got.simulated_mean, &got.simulated_95),
+            (
+                "components",
+                &got.simulated_components_mean,
+                &got.simulated_components_95,
+            ),
+        ] {
+            let (their_mean, their_sd, their_q95) = (
+                vector(&want[kind]["mean"]),
+                vector(&want[kind]["sd"]),
+                vector(&want[kind]["q95"]),
+            );
+            assert_eq!(mean.len(), their_mean.len(), "{name} {kind}");
+            for k in 0..mean.len() {
+                let error = their_sd[k] * both;
+                let d = (mean[k] - their_mean[k]).abs();
+                assert!(
+                    d <= 5.0 * error + 1e-12,
+                    "{name} {kind} mean {k}: {} vs {}",
+                    mean[k],
+                    their_mean[k]
+                );
+                let d = (q95[k] - their_q95[k]).abs();
+                assert!(
+                    d <= 5.0 * 2.11 * error + 1e-12,
+                    "{name} {kind} 95% {k}: {} vs {}",
+                    q95[k],
+                    their_q95[k]
+                );
+            }
+        }
+        assert_eq!(
+            got.suggested_factors,
+            want["nfact"].as_u64().unwrap() as usize,
+            "{name}"
+        );
+    }
+}
+
 #[test]
 fn parallel_analysis_is_reproducible_from_its_seed() {
     let (r, n) = correlation("two");
