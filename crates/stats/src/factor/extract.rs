@@ -374,13 +374,7 @@ mod tests {
     /// plus seeded noise, so the top eigenvalue is sometimes well and
     /// sometimes barely separated.
     fn noisy_correlation(p: usize, seed: u64, strength: f64) -> DMatrix<f64> {
-        let mut state = seed;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            ((state >> 11) as f64 / (1u64 << 53) as f64) - 0.5
-        };
+        let mut next = linalg::seeded_uniform(seed);
         let x = DMatrix::from_fn(p, p + 3, |i, k| {
             let common = if k == 0 {
                 strength

@@ -290,19 +290,28 @@ pub(crate) fn rows(m: &DMatrix<f64>) -> Vec<Vec<f64>> {
     m.row_iter().map(|r| r.iter().copied().collect()).collect()
 }
 
+/// Uniform draws in (−0.5, 0.5) from a seeded linear congruential
+/// generator: matrices for tests, the same on every machine.
+#[cfg(test)]
+pub(crate) fn seeded_uniform(seed: u64) -> impl FnMut() -> f64 {
+    let mut state = seed;
+    move || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 11) as f64 / (1u64 << 53) as f64) - 0.5
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::expect_used)]
 mod tests {
+    use super::seeded_uniform;
+
     #[test]
     fn the_top_eigenpair_equals_the_full_decomposition_s() {
         for (p, seed) in [(2usize, 1u64), (5, 2), (20, 3), (80, 4), (150, 5)] {
-            let mut state = seed;
-            let mut next = || {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                ((state >> 11) as f64 / (1u64 << 53) as f64) - 0.5
-            };
+            let mut next = seeded_uniform(seed);
             let a = nalgebra::DMatrix::from_fn(p, p, |_, _| next());
             let m = &a + a.transpose();
             let full = super::eigen_desc(&m);
@@ -326,13 +335,7 @@ mod tests {
             (80, 1, 4),
             (150, 4, 5),
         ] {
-            let mut state = seed;
-            let mut next = || {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                ((state >> 11) as f64 / (1u64 << 53) as f64) - 0.5
-            };
+            let mut next = seeded_uniform(seed);
             let a = nalgebra::DMatrix::from_fn(p, p, |_, _| next());
             let m = &a + a.transpose();
             let full = super::eigen_desc(&m);
