@@ -152,8 +152,18 @@ pub fn reliability(
             // The covariances without item `a`, by their sums: its column
             // (and row) and its variance taken out of the whole, O(k) each.
             let c_drop = c.column(a).sum() - c[(a, a)];
-            let rest_sum = total_var - 2.0 * c_drop - c[(a, a)];
-            let rest_trace = trace - c[(a, a)];
+            let mut rest_sum = total_var - 2.0 * c_drop - c[(a, a)];
+            let mut rest_trace = trace - c[(a, a)];
+            // Where the whole is not finite (a pair never answered together,
+            // under pairwise deletion) or the subtraction cancels, the rest
+            // is summed as it is, as before: an item's own NaN must not hide
+            // what the others give without it.
+            let scale = total_var.abs() + 2.0 * c_drop.abs() + c[(a, a)].abs();
+            if !(total_var.is_finite() && trace.is_finite()) || rest_sum.abs() <= 1e-8 * scale {
+                let rest: Vec<usize> = (0..k).filter(|&b| b != a).collect();
+                let c_rest = c.select_rows(&rest).select_columns(&rest);
+                (rest_sum, rest_trace) = (c_rest.sum(), c_rest.trace());
+            }
             ItemStats {
                 id: m.items()[i].clone(),
                 n: m.item_n(i, missing) as u64,

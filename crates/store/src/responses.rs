@@ -365,9 +365,9 @@ impl Store {
         id: AdministrationId,
     ) -> Result<(), StoreError> {
         Self::refuse_safety(instrument)?;
-        let answers = self.answers(owner, instrument, id).await?;
-        let scores = tandem_core::scoring::score(instrument, &answers)
-            .map_err(|err| StoreError::Invalid(err.to_string()))?;
+        // The finish first: it takes the one writer and SQLite's write lock,
+        // so no answer can be saved between reading the answers below and
+        // keeping their scores.
         let mut tx = self.writer.begin().await?;
         let done = sqlx::query(
             "UPDATE administrations SET completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
@@ -386,6 +386,13 @@ impl Store {
                 id: id.0,
             });
         }
+        // Read through the pool, which sees what is committed: with the
+        // writer held, that cannot change. (Reading needs the data key only
+        // for a written answer, which was sealed with it, so it never has
+        // to make one through the writer held here.)
+        let answers = self.answers(owner, instrument, id).await?;
+        let scores = tandem_core::scoring::score(instrument, &answers)
+            .map_err(|err| StoreError::Invalid(err.to_string()))?;
         crate::scorings::write(&mut tx, owner, id, &scores).await?;
         tx.commit().await?;
         Ok(())

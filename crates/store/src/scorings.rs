@@ -4,8 +4,9 @@
 //! scoring every answer again on every view.
 //!
 //! The answers stay the record; these rows are derived from them by the
-//! scoring rules of [`SCORER_VERSION`] and count only while that version is
-//! current. A finished administration without a current row (from before
+//! scoring rules of [`SCORER_VERSION`] and count while no older rules made
+//! them (a newer build's rows, during a rolling upgrade, count and are never
+//! overwritten by an older one). A finished administration without a current row (from before
 //! this table, or scored by older rules) is listed by [`Store::unscored`],
 //! for its reader or the server's backfill to score with
 //! [`Store::keep_scores`]. Intervals are not kept: they rest on reliability,
@@ -73,20 +74,45 @@ pub(crate) async fn write(
             .filter_map(|(scale, s)| Some((scale.as_str(), s.score?)))
             .collect(),
     )?;
-    // One statement, for a new administration and a rescored one alike.
-    sqlx::query(
+    // One statement, for a new administration and a rescored one alike; only
+    // of this owner's finished administration (it may have been deleted since
+    // it was read), and never over scores a newer build's rules made (during
+    // a rolling upgrade, instances of both builds share the database).
+    let done = sqlx::query(
         "INSERT INTO scorings (administration_id, scorer_version, complete, facets, indices)
-         VALUES (?, ?, ?, ?, ?)
+         SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM administrations
+             WHERE id = ? AND owner_id = ? AND completed_at IS NOT NULL)
          ON CONFLICT (administration_id) DO UPDATE SET scorer_version = excluded.scorer_version,
-             complete = excluded.complete, facets = excluded.facets, indices = excluded.indices",
+             complete = excluded.complete, facets = excluded.facets, indices = excluded.indices
+         WHERE excluded.scorer_version >= scorings.scorer_version",
     )
     .bind(id.0)
     .bind(SCORER_VERSION)
     .bind(scores.is_complete())
     .bind(facets)
     .bind(indices)
+    .bind(id.0)
+    .bind(owner.0)
     .execute(&mut *conn)
     .await?;
+    if done.rows_affected() == 0 {
+        let finished: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM administrations
+                 WHERE id = ? AND owner_id = ? AND completed_at IS NOT NULL)",
+        )
+        .bind(id.0)
+        .bind(owner.0)
+        .fetch_one(&mut *conn)
+        .await?;
+        if !finished {
+            return Err(StoreError::NotFound {
+                what: "finished administration",
+                id: id.0,
+            });
+        }
+        // Newer rules' scores stand; nothing changed.
+        return Ok(());
+    }
     bump(conn, owner).await
 }
 
@@ -153,7 +179,7 @@ impl Store {
                 sqlx::query(
                     "SELECT a.owner_id, a.id, a.instrument_id, a.instrument_version
                      FROM administrations a
-                     LEFT JOIN scorings s ON s.administration_id = a.id AND s.scorer_version = ?
+                     LEFT JOIN scorings s ON s.administration_id = a.id AND s.scorer_version >= ?
                      WHERE a.owner_id = ? AND a.completed_at IS NOT NULL
                        AND s.administration_id IS NULL
                      ORDER BY a.id",
@@ -167,7 +193,7 @@ impl Store {
                 sqlx::query(
                     "SELECT a.owner_id, a.id, a.instrument_id, a.instrument_version
                      FROM administrations a
-                     LEFT JOIN scorings s ON s.administration_id = a.id AND s.scorer_version = ?
+                     LEFT JOIN scorings s ON s.administration_id = a.id AND s.scorer_version >= ?
                      WHERE a.completed_at IS NOT NULL AND s.administration_id IS NULL
                      ORDER BY a.id",
                 )
@@ -194,7 +220,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT a.id, a.instrument_id, a.completed_at, s.complete, s.indices
              FROM administrations a
-             JOIN scorings s ON s.administration_id = a.id AND s.scorer_version = ?
+             JOIN scorings s ON s.administration_id = a.id AND s.scorer_version >= ?
              WHERE a.owner_id = ? AND a.completed_at IS NOT NULL
              ORDER BY a.completed_at, a.id",
         )
@@ -233,7 +259,7 @@ impl Store {
                     a.started_at, a.completed_at
              FROM administrations a
              JOIN scorings s ON s.administration_id = a.id
-                AND s.scorer_version = ? AND s.complete = 1
+                AND s.scorer_version >= ? AND s.complete = 1
              WHERE a.owner_id = ? AND a.instrument_id = ? AND a.completed_at IS NOT NULL
                AND (? IS NULL OR a.id < ?)
              ORDER BY a.id DESC LIMIT 1",

@@ -107,8 +107,14 @@ async fn prune_regularly(state: AppState) {
     // they were kept or scored by older rules: once, at start. A reader
     // who comes first scores their own.
     match results::backfill(state.store(), state.content()).await {
-        Ok(0) => {}
-        Ok(scored) => tracing::info!(scored, "kept scores made for earlier administrations"),
+        Ok((0, 0)) => {}
+        Ok((scored, failed)) => {
+            tracing::info!(
+                scored,
+                failed,
+                "kept scores made for earlier administrations"
+            );
+        }
         Err(err) => tracing::warn!(err = err.message(), "making kept scores failed"),
     }
     let mut tick = tokio::time::interval(Duration::from_secs(300));

@@ -143,12 +143,33 @@ pub async fn scores_of(
 /// current kept scores (from before scores were kept, or scored by older
 /// rules). One query when there are none, which is nearly always: the store
 /// keeps scores when an administration is finished, and the server
-/// backfills everyone's at start.
+/// backfills everyone's at start. One that cannot be scored (a version this
+/// build lacks, or deleted meanwhile) is left out, not an error: it simply
+/// stays out of trends and "the latest".
 pub async fn ensure_scored(store: &Store, content: &Content, user: UserId) -> Result<(), AppError> {
     for unscored in store.unscored(Some(user)).await? {
-        rescore(store, content, &unscored).await?;
+        match rescore(store, content, &unscored).await {
+            Ok(()) | Err(Rescore::Gone) => {}
+            Err(Rescore::Unknown) => {
+                tracing::warn!(
+                    id = unscored.id.0,
+                    "an administration of a version this build lacks"
+                );
+            }
+            Err(Rescore::Failed(err)) => return Err(err),
+        }
     }
     Ok(())
+}
+
+/// Why an administration was not scored again.
+pub enum Rescore {
+    /// It was deleted meanwhile.
+    Gone,
+    /// It was taken with a version this build does not have.
+    Unknown,
+    /// The store failed.
+    Failed(AppError),
 }
 
 /// Scores one administration again from its answers and keeps the scores.
@@ -156,31 +177,43 @@ pub async fn rescore(
     store: &Store,
     content: &Content,
     unscored: &tandem_store::Unscored,
-) -> Result<(), AppError> {
+) -> Result<(), Rescore> {
     let version = content
         .instrument_version(&unscored.instrument, &unscored.version)
-        .ok_or_else(|| {
-            AppError::internal(format!(
-                "administration {} was taken with {} {}, which this build does not have",
-                unscored.id, unscored.instrument, unscored.version
-            ))
-        })?;
-    let scores = scores_of(store, unscored.owner, version, unscored.id).await?;
-    store
-        .keep_scores(unscored.owner, unscored.id, &scores)
-        .await?;
-    Ok(())
+        .ok_or(Rescore::Unknown)?;
+    let kept = async {
+        let answers = store.answers(unscored.owner, version, unscored.id).await?;
+        let scores = score(version, &answers)
+            .map_err(|err| tandem_store::StoreError::Invalid(err.to_string()))?;
+        store
+            .keep_scores(unscored.owner, unscored.id, &scores)
+            .await
+    };
+    match kept.await {
+        Ok(()) => Ok(()),
+        Err(tandem_store::StoreError::NotFound { .. }) => Err(Rescore::Gone),
+        Err(err) => Err(Rescore::Failed(err.into())),
+    }
 }
 
 /// Scores every finished administration in the store that lacks current
 /// kept scores: the server runs it once at start, after an upgrade or a
-/// change of the scoring rules. Returns how many were scored.
-pub async fn backfill(store: &Store, content: &Content) -> Result<usize, AppError> {
+/// change of the scoring rules. Carries on past any that cannot be scored.
+/// Returns how many were scored and how many could not be.
+pub async fn backfill(store: &Store, content: &Content) -> Result<(usize, usize), AppError> {
     let unscored = store.unscored(None).await?;
+    let mut failed = 0;
     for one in &unscored {
-        rescore(store, content, one).await?;
+        match rescore(store, content, one).await {
+            Ok(()) | Err(Rescore::Gone) => {}
+            Err(Rescore::Unknown) => failed += 1,
+            Err(Rescore::Failed(err)) => {
+                failed += 1;
+                tracing::warn!(id = one.id.0, err = err.message(), "scoring again failed");
+            }
+        }
     }
-    Ok(unscored.len())
+    Ok((unscored.len() - failed, failed))
 }
 
 /// The results of the person's RDP `id`, or of the latest complete one when

@@ -241,7 +241,11 @@ async fn draw(
         .collect();
     let mut trends = charts::trends(&series, points.len(), (rdp.scale.min, rdp.scale.max));
     let groups: Vec<&str> = points.iter().filter_map(|p| p.span.as_deref()).collect();
-    if let (Some(first), Some(last)) = (groups.first(), groups.last()) {
+    // A run of years is "2024 to 2026": the sentence names the first
+    // span's start and the last span's end.
+    let first = groups.first().and_then(|g| g.split(" to ").next());
+    let last = groups.last().and_then(|g| g.rsplit(" to ").next());
+    if let (Some(first), Some(last)) = (first, last) {
         trends.grouped = Some(format!(
             "Your latest {RECENT} results each have a point of their own. The {} before them are shown as averages, one point for each span of time from {first} to {last}.",
             moments.len() - RECENT

@@ -256,3 +256,58 @@ async fn the_scores_version_rises_with_every_change_to_kept_scores_and_only_then
     assert!(store.score_points(owner).await.unwrap().is_empty());
     assert_eq!(version(other).await, other_before, "nobody else's");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_newer_builds_scores_stand_and_a_finish_must_name_the_version_taken() {
+    let rdp = current("rdp");
+    let (dir, store, owner) = fresh().await;
+    let id = take(&store, owner, &rdp, 4, false).await;
+    let pool = raw(dir.path()).await;
+    sqlx::query("UPDATE scorings SET scorer_version = ? WHERE administration_id = ?")
+        .bind(SCORER_VERSION + 1)
+        .bind(id.0)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let newer: String =
+        sqlx::query_scalar("SELECT indices FROM scorings WHERE administration_id = ?")
+            .bind(id.0)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(store.unscored(Some(owner)).await.unwrap().is_empty());
+    assert_eq!(store.score_points(owner).await.unwrap().len(), 1);
+    let other = score(&rdp, &rdp_answers(&rdp, 1, false)).unwrap();
+    store.keep_scores(owner, id, &other).await.unwrap();
+    let kept: String =
+        sqlx::query_scalar("SELECT indices FROM scorings WHERE administration_id = ?")
+            .bind(id.0)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        kept, newer,
+        "an older build's rules never overwrite a newer build's"
+    );
+    pool.close().await;
+
+    // Finishing with another version than the one it was begun with is refused.
+    let older = crate::common::instrument("rdp");
+    let open = store
+        .start_administration(owner, &older, "my partner")
+        .await
+        .unwrap();
+    let refused = store.complete_administration(owner, &rdp, open.id).await;
+    assert!(
+        matches!(refused, Err(StoreError::NotFound { .. })),
+        "{refused:?}"
+    );
+    assert!(
+        store
+            .administration(owner, open.id)
+            .await
+            .unwrap()
+            .completed_at
+            .is_none()
+    );
+}

@@ -68,6 +68,11 @@ async fn results_with_two_hundred_administrations_cost_the_database_what_results
     let long = person(&server, "long", 198).await;
 
     for path in ["/results", "/report"] {
+        // A session's last-seen time is written at most once a minute:
+        // written now for both, so no view below writes it.
+        for user in [&short, &long] {
+            user.page(&server, "/account").await;
+        }
         // The first view draws the trend; the next ones find it drawn.
         let (_, short_drawn) = view(&server, &short, path).await;
         let (_, long_drawn) = view(&server, &long, path).await;
@@ -85,17 +90,20 @@ async fn results_with_two_hundred_administrations_cost_the_database_what_results
         );
 
         // 200 results: the latest 12 as they are (11 check-ins and the
-        // second profile), the 188 before them one point (all were made
-        // this month).
+        // second profile), the 188 before them one point a month (one
+        // month, unless this test ran across the turn of one).
         let pulse = trend_row(&page, "Weekly pulse");
-        assert_eq!(pulse.len(), 12, "{path}: {pulse:?}");
+        let months = pulse.len() - 11;
+        assert!((1..=2).contains(&months), "{path}: {pulse:?}");
         let latest: Vec<f64> = (187..198).map(|i| (1 + i % 5) as f64).collect();
-        assert_eq!(pulse[1..], latest[..], "{path}");
-        let older: f64 = (0..187).map(|i| (1 + i % 5) as f64).sum::<f64>() / 187.0;
-        assert!(
-            (pulse[0] - (older * 10.0).round() / 10.0).abs() < 1e-9,
-            "{path}"
-        );
+        assert_eq!(pulse[months..], latest[..], "{path}");
+        if months == 1 {
+            let older: f64 = (0..187).map(|i| (1 + i % 5) as f64).sum::<f64>() / 187.0;
+            assert!(
+                (pulse[0] - (older * 10.0).round() / 10.0).abs() < 1e-9,
+                "{path}"
+            );
+        }
         assert!(
             page.contains("The 188 before them are shown as averages"),
             "{path}"
@@ -108,6 +116,6 @@ async fn results_with_two_hundred_administrations_cost_the_database_what_results
     record(&server, &long, "/api/v1/checkins", checkin(5)).await;
     let (page, _) = view(&server, &long, "/results").await;
     let pulse = trend_row(&page, "Weekly pulse");
-    assert_eq!(pulse.len(), 12);
+    assert!((12..=13).contains(&pulse.len()), "{pulse:?}");
     assert_eq!(pulse.last(), Some(&5.0));
 }
