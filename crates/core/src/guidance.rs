@@ -11,7 +11,7 @@ use toml::Spanned;
 use crate::ids::{BandId, FacetId, GuidanceId, IndexId};
 use crate::instrument::{Instrument, LoadError, Problem};
 
-/// Every strategy family, by id (DOMAIN.md, "Guidance and exercises").
+/// Every strategy family, by id (docs/DOMAIN.md, "Guidance and exercises").
 pub const STRATEGIES: [&str; 10] = [
     "self-worth",
     "own-interests",

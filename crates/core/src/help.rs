@@ -1,4 +1,4 @@
-//! Which help a person's answers call for, graded (DOMAIN.md, "Safety"):
+//! Which help a person's answers call for, graded (docs/DOMAIN.md, "Safety"):
 //! the emergency step first for urgent answers about harm from others, a
 //! crisis line for thoughts of self-harm, domestic-abuse help for any
 //! concern, and calm words when a screen was left blank or declined. Every

@@ -48,7 +48,7 @@ impl ProfileFlag {
     }
 }
 
-/// The patterns of DOMAIN.md, most specific first.
+/// The patterns of docs/DOMAIN.md ("Profiles"), most specific first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

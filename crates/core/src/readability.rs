@@ -1,5 +1,5 @@
 //! Readability estimates for English text, used to check that every item,
-//! intro and help text stays at reading grade 8 or below (DOMAIN.md,
+//! intro and help text stays at reading grade 8 or below (docs/DOMAIN.md,
 //! "Writing items").
 //!
 //! Both functions are estimates: English spelling does not map cleanly onto

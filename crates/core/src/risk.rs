@@ -1,7 +1,7 @@
 //! The risk context: one value, decided here, that everything downstream
 //! reads — the profile (never "balanced" under risk), the plan (safety and
 //! power first, no joint steps, safety-adapted versions of assertion steps)
-//! and what is offered (DOMAIN.md, "Risk changes everything downstream").
+//! and what is offered (docs/DOMAIN.md, "Risk changes everything downstream").
 //!
 //! It is built from the kept (or session-held) safety screen, low shared
 //! power, the latest check-in's safety item and RDP items that signal

@@ -28,7 +28,7 @@ pub struct SafetyScreen {
     positive_at: i64,
 }
 
-/// What a screen shows, graded (DOMAIN.md, "Safety").
+/// What a screen shows, graded (docs/DOMAIN.md, "Safety").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

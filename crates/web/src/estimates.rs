@@ -1,5 +1,5 @@
 //! Reliability and SD estimated from this deployment's own administrations
-//! (DOMAIN.md, "Check-in"): once at least [`MIN_ADMINISTRATIONS`] people who
+//! (docs/DOMAIN.md, "Check-in"): once at least [`MIN_ADMINISTRATIONS`] people who
 //! opted in to research have finished the current RDP version (the first
 //! administration of each counts, once), facet and index precision comes
 //! from the psychometrics engine,

@@ -1,4 +1,4 @@
-//! The help shown after safety answers, graded (DOMAIN.md, "Safety"): for
+//! The help shown after safety answers, graded (docs/DOMAIN.md, "Safety"): for
 //! urgent answers the emergency step comes first, for thoughts of self-harm
 //! the crisis lines follow it, and a screen left blank or "prefer not to
 //! say" shows the usual help with calm words. Pages and the API build it

@@ -94,7 +94,7 @@ pub enum SignalWhen {
     Disagree,
 }
 
-/// How serious a "Yes" to a safety item is (DOMAIN.md, "Safety").
+/// How serious a "Yes" to a safety item is (docs/DOMAIN.md, "Safety").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -3,7 +3,7 @@
 //! The map lists supporters (partner, friends, family, … and "myself") with a
 //! 0–4 reliance per domain in both directions. [`analyse`] turns it into
 //! per-domain concentration metrics, per-person reciprocity and a few gentle
-//! flags (DOMAIN.md, "Dependence domains and the support map"). Ids are the
+//! flags (docs/DOMAIN.md, "Dependence domains and the support map"). Ids are the
 //! store's business; this module only knows names.
 
 use std::collections::BTreeMap;

@@ -1,4 +1,4 @@
-//! The shipped instruments load and keep the content rules of DOMAIN.md.
+//! The shipped instruments load and keep the content rules of docs/DOMAIN.md.
 
 use std::collections::{BTreeMap, BTreeSet};
 

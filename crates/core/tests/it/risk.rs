@@ -1,5 +1,5 @@
 //! Answer patterns → profile, flags and first plan items, as one table: the
-//! rules of DOMAIN.md, "Safety" and "Answers can be careless or one-sided".
+//! rules of docs/DOMAIN.md, "Safety" and "Answers can be careless or one-sided".
 
 use tandem_core::answers::{Answer, Answers};
 use tandem_core::assessment::{Assessment, Latest};
