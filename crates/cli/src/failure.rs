@@ -15,13 +15,15 @@ pub enum Failure {
     NotFound(String),
 }
 
-/// The exit code for an error: 3 bad input, 4 not found, 1 anything else.
+/// The exit code for an error: 3 bad input, 4 not found, 1 anything else
+/// (an unreachable or failing database among it).
 pub fn exit_code(err: &anyhow::Error) -> ExitCode {
     match err.downcast_ref::<Failure>() {
         Some(Failure::BadInput(_)) => ExitCode::from(3),
         Some(Failure::NotFound(_)) => ExitCode::from(4),
         None => match err.downcast_ref::<StoreError>() {
             Some(StoreError::NotFound { .. }) => ExitCode::from(4),
+            Some(StoreError::Invalid { .. }) => ExitCode::from(3),
             _ => ExitCode::FAILURE,
         },
     }

@@ -86,7 +86,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Analyze(args) => commands::analyze::run_store(&session.store, args).await,
         Command::Admin(args::AdminCommand::Backup { file }) => {
             session.store.backup(file).await.map_err(|err| match err {
-                tandem_store::StoreError::Invalid(message) => failure::bad_input(message),
+                tandem_store::StoreError::Invalid { message, .. } => failure::bad_input(message),
                 other => other.into(),
             }).map(|()| {
                 println!("Backed up to {} and checked; only your user account on this computer can read the file. What people wrote, their safety-check answers and their plans are in it only as ciphertext; the other answers (the profile's and the check-in's, including the questions that can point to fear or control) and the scores made from them are plain numbers, so keep it as private as the store. Keep secret.key too, somewhere else.", file.display());

@@ -86,8 +86,9 @@ pub(crate) fn check_phc(password_hash: &str) -> Result<(), StoreError> {
     if password_hash.starts_with('$') {
         Ok(())
     } else {
-        Err(StoreError::Invalid(
-            "a password hash must be a PHC string such as $argon2id$…".into(),
+        Err(StoreError::invalid(
+            "password_hash",
+            "a password hash must be a PHC string such as $argon2id$…",
         ))
     }
 }

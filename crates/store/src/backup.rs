@@ -20,13 +20,19 @@ impl Store {
     /// not exist yet.
     pub async fn backup(&self, dest: &Path) -> Result<(), StoreError> {
         if dest.exists() {
-            return Err(StoreError::Invalid(format!(
-                "{} already exists; a backup never overwrites a file",
-                dest.display()
-            )));
+            return Err(StoreError::invalid(
+                "file",
+                format!(
+                    "{} already exists; a backup never overwrites a file",
+                    dest.display()
+                ),
+            ));
         }
         let target = dest.to_str().ok_or_else(|| {
-            StoreError::Invalid(format!("{}: the path must be UTF-8", dest.display()))
+            StoreError::invalid(
+                "file",
+                format!("{}: the path must be UTF-8", dest.display()),
+            )
         })?;
         // An empty file made here, 0600, which `VACUUM INTO` fills: the copy
         // is never readable by anyone else, not even for a moment.
@@ -43,7 +49,7 @@ impl Store {
             .and_then(|file| file.sync_all())
             .map_err(io)?;
         let mut conn = SqliteConnectOptions::from_str("sqlite:")
-            .map_err(StoreError::Database)?
+            .map_err(StoreError::from)?
             .filename(dest)
             .read_only(true)
             .connect()

@@ -48,9 +48,10 @@ fn check_kind(kind: &str) -> Result<(), StoreError> {
     if (1..=KIND_MAX).contains(&kind.len()) && kind.chars().all(allowed) {
         Ok(())
     } else {
-        Err(StoreError::Invalid(format!(
-            "`{kind}` is not an exercise kind: use 1 to {KIND_MAX} of a-z and `-`"
-        )))
+        Err(StoreError::invalid(
+            "kind",
+            format!("`{kind}` is not an exercise kind: use 1 to {KIND_MAX} of a-z and `-`"),
+        ))
     }
 }
 
@@ -58,9 +59,10 @@ fn check_progress(progress: i64) -> Result<(), StoreError> {
     if (0..=100).contains(&progress) {
         Ok(())
     } else {
-        Err(StoreError::Invalid(format!(
-            "progress {progress} is not between 0 and 100"
-        )))
+        Err(StoreError::invalid(
+            "progress",
+            format!("progress {progress} is not between 0 and 100"),
+        ))
     }
 }
 
@@ -72,16 +74,17 @@ fn check_week(week: &str) -> Result<(), StoreError> {
     let number = if shaped { week[6..].parse().ok() } else { None };
     match number {
         Some(1..=53u8) => Ok(()),
-        _ => Err(StoreError::Invalid(format!(
-            "`{week}` is not an ISO week such as 2026-W48"
-        ))),
+        _ => Err(StoreError::invalid(
+            "week",
+            format!("`{week}` is not an ISO week such as 2026-W48"),
+        )),
     }
 }
 
 fn serialize(content: &serde_json::Value) -> Result<Zeroizing<Vec<u8>>, StoreError> {
     serde_json::to_vec(content)
         .map(Zeroizing::new)
-        .map_err(|err| StoreError::Invalid(format!("exercise content: {err}")))
+        .map_err(|err| StoreError::invalid("content", format!("exercise content: {err}")))
 }
 
 fn record_from(
@@ -98,7 +101,7 @@ fn record_from(
         kind: row.try_get("kind")?,
         plan_item: plan_item.map(PlanItemId),
         content: serde_json::from_slice(&plain)
-            .map_err(|err| StoreError::Invalid(format!("exercise {id}: content: {err}")))?,
+            .map_err(|err| StoreError::corrupt(format!("exercise {id}: content: {err}")))?,
         progress: row.try_get("progress")?,
         done: row.try_get("done")?,
         created_unix: row.try_get("created_unix")?,

@@ -294,8 +294,9 @@ impl Store {
     /// the store again; rotate with the server stopped.
     pub async fn rotate_key(&self) -> Result<usize, StoreError> {
         let Some(key_file) = &self.keys.key_file else {
-            return Err(StoreError::Invalid(
-                "this store's server key comes from the configuration, not a key file; it cannot be rotated here".into(),
+            return Err(StoreError::invalid(
+                "server_key",
+                "this store's server key comes from the configuration, not a key file; it cannot be rotated here",
             ));
         };
         let dir = key_file.parent().unwrap_or(Path::new("."));

@@ -169,7 +169,7 @@ impl Store {
             modes::create_private(path)?;
         }
         let options = SqliteConnectOptions::from_str("sqlite:")
-            .map_err(StoreError::Database)?
+            .map_err(StoreError::from)?
             .filename(path)
             .create_if_missing(fresh)
             .journal_mode(SqliteJournalMode::Wal)

@@ -92,14 +92,14 @@ impl Store {
                 domain
                     .parse()
                     .map_err(|err: tandem_core::network::UnknownDomain| {
-                        StoreError::Invalid(err.to_string())
+                        StoreError::corrupt(err.to_string())
                     })?;
             let level = |column: &str| -> Result<Level, StoreError> {
                 let value: i64 = row.try_get(column)?;
                 u8::try_from(value)
                     .ok()
                     .and_then(|value| Level::new(value).ok())
-                    .ok_or_else(|| StoreError::Invalid(format!("reliance level {value}")))
+                    .ok_or_else(|| StoreError::corrupt(format!("reliance level {value}")))
             };
             by_person
                 .entry(row.try_get("supporter_id")?)
@@ -115,7 +115,7 @@ impl Store {
             let role: Role = role
                 .parse()
                 .map_err(|err: tandem_core::network::UnknownRole| {
-                    StoreError::Invalid(err.to_string())
+                    StoreError::corrupt(err.to_string())
                 })?;
             let name = key.get().await?.open_text(&name_context(owner), &sealed)?;
             let mut supporter = Supporter::new(name, role);

@@ -131,7 +131,7 @@ fn item_from(key: &Sealer, row: &sqlx::sqlite::SqliteRow) -> Result<PlanItem, St
         from_safety,
         status: status
             .parse()
-            .map_err(|err| StoreError::Invalid(format!("plan item {id}: {err}")))?,
+            .map_err(|err| StoreError::corrupt(format!("plan item {id}: {err}")))?,
         position: row.try_get("position")?,
         created_unix: row.try_get("created_unix")?,
         updated_unix: row.try_get("updated_unix")?,
@@ -196,16 +196,20 @@ impl Store {
         let mut seen = HashSet::new();
         let mut prepared = Vec::with_capacity(suggestions.len());
         for (index, suggestion) in suggestions.iter().enumerate() {
-            GuidanceId::new(suggestion.strategy.as_str())
-                .map_err(|err| StoreError::Invalid(format!("suggestion {index}: {err}")))?;
+            GuidanceId::new(suggestion.strategy.as_str()).map_err(|err| {
+                StoreError::invalid(format!("suggestions[{index}]"), err.to_string())
+            })?;
             if !seen.insert(suggestion.strategy.as_str()) {
-                return Err(StoreError::Invalid(format!(
-                    "suggestion {index}: strategy `{}` is suggested twice",
-                    suggestion.strategy
-                )));
+                return Err(StoreError::invalid(
+                    format!("suggestions[{index}]"),
+                    format!(
+                        "suggestion {index}: strategy `{}` is suggested twice",
+                        suggestion.strategy
+                    ),
+                ));
             }
             let position = i64::try_from(index)
-                .map_err(|_| StoreError::Invalid("too many suggestions".into()))?;
+                .map_err(|_| StoreError::invalid("suggestions", "too many suggestions"))?;
             prepared.push((suggestion, position));
         }
 
@@ -290,7 +294,7 @@ impl Store {
         }
 
         let mut next = i64::try_from(prepared.len())
-            .map_err(|_| StoreError::Invalid("too many suggestions".into()))?;
+            .map_err(|_| StoreError::invalid("suggestions", "too many suggestions"))?;
         for item in &current {
             if seen.contains(item.strategy.as_str()) {
                 continue;
@@ -358,7 +362,7 @@ impl Store {
         now: i64,
     ) -> Result<(), StoreError> {
         if status == PlanStatus::Replaced {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::Conflict(
                 "an item is replaced only when a new plan no longer suggests it".into(),
             ));
         }

@@ -36,7 +36,7 @@ impl SealedItem {
     /// ciphertext does not tell one strategy or reason from another.
     pub(crate) fn seal(&self, key: &Sealer, id: i64) -> Result<Vec<u8>, StoreError> {
         let mut plain = serde_json::to_vec(self)
-            .map_err(|err| StoreError::Invalid(format!("plan item {id}: {err}")))?;
+            .map_err(|err| StoreError::corrupt(format!("plan item {id}: {err}")))?;
         plain.resize(plain.len().div_ceil(BUCKET).max(1) * BUCKET, b' ');
         key.seal(&context(id), &plain)
     }
@@ -117,7 +117,7 @@ async fn swap(
         let item = SealedItem {
             strategy: row.try_get("strategy_id")?,
             reason: serde_json::from_str(&reason)
-                .map_err(|err| StoreError::Invalid(format!("plan item {id}: reason: {err}")))?,
+                .map_err(|err| StoreError::corrupt(format!("plan item {id}: reason: {err}")))?,
             from_safety: row.try_get("from_safety")?,
         };
         let key = keys.get(&owner).ok_or(StoreError::NotFound {

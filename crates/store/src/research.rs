@@ -109,7 +109,7 @@ impl Store {
                     }
                     at += 1;
                 }
-                row(&values).map_err(StoreError::Invalid)?;
+                row(&values).map_err(|message| StoreError::invalid("row", message))?;
                 count += 1;
             }
             after = last;

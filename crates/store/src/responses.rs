@@ -41,10 +41,13 @@ fn text_context(administration: AdministrationId, item: &str) -> String {
 impl Store {
     fn refuse_safety(instrument: &Instrument) -> Result<(), StoreError> {
         if instrument.kind == Kind::Safety {
-            return Err(StoreError::Invalid(format!(
-                "{} is a safety screen; it has tables of its own",
-                instrument.id
-            )));
+            return Err(StoreError::invalid(
+                "instrument",
+                format!(
+                    "{} is a safety screen; it has tables of its own",
+                    instrument.id
+                ),
+            ));
         }
         Ok(())
     }
@@ -105,8 +108,9 @@ impl Store {
     ) -> Result<Administration, StoreError> {
         Self::refuse_safety(instrument)?;
         if form_key.is_empty() || form_key.len() > 64 {
-            return Err(StoreError::Invalid(
-                "a form key has 1 to 64 characters".to_owned(),
+            return Err(StoreError::invalid(
+                "form_key",
+                "a form key has 1 to 64 characters",
             ));
         }
         let about_sealed = self
@@ -199,10 +203,10 @@ impl Store {
         // screen's above all) are filed under it.
         for (item, answer) in answers.iter() {
             check_answer(instrument, item.as_str(), answer)
-                .map_err(|err| StoreError::Invalid(err.to_string()))?;
+                .map_err(|err| StoreError::invalid(item.as_str(), err.to_string()))?;
         }
         let scores = tandem_core::scoring::score(instrument, answers)
-            .map_err(|err| StoreError::Invalid(err.to_string()))?;
+            .map_err(|err| StoreError::invalid("answers", err.to_string()))?;
         let key = self.data_key(owner).await?;
         let about_sealed = key.seal_text(&about_context(owner), about)?;
         let (reply, answer) = tokio::sync::oneshot::channel();
@@ -223,10 +227,10 @@ impl Store {
         self.recordings
             .send(job)
             .await
-            .map_err(|_| StoreError::Invalid("the store is closing".into()))?;
+            .map_err(|_| StoreError::Unavailable("the store is closing".into()))?;
         let recorded = answer
             .await
-            .map_err(|_| StoreError::Invalid("the store is closing".into()))??;
+            .map_err(|_| StoreError::Unavailable("the store is closing".into()))??;
         let (id, row_started, row_completed) =
             (recorded.id, recorded.started_at, recorded.completed_at);
         Ok(Administration {
@@ -274,7 +278,7 @@ impl Store {
             match answer {
                 Some(answer) => {
                     check_answer(instrument, item, answer).map_err(|err| {
-                        StoreError::Invalid(format!("administration {id}: {err}"))
+                        StoreError::invalid(item.as_str(), format!("administration {id}: {err}"))
                     })?;
                     let columns = match answer {
                         Answer::Value(value) => (Some(*value), None, None),
@@ -285,10 +289,10 @@ impl Store {
                 }
                 None => {
                     if instrument.item(item).is_none() {
-                        return Err(StoreError::Invalid(format!(
-                            "`{item}` is not an item of {}",
-                            instrument.id
-                        )));
+                        return Err(StoreError::invalid(
+                            item,
+                            format!("`{item}` is not an item of {}", instrument.id),
+                        ));
                     }
                     rows.push((item, None));
                 }
@@ -392,7 +396,7 @@ impl Store {
         // to make one through the writer held here.)
         let answers = self.answers(owner, instrument, id).await?;
         let scores = tandem_core::scoring::score(instrument, &answers)
-            .map_err(|err| StoreError::Invalid(err.to_string()))?;
+            .map_err(|err| StoreError::corrupt(format!("administration {id}: {err}")))?;
         crate::scorings::write(&mut tx, owner, id, &scores).await?;
         tx.commit().await?;
         Ok(())
@@ -501,14 +505,14 @@ impl Store {
                 ),
                 (None, None, Some(code)) => {
                     Answer::Code(AnswerCode::parse(&code).ok_or_else(|| {
-                        StoreError::Invalid(format!("administration {id}: unknown code `{code}`"))
+                        StoreError::corrupt(format!("administration {id}: unknown code `{code}`"))
                     })?)
                 }
                 (None, None, None) => continue,
             };
             answers
                 .set(instrument, &item, answer)
-                .map_err(|err| StoreError::Invalid(format!("administration {id}: {err}")))?;
+                .map_err(|err| StoreError::corrupt(format!("administration {id}: {err}")))?;
         }
         Ok(answers)
     }

@@ -45,10 +45,10 @@ impl SafetyScreenRecord {
         for (item, answer) in given {
             answers
                 .set(instrument, item.as_str(), answer)
-                .map_err(|err| StoreError::Invalid(format!("safety screen {}: {err}", self.id)))?;
+                .map_err(|err| StoreError::corrupt(format!("safety screen {}: {err}", self.id)))?;
         }
         SafetyScreen::from_answers(instrument, answers)
-            .map_err(|err| StoreError::Invalid(err.to_string()))
+            .map_err(|err| StoreError::corrupt(format!("safety screen {}: {err}", self.id)))
     }
 }
 
@@ -57,10 +57,10 @@ impl Store {
         if instrument.kind == Kind::Safety {
             Ok(())
         } else {
-            Err(StoreError::Invalid(format!(
-                "{} is not a safety screen",
-                instrument.id
-            )))
+            Err(StoreError::invalid(
+                "instrument",
+                format!("{} is not a safety screen", instrument.id),
+            ))
         }
     }
 
@@ -225,7 +225,7 @@ impl Store {
                 let item: String = row.try_get("item_id")?;
                 let sealed: Vec<u8> = row.try_get("answer_sealed")?;
                 let answer = SealedAnswer::open(key.get().await?, id, &item, &sealed)?;
-                let item = ItemId::new(item).map_err(|err| StoreError::Invalid(err.to_string()))?;
+                let item = ItemId::new(item).map_err(|err| StoreError::corrupt(err.to_string()))?;
                 match answer {
                     SealedAnswer::Value(value) => answers.push((item, value)),
                     SealedAnswer::Declined => declined.push(item),

@@ -147,7 +147,7 @@ impl Store {
             let outcome: String = row.try_get("outcome")?;
             let summary = ScreenSummary {
                 outcome: ScreenOutcome::parse(&outcome).ok_or_else(|| {
-                    StoreError::Invalid(format!("unknown screen outcome `{outcome}`"))
+                    StoreError::corrupt(format!("unknown screen outcome `{outcome}`"))
                 })?,
                 self_harm: row.try_get("self_harm")?,
             };

@@ -58,7 +58,7 @@ pub(crate) async fn write(
 ) -> Result<(), StoreError> {
     let points = |scales: Vec<(&str, f64)>| -> Result<String, StoreError> {
         let map: BTreeMap<&str, f64> = scales.into_iter().collect();
-        serde_json::to_string(&map).map_err(|err| StoreError::Invalid(err.to_string()))
+        serde_json::to_string(&map).map_err(|err| StoreError::corrupt(err.to_string()))
     };
     let facets = points(
         scores
@@ -134,14 +134,17 @@ pub(crate) fn check_matches(
     if administration.instrument != scores.instrument.as_str()
         || administration.version != scores.version
     {
-        return Err(StoreError::Invalid(format!(
-            "administration {} was taken with {} {}, not {} {}",
-            administration.id,
-            administration.instrument,
-            administration.version,
-            scores.instrument,
-            scores.version
-        )));
+        return Err(StoreError::invalid(
+            "instrument",
+            format!(
+                "administration {} was taken with {} {}, not {} {}",
+                administration.id,
+                administration.instrument,
+                administration.version,
+                scores.instrument,
+                scores.version
+            ),
+        ));
     }
     Ok(())
 }
@@ -158,7 +161,7 @@ impl Store {
         let administration = self.administration(owner, id).await?;
         check_matches(&administration, scores)?;
         if administration.completed_at.is_none() {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Conflict(format!(
                 "administration {id} is not finished, so it has no scores to keep"
             )));
         }
@@ -238,7 +241,7 @@ impl Store {
                     completed_at: row.try_get("completed_at")?,
                     complete: row.try_get("complete")?,
                     indices: serde_json::from_str(&indices).map_err(|err| {
-                        StoreError::Invalid(format!("kept scores of administration {id}: {err}"))
+                        StoreError::corrupt(format!("kept scores of administration {id}: {err}"))
                     })?,
                 })
             })

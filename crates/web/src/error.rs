@@ -10,6 +10,9 @@ use tandem_store::StoreError;
 use crate::auth::ReturnTo;
 use crate::view;
 
+/// How long a client waits before trying again after a 503 for an outage.
+const UNAVAILABLE_RETRY_SECS: i64 = 5;
+
 /// What went wrong, and whether to answer in HTML or JSON.
 #[derive(Debug)]
 pub struct AppError {
@@ -21,6 +24,8 @@ pub struct AppError {
     sign_in: Option<Option<ReturnTo>>,
     /// Seconds to wait before trying again, sent as `Retry-After`.
     retry_after: Option<i64>,
+    /// The value that does not fit, named in an API answer's `field`.
+    field: Option<String>,
 }
 
 impl AppError {
@@ -31,6 +36,7 @@ impl AppError {
             api: false,
             sign_in: None,
             retry_after: None,
+            field: None,
         }
     }
 
@@ -59,6 +65,20 @@ impl AppError {
             ..Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Many people are signing in right now. Please try again in a moment.",
+            )
+        }
+    }
+
+    /// 503 with `Retry-After`: the database is away or busy for a moment.
+    /// Nothing of the request was kept; the cause is logged (the driver's
+    /// words never reach the person).
+    pub fn unavailable(cause: impl std::fmt::Display) -> Self {
+        tracing::warn!(%cause, "the database is not available");
+        Self {
+            retry_after: Some(UNAVAILABLE_RETRY_SECS),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "We cannot reach our records just now, so nothing on this page was saved. Please try again in a moment.",
             )
         }
     }
@@ -179,9 +199,13 @@ impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::NotFound { .. } => Self::not_found(),
-            StoreError::Invalid(message) => Self::invalid(message),
+            StoreError::Invalid { field, message } => Self {
+                field: Some(field),
+                ..Self::invalid(message)
+            },
             StoreError::Conflict(message) => Self::conflict(message),
             StoreError::Full => Self::storage_full(),
+            unavailable @ StoreError::Unavailable(_) => Self::unavailable(unavailable),
             other => Self::internal(other),
         }
     }
@@ -211,6 +235,14 @@ impl AppError {
                 "status": self.status.as_u16(),
                 "detail": self.message,
             });
+            let body = match self.field {
+                Some(field) => {
+                    let mut body = body;
+                    body["field"] = json!(field);
+                    body
+                }
+                None => body,
+            };
             let mut response = (self.status, Json(body)).into_response();
             response.headers_mut().insert(
                 axum::http::header::CONTENT_TYPE,
@@ -230,5 +262,66 @@ impl AppError {
             _ => "Sorry, that did not work",
         };
         (self.status, view::message_page(heading, &self.message)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    async fn answer(err: StoreError) -> (StatusCode, Option<String>, serde_json::Value) {
+        let response = AppError::from(err).api().into_response();
+        let status = response.status();
+        let retry = response
+            .headers()
+            .get(axum::http::header::RETRY_AFTER)
+            .map(|v| v.to_str().unwrap().to_owned());
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        (status, retry, serde_json::from_slice(&body).unwrap())
+    }
+
+    #[tokio::test]
+    async fn each_kind_of_store_error_has_its_status_and_never_the_drivers_words() {
+        let driver = "near \"SELEC\": syntax error in sqlx";
+        let cases = [
+            (
+                StoreError::NotFound {
+                    what: "plan item",
+                    id: 7,
+                },
+                404,
+                None,
+            ),
+            (StoreError::Conflict("that name is taken".into()), 409, None),
+            (
+                StoreError::invalid("progress", "progress 101 is not between 0 and 100"),
+                422,
+                None,
+            ),
+            (StoreError::Unavailable(driver.into()), 503, Some("5")),
+            (StoreError::corrupt(driver), 500, None),
+            (StoreError::Database(driver.into()), 500, None),
+            (StoreError::Migrate(driver.into()), 500, None),
+            (StoreError::Full, 507, None),
+        ];
+        for (err, status, retry) in cases {
+            let shown = err.to_string();
+            let (got, got_retry, body) = answer(err).await;
+            assert_eq!(got.as_u16(), status, "{shown}");
+            assert_eq!(got_retry.as_deref(), retry, "{shown}");
+            assert_eq!(body["status"], status, "{shown}");
+            let detail = body["detail"].as_str().unwrap();
+            assert!(
+                !detail.contains("sqlx") && !detail.contains("SELEC"),
+                "{detail}"
+            );
+        }
+        let (_, _, body) = answer(StoreError::invalid("progress", "not between 0 and 100")).await;
+        assert_eq!(body["field"], "progress");
+        assert_eq!(body["detail"], "not between 0 and 100");
     }
 }

@@ -184,7 +184,7 @@ pub async fn rescore(
     let kept = async {
         let answers = store.answers(unscored.owner, version, unscored.id).await?;
         let scores = score(version, &answers)
-            .map_err(|err| tandem_store::StoreError::Invalid(err.to_string()))?;
+            .map_err(|err| tandem_store::StoreError::corrupt(err.to_string()))?;
         store
             .keep_scores(unscored.owner, unscored.id, &scores)
             .await

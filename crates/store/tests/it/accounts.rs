@@ -109,7 +109,7 @@ async fn one_account_per_name() {
         store
             .create_account(&name("carol"), "correct horse battery staple", 0)
             .await,
-        Err(StoreError::Invalid(_))
+        Err(StoreError::Invalid { .. })
     ));
     assert_eq!(store.account_by_name(&name("carol")).await.unwrap(), None);
 }
@@ -144,7 +144,7 @@ async fn accounts_are_found_by_name_and_keep_their_hash() {
     );
     assert!(matches!(
         store.set_password_hash(ann, "plain words").await,
-        Err(StoreError::Invalid(_))
+        Err(StoreError::Invalid { .. })
     ));
     assert_eq!(store.password_hash(ann).await.unwrap(), "$argon2id$new");
 

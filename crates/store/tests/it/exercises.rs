@@ -15,7 +15,7 @@ fn not_found<T: std::fmt::Debug>(result: Result<T, StoreError>) {
 
 fn invalid<T: std::fmt::Debug>(result: Result<T, StoreError>) {
     assert!(
-        matches!(result, Err(StoreError::Invalid(_))),
+        matches!(result, Err(StoreError::Invalid { .. })),
         "expected Invalid, got {result:?}"
     );
 }

@@ -184,12 +184,15 @@ async fn bad_suggestions_and_statuses_change_nothing() {
         vec![suggest("", false)],
     ] {
         let result = store.refresh_plan(owner, &list, 200).await;
-        assert!(matches!(result, Err(StoreError::Invalid(_))), "{result:?}");
+        assert!(
+            matches!(result, Err(StoreError::Invalid { .. })),
+            "{result:?}"
+        );
     }
     let result = store
         .set_plan_status(owner, plan[0].id, PlanStatus::Replaced, 200)
         .await;
-    assert!(matches!(result, Err(StoreError::Invalid(_))), "{result:?}");
+    assert!(matches!(result, Err(StoreError::Conflict(_))), "{result:?}");
     let result = store
         .refresh_plan(UserId(9_999), &[suggest("journal", false)], 200)
         .await;

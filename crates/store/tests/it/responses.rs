@@ -218,7 +218,10 @@ async fn an_answer_that_does_not_fit_its_instrument_is_refused() {
         let result = store
             .save_answer(owner, instrument, open.id, item, &answer, 1)
             .await;
-        assert!(matches!(result, Err(StoreError::Invalid(_))), "{result:?}");
+        assert!(
+            matches!(result, Err(StoreError::Invalid { .. })),
+            "{result:?}"
+        );
     }
     // The right item of another instrument does not land in this administration.
     let result = store

@@ -11,7 +11,7 @@ use crate::common::{answers, fresh, instrument, row_counts};
 
 fn invalid<T: std::fmt::Debug>(result: Result<T, StoreError>) {
     assert!(
-        matches!(result, Err(StoreError::Invalid(_))),
+        matches!(result, Err(StoreError::Invalid { .. })),
         "expected Invalid, got {result:?}"
     );
 }
