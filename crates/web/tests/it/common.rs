@@ -174,3 +174,31 @@ pub fn all_rdp(value: i64) -> Value {
         .collect();
     Value::Object(map)
 }
+
+/// A response with a facet structure: each facet has a person-level latent
+/// score, and its items follow it (reverse-keyed ones in reverse).
+pub fn structured(rdp: &tandem_core::instrument::Instrument, state: &mut u64) -> Value {
+    let mut uniform = || {
+        *state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((*state >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    };
+    let mut normal = || (-2.0 * uniform().ln()).sqrt() * (std::f64::consts::TAU * uniform()).cos();
+    let latent: std::collections::BTreeMap<String, f64> = rdp
+        .facets
+        .iter()
+        .map(|f| (f.id.to_string(), normal()))
+        .collect();
+    let map: serde_json::Map<String, Value> = rdp
+        .items
+        .iter()
+        .map(|item| {
+            let x = 3.0 + latent[item.facet.as_ref().unwrap().as_str()] + 0.6 * normal();
+            let v = x.round().clamp(1.0, 5.0) as i64;
+            let v = if item.reverse { 6 - v } else { v };
+            (item.id.to_string(), json!(v))
+        })
+        .collect();
+    Value::Object(map)
+}

@@ -8,8 +8,7 @@ use tandem_core::instrument::builtin::{builtin_all_versions, builtin_by_id};
 use tandem_core::instrument::published::load_published;
 use tandem_web::WebConfig;
 
-use crate::common::{Server, User};
-use crate::plan::structured;
+use crate::common::{Server, User, structured};
 
 async fn post_rdp(server: &Server, user: &User, answers: Value) {
     let response = user

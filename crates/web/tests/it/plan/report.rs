@@ -1,0 +1,111 @@
+//! The printable report: every part in the person's own copy, and safety
+//! only there, never in a shared copy.
+
+use reqwest::Method;
+use serde_json::json;
+
+use super::{balanced, take};
+use crate::common::Server;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_report_has_every_part_and_safety_only_in_the_own_copy() {
+    let server = Server::start().await;
+    let user = server.user("phalarope").await;
+    take(&server, &user, |f| if f == "CT" { 5 } else { balanced(f) }).await;
+    take(&server, &user, balanced).await;
+    user.send(
+        &server,
+        Method::POST,
+        "/api/v1/people",
+        json!({ "name": "Robin", "role": "friend", "leans_on": { "emotional": 3 } }),
+    )
+    .send()
+    .await
+    .unwrap();
+    user.send(
+        &server,
+        Method::POST,
+        "/api/v1/safety",
+        json!({ "answers": { "SF8": 1 }, "keep": true }),
+    )
+    .send()
+    .await
+    .unwrap();
+    let page = user
+        .get(&server, "/report")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for part in [
+        "My Tandem report",
+        "Pattern:",
+        "Change since the first profile",
+        "The people I lean on",
+        "My plan and progress",
+        "Staying safe (only in my own copy)",
+        "<svg",
+    ] {
+        assert!(page.contains(part), "report lacks {part}");
+    }
+    assert!(page.contains("Robin"));
+    assert_eq!(
+        page.matches("<svg width").count(),
+        2,
+        "facet chart and trend"
+    );
+    assert_eq!(
+        page.matches("class=\"support-map\"").count(),
+        1,
+        "support map"
+    );
+
+    // A shared copy, built from the same store, has no safety section and no
+    // plan item that came from the safety answers.
+    let store = tandem_store::Store::open(server.data_dir()).await.unwrap();
+    let name = tandem_store::UserName::parse("phalarope").unwrap();
+    let (id, _) = store.account_by_name(&name).await.unwrap().unwrap();
+    let content = tandem_web::Content::builtin().unwrap();
+    let shared = tandem_web::report::report_html(
+        &store,
+        &content,
+        id,
+        tandem_web::report::Copy::Shared,
+        framing(),
+    )
+    .await
+    .unwrap();
+    assert!(!shared.contains("Staying safe"));
+    let own = tandem_web::report::report_html(
+        &store,
+        &content,
+        id,
+        tandem_web::report::Copy::Own,
+        framing(),
+    )
+    .await
+    .unwrap();
+    let safety_title = content
+        .guidance
+        .strategy("help-if-you-feel-unsafe")
+        .unwrap()
+        .title
+        .clone();
+    assert!(
+        own.contains(&safety_title),
+        "the own copy lists the safety item"
+    );
+    assert!(!shared.contains(&safety_title), "a shared copy must not");
+    assert!(shared.contains("My plan and progress"));
+}
+
+fn framing() -> tandem_web::report::Framing<'static> {
+    tandem_web::report::Framing {
+        inline_css: None,
+        exit_url: "https://www.bbc.com/weather",
+        made: "today".into(),
+        csrf: None,
+    }
+}
