@@ -9,7 +9,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::{Store, StoreError, UserId};
+use crate::{Owner, Store, StoreError, UserId};
 
 /// The name of the terminal's one user, which no account may take.
 const RESERVED: &str = "local";
@@ -136,7 +136,8 @@ impl Store {
 
     /// This user's password hash; `NotFound` when the user does not exist or
     /// has no password (the terminal's user).
-    pub async fn password_hash(&self, user: UserId) -> Result<String, StoreError> {
+    pub async fn password_hash(&self, user: Owner) -> Result<String, StoreError> {
+        let user = user.id();
         let hash: Option<String> = sqlx::query_scalar(
             "SELECT password_hash FROM users WHERE id = ? AND password_hash IS NOT NULL",
         )
@@ -151,7 +152,8 @@ impl Store {
 
     /// Replaces this user's password hash. Ending their other sessions is the
     /// caller's decision (see [`Store::end_other_sessions`]).
-    pub async fn set_password_hash(&self, user: UserId, hash: &str) -> Result<(), StoreError> {
+    pub async fn set_password_hash(&self, user: Owner, hash: &str) -> Result<(), StoreError> {
+        let user = user.id();
         check_phc(hash)?;
         let changed = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
             .bind(hash)
@@ -168,7 +170,8 @@ impl Store {
     }
 
     /// This user's name, including the terminal's `local`.
-    pub async fn user_name(&self, user: UserId) -> Result<String, StoreError> {
+    pub async fn user_name(&self, user: Owner) -> Result<String, StoreError> {
+        let user = user.id();
         let name: Option<String> = sqlx::query_scalar("SELECT name FROM users WHERE id = ?")
             .bind(user.0)
             .fetch_optional(&self.pool)
@@ -185,7 +188,8 @@ impl Store {
     /// CASCADE`), and the failed sign-ins counted against their name.
     /// `secure_delete` overwrites the freed pages, and with the data key gone
     /// no sealed text of theirs left anywhere in the file could be opened.
-    pub async fn delete_account(&self, user: UserId) -> Result<(), StoreError> {
+    pub async fn delete_account(&self, user: Owner) -> Result<(), StoreError> {
+        let user = user.id();
         // The throttle counts a name under a keyed hash of it (no foreign
         // key: unknown names are throttled too). The key is made before the
         // transaction, which holds the one writer the hashing secret may need.

@@ -9,7 +9,7 @@ use sqlx::Row;
 use zeroize::Zeroizing;
 
 use crate::seal::Sealer;
-use crate::{ExerciseId, PlanItemId, Store, StoreError, UserId};
+use crate::{ExerciseId, Owner, PlanItemId, Store, StoreError, UserId};
 
 const KIND_MAX: usize = 32;
 
@@ -161,12 +161,13 @@ impl Store {
     /// 1 to 32 of a–z and `-` (else `Invalid`).
     pub async fn save_exercise(
         &self,
-        owner: UserId,
+        owner: Owner,
         kind: &str,
         plan_item: Option<PlanItemId>,
         content: &serde_json::Value,
         now: i64,
     ) -> Result<ExerciseId, StoreError> {
+        let owner = owner.id();
         check_kind(kind)?;
         let plain = serialize(content)?;
         // Checked before the key is loaded (a refused call changes nothing,
@@ -202,13 +203,14 @@ impl Store {
     /// Progress outside 0 to 100 is `Invalid`.
     pub async fn update_exercise(
         &self,
-        owner: UserId,
+        owner: Owner,
         id: ExerciseId,
         content: &serde_json::Value,
         progress: i64,
         done: bool,
         now: i64,
     ) -> Result<(), StoreError> {
+        let owner = owner.id();
         check_progress(progress)?;
         let plain = serialize(content)?;
         // Looked up first so that a refused call makes no key.
@@ -241,9 +243,10 @@ impl Store {
     /// One exercise of `owner`, its content opened.
     pub async fn exercise(
         &self,
-        owner: UserId,
+        owner: Owner,
         id: ExerciseId,
     ) -> Result<ExerciseRecord, StoreError> {
+        let owner = owner.id();
         let row = sqlx::query(
             "SELECT id, kind, plan_item_id, content_sealed, progress, done, created_unix, updated_unix
              FROM exercises WHERE id = ? AND owner_id = ?",
@@ -269,9 +272,10 @@ impl Store {
     /// `owner`'s exercises, the newest first; `kind` narrows them.
     pub async fn exercises(
         &self,
-        owner: UserId,
+        owner: Owner,
         kind: Option<&str>,
     ) -> Result<Vec<ExerciseRecord>, StoreError> {
+        let owner = owner.id();
         let rows = sqlx::query(
             "SELECT id, kind, plan_item_id, content_sealed, progress, done, created_unix, updated_unix
              FROM exercises WHERE owner_id = ? AND (? IS NULL OR kind = ?)
@@ -311,11 +315,12 @@ impl Store {
     /// never ticked, changes nothing. A week of another shape is `Invalid`.
     pub async fn tick_week(
         &self,
-        owner: UserId,
+        owner: Owner,
         id: ExerciseId,
         week: &str,
         ticked: bool,
     ) -> Result<(), StoreError> {
+        let owner = owner.id();
         check_week(week)?;
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         check_exercise(&mut *tx, owner, id).await?;
@@ -340,7 +345,8 @@ impl Store {
     }
 
     /// Deletes `owner`'s exercise with its ticks.
-    pub async fn delete_exercise(&self, owner: UserId, id: ExerciseId) -> Result<(), StoreError> {
+    pub async fn delete_exercise(&self, owner: Owner, id: ExerciseId) -> Result<(), StoreError> {
+        let owner = owner.id();
         let gone = sqlx::query("DELETE FROM exercises WHERE id = ? AND owner_id = ?")
             .bind(id.0)
             .bind(owner.0)

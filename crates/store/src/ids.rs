@@ -42,3 +42,35 @@ row_id!(
     /// One exercise a person wrote.
     ExerciseId
 );
+
+/// The right to read and write one person's own data: every call on their
+/// data takes it. Its field is private and only the store mints it — from a
+/// session it has just verified, for the terminal's own user, or for its own
+/// upkeep of a row it holds — so no other code can make one from an integer
+/// and reach someone else's data.
+///
+/// ```compile_fail
+/// // An id is not a right: this does not compile.
+/// let forged = tandem_store::Owner(tandem_store::UserId(1));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Owner(UserId);
+
+impl Owner {
+    /// Minted by the store alone, for a user it has just vouched for.
+    pub(crate) fn vouched(id: UserId) -> Self {
+        Self(id)
+    }
+
+    /// Whose data this is: for naming it (cache keys, logs of counts), not
+    /// for reaching it.
+    pub fn id(self) -> UserId {
+        self.0
+    }
+}
+
+impl std::fmt::Display for Owner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}

@@ -38,7 +38,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqliteSy
 pub use accounts::{AccountError, UserName};
 pub use error::StoreError;
 pub use exercises::ExerciseRecord;
-pub use ids::{AdministrationId, ExerciseId, PlanItemId, SafetyScreenId, SupporterId, UserId};
+pub use ids::{
+    AdministrationId, ExerciseId, Owner, PlanItemId, SafetyScreenId, SupporterId, UserId,
+};
 pub use plan::{NewSuggestion, PlanItem, PlanStatus, UnknownPlanStatus};
 pub use recovery::RecoveryHash;
 pub use responses::Administration;
@@ -268,7 +270,7 @@ impl Store {
     }
 
     /// The one user of a terminal install, created on first use.
-    pub async fn local_user(&self) -> Result<UserId, StoreError> {
+    pub async fn local_user(&self) -> Result<Owner, StoreError> {
         sqlx::query(
             "INSERT INTO users (id, name) VALUES (
                  max((SELECT coalesce(max(id), 0) FROM users),
@@ -281,7 +283,7 @@ impl Store {
         let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE name = 'local'")
             .fetch_one(&self.pool)
             .await?;
-        Ok(UserId(id))
+        Ok(Owner::vouched(UserId(id)))
     }
 
     /// Runs SQLite's own consistency check; `Ok` only when it says "ok".

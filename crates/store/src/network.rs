@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use sqlx::Row;
 use tandem_core::network::{Domain, Level, Role, SupportMap, Supporter};
 
-use crate::{Store, StoreError, SupporterId, UserId};
+use crate::{Owner, Store, StoreError, SupporterId, UserId};
 
 fn name_context(owner: UserId) -> String {
     format!("supporter-name:{owner}")
@@ -15,9 +15,10 @@ impl Store {
     /// Adds a person with their reliance per domain, in one transaction.
     pub async fn add_supporter(
         &self,
-        owner: UserId,
+        owner: Owner,
         supporter: &Supporter,
     ) -> Result<SupporterId, StoreError> {
+        let owner = owner.id();
         let name = self
             .data_key(owner)
             .await?
@@ -51,7 +52,8 @@ impl Store {
     }
 
     /// Removes a person of this owner from the map.
-    pub async fn remove_supporter(&self, owner: UserId, id: SupporterId) -> Result<(), StoreError> {
+    pub async fn remove_supporter(&self, owner: Owner, id: SupporterId) -> Result<(), StoreError> {
+        let owner = owner.id();
         let gone = sqlx::query("DELETE FROM supporters WHERE id = ? AND owner_id = ?")
             .bind(id.0)
             .bind(owner.0)
@@ -69,8 +71,9 @@ impl Store {
     /// This owner's support map, people in the order they were added.
     pub async fn support_map(
         &self,
-        owner: UserId,
+        owner: Owner,
     ) -> Result<Vec<(SupporterId, Supporter)>, StoreError> {
+        let owner = owner.id();
         let people = sqlx::query(
             "SELECT id, name_sealed, role FROM supporters WHERE owner_id = ? ORDER BY id",
         )

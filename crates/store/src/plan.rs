@@ -14,7 +14,7 @@ use tandem_core::plan::FOCUS;
 
 use crate::plan_seal::SealedItem;
 use crate::seal::Sealer;
-use crate::{PlanItemId, Store, StoreError, UserId};
+use crate::{Owner, PlanItemId, Store, StoreError, UserId};
 
 /// Where an item of the plan stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -189,10 +189,11 @@ impl Store {
     /// `Invalid` and nothing changes; an unknown owner is `NotFound`.
     pub async fn refresh_plan(
         &self,
-        owner: UserId,
+        owner: Owner,
         suggestions: &[NewSuggestion],
         now: i64,
     ) -> Result<Vec<PlanItem>, StoreError> {
+        let owner = owner.id();
         let mut seen = HashSet::new();
         let mut prepared = Vec::with_capacity(suggestions.len());
         for (index, suggestion) in suggestions.iter().enumerate() {
@@ -328,14 +329,15 @@ impl Store {
             }
         }
         tx.commit().await?;
-        self.plan(owner).await
+        self.plan(Owner::vouched(owner)).await
     }
 
     /// `owner`'s current plan: every item but the replaced, by position.
     /// Only the first [`FOCUS`] suggestions are `Suggested`; the ones after
     /// them read as `Later`, so a plan never asks for more than a few things
     /// at once.
-    pub async fn plan(&self, owner: UserId) -> Result<Vec<PlanItem>, StoreError> {
+    pub async fn plan(&self, owner: Owner) -> Result<Vec<PlanItem>, StoreError> {
+        let owner = owner.id();
         let mut items = self.plan_items(owner, false).await?;
         items
             .iter_mut()
@@ -347,7 +349,8 @@ impl Store {
 
     /// Every item `owner`'s plan ever had, replaced ones included, the most
     /// recently changed first.
-    pub async fn plan_history(&self, owner: UserId) -> Result<Vec<PlanItem>, StoreError> {
+    pub async fn plan_history(&self, owner: Owner) -> Result<Vec<PlanItem>, StoreError> {
+        let owner = owner.id();
         self.plan_items(owner, true).await
     }
 
@@ -356,11 +359,12 @@ impl Store {
     /// `Replaced`, which only a refresh sets.
     pub async fn set_plan_status(
         &self,
-        owner: UserId,
+        owner: Owner,
         id: PlanItemId,
         status: PlanStatus,
         now: i64,
     ) -> Result<(), StoreError> {
+        let owner = owner.id();
         if status == PlanStatus::Replaced {
             return Err(StoreError::Conflict(
                 "an item is replaced only when a new plan no longer suggests it".into(),
@@ -420,12 +424,15 @@ impl Store {
 
     /// Every account that has a plan, for remaking plans after an upgrade.
     /// An operator's task: the ids leave the store only to come back to it.
-    pub async fn owners_with_plans(&self) -> Result<Vec<UserId>, StoreError> {
+    pub async fn owners_with_plans(&self) -> Result<Vec<Owner>, StoreError> {
         let ids: Vec<i64> =
             sqlx::query_scalar("SELECT DISTINCT owner_id FROM plan_items ORDER BY owner_id")
                 .fetch_all(&self.pool)
                 .await?;
-        Ok(ids.into_iter().map(UserId).collect())
+        Ok(ids
+            .into_iter()
+            .map(|id| Owner::vouched(UserId(id)))
+            .collect())
     }
 }
 
@@ -436,10 +443,11 @@ impl Store {
     /// something points to risk. Returns how many items moved.
     pub async fn retire_plan_items(
         &self,
-        owner: UserId,
+        owner: Owner,
         strategies: &[String],
         now: i64,
     ) -> Result<u64, StoreError> {
+        let owner = owner.id();
         if strategies.is_empty() {
             return Ok(0);
         }
@@ -466,7 +474,8 @@ impl Store {
 impl Store {
     /// Whether `owner`'s current plan holds anything shaped by safety
     /// answers: then a calm check-in is worth a refresh, to let it ease.
-    pub async fn plan_has_safety_items(&self, owner: UserId) -> Result<bool, StoreError> {
+    pub async fn plan_has_safety_items(&self, owner: Owner) -> Result<bool, StoreError> {
+        let owner = owner.id();
         Ok(self
             .plan_items(owner, false)
             .await?

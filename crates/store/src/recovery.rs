@@ -1,7 +1,7 @@
 //! Recovery codes: stored as hashes only, found by a selector, each usable
 //! once. The web crate makes and checks the codes; this keeps their rows.
 
-use crate::{Store, StoreError, UserId};
+use crate::{Owner, Store, StoreError, UserId};
 
 /// One code as it is kept: the selector and the hash of the secret part.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,10 +18,11 @@ impl Store {
     /// `NotFound` when there is no such user.
     pub async fn replace_recovery_codes(
         &self,
-        user: UserId,
+        user: Owner,
         codes: &[RecoveryHash],
         now: i64,
     ) -> Result<(), StoreError> {
+        let user = user.id();
         let mut tx = self.writer.begin().await?;
         sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
             .bind(user.0)
@@ -60,11 +61,8 @@ impl Store {
 
     /// Uses up a code: `true` when it was still there (and now is not), so
     /// two requests racing with one code cannot both succeed.
-    pub async fn use_recovery_code(
-        &self,
-        user: UserId,
-        selector: &str,
-    ) -> Result<bool, StoreError> {
+    pub async fn use_recovery_code(&self, user: Owner, selector: &str) -> Result<bool, StoreError> {
+        let user = user.id();
         let gone = sqlx::query("DELETE FROM recovery_codes WHERE user_id = ? AND selector = ?")
             .bind(user.0)
             .bind(selector)
@@ -108,7 +106,8 @@ impl Store {
     }
 
     /// How many unused codes `user` has.
-    pub async fn recovery_codes_left(&self, user: UserId) -> Result<u64, StoreError> {
+    pub async fn recovery_codes_left(&self, user: Owner) -> Result<u64, StoreError> {
+        let user = user.id();
         let left: i64 = sqlx::query_scalar("SELECT count(*) FROM recovery_codes WHERE user_id = ?")
             .bind(user.0)
             .fetch_one(&self.pool)

@@ -9,7 +9,7 @@
 use sqlx::Row;
 use tandem_core::instrument::Instrument;
 
-use crate::{Store, StoreError, UserId};
+use crate::{Owner, Store, StoreError};
 
 /// Administrations read per query, so memory stays small on a large store.
 const PAGE: i64 = 500;
@@ -117,7 +117,8 @@ impl Store {
     }
 
     /// Whether this person lets their answers be used for research.
-    pub async fn research_consent(&self, owner: UserId) -> Result<bool, StoreError> {
+    pub async fn research_consent(&self, owner: Owner) -> Result<bool, StoreError> {
+        let owner = owner.id();
         sqlx::query_scalar("SELECT research_opt_in FROM users WHERE id = ?")
             .bind(owner.0)
             .fetch_optional(&self.pool)
@@ -132,9 +133,10 @@ impl Store {
     /// from the next estimate or analysis on.
     pub async fn set_research_consent(
         &self,
-        owner: UserId,
+        owner: Owner,
         consent: bool,
     ) -> Result<(), StoreError> {
+        let owner = owner.id();
         let changed = sqlx::query("UPDATE users SET research_opt_in = ? WHERE id = ?")
             .bind(consent)
             .bind(owner.0)

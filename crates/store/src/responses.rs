@@ -8,7 +8,7 @@ use tandem_core::answers::{Answer, Answers, check_answer};
 use tandem_core::instrument::{AnswerCode, Instrument, Kind};
 
 use crate::seal::Sealer;
-use crate::{AdministrationId, Store, StoreError, UserId};
+use crate::{AdministrationId, Owner, Store, StoreError, UserId};
 
 /// One administration as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -73,10 +73,11 @@ impl Store {
     /// Begins an administration that answers will be added to one by one.
     pub async fn start_administration(
         &self,
-        owner: UserId,
+        owner: Owner,
         instrument: &Instrument,
         about: &str,
     ) -> Result<Administration, StoreError> {
+        let owner = owner.id();
         Self::refuse_safety(instrument)?;
         let about_sealed = self
             .data_key(owner)
@@ -92,7 +93,8 @@ impl Store {
         .bind(about_sealed)
         .fetch_one(&self.writer)
         .await?;
-        self.administration(owner, AdministrationId(id)).await
+        self.administration(Owner::vouched(owner), AdministrationId(id))
+            .await
     }
 
     /// Begins an administration from a form carrying `form_key`, a one-time
@@ -101,11 +103,12 @@ impl Store {
     /// never starts a second one.
     pub async fn start_administration_once(
         &self,
-        owner: UserId,
+        owner: Owner,
         instrument: &Instrument,
         about: &str,
         form_key: &str,
     ) -> Result<Administration, StoreError> {
+        let owner = owner.id();
         Self::refuse_safety(instrument)?;
         if form_key.is_empty() || form_key.len() > 64 {
             return Err(StoreError::invalid(
@@ -139,15 +142,17 @@ impl Store {
         .fetch_optional(&self.writer)
         .await?
         .ok_or_else(|| StoreError::Conflict("that form key belongs to another form".to_owned()))?;
-        self.administration(owner, AdministrationId(id)).await
+        self.administration(Owner::vouched(owner), AdministrationId(id))
+            .await
     }
 
     /// The administration a form with `form_key` began, if it began one.
     pub async fn administration_by_form_key(
         &self,
-        owner: UserId,
+        owner: Owner,
         form_key: &str,
     ) -> Result<Option<Administration>, StoreError> {
+        let owner = owner.id();
         let id: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM administrations WHERE owner_id = ? AND form_key = ?",
         )
@@ -157,7 +162,8 @@ impl Store {
         .await?;
         match id {
             Some(id) => Ok(Some(
-                self.administration(owner, AdministrationId(id)).await?,
+                self.administration(Owner::vouched(owner), AdministrationId(id))
+                    .await?,
             )),
             None => Ok(None),
         }
@@ -167,9 +173,10 @@ impl Store {
     /// id that is not theirs is "not found" and changes nothing.
     pub async fn delete_administration(
         &self,
-        owner: UserId,
+        owner: Owner,
         id: AdministrationId,
     ) -> Result<(), StoreError> {
+        let owner = owner.id();
         let mut tx = self.writer.begin().await?;
         let done = sqlx::query("DELETE FROM administrations WHERE id = ? AND owner_id = ?")
             .bind(id.0)
@@ -192,11 +199,12 @@ impl Store {
     /// either all of it is kept or none of it.
     pub async fn record_administration(
         &self,
-        owner: UserId,
+        owner: Owner,
         instrument: &Instrument,
         about: &str,
         answers: &Answers,
     ) -> Result<Administration, StoreError> {
+        let owner = owner.id();
         Self::refuse_safety(instrument)?;
         // `Answers` does not say which instrument checked it; make sure it
         // was this one, so that no other instrument's answers (a safety
@@ -248,15 +256,16 @@ impl Store {
     /// position to resume from, in one transaction.
     pub async fn save_answer(
         &self,
-        owner: UserId,
+        owner: Owner,
         instrument: &Instrument,
         id: AdministrationId,
         item: &str,
         answer: &Answer,
         next_position: usize,
     ) -> Result<(), StoreError> {
+        let owner = owner.id();
         let page = [(item.to_owned(), Some(answer.clone()))];
-        self.save_page(owner, instrument, id, &page, next_position)
+        self.save_page(Owner::vouched(owner), instrument, id, &page, next_position)
             .await
     }
 
@@ -265,12 +274,13 @@ impl Store {
     /// Every answer is checked against the instrument before anything is written.
     pub async fn save_page(
         &self,
-        owner: UserId,
+        owner: Owner,
         instrument: &Instrument,
         id: AdministrationId,
         page: &[(String, Option<Answer>)],
         next_position: usize,
     ) -> Result<(), StoreError> {
+        let owner = owner.id();
         // Only a text answer needs the data key.
         let mut key = self.lazy_key(owner);
         let mut rows = Vec::with_capacity(page.len());
@@ -348,14 +358,15 @@ impl Store {
     /// Removes one answer (a skip after all) and records the resume position.
     pub async fn clear_answer(
         &self,
-        owner: UserId,
+        owner: Owner,
         instrument: &Instrument,
         id: AdministrationId,
         item: &str,
         next_position: usize,
     ) -> Result<(), StoreError> {
+        let owner = owner.id();
         let page = [(item.to_owned(), None)];
-        self.save_page(owner, instrument, id, &page, next_position)
+        self.save_page(Owner::vouched(owner), instrument, id, &page, next_position)
             .await
     }
 
@@ -364,10 +375,11 @@ impl Store {
     /// transaction: it now counts in results, trends and reports.
     pub async fn complete_administration(
         &self,
-        owner: UserId,
+        owner: Owner,
         instrument: &Instrument,
         id: AdministrationId,
     ) -> Result<(), StoreError> {
+        let owner = owner.id();
         Self::refuse_safety(instrument)?;
         // The finish first: it takes the one writer and SQLite's write lock,
         // so no answer can be saved between reading the answers below and
@@ -394,7 +406,7 @@ impl Store {
         // writer held, that cannot change. (Reading needs the data key only
         // for a written answer, which was sealed with it, so it never has
         // to make one through the writer held here.)
-        let answers = self.answers(owner, instrument, id).await?;
+        let answers = self.answers(Owner::vouched(owner), instrument, id).await?;
         let scores = tandem_core::scoring::score(instrument, &answers)
             .map_err(|err| StoreError::corrupt(format!("administration {id}: {err}")))?;
         crate::scorings::write(&mut tx, owner, id, &scores).await?;
@@ -405,9 +417,10 @@ impl Store {
     /// One administration of this owner.
     pub async fn administration(
         &self,
-        owner: UserId,
+        owner: Owner,
         id: AdministrationId,
     ) -> Result<Administration, StoreError> {
+        let owner = owner.id();
         let row = sqlx::query(
             "SELECT id, instrument_id, instrument_version, about_sealed, position, started_at, completed_at
              FROM administrations WHERE id = ? AND owner_id = ?",
@@ -426,9 +439,10 @@ impl Store {
     /// This owner's administrations, oldest first; `instrument` narrows them.
     pub async fn administrations(
         &self,
-        owner: UserId,
+        owner: Owner,
         instrument: Option<&str>,
     ) -> Result<Vec<Administration>, StoreError> {
+        let owner = owner.id();
         let rows = sqlx::query(
             "SELECT id, instrument_id, instrument_version, about_sealed, position, started_at, completed_at
              FROM administrations
@@ -451,11 +465,12 @@ impl Store {
     /// The newest unfinished administration of an instrument, to resume.
     pub async fn latest_unfinished(
         &self,
-        owner: UserId,
+        owner: Owner,
         instrument: &str,
     ) -> Result<Option<Administration>, StoreError> {
+        let owner = owner.id();
         Ok(self
-            .administrations(owner, Some(instrument))
+            .administrations(Owner::vouched(owner), Some(instrument))
             .await?
             .into_iter()
             .rev()
@@ -465,10 +480,11 @@ impl Store {
     /// The answers of one administration, each checked again against the instrument.
     pub async fn answers(
         &self,
-        owner: UserId,
+        owner: Owner,
         instrument: &Instrument,
         id: AdministrationId,
     ) -> Result<Answers, StoreError> {
+        let owner = owner.id();
         // Scoped by owner through the administration row, in the same
         // query: no row at all is "not found", one row with no item is an
         // administration without answers.

@@ -9,7 +9,7 @@ use tandem_core::instrument::{AnswerCode, Instrument, Kind};
 use tandem_core::safety::{SafetyScreen, ScreenSummary};
 
 use crate::safety_seal::{SealedAnswer, open_summary, seal_summary};
-use crate::{SafetyScreenId, Store, StoreError, UserId};
+use crate::{Owner, SafetyScreenId, Store, StoreError, UserId};
 
 /// A stored safety screen: when it was taken and what was answered.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -67,9 +67,10 @@ impl Store {
     /// Begins a safety screen whose answers are saved one by one.
     pub async fn start_safety_screen(
         &self,
-        owner: UserId,
+        owner: Owner,
         instrument: &Instrument,
     ) -> Result<SafetyScreenId, StoreError> {
+        let owner = owner.id();
         Self::check_safety(instrument)?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO safety_screens (owner_id, instrument_version) VALUES (?, ?) RETURNING id",
@@ -85,11 +86,12 @@ impl Store {
     /// or `None` for "Prefer not to say".
     pub async fn save_safety_answer(
         &self,
-        owner: UserId,
+        owner: Owner,
         screen: SafetyScreenId,
         item: &ItemId,
         value: Option<i64>,
     ) -> Result<(), StoreError> {
+        let owner = owner.id();
         const OPEN: &str =
             "SELECT id FROM safety_screens WHERE id = ? AND owner_id = ? AND completed_at IS NULL";
         let refused = StoreError::NotFound {
@@ -135,9 +137,10 @@ impl Store {
     /// Marks a safety screen finished.
     pub async fn complete_safety_screen(
         &self,
-        owner: UserId,
+        owner: Owner,
         screen: SafetyScreenId,
     ) -> Result<(), StoreError> {
+        let owner = owner.id();
         let done = sqlx::query(
             "UPDATE safety_screens SET completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
              WHERE id = ? AND owner_id = ? AND completed_at IS NULL",
@@ -158,10 +161,11 @@ impl Store {
     /// Stores a whole screen in one transaction.
     pub async fn record_safety_screen(
         &self,
-        owner: UserId,
+        owner: Owner,
         instrument: &Instrument,
         screen: &SafetyScreen,
     ) -> Result<SafetyScreenId, StoreError> {
+        let owner = owner.id();
         Self::check_safety(instrument)?;
         let key = self.data_key(owner).await?;
         let mut tx = self.writer.begin().await?;
@@ -200,8 +204,9 @@ impl Store {
     /// This owner's safety screens, oldest first. Only the owner's own views call this.
     pub async fn safety_screens(
         &self,
-        owner: UserId,
+        owner: Owner,
     ) -> Result<Vec<SafetyScreenRecord>, StoreError> {
+        let owner = owner.id();
         let screens = sqlx::query(
             "SELECT id, started_at, completed_at, instrument_version FROM safety_screens
              WHERE owner_id = ? ORDER BY id",
@@ -252,9 +257,10 @@ impl Store {
     /// theirs.
     pub async fn delete_safety_screen(
         &self,
-        owner: UserId,
+        owner: Owner,
         screen: SafetyScreenId,
     ) -> Result<(), StoreError> {
+        let owner = owner.id();
         // Loaded before the write, which must open plan items to find
         // the ones safety answers shaped.
         let key = self.data_key(owner).await?;
@@ -313,7 +319,8 @@ impl Store {
 
     /// Lets go of every screen outcome held beside `owner`'s sessions: after
     /// they delete a kept screen, nothing of it stays behind anywhere.
-    pub async fn release_held_screens(&self, owner: UserId) -> Result<(), StoreError> {
+    pub async fn release_held_screens(&self, owner: Owner) -> Result<(), StoreError> {
+        let owner = owner.id();
         sqlx::query(
             "DELETE FROM session_screens WHERE token_hash IN
                  (SELECT token_hash FROM sessions WHERE user_id = ?)",

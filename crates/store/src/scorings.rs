@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use sqlx::{Row, SqliteConnection};
 use tandem_core::scoring::{SCORER_VERSION, Scores};
 
-use crate::{Administration, AdministrationId, Store, StoreError, UserId};
+use crate::{Administration, AdministrationId, Owner, Store, StoreError, UserId};
 
 /// One finished administration's kept index scores, for trends.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,7 +39,7 @@ pub struct ScorePoint {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unscored {
     /// Whose it is.
-    pub owner: UserId,
+    pub owner: Owner,
     /// The administration.
     pub id: AdministrationId,
     /// Its instrument's id.
@@ -154,11 +154,12 @@ impl Store {
     /// `id` (made again from its answers, by its reader or the backfill).
     pub async fn keep_scores(
         &self,
-        owner: UserId,
+        owner: Owner,
         id: AdministrationId,
         scores: &Scores,
     ) -> Result<(), StoreError> {
-        let administration = self.administration(owner, id).await?;
+        let owner = owner.id();
+        let administration = self.administration(Owner::vouched(owner), id).await?;
         check_matches(&administration, scores)?;
         if administration.completed_at.is_none() {
             return Err(StoreError::Conflict(format!(
@@ -173,7 +174,8 @@ impl Store {
 
     /// Finished administrations without current kept scores: `owner`'s, or
     /// everyone's when `None` (the server's backfill at start).
-    pub async fn unscored(&self, owner: Option<UserId>) -> Result<Vec<Unscored>, StoreError> {
+    pub async fn unscored(&self, owner: Option<Owner>) -> Result<Vec<Unscored>, StoreError> {
+        let owner = owner.map(Owner::id);
         // Two statements, not `? IS NULL OR owner_id = ?`: a reader's check
         // runs on every view and must use the owner's index, not scan
         // everyone's administrations.
@@ -208,7 +210,7 @@ impl Store {
         rows.iter()
             .map(|row| {
                 Ok(Unscored {
-                    owner: UserId(row.try_get("owner_id")?),
+                    owner: Owner::vouched(UserId(row.try_get("owner_id")?)),
                     id: AdministrationId(row.try_get("id")?),
                     instrument: row.try_get("instrument_id")?,
                     version: row.try_get("instrument_version")?,
@@ -219,7 +221,8 @@ impl Store {
 
     /// This owner's finished administrations with current kept scores, in
     /// the order they were finished, with their index scores: one query.
-    pub async fn score_points(&self, owner: UserId) -> Result<Vec<ScorePoint>, StoreError> {
+    pub async fn score_points(&self, owner: Owner) -> Result<Vec<ScorePoint>, StoreError> {
+        let owner = owner.id();
         let rows = sqlx::query(
             "SELECT a.id, a.instrument_id, a.completed_at, s.complete, s.indices
              FROM administrations a
@@ -253,10 +256,11 @@ impl Store {
     /// those begun before that one.
     pub async fn latest_complete(
         &self,
-        owner: UserId,
+        owner: Owner,
         instrument: &str,
         before: Option<AdministrationId>,
     ) -> Result<Option<Administration>, StoreError> {
+        let owner = owner.id();
         let row = sqlx::query(
             "SELECT a.id, a.instrument_id, a.instrument_version, a.about_sealed, a.position,
                     a.started_at, a.completed_at
@@ -286,7 +290,8 @@ impl Store {
 
     /// How many times this owner's kept scores have changed: what is drawn
     /// from them is cached under it.
-    pub async fn scores_version(&self, owner: UserId) -> Result<i64, StoreError> {
+    pub async fn scores_version(&self, owner: Owner) -> Result<i64, StoreError> {
+        let owner = owner.id();
         sqlx::query_scalar("SELECT scores_version FROM users WHERE id = ?")
             .bind(owner.0)
             .fetch_optional(&self.pool)

@@ -8,7 +8,7 @@ use std::fmt;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use crate::{Store, StoreError, UserId};
+use crate::{Owner, Store, StoreError, UserId};
 
 /// Random bytes in a session token and in a CSRF token.
 const TOKEN_BYTES: usize = 32;
@@ -26,6 +26,8 @@ pub struct NewSession {
     /// The token that state-changing forms of this session must carry:
     /// 64 hex digits of 32 random bytes.
     pub csrf_token: String,
+    /// Whose session it is: the request that made it acts for them.
+    pub owner: Owner,
 }
 
 impl fmt::Debug for NewSession {
@@ -41,7 +43,7 @@ impl fmt::Debug for NewSession {
 #[derive(Clone, PartialEq, Eq)]
 pub struct SessionInfo {
     /// Whose session it is.
-    pub user: UserId,
+    pub user: Owner,
     /// The session's CSRF token.
     pub csrf_token: String,
     /// The token's SHA-256 in hex: names the session in the list of a
@@ -121,7 +123,7 @@ pub fn token_hash_hex(token: &str) -> String {
 fn session_from(row: &sqlx::sqlite::SqliteRow) -> Result<SessionInfo, StoreError> {
     let hash: Vec<u8> = row.try_get("token_hash")?;
     Ok(SessionInfo {
-        user: UserId(row.try_get("user_id")?),
+        user: Owner::vouched(UserId(row.try_get("user_id")?)),
         csrf_token: row.try_get("csrf_token")?,
         token_hash_hex: to_hex(&hash),
         created_unix: row.try_get("created_unix")?,
@@ -160,7 +162,11 @@ impl Store {
                 id: user.0,
             });
         }
-        Ok(NewSession { token, csrf_token })
+        Ok(NewSession {
+            token,
+            csrf_token,
+            owner: Owner::vouched(user),
+        })
     }
 
     /// The live session of this token. `None` when there is none, or when it
@@ -226,7 +232,8 @@ impl Store {
 
     /// This user's sessions, newest first. Expired ones are listed until
     /// [`Store::prune_sessions`] or a lookup removes them.
-    pub async fn sessions_of(&self, user: UserId) -> Result<Vec<SessionInfo>, StoreError> {
+    pub async fn sessions_of(&self, user: Owner) -> Result<Vec<SessionInfo>, StoreError> {
+        let user = user.id();
         sqlx::query(
             "SELECT token_hash, user_id, csrf_token, created_unix, last_seen_unix, label
              FROM sessions WHERE user_id = ? ORDER BY created_unix DESC, rowid DESC",
@@ -243,9 +250,10 @@ impl Store {
     /// how many were ended.
     pub async fn end_other_sessions(
         &self,
-        user: UserId,
+        user: Owner,
         keep_token: &str,
     ) -> Result<u64, StoreError> {
+        let user = user.id();
         let keep = token_hash(keep_token).unwrap_or_default();
         let ended = sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?")
             .bind(user.0)
@@ -261,9 +269,10 @@ impl Store {
     /// named by hash, not number, so the error's id is 0.
     pub async fn end_session_by_id(
         &self,
-        user: UserId,
+        user: Owner,
         token_hash_hex: &str,
     ) -> Result<(), StoreError> {
+        let user = user.id();
         let not_found = StoreError::NotFound {
             what: "session",
             id: 0,
@@ -283,7 +292,8 @@ impl Store {
     }
 
     /// Ends every session of this user; returns how many were ended.
-    pub async fn end_all_sessions(&self, user: UserId) -> Result<u64, StoreError> {
+    pub async fn end_all_sessions(&self, user: Owner) -> Result<u64, StoreError> {
+        let user = user.id();
         let ended = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
             .bind(user.0)
             .execute(&self.writer)

@@ -4,7 +4,7 @@
 use tandem_core::moments::{MAX_ZONE_CHARS, TimeZoneName};
 use zeroize::Zeroizing;
 
-use crate::{Store, StoreError, UserId};
+use crate::{Owner, Store, StoreError, UserId};
 
 /// The associated data of a sealed time zone: moved to another user's row,
 /// it does not open.
@@ -17,7 +17,8 @@ impl Store {
     /// then show UTC). A name a later time zone database no longer knows
     /// reads as UTC, so a page never fails over it. `NotFound` when there
     /// is no such user.
-    pub async fn time_zone(&self, owner: UserId) -> Result<Option<TimeZoneName>, StoreError> {
+    pub async fn time_zone(&self, owner: Owner) -> Result<Option<TimeZoneName>, StoreError> {
+        let owner = owner.id();
         let sealed: Option<Option<Vec<u8>>> =
             sqlx::query_scalar("SELECT time_zone_sealed FROM users WHERE id = ?")
                 .bind(owner.0)
@@ -39,11 +40,8 @@ impl Store {
 
     /// Keeps `zone` as `owner`'s time zone. The name is padded before
     /// sealing, so the sealed length does not tell which zone it is.
-    pub async fn set_time_zone(
-        &self,
-        owner: UserId,
-        zone: &TimeZoneName,
-    ) -> Result<(), StoreError> {
+    pub async fn set_time_zone(&self, owner: Owner, zone: &TimeZoneName) -> Result<(), StoreError> {
+        let owner = owner.id();
         let key = self.data_key(owner).await?;
         let padded = Zeroizing::new(format!("{:<width$}", zone.as_str(), width = MAX_ZONE_CHARS));
         let sealed = key.seal_text(&zone_context(owner), &padded)?;

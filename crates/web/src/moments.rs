@@ -3,14 +3,14 @@
 //! come from `tandem_core::moments`; this module only looks up the zone.
 
 use tandem_core::moments::TimeZoneName;
-use tandem_store::UserId;
+use tandem_store::Owner;
 
 use crate::{AppError, AppState};
 
 pub use tandem_core::moments::{moment, stamp_moment};
 
 /// The zone `user`'s pages show moments in.
-pub async fn zone_of(state: &AppState, user: UserId) -> Result<TimeZoneName, AppError> {
+pub async fn zone_of(state: &AppState, user: Owner) -> Result<TimeZoneName, AppError> {
     Ok(state.store().time_zone(user).await?.unwrap_or_default())
 }
 

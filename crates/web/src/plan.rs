@@ -4,7 +4,7 @@
 //! and the history of what was replaced.
 
 use tandem_core::safety::ScreenSummary;
-use tandem_store::{NewSuggestion, Store, UserId};
+use tandem_store::{NewSuggestion, Owner, Store};
 
 use crate::AppError;
 use crate::state::Content;
@@ -15,7 +15,7 @@ use crate::state::Content;
 pub async fn refresh(
     store: &Store,
     content: &Content,
-    user: UserId,
+    user: Owner,
     held: Option<ScreenSummary>,
     now: i64,
 ) -> Result<(), AppError> {
@@ -77,7 +77,7 @@ pub async fn refresh_after_change(state: &crate::AppState, session: &crate::auth
 /// Remakes the plan from what is kept alone, once a session (and the
 /// unkept screen it may have held) is over: at sign-out, and at sign-in
 /// after a session that expired. A failure is logged, as above.
-pub async fn forget_held(state: &crate::AppState, user: UserId) {
+pub async fn forget_held(state: &crate::AppState, user: Owner) {
     if let Err(err) = refresh(
         state.store(),
         state.content(),

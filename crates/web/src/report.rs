@@ -8,7 +8,7 @@ use tandem_core::change::compare;
 use tandem_core::network::{SupportMap, analyse};
 use tandem_core::safety::ScreenOutcome;
 use tandem_core::scoring::{Score, band_label};
-use tandem_store::{Store, UserId};
+use tandem_store::{Owner, Store};
 
 use crate::AppError;
 use crate::charts;
@@ -85,7 +85,7 @@ pub struct Framing<'a> {
 pub async fn report_html(
     store: &Store,
     content: &Content,
-    user: UserId,
+    user: Owner,
     copy: Copy,
     framing: Framing<'_>,
 ) -> Result<String, AppError> {
@@ -267,7 +267,7 @@ pub async fn report_html(
 async fn own_safety_summary(
     store: &Store,
     content: &Content,
-    user: UserId,
+    user: Owner,
 ) -> Result<String, AppError> {
     let screens = store.safety_screens(user).await?;
     let Some(last) = screens.last() else {

@@ -13,7 +13,7 @@ use tandem_core::quality::ResponseQuality;
 use tandem_core::risk::RiskContext;
 use tandem_core::safety::ScreenSummary;
 use tandem_core::scoring::{Score, Scores, score};
-use tandem_store::{Administration, AdministrationId, Store, UserId};
+use tandem_store::{Administration, AdministrationId, Owner, Store};
 
 use crate::AppError;
 use crate::estimates::{Estimated, Reliability};
@@ -77,7 +77,7 @@ pub fn change_words(change: &Change) -> String {
 /// Finished administrations of one instrument, oldest first.
 pub async fn finished(
     store: &Store,
-    user: UserId,
+    user: Owner,
     instrument: &str,
 ) -> Result<Vec<Administration>, AppError> {
     Ok(store
@@ -131,7 +131,7 @@ pub fn precise<'a>(
 /// Scores of one administration of `instrument`.
 pub async fn scores_of(
     store: &Store,
-    user: UserId,
+    user: Owner,
     instrument: &Instrument,
     id: AdministrationId,
 ) -> Result<Scores, AppError> {
@@ -146,7 +146,7 @@ pub async fn scores_of(
 /// backfills everyone's at start. One that cannot be scored (a version this
 /// build lacks, or deleted meanwhile) is left out, not an error: it simply
 /// stays out of trends and "the latest".
-pub async fn ensure_scored(store: &Store, content: &Content, user: UserId) -> Result<(), AppError> {
+pub async fn ensure_scored(store: &Store, content: &Content, user: Owner) -> Result<(), AppError> {
     for unscored in store.unscored(Some(user)).await? {
         match rescore(store, content, &unscored).await {
             Ok(()) | Err(Rescore::Gone) => {}
@@ -222,7 +222,7 @@ pub async fn backfill(store: &Store, content: &Content) -> Result<(usize, usize)
 pub async fn rdp_results(
     store: &Store,
     content: &Content,
-    user: UserId,
+    user: Owner,
     id: Option<AdministrationId>,
     held: Option<ScreenSummary>,
 ) -> Result<Option<Results>, AppError> {

@@ -11,7 +11,7 @@ use tandem_core::answers::Answers;
 use tandem_core::assessment::{Assessment, Latest};
 use tandem_core::instrument::Instrument;
 use tandem_core::safety::ScreenSummary;
-use tandem_store::{Administration, Store, UserId};
+use tandem_store::{Administration, Owner, Store};
 
 use crate::AppError;
 use crate::state::Content;
@@ -30,7 +30,7 @@ pub struct SafetySide {
 pub async fn safety_side(
     store: &Store,
     content: &Content,
-    user: UserId,
+    user: Owner,
     held: Option<ScreenSummary>,
 ) -> Result<SafetySide, AppError> {
     let kept = store.safety_screens(user).await?;
@@ -59,7 +59,7 @@ pub async fn safety_side(
 pub async fn latest_with_answers<'c>(
     store: &Store,
     content: &'c Content,
-    user: UserId,
+    user: Owner,
     instrument: &str,
 ) -> Result<Option<(Administration, &'c Instrument, Answers)>, AppError> {
     crate::results::ensure_scored(store, content, user).await?;
@@ -91,7 +91,7 @@ pub fn version_of<'c>(
 pub async fn assess_with(
     store: &Store,
     content: &Content,
-    user: UserId,
+    user: Owner,
     held: Option<ScreenSummary>,
     rdp: Option<(&Instrument, &Answers)>,
 ) -> Result<Assessment, AppError> {
@@ -110,7 +110,7 @@ pub async fn assess_with(
 pub async fn assess(
     store: &Store,
     content: &Content,
-    user: UserId,
+    user: Owner,
     held: Option<ScreenSummary>,
 ) -> Result<Assessment, AppError> {
     let latest = latest_with_answers(store, content, user, "rdp").await?;

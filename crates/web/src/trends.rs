@@ -11,7 +11,7 @@
 use std::sync::Arc;
 
 use tandem_core::moments::{TimeZoneName, month, unix_of, year};
-use tandem_store::{Store, UserId};
+use tandem_store::{Owner, Store};
 
 use crate::AppError;
 use crate::charts::{self, Trends};
@@ -32,8 +32,8 @@ const CACHED_BYTES: u64 = 8 * 1024 * 1024;
 #[derive(Clone)]
 struct Bytes;
 
-impl quick_cache::Weighter<UserId, Arc<Entry>> for Bytes {
-    fn weight(&self, _: &UserId, entry: &Arc<Entry>) -> u64 {
+impl quick_cache::Weighter<Owner, Arc<Entry>> for Bytes {
+    fn weight(&self, _: &Owner, entry: &Arc<Entry>) -> u64 {
         let drawn = entry.trends.as_ref().map_or(0, |t| {
             t.svg.len() + t.rows.iter().map(|(a, b)| a.len() + b.len()).sum::<usize>()
         });
@@ -135,7 +135,7 @@ fn mean(span: Option<String>, members: &[&Moment]) -> Point {
 /// Drawn trends kept per person, each under the scores version and zone it
 /// was drawn for.
 pub struct Drawn {
-    cache: quick_cache::sync::Cache<UserId, Arc<Entry>, Bytes>,
+    cache: quick_cache::sync::Cache<Owner, Arc<Entry>, Bytes>,
 }
 
 struct Entry {
@@ -165,7 +165,7 @@ impl std::fmt::Debug for Drawn {
 pub async fn trend_chart(
     store: &Store,
     content: &Content,
-    user: UserId,
+    user: Owner,
     zone: &TimeZoneName,
 ) -> Result<Option<Trends>, AppError> {
     crate::results::ensure_scored(store, content, user).await?;
@@ -192,7 +192,7 @@ pub async fn trend_chart(
 async fn draw(
     store: &Store,
     content: &Content,
-    user: UserId,
+    user: Owner,
     zone: &TimeZoneName,
 ) -> Result<Option<Trends>, AppError> {
     let rdp = &content.rdp;

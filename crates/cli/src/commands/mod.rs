@@ -12,7 +12,7 @@ pub mod safety;
 
 use tandem_core::instrument::Instrument;
 use tandem_core::instrument::builtin::builtin_by_id;
-use tandem_store::{Store, UserId};
+use tandem_store::{Owner, Store};
 
 use crate::failure::not_found;
 
@@ -22,7 +22,7 @@ pub struct Session {
     /// The store.
     pub store: Store,
     /// Whose data this is.
-    pub owner: UserId,
+    pub owner: Owner,
     /// Safety resources for this deployment.
     pub resources: tandem_core::resources::Resources,
     /// Reliability pinned from a published source (`reliability_file`).

@@ -107,7 +107,7 @@ pub fn people_with(
     n: usize,
     consent: bool,
     mut answers: impl FnMut(usize) -> tandem_core::answers::Answers,
-) -> Vec<tandem_store::UserId> {
+) -> Vec<tandem_store::Owner> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -118,6 +118,7 @@ pub fn people_with(
         for k in 0..n {
             let name = tandem_store::UserName::parse(&format!("{prefix}{k}")).unwrap();
             let user = store.create_account(&name, TEST_HASH, 1).await.unwrap();
+            let user = session_owner(&store, user).await;
             store
                 .record_administration(user, instrument, "my partner", &answers(k))
                 .await
@@ -205,4 +206,15 @@ fn serve_full(
         }
     });
     (server, address, log)
+}
+
+/// The right to act for the account `user`, got as the web app gets it: a
+/// session the store vouches for.
+pub async fn session_owner(
+    store: &tandem_store::Store,
+    user: tandem_store::UserId,
+) -> tandem_store::Owner {
+    let session = store.create_session(user, "test", 1).await.unwrap();
+    store.end_session(&session.token).await.unwrap();
+    session.owner
 }

@@ -83,6 +83,7 @@ async fn burst(
 async fn kept(store: &tandem_store::Store, name: &str) -> u64 {
     let name = tandem_store::UserName::parse(name).unwrap();
     let (user, _) = store.account_by_name(&name).await.unwrap().unwrap();
+    let user = crate::common::session_owner(store, user).await;
     store
         .administrations(user, Some("checkin"))
         .await

@@ -235,6 +235,7 @@ fn a_full_disk_refuses_writes_clearly_keeps_everything_and_recovers() {
         store.integrity_check().await.unwrap();
         let name = tandem_store::UserName::parse("brim").unwrap();
         let (user, _) = store.account_by_name(&name).await.unwrap().unwrap();
+        let user = crate::common::session_owner(&store, user).await;
         let kept = store
             .administrations(user, Some("checkin"))
             .await

@@ -138,6 +138,7 @@ fn the_web_account_of_the_previous_release_keeps_its_password_and_data() {
         store.integrity_check().await.unwrap();
         let name = tandem_store::UserName::parse("rowan").unwrap();
         let (user, hash) = store.account_by_name(&name).await.unwrap().unwrap();
+        let user = crate::common::session_owner(&store, user).await;
         assert!(hash.starts_with("$argon2id$"));
         let checkin = tandem_core::instrument::builtin::builtin_version("checkin", "1.0.0")
             .unwrap()

@@ -9,9 +9,9 @@ use tandem_core::answers::Answer;
 use tandem_core::ids::ItemId;
 use tandem_core::network::{Domain, Level, Role, Supporter};
 use tandem_core::safety::SafetyScreen;
-use tandem_store::{AccountError, NewSuggestion, Store, StoreError, UserId, UserName};
+use tandem_store::{AccountError, NewSuggestion, Owner, Store, StoreError, UserName};
 
-use crate::common::{answers, fresh, instrument, raw};
+use crate::common::{answers, fresh, instrument, owner, raw};
 
 const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA";
 
@@ -89,7 +89,7 @@ async fn one_account_per_name() {
         .create_account(&name("ann"), HASH, 1_700_000_000)
         .await
         .unwrap();
-    assert_ne!(ann, local);
+    assert_ne!(ann, local.id());
     for again in ["ann", "ANN", " Ann "] {
         let taken = store
             .create_account(&name(again), HASH, 1_700_000_001)
@@ -117,15 +117,16 @@ async fn one_account_per_name() {
 #[tokio::test(flavor = "multi_thread")]
 async fn accounts_are_found_by_name_and_keep_their_hash() {
     let (dir, store, local) = fresh().await;
-    let ann = store.create_account(&name("ann"), HASH, 42).await.unwrap();
+    let ann_id = store.create_account(&name("ann"), HASH, 42).await.unwrap();
+    let ann = crate::common::owner(&store, ann_id).await;
 
     assert_eq!(
         store.account_by_name(&name("ANN")).await.unwrap(),
-        Some((ann, HASH.to_owned()))
+        Some((ann_id, HASH.to_owned()))
     );
     assert_eq!(store.account_by_name(&name("nobody")).await.unwrap(), None);
     // A user without a password hash cannot be found for signing in.
-    crate::common::other_user(dir.path(), "nohash").await;
+    crate::common::other_user(&store, dir.path(), "nohash").await;
     assert_eq!(store.account_by_name(&name("nohash")).await.unwrap(), None);
 
     assert_eq!(store.password_hash(ann).await.unwrap(), HASH);
@@ -140,7 +141,7 @@ async fn accounts_are_found_by_name_and_keep_their_hash() {
     assert_eq!(store.password_hash(ann).await.unwrap(), "$argon2id$new");
     assert_eq!(
         store.account_by_name(&name("ann")).await.unwrap(),
-        Some((ann, "$argon2id$new".to_owned()))
+        Some((ann_id, "$argon2id$new".to_owned()))
     );
     assert!(matches!(
         store.set_password_hash(ann, "plain words").await,
@@ -148,7 +149,7 @@ async fn accounts_are_found_by_name_and_keep_their_hash() {
     ));
     assert_eq!(store.password_hash(ann).await.unwrap(), "$argon2id$new");
 
-    let nobody = UserId(9_999);
+    let nobody = crate::common::nobody(&store, dir.path()).await;
     for result in [
         store.password_hash(nobody).await.map(drop),
         store.set_password_hash(nobody, HASH).await,
@@ -163,7 +164,7 @@ async fn accounts_are_found_by_name_and_keep_their_hash() {
 
     let pool = raw(dir.path()).await;
     let created: i64 = sqlx::query_scalar("SELECT created_unix FROM users WHERE id = ?")
-        .bind(ann.0)
+        .bind(ann_id.0)
         .fetch_one(&pool)
         .await
         .unwrap();
@@ -264,7 +265,7 @@ const TABLES: [(&str, &str, &str); 16] = [
 ];
 
 /// Per table: (rows in all, rows of `user`).
-async fn counts(data_dir: &Path, user: UserId, key: &str) -> Vec<(&'static str, i64, i64)> {
+async fn counts(data_dir: &Path, user: Owner, key: &str) -> Vec<(&'static str, i64, i64)> {
     let pool = raw(data_dir).await;
     let mut counts = Vec::new();
     for (table, total, owned) in TABLES {
@@ -273,7 +274,7 @@ async fn counts(data_dir: &Path, user: UserId, key: &str) -> Vec<(&'static str, 
             .bind(if table == "login_failures" {
                 key.to_owned()
             } else {
-                user.0.to_string()
+                user.id().0.to_string()
             })
             .fetch_one(&pool)
             .await
@@ -285,7 +286,7 @@ async fn counts(data_dir: &Path, user: UserId, key: &str) -> Vec<(&'static str, 
 }
 
 /// One of everything a person can have.
-async fn fill(store: &Store, user: UserId, user_key: &str) {
+async fn fill(store: &Store, user: Owner, user_key: &str) {
     let (rdp, checkin, safety) = (
         instrument("rdp"),
         instrument("checkin"),
@@ -330,7 +331,7 @@ async fn fill(store: &Store, user: UserId, user_key: &str) {
         .insert(Domain::Company, Level::new(3).unwrap());
     store.add_supporter(user, &person).await.unwrap();
     let held = store
-        .create_session(user, "Firefox on Linux", 100)
+        .create_session(user.id(), "Firefox on Linux", 100)
         .await
         .unwrap();
     // A screen the person did not keep, held beside that session.
@@ -345,7 +346,7 @@ async fn fill(store: &Store, user: UserId, user_key: &str) {
         .await
         .unwrap();
     store
-        .create_session(user, "Safari on iOS", 200)
+        .create_session(user.id(), "Safari on iOS", 200)
         .await
         .unwrap();
     store
@@ -415,6 +416,7 @@ async fn deleting_an_account_leaves_nothing_of_theirs_and_all_of_the_others() {
 
     let a = store.create_account(&name("ann"), HASH, 1).await.unwrap();
     let b = store.create_account(&name("bob"), HASH, 2).await.unwrap();
+    let (a, b) = (owner(&store, a).await, owner(&store, b).await);
     let (a_key, b_key) = (
         store.throttle_key("user", "ann").await.unwrap(),
         store.throttle_key("user", "bob").await.unwrap(),
@@ -422,7 +424,7 @@ async fn deleting_an_account_leaves_nothing_of_theirs_and_all_of_the_others() {
     fill(&store, a, &a_key).await;
     fill(&store, b, &b_key).await;
     let a_session = store
-        .create_session(a, "Chrome on Linux", 300)
+        .create_session(a.id(), "Chrome on Linux", 300)
         .await
         .unwrap();
 
@@ -486,12 +488,14 @@ async fn deleting_an_account_leaves_nothing_of_theirs_and_all_of_the_others() {
 async fn a_deleted_account_id_is_never_given_out_again_and_late_writes_find_nobody() {
     let (_dir, store, _) = crate::common::fresh().await;
     let first = store.create_account(&name("kite"), HASH, 1).await.unwrap();
+    let first = owner(&store, first).await;
     store.delete_account(first).await.unwrap();
     let next = store
         .create_account(&name("kestrel"), HASH, 2)
         .await
         .unwrap();
-    assert!(next.0 > first.0, "{next:?} after deleted {first:?}");
+    let next = owner(&store, next).await;
+    assert!(next.id() > first.id(), "{next:?} after deleted {first:?}");
     // A write still in flight for the deleted account finds nobody: not a
     // failure, and nothing lands anywhere.
     let mut person = Supporter::new("Late", Role::Friend);

@@ -75,7 +75,7 @@ async fn prefer_not_to_say_is_kept_apart_from_no_and_a_screen_can_be_deleted() {
     assert_eq!(read.outcome(), ScreenOutcome::Unclear);
 
     // Nobody else can delete it; its owner can, and then it is gone.
-    let other = other_user(dir.path(), "other").await;
+    let other = other_user(&store, dir.path(), "other").await;
     assert!(matches!(
         store.delete_safety_screen(other, id).await,
         Err(StoreError::NotFound { .. })
@@ -132,7 +132,7 @@ async fn research_reads_only_people_who_opted_in_and_each_once() {
             .collect();
         answers(&rdp, &pairs)
     };
-    let other = other_user(dir.path(), "other").await;
+    let other = other_user(&store, dir.path(), "other").await;
     for (who, value) in [(owner, 2), (owner, 3), (other, 4)] {
         store
             .record_administration(who, &rdp, "my partner", &all_at(value))

@@ -9,11 +9,11 @@ use tandem_core::answers::{Answer, Answers};
 use tandem_core::instrument::Instrument;
 use tandem_core::instrument::builtin::{builtin_by_id, builtin_version};
 use tandem_store::seal::{key_path, pending_key_path};
-use tandem_store::{DB_FILE, Store, UserId};
+use tandem_store::{DB_FILE, Owner, Store, UserId};
 use tempfile::TempDir;
 
 /// A fresh store in its own temporary data dir, with its local user.
-pub async fn fresh() -> (TempDir, Store, UserId) {
+pub async fn fresh() -> (TempDir, Store, Owner) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).await.unwrap();
     let owner = store.local_user().await.unwrap();
@@ -50,7 +50,7 @@ pub async fn raw(data_dir: &Path) -> SqlitePool {
 }
 
 /// Adds a second user straight into `users`; the store has no API for it.
-pub async fn other_user(data_dir: &Path, name: &str) -> UserId {
+pub async fn other_user(store: &Store, data_dir: &Path, name: &str) -> Owner {
     let pool = raw(data_dir).await;
     let id: i64 = sqlx::query_scalar("INSERT INTO users (name) VALUES (?) RETURNING id")
         .bind(name)
@@ -58,7 +58,23 @@ pub async fn other_user(data_dir: &Path, name: &str) -> UserId {
         .await
         .unwrap();
     pool.close().await;
-    UserId(id)
+    owner(store, UserId(id)).await
+}
+
+/// The right to act for `user`, got as the web app gets it: from a session
+/// the store has just made (the one way to mint an [`Owner`] for an account).
+/// The session is ended at once, so it leaves no row behind.
+pub async fn owner(store: &Store, user: UserId) -> Owner {
+    let session = store.create_session(user, "test", 0).await.unwrap();
+    store.end_session(&session.token).await.unwrap();
+    session.owner
+}
+
+/// An owner whose account is gone: what a forged or stale id would reach.
+pub async fn nobody(store: &Store, data_dir: &Path) -> Owner {
+    let gone = other_user(store, data_dir, "gone-account").await;
+    store.delete_account(gone).await.unwrap();
+    gone
 }
 
 /// Every file of the data dir but the key files, with its bytes.

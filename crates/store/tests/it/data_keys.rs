@@ -7,16 +7,16 @@ use std::path::Path;
 use serde_json::json;
 use tandem_core::network::{Role, Supporter};
 use tandem_store::seal::{Sealer, key_path, pending_key_path};
-use tandem_store::{DB_FILE, Store, StoreError, UserId};
+use tandem_store::{DB_FILE, Owner, Store, StoreError};
 
 use crate::common::{database_files, fresh, other_user, raw, row_counts};
 
 /// A user's data key, unwrapped behind the store's back with the key file.
-async fn unwrapped_key(data_dir: &Path, user: UserId) -> [u8; 32] {
+async fn unwrapped_key(data_dir: &Path, user: Owner) -> [u8; 32] {
     let server = Sealer::from_key_file(&key_path(data_dir), false).unwrap();
     let pool = raw(data_dir).await;
     let wrapped: Vec<u8> = sqlx::query_scalar("SELECT wrapped FROM user_keys WHERE user_id = ?")
-        .bind(user.0)
+        .bind(user.id().0)
         .fetch_one(&pool)
         .await
         .unwrap();
@@ -28,10 +28,10 @@ async fn unwrapped_key(data_dir: &Path, user: UserId) -> [u8; 32] {
         .unwrap()
 }
 
-async fn supporter_name_sealed(data_dir: &Path, owner: UserId) -> Vec<u8> {
+async fn supporter_name_sealed(data_dir: &Path, owner: Owner) -> Vec<u8> {
     let pool = raw(data_dir).await;
     let sealed = sqlx::query_scalar("SELECT name_sealed FROM supporters WHERE owner_id = ?")
-        .bind(owner.0)
+        .bind(owner.id().0)
         .fetch_one(&pool)
         .await
         .unwrap();
@@ -49,7 +49,7 @@ fn crypto<T: std::fmt::Debug>(result: Result<T, StoreError>) {
 #[tokio::test(flavor = "multi_thread")]
 async fn each_person_s_text_is_sealed_with_a_key_of_their_own() {
     let (dir, store, a) = fresh().await;
-    let b = other_user(dir.path(), "bob").await;
+    let b = other_user(&store, dir.path(), "bob").await;
     // No key is made before there is something to seal.
     assert_eq!(store.support_map(a).await.unwrap(), vec![]);
     assert_eq!(store.exercises(b, None).await.unwrap(), vec![]);
@@ -93,8 +93,8 @@ async fn each_person_s_text_is_sealed_with_a_key_of_their_own() {
         "UPDATE supporters SET name_sealed = (SELECT name_sealed FROM supporters WHERE owner_id = ?)
          WHERE owner_id = ?",
     )
-    .bind(a.0)
-    .bind(b.0)
+    .bind(a.id().0)
+    .bind(b.id().0)
     .execute(&pool)
     .await
     .unwrap();
@@ -110,7 +110,7 @@ async fn each_person_s_text_is_sealed_with_a_key_of_their_own() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_wrapped_key_moved_to_another_person_does_not_open() {
     let (dir, store, a) = fresh().await;
-    let b = other_user(dir.path(), "bob").await;
+    let b = other_user(&store, dir.path(), "bob").await;
     store
         .add_supporter(a, &Supporter::new("Ann's sister", Role::Family))
         .await
@@ -125,8 +125,8 @@ async fn a_wrapped_key_moved_to_another_person_does_not_open() {
         "UPDATE user_keys SET wrapped = (SELECT wrapped FROM user_keys WHERE user_id = ?)
          WHERE user_id = ?",
     )
-    .bind(a.0)
-    .bind(b.0)
+    .bind(a.id().0)
+    .bind(b.id().0)
     .execute(&pool)
     .await
     .unwrap();
@@ -144,7 +144,7 @@ async fn a_wrapped_key_moved_to_another_person_does_not_open() {
 #[tokio::test(flavor = "multi_thread")]
 async fn deleting_an_account_deletes_its_key_and_a_later_user_gets_a_new_one() {
     let (dir, store, local) = fresh().await;
-    let bob = other_user(dir.path(), "bob").await;
+    let bob = other_user(&store, dir.path(), "bob").await;
     store
         .add_supporter(local, &Supporter::new("Ann's sister", Role::Family))
         .await
@@ -160,12 +160,12 @@ async fn deleting_an_account_deletes_its_key_and_a_later_user_gets_a_new_one() {
         .fetch_all(&pool)
         .await
         .unwrap();
-    assert_eq!(keys, vec![local.0]);
+    assert_eq!(keys, vec![local.id().0]);
     pool.close().await;
 
     // SQLite gives the highest id out again; the newcomer must not inherit
     // the deleted person's key, even from the store's memory.
-    let carl = other_user(dir.path(), "carl").await;
+    let carl = other_user(&store, dir.path(), "carl").await;
     assert_eq!(carl, bob);
     store
         .add_supporter(carl, &Supporter::new("Carl's cousin", Role::Family))
@@ -187,8 +187,8 @@ async fn deleting_an_account_deletes_its_key_and_a_later_user_gets_a_new_one() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sealing_for_nobody_is_not_found() {
-    let (_dir, store, _local) = fresh().await;
-    let nobody = UserId(9_999);
+    let (dir, store, _local) = fresh().await;
+    let nobody = crate::common::nobody(&store, dir.path()).await;
     let result = store
         .add_supporter(nobody, &Supporter::new("Nobody's friend", Role::Friend))
         .await;

@@ -176,7 +176,7 @@ async fn malformed_input_is_refused_and_changes_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn another_user_can_neither_read_nor_change_an_exercise() {
     let (dir, store, a) = fresh().await;
-    let b = other_user(dir.path(), "bob").await;
+    let b = other_user(&store, dir.path(), "bob").await;
     let a_plan = store
         .refresh_plan(
             a,

@@ -24,7 +24,7 @@ async fn another_user_can_neither_read_nor_change_what_is_not_theirs() {
         instrument("safety"),
     );
     let (dir, store, a) = fresh().await;
-    let b = other_user(dir.path(), "other").await;
+    let b = other_user(&store, dir.path(), "other").await;
     assert_ne!(a, b);
 
     // A's data: an open RDP, a finished check-in, a safety screen, a person.

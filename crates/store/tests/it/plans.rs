@@ -3,7 +3,7 @@
 //! person's plan is theirs alone.
 
 use serde_json::json;
-use tandem_store::{NewSuggestion, PlanItem, PlanItemId, PlanStatus, StoreError, UserId};
+use tandem_store::{NewSuggestion, PlanItem, PlanItemId, PlanStatus, StoreError};
 
 use crate::common::{fresh, other_user, row_counts};
 
@@ -194,7 +194,11 @@ async fn bad_suggestions_and_statuses_change_nothing() {
         .await;
     assert!(matches!(result, Err(StoreError::Conflict(_))), "{result:?}");
     let result = store
-        .refresh_plan(UserId(9_999), &[suggest("journal", false)], 200)
+        .refresh_plan(
+            crate::common::nobody(&store, dir.path()).await,
+            &[suggest("journal", false)],
+            200,
+        )
         .await;
     assert!(
         matches!(result, Err(StoreError::NotFound { .. })),
@@ -207,7 +211,7 @@ async fn bad_suggestions_and_statuses_change_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_plan_belongs_to_its_owner() {
     let (dir, store, a) = fresh().await;
-    let b = other_user(dir.path(), "bob").await;
+    let b = other_user(&store, dir.path(), "bob").await;
     let a_plan = store
         .refresh_plan(a, &[suggest("reach-out", false)], 100)
         .await

@@ -14,7 +14,7 @@ fn code(selector: &str, hash: &str) -> RecoveryHash {
 #[tokio::test(flavor = "multi_thread")]
 async fn codes_are_replaced_as_a_set_and_each_works_once() {
     let (dir, store, owner) = fresh().await;
-    let other = other_user(dir.path(), "other").await;
+    let other = other_user(&store, dir.path(), "other").await;
     store
         .replace_recovery_codes(owner, &[code("AAAA", "h1"), code("BBBB", "h2")], 1)
         .await
@@ -25,20 +25,28 @@ async fn codes_are_replaced_as_a_set_and_each_works_once() {
         .unwrap();
     assert_eq!(store.recovery_codes_left(owner).await.unwrap(), 2);
     assert_eq!(
-        store.recovery_hash(owner, "AAAA").await.unwrap().as_deref(),
+        store
+            .recovery_hash(owner.id(), "AAAA")
+            .await
+            .unwrap()
+            .as_deref(),
         Some("h1")
     );
     // Another person's selector finds only their own row.
     assert_eq!(
-        store.recovery_hash(other, "AAAA").await.unwrap().as_deref(),
+        store
+            .recovery_hash(other.id(), "AAAA")
+            .await
+            .unwrap()
+            .as_deref(),
         Some("theirs")
     );
-    assert_eq!(store.recovery_hash(other, "BBBB").await.unwrap(), None);
+    assert_eq!(store.recovery_hash(other.id(), "BBBB").await.unwrap(), None);
 
     // Once used, gone; a second use fails.
     assert!(store.use_recovery_code(owner, "AAAA").await.unwrap());
     assert!(!store.use_recovery_code(owner, "AAAA").await.unwrap());
-    assert_eq!(store.recovery_hash(owner, "AAAA").await.unwrap(), None);
+    assert_eq!(store.recovery_hash(owner.id(), "AAAA").await.unwrap(), None);
     assert_eq!(store.recovery_codes_left(owner).await.unwrap(), 1);
     assert_eq!(store.recovery_codes_left(other).await.unwrap(), 1);
 
@@ -47,11 +55,11 @@ async fn codes_are_replaced_as_a_set_and_each_works_once() {
         .replace_recovery_codes(owner, &[code("CCCC", "h3")], 2)
         .await
         .unwrap();
-    assert_eq!(store.recovery_hash(owner, "BBBB").await.unwrap(), None);
+    assert_eq!(store.recovery_hash(owner.id(), "BBBB").await.unwrap(), None);
     assert_eq!(store.recovery_codes_left(owner).await.unwrap(), 1);
 
     // Codes for nobody are refused.
-    let nobody = tandem_store::UserId(9_999);
+    let nobody = crate::common::nobody(&store, dir.path()).await;
     assert!(matches!(
         store
             .replace_recovery_codes(nobody, &[code("DDDD", "h4")], 3)

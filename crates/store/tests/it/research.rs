@@ -9,7 +9,7 @@ use crate::common::{answers, current, fresh, other_user};
 async fn the_fingerprint_moves_when_one_person_is_swapped_for_another() {
     let rdp = current("rdp");
     let (dir, store, owner) = fresh().await;
-    let other = other_user(dir.path(), "other").await;
+    let other = other_user(&store, dir.path(), "other").await;
     let given = answers(&rdp, &[("ER1", Answer::Value(3))]);
     for person in [owner, other] {
         store

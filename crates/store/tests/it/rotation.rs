@@ -9,18 +9,18 @@ use serde_json::json;
 use tandem_core::answers::Answer;
 use tandem_core::network::{Role, Supporter};
 use tandem_store::seal::{key_path, pending_key_path};
-use tandem_store::{AdministrationId, ExerciseId, Store, StoreError, UserId};
+use tandem_store::{AdministrationId, ExerciseId, Owner, Store, StoreError};
 
 use crate::common::{answers, database_files, fresh, instrument, other_user, row_counts};
 
 /// What each of two people wrote, to be read back after the key changes.
 struct Written {
-    people: [(UserId, AdministrationId, ExerciseId); 2],
+    people: [(Owner, AdministrationId, ExerciseId); 2],
 }
 
-async fn write_for_two(data_dir: &Path, store: &Store, local: UserId) -> Written {
+async fn write_for_two(data_dir: &Path, store: &Store, local: Owner) -> Written {
     let checkin = instrument("checkin");
-    let bob = other_user(data_dir, "bob").await;
+    let bob = other_user(store, data_dir, "bob").await;
     let mut people = Vec::new();
     for (owner, who) in [(local, "local"), (bob, "bob")] {
         let given = answers(

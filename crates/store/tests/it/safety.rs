@@ -144,7 +144,7 @@ async fn safety_answers_cannot_ride_in_under_another_instrument() {
 async fn finishing_a_screen_that_is_not_open_is_not_found() {
     let safety = instrument("safety");
     let (dir, store, owner) = fresh().await;
-    let other = crate::common::other_user(dir.path(), "other").await;
+    let other = crate::common::other_user(&store, dir.path(), "other").await;
     let screen = store.start_safety_screen(owner, &safety).await.unwrap();
     assert!(matches!(
         store.complete_safety_screen(other, screen).await,

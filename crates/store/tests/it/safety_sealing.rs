@@ -48,7 +48,10 @@ async fn safety_answers_and_held_outcomes_are_sealed_at_rest() {
         .record_safety_screen(owner, &safety, &screen)
         .await
         .unwrap();
-    let session = store.create_session(owner, "test", 1_000).await.unwrap();
+    let session = store
+        .create_session(owner.id(), "test", 1_000)
+        .await
+        .unwrap();
     let held = ScreenSummary {
         outcome: ScreenOutcome::Urgent,
         self_harm: true,
@@ -123,7 +126,10 @@ async fn a_sealed_safety_answer_does_not_open_in_another_row() {
 #[tokio::test(flavor = "multi_thread")]
 async fn plaintext_rows_of_an_older_store_are_sealed_at_the_next_open() {
     let (dir, store, owner) = fresh().await;
-    let session = store.create_session(owner, "test", 1_000).await.unwrap();
+    let session = store
+        .create_session(owner.id(), "test", 1_000)
+        .await
+        .unwrap();
     store.close().await;
 
     // The tables as a store before migration 0006 left them, renamed by
@@ -133,7 +139,7 @@ async fn plaintext_rows_of_an_older_store_are_sealed_at_the_next_open() {
         "INSERT INTO safety_screens (owner_id, instrument_version, completed_at)
          VALUES (?, '1.1.0', '2026-01-01T00:00:00.000Z') RETURNING id",
     )
-    .bind(owner.0)
+    .bind(owner.id().0)
     .fetch_one(&pool)
     .await
     .unwrap();
@@ -325,7 +331,7 @@ async fn plain_plan_items_of_an_older_store_are_sealed_keeping_their_ids() {
     for item in &before {
         sqlx::query("INSERT INTO plan_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(item.id.0)
-            .bind(owner.0)
+            .bind(owner.id().0)
             .bind(&item.strategy)
             .bind(item.reason.to_string())
             .bind(item.from_safety)
@@ -386,7 +392,10 @@ async fn held_outcomes_of_every_kind_seal_to_one_length() {
         ScreenOutcome::Urgent,
     ] {
         for self_harm in [false, true] {
-            let session = store.create_session(owner, "test", 1_000).await.unwrap();
+            let session = store
+                .create_session(owner.id(), "test", 1_000)
+                .await
+                .unwrap();
             let summary = ScreenSummary { outcome, self_harm };
             store.hold_screen(&session.token, summary).await.unwrap();
             assert_eq!(

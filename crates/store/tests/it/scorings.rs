@@ -5,7 +5,7 @@
 use tandem_core::answers::Answer;
 use tandem_core::instrument::Instrument;
 use tandem_core::scoring::{SCORER_VERSION, Scores, score};
-use tandem_store::{AdministrationId, Store, StoreError, UserId};
+use tandem_store::{AdministrationId, Owner, Store, StoreError};
 
 use crate::common::{answers, current, fresh, other_user, raw};
 
@@ -33,7 +33,7 @@ fn index_points(scores: &Scores) -> Vec<(String, f64)> {
 
 async fn take(
     store: &Store,
-    owner: UserId,
+    owner: Owner,
     rdp: &Instrument,
     value: i64,
     blank: bool,
@@ -191,7 +191,7 @@ async fn kept_scores_are_refused_for_another_owner_another_version_or_an_unfinis
     let rdp = current("rdp");
     let checkin = current("checkin");
     let (dir, store, owner) = fresh().await;
-    let other = other_user(dir.path(), "other").await;
+    let other = other_user(&store, dir.path(), "other").await;
     let id = take(&store, owner, &rdp, 4, false).await;
     let scores = score(&rdp, &rdp_answers(&rdp, 1, false)).unwrap();
     let before = store.score_points(owner).await.unwrap();
@@ -224,7 +224,7 @@ async fn kept_scores_are_refused_for_another_owner_another_version_or_an_unfinis
 async fn the_scores_version_rises_with_every_change_to_kept_scores_and_only_then() {
     let rdp = current("rdp");
     let (dir, store, owner) = fresh().await;
-    let other = other_user(dir.path(), "other").await;
+    let other = other_user(&store, dir.path(), "other").await;
     let version = |who| {
         let store = &store;
         async move { store.scores_version(who).await.unwrap() }

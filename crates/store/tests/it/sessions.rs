@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
-use tandem_store::{SessionInfo, Store, StoreError, UserId, UserName};
+use tandem_store::{Owner, SessionInfo, Store, StoreError, UserId, UserName};
 
 use crate::common::{fresh, raw};
 
@@ -12,11 +12,12 @@ const IDLE: i64 = 30 * 60;
 const ABSOLUTE: i64 = 12 * 60 * 60;
 const T0: i64 = 1_700_000_000;
 
-async fn account(store: &Store, name: &str) -> UserId {
-    store
+async fn account(store: &Store, name: &str) -> Owner {
+    let id = store
         .create_account(&UserName::parse(name).unwrap(), "$argon2id$x", T0)
         .await
-        .unwrap()
+        .unwrap();
+    crate::common::owner(store, id).await
 }
 
 async fn live(store: &Store, token: &str, now: i64) -> Option<SessionInfo> {
@@ -36,11 +37,11 @@ async fn the_token_is_random_and_only_its_hash_is_stored() {
     let (dir, store, _) = fresh().await;
     let ann = account(&store, "ann").await;
     let first = store
-        .create_session(ann, "Firefox on Linux", T0)
+        .create_session(ann.id(), "Firefox on Linux", T0)
         .await
         .unwrap();
     let second = store
-        .create_session(ann, "Firefox on Linux", T0)
+        .create_session(ann.id(), "Firefox on Linux", T0)
         .await
         .unwrap();
     for token in [&first.token, &first.csrf_token] {
@@ -56,7 +57,7 @@ async fn the_token_is_random_and_only_its_hash_is_stored() {
     let pool = raw(dir.path()).await;
     let stored: Vec<Vec<u8>> =
         sqlx::query_scalar("SELECT token_hash FROM sessions WHERE user_id = ? ORDER BY rowid")
-            .bind(ann.0)
+            .bind(ann.id().0)
             .fetch_all(&pool)
             .await
             .unwrap();
@@ -85,7 +86,7 @@ async fn a_session_reads_back_and_is_seen_at_most_once_a_minute() {
     let (_dir, store, _) = fresh().await;
     let ann = account(&store, "ann").await;
     let new = store
-        .create_session(ann, "Chrome on Linux", T0)
+        .create_session(ann.id(), "Chrome on Linux", T0)
         .await
         .unwrap();
 
@@ -147,7 +148,7 @@ async fn a_session_reads_back_and_is_seen_at_most_once_a_minute() {
 async fn an_idle_session_expires() {
     let (_dir, store, _) = fresh().await;
     let ann = account(&store, "ann").await;
-    let new = store.create_session(ann, "a", T0).await.unwrap();
+    let new = store.create_session(ann.id(), "a", T0).await.unwrap();
 
     // Used now and then, it lives longer than one idle period.
     assert!(live(&store, &new.token, T0 + IDLE - 1).await.is_some());
@@ -159,7 +160,7 @@ async fn an_idle_session_expires() {
     assert_eq!(live(&store, &new.token, last + 1).await, None);
 
     // Exactly at the idle timeout counts as expired.
-    let other = store.create_session(ann, "b", T0).await.unwrap();
+    let other = store.create_session(ann.id(), "b", T0).await.unwrap();
     assert_eq!(live(&store, &other.token, T0 + IDLE).await, None);
 }
 
@@ -167,7 +168,7 @@ async fn an_idle_session_expires() {
 async fn a_session_in_constant_use_still_ends_at_the_absolute_timeout() {
     let (_dir, store, _) = fresh().await;
     let ann = account(&store, "ann").await;
-    let new = store.create_session(ann, "a", T0).await.unwrap();
+    let new = store.create_session(ann.id(), "a", T0).await.unwrap();
     let mut now = T0;
     while now + IDLE / 2 < T0 + ABSOLUTE {
         now += IDLE / 2;
@@ -182,8 +183,11 @@ async fn a_session_in_constant_use_still_ends_at_the_absolute_timeout() {
 async fn expired_sessions_are_pruned() {
     let (_dir, store, _) = fresh().await;
     let ann = account(&store, "ann").await;
-    let old = store.create_session(ann, "old", T0).await.unwrap();
-    let fresh = store.create_session(ann, "new", T0 + IDLE).await.unwrap();
+    let old = store.create_session(ann.id(), "old", T0).await.unwrap();
+    let fresh = store
+        .create_session(ann.id(), "new", T0 + IDLE)
+        .await
+        .unwrap();
     assert_eq!(
         store
             .prune_sessions(T0 + IDLE, IDLE, ABSOLUTE)
@@ -199,8 +203,8 @@ async fn expired_sessions_are_pruned() {
 async fn signing_out_ends_the_session_server_side() {
     let (_dir, store, _) = fresh().await;
     let ann = account(&store, "ann").await;
-    let one = store.create_session(ann, "one", T0).await.unwrap();
-    let two = store.create_session(ann, "two", T0).await.unwrap();
+    let one = store.create_session(ann.id(), "one", T0).await.unwrap();
+    let two = store.create_session(ann.id(), "two", T0).await.unwrap();
     store.end_session(&one.token).await.unwrap();
     assert_eq!(live(&store, &one.token, T0 + 1).await, None);
     assert!(live(&store, &two.token, T0 + 1).await.is_some());
@@ -215,10 +219,19 @@ async fn ending_the_other_sessions_keeps_this_one_and_touches_no_one_else() {
     let (_dir, store, _) = fresh().await;
     let ann = account(&store, "ann").await;
     let bob = account(&store, "bob").await;
-    let here = store.create_session(ann, "here", T0 + 1).await.unwrap();
-    let phone = store.create_session(ann, "phone", T0 + 2).await.unwrap();
-    let laptop = store.create_session(ann, "laptop", T0 + 3).await.unwrap();
-    let bobs = store.create_session(bob, "bob's", T0).await.unwrap();
+    let here = store
+        .create_session(ann.id(), "here", T0 + 1)
+        .await
+        .unwrap();
+    let phone = store
+        .create_session(ann.id(), "phone", T0 + 2)
+        .await
+        .unwrap();
+    let laptop = store
+        .create_session(ann.id(), "laptop", T0 + 3)
+        .await
+        .unwrap();
+    let bobs = store.create_session(bob.id(), "bob's", T0).await.unwrap();
 
     let labels = |sessions: Vec<SessionInfo>| {
         sessions
@@ -243,8 +256,8 @@ async fn ending_the_other_sessions_keeps_this_one_and_touches_no_one_else() {
     assert!(live(&store, &bobs.token, T0 + 4).await.is_some());
     assert_eq!(store.sessions_of(ann).await.unwrap(), vec![]);
 
-    store.create_session(ann, "x", T0).await.unwrap();
-    store.create_session(ann, "y", T0).await.unwrap();
+    store.create_session(ann.id(), "x", T0).await.unwrap();
+    store.create_session(ann.id(), "y", T0).await.unwrap();
     assert_eq!(store.end_all_sessions(ann).await.unwrap(), 2);
     assert_eq!(store.sessions_of(ann).await.unwrap(), vec![]);
     assert_eq!(store.sessions_of(bob).await.unwrap().len(), 1);
@@ -255,7 +268,7 @@ async fn a_session_is_ended_by_its_id_only_by_its_owner() {
     let (_dir, store, _) = fresh().await;
     let ann = account(&store, "ann").await;
     let bob = account(&store, "bob").await;
-    let anns = store.create_session(ann, "ann's", T0).await.unwrap();
+    let anns = store.create_session(ann.id(), "ann's", T0).await.unwrap();
     let id = store.sessions_of(ann).await.unwrap()[0]
         .token_hash_hex
         .clone();

@@ -2,7 +2,7 @@
 //! file does not say where anyone lives, and kept through a key rotation.
 
 use tandem_core::moments::TimeZoneName;
-use tandem_store::{StoreError, UserId};
+use tandem_store::StoreError;
 
 use crate::common::{fresh, other_user, raw};
 
@@ -13,7 +13,7 @@ fn zone(name: &str) -> TimeZoneName {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_time_zone_is_utc_until_chosen_and_kept_for_its_owner_alone() {
     let (dir, store, owner) = fresh().await;
-    let other = other_user(dir.path(), "other").await;
+    let other = other_user(&store, dir.path(), "other").await;
     assert_eq!(store.time_zone(owner).await.unwrap(), None);
 
     store
@@ -46,7 +46,7 @@ async fn a_time_zone_is_utc_until_chosen_and_kept_for_its_owner_alone() {
         "Europe/London"
     );
 
-    let nobody = UserId(owner.0 + 1000);
+    let nobody = crate::common::nobody(&store, dir.path()).await;
     assert!(matches!(
         store.time_zone(nobody).await,
         Err(StoreError::NotFound { what: "user", .. })
@@ -60,7 +60,7 @@ async fn a_time_zone_is_utc_until_chosen_and_kept_for_its_owner_alone() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_file_holds_the_zone_sealed_and_padded() {
     let (dir, store, owner) = fresh().await;
-    let other = other_user(dir.path(), "other").await;
+    let other = other_user(&store, dir.path(), "other").await;
     store.set_time_zone(owner, &zone("UTC")).await.unwrap();
     store
         .set_time_zone(other, &zone("America/Argentina/Buenos_Aires"))
@@ -85,7 +85,7 @@ async fn the_file_holds_the_zone_sealed_and_padded() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_sealed_zone_moved_to_another_row_does_not_open() {
     let (dir, store, owner) = fresh().await;
-    let other = other_user(dir.path(), "other").await;
+    let other = other_user(&store, dir.path(), "other").await;
     store
         .set_time_zone(owner, &zone("Asia/Tokyo"))
         .await
@@ -95,8 +95,8 @@ async fn a_sealed_zone_moved_to_another_row_does_not_open() {
     sqlx::query(
         "UPDATE users SET time_zone_sealed = (SELECT time_zone_sealed FROM users WHERE id = ?) WHERE id = ?",
     )
-    .bind(owner.0)
-    .bind(other.0)
+    .bind(owner.id().0)
+    .bind(other.id().0)
     .execute(&pool)
     .await
     .unwrap();

@@ -46,7 +46,7 @@ pub(super) fn with_cookie(
     started: &flows::Started,
 ) -> Response {
     let body = SignedIn {
-        user: started.user,
+        user: started.user.id(),
         csrf_token: started.csrf_token.clone(),
     };
     cookie_on(state, (status, Json(body)).into_response(), started)
@@ -92,7 +92,7 @@ pub(super) async fn create_account(
         }
     };
     let body = SignedUp {
-        user: started.user,
+        user: started.user.id(),
         csrf_token: started.csrf_token.clone(),
         recovery_codes,
     };

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
 use serde_json::Value;
-use tandem_store::{Administration, UserId};
+use tandem_store::{Administration, Owner};
 use utoipa::ToSchema;
 
 use super::api;
@@ -41,7 +41,7 @@ pub(crate) struct Export {
 }
 
 /// Everything of one person's, for their own download.
-pub(crate) async fn export_of(state: &AppState, user: UserId) -> Result<Export, AppError> {
+pub(crate) async fn export_of(state: &AppState, user: Owner) -> Result<Export, AppError> {
     let store = state.store();
     let mut administrations = Vec::new();
     for administration in store.administrations(user, None).await? {

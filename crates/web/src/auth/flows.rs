@@ -2,7 +2,7 @@
 //! follow the same rules and throttles.
 
 use tandem_store::throttle::{Attempt, Limits, Ticket};
-use tandem_store::{UserId, UserName};
+use tandem_store::{Owner, UserId, UserName};
 
 use super::hashing::HashingError;
 use super::password::check_new_password;
@@ -47,7 +47,7 @@ pub(super) async fn reserve(
 /// A new session: the cookie value and the token forms must echo.
 pub struct Started {
     /// The person.
-    pub user: UserId,
+    pub user: Owner,
     /// Cookie value.
     pub token: String,
     /// CSRF token.
@@ -81,6 +81,9 @@ async fn verify(
         .map_err(hashing_error)
 }
 
+/// Begins a session for `user`, whose password or recovery code has just
+/// been checked (or whose account was just made): the session is what the
+/// store vouches for from now on.
 pub(super) async fn start(
     state: &AppState,
     user: UserId,
@@ -91,7 +94,7 @@ pub(super) async fn start(
         .create_session(user, &client.label, now())
         .await?;
     Ok(Started {
-        user,
+        user: session.owner,
         token: session.token,
         csrf_token: session.csrf_token,
     })
@@ -215,14 +218,14 @@ pub async fn sign_in(
     }
     // A new session holds no unkept safety screen: whatever one held
     // before (a session that ended or expired) no longer shapes the plan.
-    crate::plan::forget_held(state, user).await;
+    crate::plan::forget_held(state, started.user).await;
     Ok(started)
 }
 
 /// Whether `password` is the person's current password.
 pub async fn password_matches(
     state: &AppState,
-    user: UserId,
+    user: Owner,
     password: &str,
 ) -> Result<bool, AppError> {
     let store = state.store();
@@ -246,7 +249,7 @@ pub async fn password_matches(
 /// Changes a password after checking the current one; ends every other session.
 pub async fn change_password(
     state: &AppState,
-    user: UserId,
+    user: Owner,
     keep_token: &str,
     current: &str,
     new: &str,

@@ -15,7 +15,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use tandem_store::UserId;
+use tandem_store::Owner;
 
 pub use next::ReturnTo;
 
@@ -32,7 +32,7 @@ pub fn now() -> i64 {
 #[derive(Debug, Clone)]
 pub struct Session {
     /// Whose session it is.
-    pub user: UserId,
+    pub user: Owner,
     /// The token forms and API calls must echo.
     pub csrf_token: String,
     /// The cookie value, to end this session.

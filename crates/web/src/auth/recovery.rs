@@ -6,7 +6,7 @@
 //! one is throttled like a sign-in, sets a new password and ends every
 //! other session.
 
-use tandem_store::{RecoveryHash, UserId, UserName};
+use tandem_store::{Owner, RecoveryHash, UserName};
 
 use super::flows::{Started, hash, hashing_error, reserve, start};
 use super::password::check_new_password;
@@ -103,7 +103,7 @@ fn new_set() -> Result<Vec<RecoveryCode>, AppError> {
 
 /// Makes a new set of codes for `user`, replacing any old ones, and returns
 /// them as shown — the only time they exist in the clear.
-pub async fn issue(state: &AppState, user: UserId) -> Result<Vec<String>, AppError> {
+pub async fn issue(state: &AppState, user: Owner) -> Result<Vec<String>, AppError> {
     let codes = new_set()?;
     let hashes = state
         .hasher()
@@ -192,8 +192,9 @@ pub async fn recover(
         return Err(wrong());
     }
     store.attempt_succeeded(ticket).await?;
-    crate::plan::forget_held(state, user).await;
-    start(state, user, client).await
+    let started = start(state, user, client).await?;
+    crate::plan::forget_held(state, started.user).await;
+    Ok(started)
 }
 
 /// The same words for every code that does not work.

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tandem_core::answers::Answer;
 use tandem_core::instrument::{ResponseKind, Signal};
 use tandem_core::risk::agrees_with_any;
-use tandem_store::UserId;
+use tandem_store::Owner;
 
 use crate::auth::CurrentUser;
 use crate::help::Help;
@@ -27,7 +27,7 @@ pub struct Latest {
 }
 
 /// The latest finished check-in, read with the version it was taken with.
-pub async fn latest(state: &AppState, user: UserId) -> Result<Option<Latest>, AppError> {
+pub async fn latest(state: &AppState, user: Owner) -> Result<Option<Latest>, AppError> {
     let found =
         crate::situation::latest_with_answers(state.store(), state.content(), user, "checkin")
             .await?;

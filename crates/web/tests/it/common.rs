@@ -202,3 +202,11 @@ pub fn structured(rdp: &tandem_core::instrument::Instrument, state: &mut u64) ->
         .collect();
     Value::Object(map)
 }
+
+/// The right to act for account `id` in a second handle on a store, got as
+/// the app gets it: from a session the store makes (and ends at once).
+pub async fn owner_of(store: &Store, id: tandem_store::UserId) -> tandem_store::Owner {
+    let session = store.create_session(id, "test", 0).await.unwrap();
+    store.end_session(&session.token).await.unwrap();
+    session.owner
+}

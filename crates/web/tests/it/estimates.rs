@@ -80,6 +80,7 @@ async fn one_account_counts_once_however_many_profiles_it_posts() {
             .create_account(&name, "$argon2id$not-a-real-hash", 0)
             .await
             .unwrap();
+        let id = crate::common::owner_of(&store, id).await;
         store.set_research_consent(id, true).await.unwrap();
         let mut answers = tandem_core::answers::Answers::new();
         for (item, value) in structured(&rdp, &mut state).as_object().unwrap() {

@@ -20,12 +20,14 @@ mod versions;
 /// The plan's offer of the safety check.
 const PLAN_OFFER: &str = "Answer the questions about staying safe";
 
-/// The store behind a running server, opened beside it, and a user's id.
-async fn store_of(server: &Server, name: &str) -> (tandem_store::Store, tandem_store::UserId) {
+/// The store behind a running server, opened beside it, and the right to
+/// act for a user.
+async fn store_of(server: &Server, name: &str) -> (tandem_store::Store, tandem_store::Owner) {
     let store = tandem_store::Store::open(server.data_dir()).await.unwrap();
     let parsed = tandem_store::UserName::parse(name).unwrap();
     let (id, _) = store.account_by_name(&parsed).await.unwrap().unwrap();
-    (store, id)
+    let owner = crate::common::owner_of(&store, id).await;
+    (store, owner)
 }
 
 async fn text(user: &User, server: &Server, path: &str) -> String {

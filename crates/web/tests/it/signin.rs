@@ -263,6 +263,7 @@ async fn moments_are_shown_in_the_chosen_time_zone() {
     {
         // A second handle on the same data dir writes an entry at a known moment.
         let store = Store::open(server.data_dir()).await.unwrap();
+        let id = crate::common::owner_of(&store, id).await;
         store
             .save_exercise(
                 id,
@@ -431,6 +432,7 @@ async fn an_unknown_time_zone_is_refused_and_nothing_is_kept() {
         );
     }
     let store = Store::open(server.data_dir()).await.unwrap();
+    let id = crate::common::owner_of(&store, id).await;
     assert_eq!(
         store.time_zone(id).await.unwrap(),
         Some(TimeZoneName::parse("Asia/Tokyo").unwrap())

@@ -37,6 +37,7 @@ async fn after_two_hundred_profiles_reliability_is_estimated_and_change_gets_a_v
             .create_account(&name, "$argon2id$not-a-real-hash", 0)
             .await
             .unwrap();
+        let id = crate::common::owner_of(&store, id).await;
         store.set_research_consent(id, true).await.unwrap();
         let mut answers = tandem_core::answers::Answers::new();
         for (item, value) in structured(&rdp, &mut state).as_object().unwrap() {

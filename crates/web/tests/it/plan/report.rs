@@ -67,6 +67,7 @@ async fn the_report_has_every_part_and_safety_only_in_the_own_copy() {
     let store = tandem_store::Store::open(server.data_dir()).await.unwrap();
     let name = tandem_store::UserName::parse("phalarope").unwrap();
     let (id, _) = store.account_by_name(&name).await.unwrap().unwrap();
+    let id = crate::common::owner_of(&store, id).await;
     let content = tandem_web::Content::builtin().unwrap();
     let shared = tandem_web::report::report_html(
         &store,
