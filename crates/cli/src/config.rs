@@ -146,8 +146,8 @@ pub fn server_key(file: &FileConfig) -> anyhow::Result<Option<[u8; 32]>> {
 /// with (the data half of an upgrade).
 pub async fn open_store(data_dir: &Path, file: &FileConfig) -> anyhow::Result<tandem_store::Store> {
     let store = match server_key(file)? {
-        Some(key) => tandem_store::Store::open_with_key(data_dir, key).await?,
-        None => tandem_store::Store::open(data_dir).await?,
+        Some(key) => tandem_store_sqlite::open_with_key(data_dir, key).await?,
+        None => tandem_store_sqlite::open(data_dir).await?,
     };
     let content = tandem_web::Content::builtin()?;
     tandem_web::plan::refresh_all_if_rules_changed(&store, &content, crate::commands::plan::now())

@@ -97,9 +97,11 @@ impl StoreError {
         matches!(self, StoreError::Unavailable(_))
     }
 
+    #[cfg(feature = "sqlx")]
     /// The error for each writer of a shared transaction that failed with
     /// `err`: the same kind as the error itself, since that has one owner.
-    pub(crate) fn shared(err: &sqlx::Error) -> Self {
+    #[doc(hidden)]
+    pub fn shared(err: &sqlx::Error) -> Self {
         match classify(err) {
             Kind::Full => StoreError::Full,
             Kind::OwnerGone => StoreError::NotFound {
@@ -114,6 +116,7 @@ impl StoreError {
 }
 
 /// SQLite's primary result codes that say what happened.
+#[cfg(feature = "sqlx")]
 mod sqlite_code {
     /// Another connection holds the lock for longer than the busy timeout.
     pub const BUSY: i64 = 5;
@@ -138,6 +141,7 @@ mod sqlite_code {
 }
 
 /// What a driver error means, whatever its text.
+#[cfg(feature = "sqlx")]
 enum Kind {
     Full,
     OwnerGone,
@@ -147,6 +151,7 @@ enum Kind {
     Other,
 }
 
+#[cfg(feature = "sqlx")]
 fn classify(err: &sqlx::Error) -> Kind {
     use sqlite_code::*;
     match err {
@@ -177,6 +182,7 @@ fn classify(err: &sqlx::Error) -> Kind {
     }
 }
 
+#[cfg(feature = "sqlx")]
 impl From<sqlx::Error> for StoreError {
     /// A write whose owner is gone (an account deleted while the write was
     /// on its way) breaks a foreign key inside its transaction: that is
@@ -192,6 +198,7 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+#[cfg(feature = "sqlx")]
 impl From<sqlx::migrate::MigrateError> for StoreError {
     /// An outage or a full disk while migrating is said as such; any other
     /// failure is the migration's own.

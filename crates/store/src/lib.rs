@@ -1,41 +1,36 @@
-//! Persistence for Tandem: an embedded SQLite store with versioned migrations,
-//! answers saved the moment they are given, the safety screen in tables of
-//! its own, the support map, the action plan and exercises, and free text
-//! sealed at rest with a data key per person, wrapped by the server key.
+//! Tandem's store interface: the traits an engine implements, grouped by
+//! job ([`engine`]), the model types and ids they speak in, the errors they
+//! answer with, and [`Store`], the one handle the web app and the terminal
+//! hold. No engine's or driver's type appears here.
 //!
-//! Every method that reads or writes personal data takes the [`UserId`] that
-//! owns it and scopes its query by it; there is no unscoped read. The one
-//! lookup without a user is [`Store::session`], whose token is the credential
-//! that names the user. Methods that need the time take `now` (unix seconds).
+//! Access is a value, not an integer: every read or write of a person's own
+//! data takes an [`Owner`], which only [`Store`] mints — from a session it
+//! has just verified or made, for the terminal's own user, or for its own
+//! upkeep of rows it holds. Engines never mint one; they answer those
+//! lookups with bare ids, which reach nothing.
+//!
+//! Sealing ([`seal`]) is shared: every engine seals free text and safety
+//! answers the same way, so a store moved from one engine to another opens
+//! with the same server key.
 
 mod accounts;
-mod backup;
+pub mod engine;
 mod error;
 mod exercises;
-mod group;
 mod ids;
-mod keys;
 pub mod modes;
 pub mod network;
 mod plan;
-mod plan_seal;
 mod recovery;
-mod research;
 mod responses;
 mod safety;
-mod safety_seal;
 mod scorings;
 pub mod seal;
 mod sessions;
-mod settings;
+mod store;
 pub mod throttle;
 
-use std::path::{Path, PathBuf};
-use std::str::FromStr;
-
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqliteSynchronous};
-
-pub use accounts::{AccountError, UserName};
+pub use accounts::{AccountError, UserName, check_phc};
 pub use error::StoreError;
 pub use exercises::ExerciseRecord;
 pub use ids::{
@@ -46,278 +41,7 @@ pub use recovery::RecoveryHash;
 pub use responses::Administration;
 pub use safety::SafetyScreenRecord;
 pub use scorings::{ScorePoint, Unscored};
-pub use sessions::{NewSession, SessionInfo, token_hash_hex};
-
-use seal::{KEY_LEN, Sealer};
-use zeroize::Zeroizing;
-
-/// The database file's name inside the data dir.
-pub const DB_FILE: &str = "tandem.db";
-
-/// The SQLite store.
-pub struct Store {
-    /// Readers: WAL lets them run beside the writer.
-    pool: SqlitePool,
-    /// The one writer. Every write goes through this single connection, so
-    /// writes queue in the pool (async, in order) instead of colliding on
-    /// SQLite's lock and sleeping in its busy handler.
-    writer: SqlitePool,
-    /// Recorded administrations, written in groups that share a commit.
-    recordings: group::Queue,
-    keys: keys::Keys,
-    path: PathBuf,
-    /// The secret that throttling keys are hashed with, read once.
-    pepper: tokio::sync::OnceCell<[u8; 32]>,
-    /// Connections handed out by either pool (see [`Store::acquisitions`]).
-    acquisitions: Acquisitions,
-}
-
-/// A count shared by both pools' acquire hooks.
-type Acquisitions = std::sync::Arc<std::sync::atomic::AtomicU64>;
-
-impl Store {
-    /// Opens (or creates) the store in `data_dir` with the server key in its
-    /// key file, `secret.key`: creates the dir, the key file (mode 0600) and
-    /// the database as needed, settles an interrupted key rotation, checks
-    /// the key and the durability settings, and runs migrations.
-    ///
-    /// A missing key file for an existing database, or a key that does not
-    /// fit it, stops the store before anything is written.
-    pub async fn open(data_dir: &Path) -> Result<Self, StoreError> {
-        let path = Self::prepare_dir(data_dir)?;
-        let fresh = !path.exists();
-        let key_file = seal::key_path(data_dir);
-        let pending = seal::pending_key_path(data_dir);
-        if fresh {
-            // A rotation needs a database; a new key without one is noise.
-            keys::discard_pending(&pending)?;
-        }
-        // Without a usable key nothing may be touched, so the key file is
-        // read before connecting, unless a rotation has to be settled first.
-        let early = if pending.exists() {
-            None
-        } else {
-            Some(Sealer::from_key_file(&key_file, fresh)?)
-        };
-        let acquisitions = Acquisitions::default();
-        let pool = Self::connect(&path, fresh, &acquisitions).await?;
-        let opened = async {
-            let stored = keys::stored_check(&pool).await?;
-            let sealer = match early {
-                Some(sealer) => sealer,
-                None => {
-                    keys::settle_pending(&pending, &key_file, stored.as_deref())?;
-                    Sealer::from_key_file(&key_file, false)?
-                }
-            };
-            Self::finish_open(&pool, sealer, stored, Some(key_file.clone())).await
-        }
-        .await;
-        Self::assemble(pool, path, opened, acquisitions).await
-    }
-
-    /// Opens (or creates) the store in `data_dir` with a server key given by
-    /// the caller (from configuration or the environment); no key file is
-    /// read or written. A key that does not fit an existing database stops
-    /// the store before anything is written. Such a store cannot
-    /// [`rotate_key`](Store::rotate_key).
-    pub async fn open_with_key(data_dir: &Path, key: [u8; KEY_LEN]) -> Result<Self, StoreError> {
-        let key = Zeroizing::new(key);
-        let path = Self::prepare_dir(data_dir)?;
-        let fresh = !path.exists();
-        let sealer = Sealer::from_key(&key);
-        let acquisitions = Acquisitions::default();
-        let pool = Self::connect(&path, fresh, &acquisitions).await?;
-        let opened = async {
-            let stored = keys::stored_check(&pool).await?;
-            Self::finish_open(&pool, sealer, stored, None).await
-        }
-        .await;
-        Self::assemble(pool, path, opened, acquisitions).await
-    }
-
-    /// Creates the data dir if needed and makes it, and the database files
-    /// in it, readable by their owner alone.
-    fn prepare_dir(data_dir: &Path) -> Result<PathBuf, StoreError> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::Io {
-            path: data_dir.to_owned(),
-            source,
-        })?;
-        modes::restrict_dir(data_dir)?;
-        modes::restrict_file(&seal::key_path(data_dir))?;
-        let db = data_dir.join(DB_FILE);
-        modes::restrict_database(&db)?;
-        Ok(db)
-    }
-
-    async fn connect(
-        path: &Path,
-        fresh: bool,
-        acquisitions: &Acquisitions,
-    ) -> Result<SqlitePool, StoreError> {
-        Self::connect_with(path, fresh, 4, acquisitions).await
-    }
-
-    async fn connect_with(
-        path: &Path,
-        fresh: bool,
-        connections: u32,
-        acquisitions: &Acquisitions,
-    ) -> Result<SqlitePool, StoreError> {
-        use std::sync::atomic::Ordering::Relaxed;
-        let (on_connect, on_acquire) = (acquisitions.clone(), acquisitions.clone());
-        if fresh && !path.exists() {
-            // Made here, 0600, so SQLite never creates it with the umask's mode.
-            modes::create_private(path)?;
-        }
-        let options = SqliteConnectOptions::from_str("sqlite:")
-            .map_err(StoreError::from)?
-            .filename(path)
-            .create_if_missing(fresh)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .pragma("secure_delete", "on")
-            .busy_timeout(std::time::Duration::from_secs(5));
-        Ok(sqlx::sqlite::SqlitePoolOptions::new()
-            .max_connections(connections)
-            // When the disk fills, SQLite rolls a transaction back by itself;
-            // sqlx's own rollback then fails and it still counts the
-            // transaction as open, so each later transaction on that
-            // connection would be a savepoint of a dead one. Such a
-            // connection is closed (once its queued rollback has run) and
-            // the pool opens a fresh one.
-            // A new connection's first use, and every later one, is counted.
-            .after_connect(move |_, _| {
-                on_connect.fetch_add(1, Relaxed);
-                Box::pin(async { Ok(()) })
-            })
-            .before_acquire(move |conn, _| {
-                on_acquire.fetch_add(1, Relaxed);
-                Box::pin(async move {
-                    sqlx::Connection::ping(conn).await?;
-                    Ok(!sqlx::Connection::is_in_transaction(conn))
-                })
-            })
-            .connect_with(options)
-            .await?)
-    }
-
-    /// The key is checked before migrations and settings before either
-    /// writes, so a store that must not open changes nothing.
-    async fn finish_open(
-        pool: &SqlitePool,
-        sealer: Sealer,
-        stored: Option<Vec<u8>>,
-        key_file: Option<PathBuf>,
-    ) -> Result<keys::Keys, StoreError> {
-        keys::verify(&sealer, stored.as_deref())?;
-        check_settings(pool).await?;
-        sqlx::migrate!("./migrations/sqlite").run(pool).await?;
-        keys::establish(pool, sealer, stored, key_file).await
-    }
-
-    async fn assemble(
-        pool: SqlitePool,
-        path: PathBuf,
-        opened: Result<keys::Keys, StoreError>,
-        acquisitions: Acquisitions,
-    ) -> Result<Self, StoreError> {
-        match opened {
-            Ok(keys) => {
-                let writer = Self::connect_with(&path, false, 1, &acquisitions).await?;
-                let store = Self {
-                    pool,
-                    recordings: group::start(writer.clone()),
-                    writer,
-                    keys,
-                    path,
-                    pepper: tokio::sync::OnceCell::new(),
-                    acquisitions,
-                };
-                // Needs the data keys, so it runs once the store is whole,
-                // after every SQL migration: a later migration must not
-                // touch `safety_answers`, `session_screens` or `plan_items`
-                // of a store these steps have not yet sealed (see 0006 and
-                // 0008) — make it a step here instead.
-                store.seal_legacy_safety_rows().await?;
-                store.seal_legacy_plan_items().await?;
-                Ok(store)
-            }
-            Err(err) => {
-                pool.close().await;
-                Err(err)
-            }
-        }
-    }
-
-    /// How many times either pool has handed out a connection: each is one
-    /// statement or one transaction. Tests read it before and after a
-    /// request to bound the database work the request does.
-    pub fn acquisitions(&self) -> u64 {
-        self.acquisitions.load(std::sync::atomic::Ordering::Relaxed)
-    }
-
-    /// Where the database file is.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Closes both pools, flushing the write-ahead log.
-    pub async fn close(self) {
-        self.writer.close().await;
-        self.pool.close().await;
-    }
-
-    /// The one user of a terminal install, created on first use.
-    pub async fn local_user(&self) -> Result<Owner, StoreError> {
-        sqlx::query(
-            "INSERT INTO users (id, name) VALUES (
-                 max((SELECT coalesce(max(id), 0) FROM users),
-                     (SELECT coalesce(max(id), 0) FROM high_water WHERE tbl = 'users')) + 1,
-                 'local')
-             ON CONFLICT (name) DO NOTHING",
-        )
-        .execute(&self.writer)
-        .await?;
-        let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE name = 'local'")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(Owner::vouched(UserId(id)))
-    }
-
-    /// Runs SQLite's own consistency check; `Ok` only when it says "ok".
-    pub async fn integrity_check(&self) -> Result<(), StoreError> {
-        let result: String = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_one(&self.pool)
-            .await?;
-        if result == "ok" {
-            Ok(())
-        } else {
-            Err(StoreError::Settings(format!("integrity check: {result}")))
-        }
-    }
-}
-
-async fn check_settings(pool: &SqlitePool) -> Result<(), StoreError> {
-    let mut conn = pool.acquire().await?;
-    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
-        .fetch_one(&mut *conn)
-        .await?;
-    let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
-        .fetch_one(&mut *conn)
-        .await?;
-    let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
-        .fetch_one(&mut *conn)
-        .await?;
-    let secure_delete: i64 = sqlx::query_scalar("PRAGMA secure_delete")
-        .fetch_one(&mut *conn)
-        .await?;
-    // synchronous: 2 = FULL.
-    if journal != "wal" || synchronous != 2 || foreign_keys != 1 || secure_delete != 1 {
-        return Err(StoreError::Settings(format!(
-            "journal_mode={journal} synchronous={synchronous} foreign_keys={foreign_keys} secure_delete={secure_delete}"
-        )));
-    }
-    Ok(())
-}
+pub use sessions::{
+    NewSession, SessionInfo, TOKEN_BYTES, from_hex, random_hex, to_hex, token_hash, token_hash_hex,
+};
+pub use store::Store;

@@ -41,14 +41,14 @@ fn restrict(path: &Path, mode: u32) -> Result<(), StoreError> {
 }
 
 /// Makes the data dir readable by its owner alone.
-pub(crate) fn restrict_dir(dir: &Path) -> Result<(), StoreError> {
+pub fn restrict_dir(dir: &Path) -> Result<(), StoreError> {
     restrict(dir, DIR_MODE)
 }
 
 /// Makes the database and its companions readable by their owner alone.
 /// SQLite gives the `-wal` and `-shm` files the mode of the database file,
 /// so new ones follow.
-pub(crate) fn restrict_database(db: &Path) -> Result<(), StoreError> {
+pub fn restrict_database(db: &Path) -> Result<(), StoreError> {
     restrict(db, FILE_MODE)?;
     for suffix in ["-wal", "-shm"] {
         let mut name = db.as_os_str().to_owned();
@@ -61,7 +61,7 @@ pub(crate) fn restrict_database(db: &Path) -> Result<(), StoreError> {
 /// Creates an empty file only its owner can read, for SQLite to fill (a
 /// new database, or a backup made with `VACUUM INTO`). Refuses a file that
 /// is already there.
-pub(crate) fn create_private(path: &Path) -> Result<(), StoreError> {
+pub fn create_private(path: &Path) -> Result<(), StoreError> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -73,6 +73,6 @@ pub(crate) fn create_private(path: &Path) -> Result<(), StoreError> {
 }
 
 /// Makes an existing file readable by its owner alone (the key after a rotation).
-pub(crate) fn restrict_file(path: &Path) -> Result<(), StoreError> {
+pub fn restrict_file(path: &Path) -> Result<(), StoreError> {
     restrict(path, FILE_MODE)
 }

@@ -125,7 +125,7 @@ pub fn random_key() -> Result<Zeroizing<[u8; KEY_LEN]>, StoreError> {
 
 /// Writes a new file that only its owner can read, and syncs it to disk.
 /// Fails if the file exists.
-pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -140,7 +140,7 @@ pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Makes the entries of a directory (a file created, renamed or removed in
 /// it) durable.
-pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
+pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     fs::File::open(dir)?.sync_all()?;
     #[cfg(not(unix))]
@@ -154,7 +154,7 @@ pub fn key_path(data_dir: &Path) -> PathBuf {
 }
 
 /// Where a new key waits during a key rotation, until the database has
-/// been re-wrapped with it (see [`crate::Store::rotate_key`]).
+/// been re-wrapped with it (see [`Operations::rotate_key`](crate::engine::Operations::rotate_key)).
 pub fn pending_key_path(data_dir: &Path) -> PathBuf {
     data_dir.join("secret.key.new")
 }

@@ -158,7 +158,9 @@ pub async fn estimate(store: &Store, rdp: &Instrument) -> Result<Option<Estimate
         .collect();
     let mut acc = Accumulator::new(items.clone());
     let rows = store
-        .for_each_response(rdp, &items, |row| acc.push(row).map_err(|e| e.to_string()))
+        .for_each_response(rdp, &items, &mut |row| {
+            acc.push(row).map_err(|e| e.to_string())
+        })
         .await?;
     if rows < MIN_ADMINISTRATIONS {
         return Ok(None);

@@ -199,7 +199,7 @@ mod tests {
     /// same panic catcher and renderer as the app.
     async fn failing() -> (Router, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
-        let store = tandem_store::Store::open(dir.path()).await.unwrap();
+        let store = tandem_store_sqlite::open(dir.path()).await.unwrap();
         let state = AppState::new(store, WebConfig::default()).unwrap();
         let handler_panics = || async {
             if true {

@@ -442,7 +442,7 @@ pub async fn run_store(store: &tandem_store::Store, args: &AnalyzeArgs) -> anyho
     let items = plan.items.clone().unwrap_or_default();
     let mut acc = tandem_stats::moments::Accumulator::new(items.clone());
     store
-        .for_each_response(&instrument, &items, |row| {
+        .for_each_response(&instrument, &items, &mut |row| {
             acc.push(row).map_err(|e| e.to_string())
         })
         .await?;

@@ -113,7 +113,7 @@ pub fn people_with(
         .build()
         .unwrap();
     runtime.block_on(async {
-        let store = tandem_store::Store::open(&t.data_dir()).await.unwrap();
+        let store = tandem_store_sqlite::open(&t.data_dir()).await.unwrap();
         let mut ids = Vec::new();
         for k in 0..n {
             let name = tandem_store::UserName::parse(&format!("{prefix}{k}")).unwrap();

@@ -109,7 +109,7 @@ fn killed_servers_lose_no_acknowledged_check_in() {
         let acknowledged = runtime.block_on(burst(&address, &name, kill_after, &mut server));
         assert!(acknowledged >= kill_after, "trial {trial}: the burst ran");
         let held = runtime.block_on(async {
-            let store = tandem_store::Store::open(&t.data_dir()).await.unwrap();
+            let store = tandem_store_sqlite::open(&t.data_dir()).await.unwrap();
             store.integrity_check().await.unwrap();
             let held = kept(&store, &name).await;
             store.close().await;
@@ -122,7 +122,7 @@ fn killed_servers_lose_no_acknowledged_check_in() {
     }
     // Nothing an earlier trial kept went missing in the kills after it.
     let later_lost: u64 = runtime.block_on(async {
-        let store = tandem_store::Store::open(&t.data_dir()).await.unwrap();
+        let store = tandem_store_sqlite::open(&t.data_dir()).await.unwrap();
         store.integrity_check().await.unwrap();
         let mut missing = 0;
         for (name, held) in &accounts {

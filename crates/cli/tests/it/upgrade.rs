@@ -134,7 +134,7 @@ fn the_web_account_of_the_previous_release_keeps_its_password_and_data() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let store = tandem_store::Store::open(&t.data_dir()).await.unwrap();
+        let store = tandem_store_sqlite::open(&t.data_dir()).await.unwrap();
         store.integrity_check().await.unwrap();
         let name = tandem_store::UserName::parse("rowan").unwrap();
         let (user, hash) = store.account_by_name(&name).await.unwrap().unwrap();

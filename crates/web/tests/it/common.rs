@@ -27,7 +27,7 @@ impl Server {
     /// A server with its own settings.
     pub async fn start_with(config: WebConfig) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).await.unwrap();
+        let store = tandem_store_sqlite::open(dir.path()).await.unwrap();
         let state = AppState::new(store, config).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();

@@ -73,7 +73,7 @@ async fn one_account_counts_once_however_many_profiles_it_posts() {
     let rdp = builtin_by_id("rdp").unwrap().unwrap();
     let mut state = 29u64;
     // 199 people who opted in, one profile each, straight into the store.
-    let store = tandem_store::Store::open(server.data_dir()).await.unwrap();
+    let store = tandem_store_sqlite::open(server.data_dir()).await.unwrap();
     for k in 0..199 {
         let name = tandem_store::UserName::parse(&format!("plover{k}")).unwrap();
         let id = store

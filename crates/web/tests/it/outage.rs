@@ -52,7 +52,7 @@ async fn a_write_while_the_database_is_locked_is_503_with_retry_after_and_keeps_
     let history = || user.json(&server, "/api/v1/administrations");
     let before: Value = history().await;
 
-    let lock = Lock::hold(server.store().path());
+    let lock = Lock::hold(server.store().path().unwrap());
     let response = user
         .send(&server, Method::POST, "/api/v1/checkins", checkin.clone())
         .send()

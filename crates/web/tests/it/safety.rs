@@ -23,7 +23,7 @@ const PLAN_OFFER: &str = "Answer the questions about staying safe";
 /// The store behind a running server, opened beside it, and the right to
 /// act for a user.
 async fn store_of(server: &Server, name: &str) -> (tandem_store::Store, tandem_store::Owner) {
-    let store = tandem_store::Store::open(server.data_dir()).await.unwrap();
+    let store = tandem_store_sqlite::open(server.data_dir()).await.unwrap();
     let parsed = tandem_store::UserName::parse(name).unwrap();
     let (id, _) = store.account_by_name(&parsed).await.unwrap().unwrap();
     let owner = crate::common::owner_of(&store, id).await;

@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tandem_core::moments::TimeZoneName;
-use tandem_store::{Store, UserId};
+use tandem_store::UserId;
 
 use crate::common::{PASSWORD, Server, User};
 
@@ -262,7 +262,7 @@ async fn moments_are_shown_in_the_chosen_time_zone() {
     let (user, id) = account(&server, "ola").await;
     {
         // A second handle on the same data dir writes an entry at a known moment.
-        let store = Store::open(server.data_dir()).await.unwrap();
+        let store = tandem_store_sqlite::open(server.data_dir()).await.unwrap();
         let id = crate::common::owner_of(&store, id).await;
         store
             .save_exercise(
@@ -431,7 +431,7 @@ async fn an_unknown_time_zone_is_refused_and_nothing_is_kept() {
             "{problem}"
         );
     }
-    let store = Store::open(server.data_dir()).await.unwrap();
+    let store = tandem_store_sqlite::open(server.data_dir()).await.unwrap();
     let id = crate::common::owner_of(&store, id).await;
     assert_eq!(
         store.time_zone(id).await.unwrap(),

@@ -30,7 +30,7 @@ async fn after_two_hundred_profiles_reliability_is_estimated_and_change_gets_a_v
     }
     // 199 other people who opted in, one profile each, written straight to
     // the store (signing each up over HTTP would spend minutes on Argon2).
-    let store = tandem_store::Store::open(server.data_dir()).await.unwrap();
+    let store = tandem_store_sqlite::open(server.data_dir()).await.unwrap();
     for k in 0..199 {
         let name = tandem_store::UserName::parse(&format!("sandpiper{k}")).unwrap();
         let id = store

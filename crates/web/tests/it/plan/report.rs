@@ -64,7 +64,7 @@ async fn the_report_has_every_part_and_safety_only_in_the_own_copy() {
 
     // A shared copy, built from the same store, has no safety section and no
     // plan item that came from the safety answers.
-    let store = tandem_store::Store::open(server.data_dir()).await.unwrap();
+    let store = tandem_store_sqlite::open(server.data_dir()).await.unwrap();
     let name = tandem_store::UserName::parse("phalarope").unwrap();
     let (id, _) = store.account_by_name(&name).await.unwrap().unwrap();
     let id = crate::common::owner_of(&store, id).await;

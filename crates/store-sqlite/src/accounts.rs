@@ -1,0 +1,134 @@
+//! Accounts for the web app: user names parsed once at the edge, the
+//! password hash kept as the PHC string the web crate made, and the deletion
+//! of an account with everything of theirs.
+//!
+//! Hashing and checking passwords is the web crate's work; the store never
+//! sees a password.
+
+use crate::prelude::*;
+
+#[async_trait::async_trait]
+impl tandem_store::engine::Accounts for SqliteStore {
+    async fn create_account(
+        &self,
+        name: &UserName,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<UserId, StoreError> {
+        check_phc(password_hash)?;
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO users (id, name, password_hash, created_unix) VALUES (
+                 max((SELECT coalesce(max(id), 0) FROM users),
+                     (SELECT coalesce(max(id), 0) FROM high_water WHERE tbl = 'users')) + 1,
+                 ?, ?, ?)
+             ON CONFLICT (name) DO NOTHING RETURNING id",
+        )
+        .bind(name.as_str())
+        .bind(password_hash)
+        .bind(now)
+        .fetch_optional(&self.writer)
+        .await?;
+        id.map(UserId)
+            .ok_or_else(|| StoreError::Conflict(AccountError::NameTaken.to_string()))
+    }
+
+    async fn account_by_name(
+        &self,
+        name: &UserName,
+    ) -> Result<Option<(UserId, String)>, StoreError> {
+        let row: Option<(i64, String)> = sqlx::query_as(
+            "SELECT id, password_hash FROM users WHERE name = ? AND password_hash IS NOT NULL",
+        )
+        .bind(name.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(id, hash)| (UserId(id), hash)))
+    }
+
+    async fn password_hash(&self, user: Owner) -> Result<String, StoreError> {
+        let user = user.id();
+        let hash: Option<String> = sqlx::query_scalar(
+            "SELECT password_hash FROM users WHERE id = ? AND password_hash IS NOT NULL",
+        )
+        .bind(user.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        hash.ok_or(StoreError::NotFound {
+            what: "account",
+            id: user.0,
+        })
+    }
+
+    async fn set_password_hash(&self, user: Owner, hash: &str) -> Result<(), StoreError> {
+        let user = user.id();
+        check_phc(hash)?;
+        let changed = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+            .bind(hash)
+            .bind(user.0)
+            .execute(&self.writer)
+            .await?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "user",
+                id: user.0,
+            });
+        }
+        Ok(())
+    }
+
+    async fn user_name(&self, user: Owner) -> Result<String, StoreError> {
+        let user = user.id();
+        let name: Option<String> = sqlx::query_scalar("SELECT name FROM users WHERE id = ?")
+            .bind(user.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        name.ok_or(StoreError::NotFound {
+            what: "user",
+            id: user.0,
+        })
+    }
+
+    async fn delete_account(&self, user: Owner) -> Result<(), StoreError> {
+        let user = user.id();
+        // The throttle counts a name under a keyed hash of it (no foreign
+        // key: unknown names are throttled too). The key is made before the
+        // transaction, which holds the one writer the hashing secret may need.
+        let name: Option<String> = sqlx::query_scalar("SELECT name FROM users WHERE id = ?")
+            .bind(user.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        let throttled = match &name {
+            Some(name) => Some(self.throttle_key("user", name).await?),
+            None => None,
+        };
+        self.deleting_user(user, async {
+            let mut tx = self.writer.begin().await?;
+            if let Some(key) = &throttled {
+                sqlx::query("DELETE FROM login_failures WHERE key = ?")
+                    .bind(key)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let gone = sqlx::query("DELETE FROM users WHERE id = ?")
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await?;
+            if gone.rows_affected() == 0 {
+                return Err(StoreError::NotFound {
+                    what: "user",
+                    id: user.0,
+                });
+            }
+            tx.commit().await?;
+            // The account's old pages live on in the WAL, and in the
+            // database file until a checkpoint copies the zeroed versions
+            // (`secure_delete`) over them; as for a deleted safety screen, a
+            // truncating checkpoint now leaves nothing of it in any file.
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.writer)
+                .await?;
+            Ok(())
+        })
+        .await
+    }
+}

@@ -1,0 +1,72 @@
+//! The traits an engine implements, grouped by job. Each takes the access
+//! value its job needs: a person's own data an [`Owner`](crate::Owner), which only
+//! [`crate::Store`] mints. Where an engine must name a user it has not been
+//! handed an owner for (a session lookup, the backfill's list), it returns
+//! a row with a bare [`UserId`], which reaches nothing.
+
+mod accounts;
+mod answers;
+mod plans;
+mod research;
+mod safety;
+mod sessions;
+
+use std::path::Path;
+
+use async_trait::async_trait;
+
+pub use accounts::{Accounts, Preferences, RecoveryCodes};
+pub use answers::{Administrations, KeptScores, UnscoredRow};
+pub use plans::{Exercises, Plans, SupportMap};
+pub use research::Research;
+pub use safety::SafetyScreens;
+pub use sessions::{NewSessionRow, SessionRow, Sessions, Throttle};
+
+use crate::{StoreError, UserId};
+
+/// The operator's work on a whole store: a checked backup, rotating the
+/// server key, the engine's own consistency check.
+#[async_trait]
+pub trait Operations: Send + Sync {
+    /// Writes a checked snapshot of the whole store to `dest`, which must not
+    /// exist yet.
+    async fn backup(&self, dest: &Path) -> Result<(), StoreError>;
+
+    /// Replaces the server key and re-wraps every data key with it; the
+    /// number re-wrapped.
+    async fn rotate_key(&self) -> Result<usize, StoreError>;
+
+    /// The engine's own consistency check; `Ok` only when it finds nothing.
+    async fn integrity_check(&self) -> Result<(), StoreError>;
+}
+
+/// Everything one engine does: every job's trait, and its own upkeep.
+#[async_trait]
+pub trait Engine:
+    Accounts
+    + RecoveryCodes
+    + Preferences
+    + Sessions
+    + Throttle
+    + Administrations
+    + KeptScores
+    + Plans
+    + Exercises
+    + SupportMap
+    + SafetyScreens
+    + Research
+    + Operations
+{
+    /// The terminal's one user, created on first use.
+    async fn local_user_id(&self) -> Result<UserId, StoreError>;
+
+    /// How many times a connection was handed out: each is one statement or
+    /// one transaction. Tests read it to bound the work one request does.
+    fn acquisitions(&self) -> u64;
+
+    /// Where the data lives, for an engine that keeps it in a file.
+    fn path(&self) -> Option<&Path>;
+
+    /// Closes every connection, flushing what is written.
+    async fn close(&self);
+}

@@ -1,0 +1,149 @@
+//! A person's own plan, exercises and support map.
+
+use async_trait::async_trait;
+use tandem_core::network::Supporter;
+
+use crate::{
+    ExerciseId, ExerciseRecord, NewSuggestion, Owner, PlanItem, PlanItemId, PlanStatus, StoreError,
+    SupporterId, UserId,
+};
+
+/// A person's own action plan, and the plan rules it was made by.
+#[async_trait]
+pub trait Plans: Send + Sync {
+    /// Brings `owner`'s plan in line with new suggestions, in one
+    /// transaction, and returns the plan.
+    ///
+    /// Each suggestion takes the position of its index. A strategy already in
+    /// the plan keeps its item and status, with the new reason and position;
+    /// a new one is added as suggested. An item still only suggested that is
+    /// not in the list becomes replaced (kept as history); chosen, done and
+    /// dropped items not in the list stay as the person left them, placed
+    /// after the list; a suggestion shaped by safety answers that is no
+    /// longer made is deleted, not kept as history. `updated_unix` moves
+    /// only for items that changed.
+    ///
+    /// A strategy that is not a valid guidance id, or one given twice, is
+    /// `Invalid` and nothing changes; an unknown owner is `NotFound`.
+    async fn refresh_plan(
+        &self,
+        owner: Owner,
+        suggestions: &[NewSuggestion],
+        now: i64,
+    ) -> Result<Vec<PlanItem>, StoreError>;
+
+    /// `owner`'s current plan: every item but the replaced, by position.
+    /// Only the first [`FOCUS`](tandem_core::plan::FOCUS) suggestions are `Suggested`; the ones after
+    /// them read as `Later`, so a plan never asks for more than a few things
+    /// at once.
+    async fn plan(&self, owner: Owner) -> Result<Vec<PlanItem>, StoreError>;
+
+    /// Every item `owner`'s plan ever had, replaced ones included, the most
+    /// recently changed first.
+    async fn plan_history(&self, owner: Owner) -> Result<Vec<PlanItem>, StoreError>;
+
+    /// Sets where an item of `owner`'s current plan stands. `NotFound` for an
+    /// item that is not theirs or is only history (replaced); `Invalid` for
+    /// `Replaced`, which only a refresh sets.
+    async fn set_plan_status(
+        &self,
+        owner: Owner,
+        id: PlanItemId,
+        status: PlanStatus,
+        now: i64,
+    ) -> Result<(), StoreError>;
+
+    /// The fingerprint of the rules the stored plans were last made with.
+    async fn plan_rules(&self) -> Result<Option<String>, StoreError>;
+
+    /// Records the fingerprint of the rules every plan was just made with.
+    async fn set_plan_rules(&self, fingerprint: &str) -> Result<(), StoreError>;
+
+    /// Every account that has a plan, for remaking plans after an upgrade.
+    /// An operator's task: the ids leave the store only to come back to it.
+    async fn plan_owner_ids(&self) -> Result<Vec<UserId>, StoreError>;
+
+    /// Moves these strategies out of `owner`'s current plan, whatever the
+    /// person had made of them (chosen, done, dropped), into history as
+    /// `replaced`: for steps that no longer fit, such as a joint step once
+    /// something points to risk. Returns how many items moved.
+    async fn retire_plan_items(
+        &self,
+        owner: Owner,
+        strategies: &[String],
+        now: i64,
+    ) -> Result<u64, StoreError>;
+
+    /// Whether `owner`'s current plan holds anything shaped by safety
+    /// answers: then a calm check-in is worth a refresh, to let it ease.
+    async fn plan_has_safety_items(&self, owner: Owner) -> Result<bool, StoreError>;
+}
+
+/// What a person writes while working on a strategy, sealed.
+#[async_trait]
+pub trait Exercises: Send + Sync {
+    /// Saves a new exercise of `owner`, its content sealed. `plan_item`, if
+    /// given, must be an item of `owner`'s plan (else `NotFound`); `kind` is
+    /// 1 to 32 of a–z and `-` (else `Invalid`).
+    async fn save_exercise(
+        &self,
+        owner: Owner,
+        kind: &str,
+        plan_item: Option<PlanItemId>,
+        content: &serde_json::Value,
+        now: i64,
+    ) -> Result<ExerciseId, StoreError>;
+
+    /// Replaces the content, progress and done mark of `owner`'s exercise.
+    /// Progress outside 0 to 100 is `Invalid`.
+    async fn update_exercise(
+        &self,
+        owner: Owner,
+        id: ExerciseId,
+        content: &serde_json::Value,
+        progress: i64,
+        done: bool,
+        now: i64,
+    ) -> Result<(), StoreError>;
+
+    /// One exercise of `owner`, its content opened.
+    async fn exercise(&self, owner: Owner, id: ExerciseId) -> Result<ExerciseRecord, StoreError>;
+
+    /// `owner`'s exercises, the newest first; `kind` narrows them.
+    async fn exercises(
+        &self,
+        owner: Owner,
+        kind: Option<&str>,
+    ) -> Result<Vec<ExerciseRecord>, StoreError>;
+
+    /// Ticks off (or, with `ticked` false, clears) an ISO week such as
+    /// `2026-W48` for `owner`'s exercise. Ticking twice, or clearing a week
+    /// never ticked, changes nothing. A week of another shape is `Invalid`.
+    async fn tick_week(
+        &self,
+        owner: Owner,
+        id: ExerciseId,
+        week: &str,
+        ticked: bool,
+    ) -> Result<(), StoreError>;
+
+    /// Deletes `owner`'s exercise with its ticks.
+    async fn delete_exercise(&self, owner: Owner, id: ExerciseId) -> Result<(), StoreError>;
+}
+
+/// A person's own support map: the people they lean on and who lean on them, names sealed.
+#[async_trait]
+pub trait SupportMap: Send + Sync {
+    /// Adds a person with their reliance per domain, in one transaction.
+    async fn add_supporter(
+        &self,
+        owner: Owner,
+        supporter: &Supporter,
+    ) -> Result<SupporterId, StoreError>;
+
+    /// Removes a person of this owner from the map.
+    async fn remove_supporter(&self, owner: Owner, id: SupporterId) -> Result<(), StoreError>;
+
+    /// This owner's support map, people in the order they were added.
+    async fn support_map(&self, owner: Owner) -> Result<Vec<(SupporterId, Supporter)>, StoreError>;
+}

@@ -1,0 +1,42 @@
+//! Consent to research use, and de-identified reads of those who gave it.
+
+use async_trait::async_trait;
+use tandem_core::instrument::Instrument;
+
+use crate::{Owner, StoreError};
+
+/// Consent to research use, and the de-identified reads of consenting people's answers.
+#[async_trait]
+pub trait Research: Send + Sync {
+    /// How many people who opted in to research have finished this version
+    /// of an instrument (a count, nothing personal).
+    async fn count_finished(&self, instrument: &Instrument) -> Result<u64, StoreError>;
+
+    /// What the people counted for this version are, in three numbers: how
+    /// many, and the sum and the largest of the ids of their first finished
+    /// administrations. It moves when anyone joins, leaves or is replaced by
+    /// someone else, so an estimate made from one set is not reused for
+    /// another of the same size.
+    async fn research_fingerprint(
+        &self,
+        instrument: &Instrument,
+    ) -> Result<(u64, i64, i64), StoreError>;
+
+    /// Calls `row` once per person who opted in, with the values of `items`
+    /// (in that order; `None` where unanswered or answered with a code) of
+    /// their first finished administration of this version of `instrument`.
+    /// Stops at the first error `row` returns.
+    async fn for_each_response(
+        &self,
+        instrument: &Instrument,
+        items: &[String],
+        row: &mut (dyn for<'v> FnMut(&'v [Option<f64>]) -> Result<(), String> + Send),
+    ) -> Result<u64, StoreError>;
+
+    /// Whether this person lets their answers be used for research.
+    async fn research_consent(&self, owner: Owner) -> Result<bool, StoreError>;
+
+    /// Gives or takes back this person's consent to research use; it holds
+    /// from the next estimate or analysis on.
+    async fn set_research_consent(&self, owner: Owner, consent: bool) -> Result<(), StoreError>;
+}

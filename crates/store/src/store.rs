@@ -1,0 +1,117 @@
+//! [`Store`]: the one handle on an engine, and the one place that mints an
+//! [`Owner`]. Everything else an engine does is reached through it as the
+//! engine's traits (it derefs to [`Engine`]), each call on a person's data
+//! taking the owner minted here.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use crate::engine::{Engine, SessionRow};
+use crate::{NewSession, Owner, SessionInfo, StoreError, Unscored, UserId};
+
+/// A store on some engine: SQLite embedded, or a database server.
+#[derive(Clone)]
+pub struct Store {
+    engine: Arc<dyn Engine>,
+}
+
+impl Store {
+    /// The app's handle on `engine`.
+    pub fn new(engine: impl Engine + 'static) -> Self {
+        Self {
+            engine: Arc::new(engine),
+        }
+    }
+
+    /// The live session of this token, and with it the right to act for its
+    /// user. `None` when there is none, or when it has been idle for
+    /// `idle_secs` or has lasted `absolute_secs` by `now`.
+    pub async fn session(
+        &self,
+        token: &str,
+        now: i64,
+        idle_secs: i64,
+        absolute_secs: i64,
+    ) -> Result<Option<SessionInfo>, StoreError> {
+        let row = self
+            .engine
+            .session_row(token, now, idle_secs, absolute_secs)
+            .await?;
+        Ok(row.map(vouch_for))
+    }
+
+    /// This owner's live sessions, newest first.
+    pub async fn sessions_of(&self, owner: Owner) -> Result<Vec<SessionInfo>, StoreError> {
+        let rows = self.engine.session_rows_of(owner).await?;
+        Ok(rows.into_iter().map(vouch_for).collect())
+    }
+
+    /// Begins a session for `user`, whose password or recovery code the
+    /// caller has just checked (or whose account it has just made): the new
+    /// session carries the right to act for them. `NotFound` when the user
+    /// does not exist.
+    pub async fn create_session(
+        &self,
+        user: UserId,
+        label: &str,
+        now: i64,
+    ) -> Result<NewSession, StoreError> {
+        let made = self.engine.new_session(user, label, now).await?;
+        Ok(NewSession {
+            token: made.token,
+            csrf_token: made.csrf_token,
+            owner: Owner::vouched(user),
+        })
+    }
+
+    /// The one user of a terminal install, created on first use.
+    pub async fn local_user(&self) -> Result<Owner, StoreError> {
+        Ok(Owner::vouched(self.engine.local_user_id().await?))
+    }
+
+    /// Finished administrations whose kept scores are missing or stale: of
+    /// `owner`, or of everyone for the server's backfill, each with the
+    /// right to score it again.
+    pub async fn unscored(&self, owner: Option<Owner>) -> Result<Vec<Unscored>, StoreError> {
+        let rows = self.engine.unscored_rows(owner).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| Unscored {
+                owner: Owner::vouched(row.owner),
+                id: row.id,
+                instrument: row.instrument,
+                version: row.version,
+            })
+            .collect())
+    }
+
+    /// Everyone with a plan, for refreshing plans after the rules change.
+    pub async fn owners_with_plans(&self) -> Result<Vec<Owner>, StoreError> {
+        let ids = self.engine.plan_owner_ids().await?;
+        Ok(ids.into_iter().map(Owner::vouched).collect())
+    }
+
+    /// Closes the engine's connections, flushing what is written.
+    pub async fn close(&self) {
+        self.engine.close().await;
+    }
+}
+
+impl Deref for Store {
+    type Target = dyn Engine;
+
+    fn deref(&self) -> &Self::Target {
+        self.engine.as_ref()
+    }
+}
+
+fn vouch_for(row: SessionRow) -> SessionInfo {
+    SessionInfo {
+        user: Owner::vouched(row.user),
+        csrf_token: row.csrf_token,
+        token_hash_hex: row.token_hash_hex,
+        created_unix: row.created_unix,
+        last_seen_unix: row.last_seen_unix,
+        label: row.label,
+    }
+}
