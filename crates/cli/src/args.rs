@@ -12,6 +12,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "TANDEM_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
+    /// Where the store is: `sqlite` (in the data dir) or sqlite://FOLDER
+    /// [default: sqlite].
+    #[arg(long, global = true, env = "TANDEM_DATABASE_URL", value_name = "URL")]
+    pub database: Option<String>,
+
     /// Config file [default: $XDG_CONFIG_HOME/tandem/config.toml].
     #[arg(long, global = true, env = "TANDEM_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -8,6 +8,7 @@ use anyhow::Context;
 use etcetera::BaseStrategy;
 use serde::Deserialize;
 
+use crate::database::Database;
 use crate::failure::bad_input;
 
 /// The settings a config file may hold.
@@ -16,6 +17,8 @@ use crate::failure::bad_input;
 pub struct FileConfig {
     /// Where the data lives.
     pub data_dir: Option<PathBuf>,
+    /// Where the store is: `sqlite` (in the data dir) or `sqlite://FOLDER`.
+    pub database_url: Option<String>,
     /// Address `serve` listens on.
     pub bind: Option<String>,
     /// Whether cookies are marked Secure: `"auto"`, `"on"`, `"off"` (or,
@@ -144,10 +147,16 @@ pub fn server_key(file: &FileConfig) -> anyhow::Result<Option<[u8; 32]>> {
 /// Opens the store with the configured key, or its key file, and remakes
 /// every plan if this build's plan rules differ from those they were made
 /// with (the data half of an upgrade).
-pub async fn open_store(data_dir: &Path, file: &FileConfig) -> anyhow::Result<tandem_store::Store> {
-    let store = match server_key(file)? {
-        Some(key) => tandem_store_sqlite::open_with_key(data_dir, key).await?,
-        None => tandem_store_sqlite::open(data_dir).await?,
+pub async fn open_store(
+    database: &Database,
+    file: &FileConfig,
+) -> anyhow::Result<tandem_store::Store> {
+    let key = server_key(file)?;
+    let store = match database {
+        Database::Sqlite { dir, .. } => match key {
+            Some(key) => tandem_store_sqlite::open_with_key(dir, key).await?,
+            None => tandem_store_sqlite::open(dir).await?,
+        },
     };
     let content = tandem_web::Content::builtin()?;
     tandem_web::plan::refresh_all_if_rules_changed(&store, &content, crate::commands::plan::now())
@@ -217,6 +226,10 @@ pub fn default_config() -> String {
 
 # Where the database (tandem.db) and the key file (secret.key) live. TANDEM_DATA_DIR
 # data_dir = {data:?}
+
+# Where the store is: \"sqlite\" (in the data dir) or \"sqlite://FOLDER\" (a folder
+# that exists). TANDEM_DATABASE_URL, --database
+# database_url = \"sqlite\"
 
 # Address the web app listens on. TANDEM_BIND
 # bind = \"127.0.0.1:8080\"

@@ -3,6 +3,7 @@
 mod args;
 mod commands;
 mod config;
+mod database;
 mod failure;
 mod render;
 mod serve;
@@ -55,10 +56,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let file = config::file_config(cli.config.as_deref())?;
     let data_dir = config::data_dir(cli.data_dir.as_deref(), &file)?;
+    let url = cli.database.as_deref().or(file.database_url.as_deref());
+    let database = database::Database::choose(url, &data_dir)?;
     if let Command::Serve(args) = &cli.command {
-        return serve::run(&data_dir, args, &file).await;
+        return serve::run(&database, args, &file).await;
     }
-    let store = config::open_store(&data_dir, &file).await?;
+    let store = config::open_store(&database, &file).await?;
     let owner = store.local_user().await?;
     let session = Session {
         store,

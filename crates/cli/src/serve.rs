@@ -1,18 +1,17 @@
 //! `tandem serve`: the web app on the embedded store, with structured logs
 //! (never answers, text or passwords) and a graceful shutdown.
 
-use std::path::Path;
-
 use anyhow::Context;
 use tandem_web::{AppState, WebConfig};
 
 use crate::args::ServeArgs;
 use crate::config::{FileConfig, OneOrMany, SecureCookiesValue};
+use crate::database::Database;
 use crate::failure::bad_input;
 use tandem_web::address::{PublicUrl, TrustedProxies};
 
 /// Runs until Ctrl-C or SIGTERM, then lets in-flight requests finish.
-pub async fn run(data_dir: &Path, args: &ServeArgs, file: &FileConfig) -> anyhow::Result<()> {
+pub async fn run(database: &Database, args: &ServeArgs, file: &FileConfig) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("TANDEM_LOG")
@@ -70,7 +69,7 @@ pub async fn run(data_dir: &Path, args: &ServeArgs, file: &FileConfig) -> anyhow
     if !config.exit_url.starts_with("https://") {
         return Err(bad_input("the quick-exit address must start with https://"));
     }
-    let store = crate::config::open_store(data_dir, file).await?;
+    let store = crate::config::open_store(database, file).await?;
     let public = config
         .public_url
         .as_ref()
@@ -78,7 +77,7 @@ pub async fn run(data_dir: &Path, args: &ServeArgs, file: &FileConfig) -> anyhow
         .unwrap_or_default();
     let secure = config.secure_cookies;
     let state = AppState::new(store, config)?;
-    tracing::info!(%address, data_dir = %data_dir.display(), secure_cookies = secure, "listening");
+    tracing::info!(%address, data = %database.dir().display(), secure_cookies = secure, "listening");
     eprintln!("Tandem is running at http://{address}/ (Ctrl-C stops it{public})");
     tandem_web::serve(state, listener, shutdown_signal())
         .await

@@ -140,7 +140,7 @@ async fn write_one(tx: &mut SqliteConnection, job: &Job) -> Result<Recorded, Sto
         for (item, answer) in &job.answers {
             rows.push((
                 item.as_str(),
-                crate::responses::answer_columns(&job.key, id, item, answer)?,
+                crate::columns::answer_columns(&job.key, id, item, answer)?,
             ));
         }
         let mut insert = sqlx::QueryBuilder::new(

@@ -10,6 +10,7 @@
 
 mod accounts;
 mod backup;
+mod columns;
 mod exercises;
 mod group;
 mod keys;

@@ -6,15 +6,12 @@ use sqlx::Row;
 use tandem_core::answers::{Answer, Answers, check_answer};
 use tandem_core::instrument::{AnswerCode, Instrument, Kind};
 
+use crate::columns::{answer_columns, text_context};
 use crate::prelude::*;
 use crate::seal::Sealer;
 
 fn about_context(owner: UserId) -> String {
     format!("administration-about:{owner}")
-}
-
-fn text_context(administration: AdministrationId, item: &str) -> String {
-    format!("answer:{administration}:{item}")
 }
 
 impl SqliteStore {
@@ -48,28 +45,6 @@ impl SqliteStore {
             completed_at: row.try_get("completed_at")?,
         })
     }
-}
-
-/// The columns of one answer (value, sealed text, code): a value as it is,
-/// text sealed with the owner's key, a code by its name.
-pub(crate) type AnswerColumns = (Option<i64>, Option<Vec<u8>>, Option<&'static str>);
-
-/// The columns of one answer.
-pub(crate) fn answer_columns(
-    key: &Sealer,
-    id: AdministrationId,
-    item: &str,
-    answer: &Answer,
-) -> Result<AnswerColumns, StoreError> {
-    Ok(match answer {
-        Answer::Value(value) => (Some(*value), None, None),
-        Answer::Code(code) => (None, None, Some(code.as_str())),
-        Answer::Text(text) => (
-            None,
-            Some(key.seal_text(&text_context(id, item), text)?),
-            None,
-        ),
-    })
 }
 
 #[async_trait::async_trait]

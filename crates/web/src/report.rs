@@ -1,7 +1,7 @@
 //! The printable report: profile, charts, change since the first profile,
 //! the support map, the plan and its progress — what a person might take to
 //! a counsellor. The safety section exists only in the person's own copy:
-//! [`Copy::Shared`] cannot carry it.
+//! [`Audience::Shared`] cannot carry it.
 
 use askama::Template;
 use tandem_core::change::compare;
@@ -14,9 +14,10 @@ use crate::AppError;
 use crate::charts;
 use crate::state::Content;
 
-/// Whose copy: the person's own (with the safety section) or one to share.
+/// Who the report is for: the person (with the safety section), or someone
+/// they share it with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Copy {
+pub enum Audience {
     /// The person's own copy.
     Own,
     /// A copy for someone else: never any safety answer or anything derived.
@@ -86,7 +87,7 @@ pub async fn report_html(
     store: &Store,
     content: &Content,
     user: Owner,
-    copy: Copy,
+    audience: Audience,
     framing: Framing<'_>,
 ) -> Result<String, AppError> {
     let Framing {
@@ -125,12 +126,12 @@ pub async fn report_html(
                 tandem_core::scoring::score(rdp, &answers).map_err(AppError::internal)?;
             let first_scores = crate::results::scores_of(store, user, first_rdp, first.id).await?;
             // A shared copy is judged on the profile answers alone.
-            let assessment = match copy {
-                Copy::Own => {
+            let assessment = match audience {
+                Audience::Own => {
                     crate::situation::assess_with(store, content, user, None, Some((rdp, &answers)))
                         .await?
                 }
-                Copy::Shared => crate::situation::assess_without_safety((rdp, &answers))?,
+                Audience::Shared => crate::situation::assess_without_safety((rdp, &answers))?,
             };
             let found = assessment.profile;
             let changes = if first.id == latest.id {
@@ -199,7 +200,7 @@ pub async fn report_html(
         .await?
         .into_iter()
         // A shared copy leaves out every item that came from safety answers.
-        .filter(|item| copy == Copy::Own || !item.from_safety)
+        .filter(|item| audience == Audience::Own || !item.from_safety)
         .filter_map(|item| {
             let title = guidance.strategy(&item.strategy)?.title.clone();
             let status = match item.status {
@@ -215,9 +216,9 @@ pub async fn report_html(
         .collect();
     let entries = store.exercises(user, None).await?;
     let exercises = entries.len();
-    let written = match copy {
-        Copy::Shared => Vec::new(),
-        Copy::Own => entries
+    let written = match audience {
+        Audience::Shared => Vec::new(),
+        Audience::Own => entries
             .iter()
             .filter_map(|entry| {
                 let kind = crate::exercises::kind(&entry.kind)?;
@@ -229,9 +230,9 @@ pub async fn report_html(
             })
             .collect(),
     };
-    let safety = match copy {
-        Copy::Shared => None,
-        Copy::Own => Some(own_safety_summary(store, content, user).await?),
+    let safety = match audience {
+        Audience::Shared => None,
+        Audience::Own => Some(own_safety_summary(store, content, user).await?),
     };
     ReportPage {
         inline_css,

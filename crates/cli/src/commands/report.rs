@@ -59,7 +59,7 @@ async fn write_html(session: &Session, path: &std::path::Path) -> anyhow::Result
         &session.store,
         &content,
         session.owner,
-        tandem_web::report::Copy::Own,
+        tandem_web::report::Audience::Own,
         tandem_web::report::Framing {
             inline_css: Some(tandem_web::APP_CSS),
             exit_url: tandem_web::DEFAULT_EXIT_URL,

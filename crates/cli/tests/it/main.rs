@@ -8,6 +8,7 @@ mod canaries;
 mod common;
 mod config;
 mod crash;
+mod database;
 mod disk_full;
 mod keys;
 mod network;

@@ -340,7 +340,7 @@ pub async fn report(
         state.store(),
         state.content(),
         session.user,
-        crate::report::Copy::Own,
+        crate::report::Audience::Own,
         crate::report::Framing {
             inline_css: None,
             exit_url: &state.config().exit_url,

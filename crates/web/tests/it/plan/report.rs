@@ -73,7 +73,7 @@ async fn the_report_has_every_part_and_safety_only_in_the_own_copy() {
         &store,
         &content,
         id,
-        tandem_web::report::Copy::Shared,
+        tandem_web::report::Audience::Shared,
         framing(),
     )
     .await
@@ -83,7 +83,7 @@ async fn the_report_has_every_part_and_safety_only_in_the_own_copy() {
         &store,
         &content,
         id,
-        tandem_web::report::Copy::Own,
+        tandem_web::report::Audience::Own,
         framing(),
     )
     .await
