@@ -110,3 +110,76 @@ fn framing() -> tandem_web::report::Framing<'static> {
         csrf: None,
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shared_copy_shows_no_name_no_about_and_nothing_written() {
+    let server = Server::start().await;
+    let user = server.user("shearwater").await;
+    let answers = super::rdp_answers(balanced);
+    let made = user
+        .send(
+            &server,
+            Method::POST,
+            "/api/v1/administrations",
+            json!({ "instrument": "rdp", "answers": answers, "about": "Quentin at home" }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), 201);
+    for (name, role) in [
+        ("Robin", "friend"),
+        ("Marguerite", "friend"),
+        ("Ysolde", "family"),
+    ] {
+        let added = user
+            .send(
+                &server,
+                Method::POST,
+                "/api/v1/people",
+                json!({ "name": name, "role": role, "leans_on": { "emotional": 3 } }),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(added.status(), 201);
+    }
+    let wrote = user
+        .send(
+            &server,
+            Method::POST,
+            "/api/v1/exercises",
+            json!({ "kind": "journal", "content": { "text": "Zanzibar is my private word" } }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrote.status(), 201);
+
+    let store = tandem_store_sqlite::open(server.data_dir()).await.unwrap();
+    let name = tandem_store::UserName::parse("shearwater").unwrap();
+    let (id, _) = store.account_by_name(&name).await.unwrap().unwrap();
+    let owner = crate::common::owner_of(&store, id).await;
+    let content = tandem_web::Content::builtin().unwrap();
+    let report =
+        |audience| tandem_web::report::report_html(&store, &content, owner, audience, framing());
+    let own = report(tandem_web::report::Audience::Own).await.unwrap();
+    let shared = report(tandem_web::report::Audience::Shared).await.unwrap();
+    let private = [
+        "Robin",
+        "Marguerite",
+        "Ysolde",
+        "Quentin at home",
+        "Zanzibar",
+    ];
+    for word in private {
+        assert!(own.contains(word), "the own copy lacks {word}");
+        assert!(!shared.contains(word), "a shared copy shows {word}");
+    }
+    // People are there by the kind of relationship and a number.
+    for label in ["Friend 1", "Friend 2", "Family member 1"] {
+        assert!(shared.contains(label), "{label}");
+    }
+    assert!(shared.contains("Pattern:") && shared.contains("The people I lean on"));
+    assert!(shared.contains("From the profile finished on"));
+}

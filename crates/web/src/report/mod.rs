@@ -1,7 +1,11 @@
 //! The printable report: profile, charts, change since the first profile,
 //! the support map, the plan and its progress — what a person might take to
-//! a counsellor. The safety section exists only in the person's own copy:
-//! [`Audience::Shared`] cannot carry it.
+//! a counsellor. The safety section, what they wrote and the names they gave
+//! exist only in the person's own copy: a shared copy is rendered from a
+//! [`shared::SharedView`], which has no field for them, and its renderer
+//! never sees the store.
+
+pub mod shared;
 
 use askama::Template;
 use tandem_core::change::compare;
@@ -31,10 +35,11 @@ struct Written {
     lines: Vec<(&'static str, String)>,
 }
 
+/// The profile part: scores, bands, charts and change, made from scores and
+/// (for the pattern) the answers of one judge; nothing a person wrote.
 struct ResultsPart {
     pattern: String,
     meaning: &'static str,
-    about: String,
     taken: String,
     facet_chart: String,
     facets: Vec<(String, String, String)>,
@@ -55,6 +60,8 @@ struct ReportPage<'a> {
     exit_url: &'a str,
     made: String,
     results: Option<ResultsPart>,
+    /// Whom the latest profile is about, in the person's own copy only.
+    about: Option<String>,
     people: Vec<(String, String, String)>,
     picture: String,
     key: Vec<charts::KeyEntry>,
@@ -82,7 +89,8 @@ pub struct Framing<'a> {
     pub csrf: Option<&'a str>,
 }
 
-/// Renders the report.
+/// Renders the report for `audience`: the person's own copy from the store,
+/// a shared copy from the [`shared::SharedView`] made of it.
 pub async fn report_html(
     store: &Store,
     content: &Content,
@@ -90,14 +98,31 @@ pub async fn report_html(
     audience: Audience,
     framing: Framing<'_>,
 ) -> Result<String, AppError> {
-    let Framing {
-        inline_css,
-        exit_url,
-        made,
-        csrf,
-    } = framing;
-    // Moments in the person's own zone; the CLI's local user has none (UTC).
-    let zone = store.time_zone(user).await?.unwrap_or_default();
+    match audience {
+        Audience::Own => own_report(store, content, user, framing).await,
+        Audience::Shared => {
+            let view = shared::shared_view(store, content, user).await?;
+            shared::render(view, framing)
+        }
+    }
+}
+
+/// How the pattern is judged: with what the person's safety check said
+/// (their own copy), or on the profile answers alone (anything shared).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Judge {
+    WithSafety,
+    ProfileOnly,
+}
+
+/// The profile part of the report, and whom the latest profile is about.
+async fn results_part(
+    store: &Store,
+    content: &Content,
+    user: Owner,
+    judge: Judge,
+    zone: &tandem_core::moments::TimeZoneName,
+) -> Result<Option<(ResultsPart, String)>, AppError> {
     let estimate = content.estimates.current();
     // Incomplete profiles are neither the first nor the latest.
     crate::results::ensure_scored(store, content, user).await?;
@@ -125,13 +150,12 @@ pub async fn report_html(
             let latest_scores =
                 tandem_core::scoring::score(rdp, &answers).map_err(AppError::internal)?;
             let first_scores = crate::results::scores_of(store, user, first_rdp, first.id).await?;
-            // A shared copy is judged on the profile answers alone.
-            let assessment = match audience {
-                Audience::Own => {
+            let assessment = match judge {
+                Judge::WithSafety => {
                     crate::situation::assess_with(store, content, user, None, Some((rdp, &answers)))
                         .await?
                 }
-                Audience::Shared => crate::situation::assess_without_safety((rdp, &answers))?,
+                Judge::ProfileOnly => crate::situation::assess_without_safety((rdp, &answers))?,
             };
             let found = assessment.profile;
             let changes = if first.id == latest.id {
@@ -159,48 +183,51 @@ pub async fn report_html(
                     })
                     .collect::<Vec<_>>()
             };
-            let date = |t: &Option<String>| crate::moments::maybe_stamp(t.as_deref(), &zone);
-            Some(ResultsPart {
-                reliability: reliability.words(),
-                pattern: found
-                    .as_ref()
-                    .map_or("not enough answers".into(), |p| p.title()),
-                meaning: found.as_ref().map_or("", |p| p.meaning()),
-                about: latest.about.clone(),
-                taken: date(&latest.completed_at),
-                facet_chart: charts::facet_profile(rdp, &latest_scores),
-                facets: rows(
-                    rdp.facets
-                        .iter()
-                        .map(|f| (f.name.clone(), latest_scores.facets.get(&f.id)))
-                        .collect(),
-                ),
-                indices: rows(
-                    rdp.indices
-                        .iter()
-                        .map(|i| (i.name.clone(), latest_scores.indices.get(&i.id)))
-                        .collect(),
-                ),
-                since: date(&first.completed_at),
-                changes,
-                trend_chart: crate::trends::trend_chart(store, content, user, &zone).await?,
-                band_key: crate::charts::band_key(),
-            })
+            let date = |t: &Option<String>| crate::moments::maybe_stamp(t.as_deref(), zone);
+            Some((
+                ResultsPart {
+                    reliability: reliability.words(),
+                    pattern: found
+                        .as_ref()
+                        .map_or("not enough answers".into(), |p| p.title()),
+                    meaning: found.as_ref().map_or("", |p| p.meaning()),
+                    taken: date(&latest.completed_at),
+                    facet_chart: charts::facet_profile(rdp, &latest_scores),
+                    facets: rows(
+                        rdp.facets
+                            .iter()
+                            .map(|f| (f.name.clone(), latest_scores.facets.get(&f.id)))
+                            .collect(),
+                    ),
+                    indices: rows(
+                        rdp.indices
+                            .iter()
+                            .map(|i| (i.name.clone(), latest_scores.indices.get(&i.id)))
+                            .collect(),
+                    ),
+                    since: date(&first.completed_at),
+                    changes,
+                    trend_chart: crate::trends::trend_chart(store, content, user, zone).await?,
+                    band_key: crate::charts::band_key(),
+                },
+                latest.about.clone(),
+            ))
         }
         _ => None,
     };
-    let people = store.support_map(user).await?;
-    let map = SupportMap {
-        people: people.iter().map(|(_, p)| p.clone()).collect(),
-    };
-    let network = analyse(&map);
-    let guidance = &content.guidance;
-    let plan: Vec<(String, &'static str)> = store
-        .plan(user)
-        .await?
+    Ok(results)
+}
+
+/// The plan's rows: every item, or (`from_safety` false) none shaped by
+/// safety answers.
+fn plan_rows(
+    guidance: &tandem_core::guidance::Guidance,
+    items: Vec<tandem_store::PlanItem>,
+    from_safety: bool,
+) -> Vec<(String, &'static str)> {
+    items
         .into_iter()
-        // A shared copy leaves out every item that came from safety answers.
-        .filter(|item| audience == Audience::Own || !item.from_safety)
+        .filter(|item| from_safety || !item.from_safety)
         .filter_map(|item| {
             let title = guidance.strategy(&item.strategy)?.title.clone();
             let status = match item.status {
@@ -213,44 +240,80 @@ pub async fn report_html(
             };
             Some((title, status))
         })
-        .collect();
+        .collect()
+}
+
+/// One person on the map as a row: who, what kind of relationship, and the
+/// levels each way in every part of life with any.
+fn person_row(name: String, person: &tandem_core::network::Supporter) -> (String, String, String) {
+    let levels = tandem_core::network::Domain::ALL
+        .iter()
+        .filter(|d| person.level_on(**d).get() > 0 || person.level_back(**d).get() > 0)
+        .map(|d| {
+            format!(
+                "{}: {}/{}",
+                d.label(),
+                person.level_on(*d),
+                person.level_back(*d)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    (name, person.role.as_str().to_owned(), levels)
+}
+
+/// The person's own copy: everything, the safety section and what they
+/// wrote included.
+async fn own_report(
+    store: &Store,
+    content: &Content,
+    user: Owner,
+    framing: Framing<'_>,
+) -> Result<String, AppError> {
+    let Framing {
+        inline_css,
+        exit_url,
+        made,
+        csrf,
+    } = framing;
+    // Moments in the person's own zone; the CLI's local user has none (UTC).
+    let zone = store.time_zone(user).await?.unwrap_or_default();
+    let (results, about) =
+        match results_part(store, content, user, Judge::WithSafety, &zone).await? {
+            Some((part, about)) => (Some(part), Some(about)),
+            None => (None, None),
+        };
+    let people = store.support_map(user).await?;
+    let map = SupportMap {
+        people: people.iter().map(|(_, p)| p.clone()).collect(),
+    };
+    let network = analyse(&map);
+    let guidance = &content.guidance;
+    let plan = plan_rows(guidance, store.plan(user).await?, true);
     let entries = store.exercises(user, None).await?;
     let exercises = entries.len();
-    let written = match audience {
-        Audience::Shared => Vec::new(),
-        Audience::Own => entries
-            .iter()
-            .filter_map(|entry| {
-                let kind = crate::exercises::kind(&entry.kind)?;
-                Some(Written {
-                    title: kind.title,
-                    day: crate::moments::moment(entry.created_unix, &zone),
-                    lines: crate::exercises::written_lines(kind, &entry.content),
-                })
+    let written = entries
+        .iter()
+        .filter_map(|entry| {
+            let kind = crate::exercises::kind(&entry.kind)?;
+            Some(Written {
+                title: kind.title,
+                day: crate::moments::moment(entry.created_unix, &zone),
+                lines: crate::exercises::written_lines(kind, &entry.content),
             })
-            .collect(),
-    };
-    let safety = match audience {
-        Audience::Shared => None,
-        Audience::Own => Some(own_safety_summary(store, content, user).await?),
-    };
+        })
+        .collect();
+    let safety = Some(own_safety_summary(store, content, user).await?);
     ReportPage {
         inline_css,
         csrf,
         exit_url,
         made,
         results,
+        about,
         people: people
             .iter()
-            .map(|(_, p)| {
-                let levels = tandem_core::network::Domain::ALL
-                    .iter()
-                    .filter(|d| p.level_on(**d).get() > 0 || p.level_back(**d).get() > 0)
-                    .map(|d| format!("{}: {}/{}", d.label(), p.level_on(*d), p.level_back(*d)))
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                (p.name.clone(), p.role.as_str().to_owned(), levels)
-            })
+            .map(|(_, p)| person_row(p.name.clone(), p))
             .collect(),
         picture: charts::support_picture(&map),
         key: charts::support_key(),
