@@ -8,6 +8,9 @@ use anyhow::Context;
 use etcetera::BaseStrategy;
 use serde::Deserialize;
 
+use tandem_store::{Rights, Store};
+use tandem_store_sqlite::SqliteStore;
+
 use crate::database::Database;
 use crate::failure::bad_input;
 
@@ -147,22 +150,19 @@ pub fn server_key(file: &FileConfig) -> anyhow::Result<Option<[u8; 32]>> {
 /// Opens the store with the configured key, or its key file, and remakes
 /// every plan if this build's plan rules differ from those they were made
 /// with (the data half of an upgrade).
-pub async fn open_store(
-    database: &Database,
-    file: &FileConfig,
-) -> anyhow::Result<tandem_store::Store> {
+pub async fn open_store(database: &Database, file: &FileConfig) -> anyhow::Result<(Store, Rights)> {
     let key = server_key(file)?;
-    let store = match database {
-        Database::Sqlite { dir, .. } => match key {
-            Some(key) => tandem_store_sqlite::open_with_key(dir, key).await?,
-            None => tandem_store_sqlite::open(dir).await?,
-        },
+    let (store, rights) = match database {
+        Database::Sqlite { dir, .. } => Store::with_rights(match key {
+            Some(key) => SqliteStore::open_with_key(dir, key).await?,
+            None => SqliteStore::open(dir).await?,
+        }),
     };
     let content = tandem_web::Content::builtin()?;
     tandem_web::plan::refresh_all_if_rules_changed(&store, &content, crate::commands::plan::now())
         .await
         .map_err(|err| anyhow::anyhow!("remaking plans after an upgrade: {}", err.message()))?;
-    Ok(store)
+    Ok((store, rights))
 }
 
 /// Reads the config file: `--config` / `TANDEM_CONFIG` when given (then it

@@ -61,11 +61,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Serve(args) = &cli.command {
         return serve::run(&database, args, &file).await;
     }
-    let store = config::open_store(&database, &file).await?;
+    let (store, rights) = config::open_store(&database, &file).await?;
     let owner = store.local_user().await?;
     let session = Session {
         store,
         owner,
+        research: rights.research,
+        operator: rights.operator,
         resources: config::resources(&file)?,
         published: config::published(&file)?,
     };
@@ -86,9 +88,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::History(flag) => commands::history::run(&session, flag.json).await,
         Command::Plan(args) => commands::plan::run(&session, args).await,
         Command::Exercises(command) => commands::exercises::run(&session, command).await,
-        Command::Analyze(args) => commands::analyze::run_store(&session.store, args).await,
+        Command::Analyze(args) => commands::analyze::run_store(&session.store, &session.research, args).await,
         Command::Admin(args::AdminCommand::Backup { file }) => {
-            session.store.backup(file).await.map_err(|err| match err {
+            session.store.backup(&session.operator, file).await.map_err(|err| match err {
                 tandem_store::StoreError::Invalid { message, .. } => failure::bad_input(message),
                 other => other.into(),
             }).map(|()| {
@@ -96,7 +98,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             })
         }
         Command::Admin(args::AdminCommand::RotateKey) => {
-            let rewrapped = session.store.rotate_key().await;
+            let rewrapped = session.store.rotate_key(&session.operator).await;
             rewrapped.map(|count| {
                 println!("New server key in place; {count} data key(s) re-wrapped. Back up the new secret.key.");
             }).map_err(Into::into)

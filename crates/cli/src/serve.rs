@@ -69,14 +69,16 @@ pub async fn run(database: &Database, args: &ServeArgs, file: &FileConfig) -> an
     if !config.exit_url.starts_with("https://") {
         return Err(bad_input("the quick-exit address must start with https://"));
     }
-    let store = crate::config::open_store(database, file).await?;
+    // The server gets the research right for its estimates; the operator's
+    // stays here, unused: no route can back up or rotate keys.
+    let (store, rights) = crate::config::open_store(database, file).await?;
     let public = config
         .public_url
         .as_ref()
         .map(|url| format!("; people reach it at {url}/"))
         .unwrap_or_default();
     let secure = config.secure_cookies;
-    let state = AppState::new(store, config)?;
+    let state = AppState::new(store, rights.research, config)?;
     tracing::info!(%address, data = %database.dir().display(), secure_cookies = secure, "listening");
     eprintln!("Tandem is running at http://{address}/ (Ctrl-C stops it{public})");
     tandem_web::serve(state, listener, shutdown_signal())

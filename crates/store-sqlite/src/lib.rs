@@ -31,9 +31,9 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqliteSynchronous};
-use tandem_store::Store;
 use tandem_store::engine::{Engine, Operations};
-pub(crate) use tandem_store::{StoreError, UserId, modes, seal};
+pub(crate) use tandem_store::{Operator, StoreError, UserId, modes, seal};
+use tandem_store::{Rights, Store};
 
 /// What every module of this engine speaks in: the interface's types, ids
 /// and traits.
@@ -259,6 +259,12 @@ pub async fn open(data_dir: &Path) -> Result<Store, StoreError> {
     Ok(Store::new(SqliteStore::open(data_dir).await?))
 }
 
+/// Opens (or creates) the store in `data_dir` as [`open`] does, with the
+/// rights that reach across people, for the composition root to hand on.
+pub async fn open_with_rights(data_dir: &Path) -> Result<(Store, Rights), StoreError> {
+    Ok(Store::with_rights(SqliteStore::open(data_dir).await?))
+}
+
 /// Opens (or creates) the store in `data_dir` with a server key given by the
 /// caller, as [`SqliteStore::open_with_key`] does, ready for the app.
 pub async fn open_with_key(data_dir: &Path, key: [u8; KEY_LEN]) -> Result<Store, StoreError> {
@@ -300,16 +306,16 @@ impl Engine for SqliteStore {
 
 #[async_trait::async_trait]
 impl Operations for SqliteStore {
-    async fn backup(&self, dest: &Path) -> Result<(), StoreError> {
+    async fn backup(&self, _: &Operator, dest: &Path) -> Result<(), StoreError> {
         self.vacuum_into(dest).await
     }
 
-    async fn rotate_key(&self) -> Result<usize, StoreError> {
+    async fn rotate_key(&self, _: &Operator) -> Result<usize, StoreError> {
         self.rotate_server_key().await
     }
 
     /// Runs SQLite's own consistency check; `Ok` only when it says "ok".
-    async fn integrity_check(&self) -> Result<(), StoreError> {
+    async fn integrity_check(&self, _: &Operator) -> Result<(), StoreError> {
         let result: String = sqlx::query_scalar("PRAGMA integrity_check")
             .fetch_one(&self.pool)
             .await?;

@@ -10,13 +10,18 @@ use sqlx::Row;
 use tandem_core::instrument::Instrument;
 
 use crate::prelude::*;
+use tandem_store::Research;
 
 /// Administrations read per query, so memory stays small on a large store.
 const PAGE: i64 = 500;
 
 #[async_trait::async_trait]
-impl tandem_store::engine::Research for SqliteStore {
-    async fn count_finished(&self, instrument: &Instrument) -> Result<u64, StoreError> {
+impl tandem_store::engine::ResearchData for SqliteStore {
+    async fn count_finished(
+        &self,
+        _: &Research,
+        instrument: &Instrument,
+    ) -> Result<u64, StoreError> {
         let count: i64 = sqlx::query_scalar(
             "SELECT COUNT(DISTINCT d.owner_id) FROM administrations d
              JOIN users u ON u.id = d.owner_id AND u.research_opt_in = 1
@@ -31,6 +36,7 @@ impl tandem_store::engine::Research for SqliteStore {
 
     async fn research_fingerprint(
         &self,
+        _: &Research,
         instrument: &Instrument,
     ) -> Result<(u64, i64, i64), StoreError> {
         let (count, sum, max): (i64, i64, i64) = sqlx::query_as(
@@ -49,6 +55,7 @@ impl tandem_store::engine::Research for SqliteStore {
 
     async fn for_each_response(
         &self,
+        _: &Research,
         instrument: &Instrument,
         items: &[String],
         row: &mut (dyn for<'v> FnMut(&'v [Option<f64>]) -> Result<(), String> + Send),

@@ -13,6 +13,7 @@
 //! answers the same way, so a store moved from one engine to another opens
 //! with the same server key.
 
+mod access;
 mod accounts;
 pub mod engine;
 mod error;
@@ -30,6 +31,7 @@ mod sessions;
 mod store;
 pub mod throttle;
 
+pub use access::{Operator, Research, Rights};
 pub use accounts::{AccountError, UserName, check_phc};
 pub use error::StoreError;
 pub use exercises::ExerciseRecord;

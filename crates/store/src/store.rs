@@ -7,7 +7,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use crate::engine::{Engine, SessionRow};
-use crate::{NewSession, Owner, SessionInfo, StoreError, Unscored, UserId};
+use crate::{NewSession, Owner, Rights, SessionInfo, StoreError, Unscored, UserId};
 
 /// A store on some engine: SQLite embedded, or a database server.
 #[derive(Clone)]
@@ -21,6 +21,14 @@ impl Store {
         Self {
             engine: Arc::new(engine),
         }
+    }
+
+    /// The handle on `engine`, and the rights that reach across people,
+    /// for whoever opened the engine to hand on: [`Research`](crate::Research) to the web
+    /// app and `analyze --from-store`, [`Operator`](crate::Operator) to
+    /// `tandem admin` alone.
+    pub fn with_rights(engine: impl Engine + 'static) -> (Self, Rights) {
+        (Self::new(engine), Rights::granted())
     }
 
     /// The live session of this token, and with it the right to act for its

@@ -19,7 +19,7 @@ use tandem_core::ids::{FacetId, IndexId};
 use tandem_core::instrument::{Instrument, Precision, ResponseKind};
 use tandem_stats::moments::{Accumulator, Missing, Moments};
 use tandem_stats::reliability::reliability;
-use tandem_store::Store;
+use tandem_store::{Research, Store};
 
 use crate::AppError;
 
@@ -97,16 +97,21 @@ impl Cache {
 
     /// Recomputes the estimate for `rdp` when the people it would rest on
     /// are not those of the last one.
-    pub async fn refresh(&self, store: &Store, rdp: &Instrument) -> Result<(), AppError> {
+    pub async fn refresh(
+        &self,
+        store: &Store,
+        research: &Research,
+        rdp: &Instrument,
+    ) -> Result<(), AppError> {
         let mut computed_from = self.computed_from.lock().await;
-        let people = store.research_fingerprint(rdp).await?;
+        let people = store.research_fingerprint(research, rdp).await?;
         if *computed_from == Some(people) {
             return Ok(());
         }
         let estimate = if people.0 < MIN_ADMINISTRATIONS {
             None
         } else {
-            estimate(store, rdp).await?.map(Arc::new)
+            estimate(store, research, rdp).await?.map(Arc::new)
         };
         *self
             .latest
@@ -133,7 +138,11 @@ pub fn refresh_soon(state: &crate::AppState) {
         let cache = &state.content().estimates;
         loop {
             while cache.wanted.swap(false, Ordering::SeqCst) {
-                if let Err(err) = state.content().refresh_estimates(state.store()).await {
+                if let Err(err) = state
+                    .content()
+                    .refresh_estimates(state.store(), state.research())
+                    .await
+                {
                     tracing::warn!(err = err.message(), "estimating reliability failed");
                 }
             }
@@ -149,7 +158,11 @@ pub fn refresh_soon(state: &crate::AppState) {
 
 /// Estimates facet and index precision from the first finished
 /// administration of each person who opted in, of this version.
-pub async fn estimate(store: &Store, rdp: &Instrument) -> Result<Option<Estimated>, AppError> {
+pub async fn estimate(
+    store: &Store,
+    research: &Research,
+    rdp: &Instrument,
+) -> Result<Option<Estimated>, AppError> {
     let items: Vec<String> = rdp
         .items
         .iter()
@@ -158,7 +171,7 @@ pub async fn estimate(store: &Store, rdp: &Instrument) -> Result<Option<Estimate
         .collect();
     let mut acc = Accumulator::new(items.clone());
     let rows = store
-        .for_each_response(rdp, &items, &mut |row| {
+        .for_each_response(research, rdp, &items, &mut |row| {
             acc.push(row).map_err(|e| e.to_string())
         })
         .await?;

@@ -133,7 +133,11 @@ async fn prune_regularly(state: AppState) {
             tracing::warn!(%err, "pruning sign-in failures failed");
         }
         // Off the request path: pages only read the last estimate.
-        if let Err(err) = state.content().refresh_estimates(store).await {
+        if let Err(err) = state
+            .content()
+            .refresh_estimates(store, state.research())
+            .await
+        {
             tracing::warn!(err = err.message(), "estimating reliability failed");
         }
     }

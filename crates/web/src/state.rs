@@ -9,7 +9,7 @@ use tandem_core::instrument::published::Published;
 use tandem_core::journal::{Prompt, builtin_prompts};
 use tandem_core::resources::{Resources, default_resources};
 use tandem_core::signs::{SignsGuide, builtin_signs};
-use tandem_store::Store;
+use tandem_store::{Research, Store};
 
 use crate::auth::hashing::HashingPool;
 
@@ -122,11 +122,15 @@ impl Content {
     /// Brings the estimates up to date now, unless the current RDP is
     /// pinned: in the server's housekeeping, after a consent changes, and
     /// in one-shot callers (the terminal) that read them at once.
-    pub async fn refresh_estimates(&self, store: &Store) -> Result<(), crate::AppError> {
+    pub async fn refresh_estimates(
+        &self,
+        store: &Store,
+        research: &Research,
+    ) -> Result<(), crate::AppError> {
         if self.current_rdp_is_pinned() {
             return Ok(());
         }
-        self.estimates.refresh(store, &self.rdp).await
+        self.estimates.refresh(store, research, &self.rdp).await
     }
 
     fn current_rdp_is_pinned(&self) -> bool {
@@ -160,6 +164,8 @@ pub struct AppState {
 
 struct Inner {
     store: Store,
+    /// For reliability estimates from consenting people's answers.
+    research: Research,
     config: WebConfig,
     content: Content,
     hasher: HashingPool,
@@ -178,8 +184,9 @@ pub enum StateError {
 }
 
 impl AppState {
-    /// Builds the state around an open store.
-    pub fn new(store: Store, config: WebConfig) -> Result<Self, StateError> {
+    /// Builds the state around an open store, with the right to read
+    /// consenting people's answers for reliability estimates.
+    pub fn new(store: Store, research: Research, config: WebConfig) -> Result<Self, StateError> {
         let hasher = HashingPool::new(config.argon2_memory_kib, config.hashing_budget_mib)
             .map_err(|err| StateError::Hashing(err.to_string()))?;
         tracing::debug!(workers = hasher.workers(), "password hashing");
@@ -192,6 +199,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 content,
                 store,
+                research,
                 config,
                 hasher,
                 codes: crate::pages::Shelf::default(),
@@ -202,6 +210,11 @@ impl AppState {
     /// The store.
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// The right to read consenting people's answers, de-identified.
+    pub(crate) fn research(&self) -> &Research {
+        &self.inner.research
     }
 
     /// This server's settings.

@@ -199,8 +199,10 @@ mod tests {
     /// same panic catcher and renderer as the app.
     async fn failing() -> (Router, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
-        let store = tandem_store_sqlite::open(dir.path()).await.unwrap();
-        let state = AppState::new(store, WebConfig::default()).unwrap();
+        let (store, rights) = tandem_store_sqlite::open_with_rights(dir.path())
+            .await
+            .unwrap();
+        let state = AppState::new(store, rights.research, WebConfig::default()).unwrap();
         let handler_panics = || async {
             if true {
                 panic!("a bug");

@@ -436,13 +436,17 @@ pub fn run_files(args: &AnalyzeArgs) -> anyhow::Result<()> {
 }
 
 /// Runs `analyze` on the store's finished administrations, de-identified.
-pub async fn run_store(store: &tandem_store::Store, args: &AnalyzeArgs) -> anyhow::Result<()> {
+pub async fn run_store(
+    store: &tandem_store::Store,
+    research: &tandem_store::Research,
+    args: &AnalyzeArgs,
+) -> anyhow::Result<()> {
     let instrument = instrument(args.instrument.as_deref().unwrap_or("rdp"))?;
     let plan = plan_from(args, Some(&instrument), None)?;
     let items = plan.items.clone().unwrap_or_default();
     let mut acc = tandem_stats::moments::Accumulator::new(items.clone());
     store
-        .for_each_response(&instrument, &items, &mut |row| {
+        .for_each_response(research, &instrument, &items, &mut |row| {
             acc.push(row).map_err(|e| e.to_string())
         })
         .await?;

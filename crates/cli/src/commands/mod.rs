@@ -12,7 +12,7 @@ pub mod safety;
 
 use tandem_core::instrument::Instrument;
 use tandem_core::instrument::builtin::builtin_by_id;
-use tandem_store::{Owner, Store};
+use tandem_store::{Operator, Owner, Research, Store};
 
 use crate::failure::not_found;
 
@@ -23,6 +23,11 @@ pub struct Session {
     pub store: Store,
     /// Whose data this is.
     pub owner: Owner,
+    /// The right to read consenting people's answers (estimates, `analyze
+    /// --from-store`).
+    pub research: Research,
+    /// The right to work on the whole store, for `tandem admin` alone.
+    pub operator: Operator,
     /// Safety resources for this deployment.
     pub resources: tandem_core::resources::Resources,
     /// Reliability pinned from a published source (`reliability_file`).
@@ -36,7 +41,7 @@ impl Session {
         let mut content = tandem_web::Content::builtin()?;
         content.published = self.published.clone();
         content
-            .refresh_estimates(&self.store)
+            .refresh_estimates(&self.store, &self.research)
             .await
             .map_err(|err| anyhow::anyhow!("estimating reliability: {}", err.message()))?;
         Ok(content)

@@ -218,3 +218,14 @@ pub async fn session_owner(
     store.end_session(&session.token).await.unwrap();
     session.owner
 }
+
+/// The rights that reach across people (operator, research), as a
+/// composition root gets them: by opening an engine, here a throwaway one.
+pub async fn rights() -> tandem_store::Rights {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, rights) = tandem_store_sqlite::open_with_rights(dir.path())
+        .await
+        .unwrap();
+    store.close().await;
+    rights
+}

@@ -110,7 +110,10 @@ fn killed_servers_lose_no_acknowledged_check_in() {
         assert!(acknowledged >= kill_after, "trial {trial}: the burst ran");
         let held = runtime.block_on(async {
             let store = tandem_store_sqlite::open(&t.data_dir()).await.unwrap();
-            store.integrity_check().await.unwrap();
+            store
+                .integrity_check(&crate::common::rights().await.operator)
+                .await
+                .unwrap();
             let held = kept(&store, &name).await;
             store.close().await;
             held
@@ -123,7 +126,10 @@ fn killed_servers_lose_no_acknowledged_check_in() {
     // Nothing an earlier trial kept went missing in the kills after it.
     let later_lost: u64 = runtime.block_on(async {
         let store = tandem_store_sqlite::open(&t.data_dir()).await.unwrap();
-        store.integrity_check().await.unwrap();
+        store
+            .integrity_check(&crate::common::rights().await.operator)
+            .await
+            .unwrap();
         let mut missing = 0;
         for (name, held) in &accounts {
             missing += held.saturating_sub(kept(&store, name).await);

@@ -232,7 +232,10 @@ fn a_full_disk_refuses_writes_clearly_keeps_everything_and_recovers() {
     let (before, filled, accepted_while_full, refusals, after, acknowledged) = figures;
     let kept = runtime.block_on(async {
         let store = tandem_store_sqlite::open(&t.data_dir()).await.unwrap();
-        store.integrity_check().await.unwrap();
+        store
+            .integrity_check(&crate::common::rights().await.operator)
+            .await
+            .unwrap();
         let name = tandem_store::UserName::parse("brim").unwrap();
         let (user, _) = store.account_by_name(&name).await.unwrap().unwrap();
         let user = crate::common::session_owner(&store, user).await;

@@ -135,7 +135,10 @@ fn the_web_account_of_the_previous_release_keeps_its_password_and_data() {
         .unwrap();
     runtime.block_on(async {
         let store = tandem_store_sqlite::open(&t.data_dir()).await.unwrap();
-        store.integrity_check().await.unwrap();
+        store
+            .integrity_check(&crate::common::rights().await.operator)
+            .await
+            .unwrap();
         let name = tandem_store::UserName::parse("rowan").unwrap();
         let (user, hash) = store.account_by_name(&name).await.unwrap().unwrap();
         let user = crate::common::session_owner(&store, user).await;

@@ -458,7 +458,10 @@ async fn deleting_an_account_leaves_nothing_of_theirs_and_all_of_the_others() {
         .unwrap();
     assert!(dangling.is_empty());
     pool.close().await;
-    store.integrity_check().await.unwrap();
+    store
+        .integrity_check(&crate::common::rights().await.operator)
+        .await
+        .unwrap();
 
     assert_eq!(
         store

@@ -140,26 +140,61 @@ async fn research_reads_only_people_who_opted_in_and_each_once() {
             .unwrap();
     }
     assert!(!store.research_consent(owner).await.unwrap());
-    assert_eq!(store.count_finished(&rdp).await.unwrap(), 0);
+    assert_eq!(
+        store
+            .count_finished(&crate::common::rights().await.research, &rdp)
+            .await
+            .unwrap(),
+        0
+    );
     store.set_research_consent(owner, true).await.unwrap();
-    assert_eq!(store.count_finished(&rdp).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .count_finished(&crate::common::rights().await.research, &rdp)
+            .await
+            .unwrap(),
+        1
+    );
     let items: Vec<String> = rdp.items.iter().map(|i| i.id.to_string()).collect();
     let mut rows = Vec::new();
     let read = store
-        .for_each_response(&rdp, &items, &mut |row| {
-            rows.push(row.to_vec());
-            Ok(())
-        })
+        .for_each_response(
+            &crate::common::rights().await.research,
+            &rdp,
+            &items,
+            &mut |row| {
+                rows.push(row.to_vec());
+                Ok(())
+            },
+        )
         .await
         .unwrap();
     // Only the owner's first administration (all 2s), not the second.
     assert_eq!(read, 1);
     assert!(rows[0].iter().all(|v| *v == Some(2.0)));
     store.set_research_consent(other, true).await.unwrap();
-    assert_eq!(store.count_finished(&rdp).await.unwrap(), 2);
+    assert_eq!(
+        store
+            .count_finished(&crate::common::rights().await.research, &rdp)
+            .await
+            .unwrap(),
+        2
+    );
     store.set_research_consent(owner, false).await.unwrap();
-    assert_eq!(store.count_finished(&rdp).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .count_finished(&crate::common::rights().await.research, &rdp)
+            .await
+            .unwrap(),
+        1
+    );
     // Another version counts apart.
     let old = crate::common::instrument("rdp");
-    assert_eq!(store.count_finished(&old).await.unwrap(), 0);
+    assert_eq!(
+        store
+            .count_finished(&crate::common::rights().await.research, &old)
+            .await
+            .unwrap(),
+        0
+    );
 }

@@ -117,3 +117,14 @@ pub async fn row_counts(data_dir: &Path) -> Vec<(&'static str, i64)> {
     pool.close().await;
     counts
 }
+
+/// The rights that reach across people (operator, research), as a
+/// composition root gets them: by opening an engine, here a throwaway one.
+pub async fn rights() -> tandem_store::Rights {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, rights) = tandem_store_sqlite::open_with_rights(dir.path())
+        .await
+        .unwrap();
+    store.close().await;
+    rights
+}

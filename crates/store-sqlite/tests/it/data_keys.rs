@@ -232,7 +232,9 @@ async fn a_server_key_from_configuration_needs_no_key_file() {
     );
     // Rotation is for key files; a configured key is changed in the configuration.
     assert!(matches!(
-        store.rotate_key().await,
+        store
+            .rotate_key(&crate::common::rights().await.operator)
+            .await,
         Err(StoreError::Invalid { .. })
     ));
     store.close().await;

@@ -13,7 +13,10 @@ async fn the_database_lives_in_the_data_dir_and_checks_out() {
     assert_eq!(DB_FILE, "tandem.db");
     assert!(db.is_file());
     assert_eq!(store.path(), Some(db.as_path()));
-    store.integrity_check().await.unwrap();
+    store
+        .integrity_check(&crate::common::rights().await.operator)
+        .await
+        .unwrap();
     store.close().await;
 }
 
@@ -23,7 +26,10 @@ async fn a_missing_data_dir_is_created() {
     let data_dir = parent.path().join("nested").join("data");
     let store = tandem_store_sqlite::open(&data_dir).await.unwrap();
     assert!(data_dir.join(DB_FILE).is_file());
-    store.integrity_check().await.unwrap();
+    store
+        .integrity_check(&crate::common::rights().await.operator)
+        .await
+        .unwrap();
     // The local user is made once and found again.
     let first = store.local_user().await.unwrap();
     assert_eq!(store.local_user().await.unwrap(), first);

@@ -94,5 +94,8 @@ async fn a_missing_or_wrong_key_stops_the_store_and_leaves_the_data_alone() {
         store.answers(owner, &checkin, recorded.id).await.unwrap(),
         given
     );
-    store.integrity_check().await.unwrap();
+    store
+        .integrity_check(&crate::common::rights().await.operator)
+        .await
+        .unwrap();
 }

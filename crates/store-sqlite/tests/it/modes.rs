@@ -65,10 +65,16 @@ async fn every_file_is_for_tandem_alone_after_open_backup_and_rotation() {
     );
 
     let backup = parent.path().join("backup.db");
-    store.backup(&backup).await.unwrap();
+    store
+        .backup(&crate::common::rights().await.operator, &backup)
+        .await
+        .unwrap();
     assert_eq!(mode(&backup), 0o600, "the backup");
 
-    store.rotate_key().await.unwrap();
+    store
+        .rotate_key(&crate::common::rights().await.operator)
+        .await
+        .unwrap();
     all_private(&dir, &["tandem.db", "secret.key"]);
     store.close().await;
 }

@@ -17,19 +17,38 @@ async fn the_fingerprint_moves_when_one_person_is_swapped_for_another() {
             .await
             .unwrap();
     }
-    assert_eq!(store.research_fingerprint(&rdp).await.unwrap().0, 0);
+    assert_eq!(
+        store
+            .research_fingerprint(&crate::common::rights().await.research, &rdp)
+            .await
+            .unwrap()
+            .0,
+        0
+    );
     store.set_research_consent(owner, true).await.unwrap();
-    let one = store.research_fingerprint(&rdp).await.unwrap();
+    let one = store
+        .research_fingerprint(&crate::common::rights().await.research, &rdp)
+        .await
+        .unwrap();
     // A second profile of the same person changes nothing.
     store
         .record_administration(owner, &rdp, "my partner", &given)
         .await
         .unwrap();
-    assert_eq!(store.research_fingerprint(&rdp).await.unwrap(), one);
+    assert_eq!(
+        store
+            .research_fingerprint(&crate::common::rights().await.research, &rdp)
+            .await
+            .unwrap(),
+        one
+    );
     // One out, another in: the same count, another fingerprint.
     store.set_research_consent(owner, false).await.unwrap();
     store.set_research_consent(other, true).await.unwrap();
-    let swapped = store.research_fingerprint(&rdp).await.unwrap();
+    let swapped = store
+        .research_fingerprint(&crate::common::rights().await.research, &rdp)
+        .await
+        .unwrap();
     assert_eq!(swapped.0, one.0);
     assert_ne!(swapped, one);
 }

@@ -101,7 +101,13 @@ async fn rotation_rewraps_every_data_key_and_everything_still_opens() {
     let old = key_bytes(dir.path());
     let counts = row_counts(dir.path()).await;
 
-    assert_eq!(store.rotate_key().await.unwrap(), 2);
+    assert_eq!(
+        store
+            .rotate_key(&crate::common::rights().await.operator)
+            .await
+            .unwrap(),
+        2
+    );
     let new = key_bytes(dir.path());
     assert_ne!(new, old);
     let mode = std::fs::metadata(key_path(dir.path()))
@@ -118,12 +124,21 @@ async fn rotation_rewraps_every_data_key_and_everything_still_opens() {
     read_back(&store, &written).await;
 
     // And again, with the store that was just opened.
-    assert_eq!(store.rotate_key().await.unwrap(), 2);
+    assert_eq!(
+        store
+            .rotate_key(&crate::common::rights().await.operator)
+            .await
+            .unwrap(),
+        2
+    );
     assert_ne!(key_bytes(dir.path()), new);
     store.close().await;
     let store = tandem_store_sqlite::open(dir.path()).await.unwrap();
     read_back(&store, &written).await;
-    store.integrity_check().await.unwrap();
+    store
+        .integrity_check(&crate::common::rights().await.operator)
+        .await
+        .unwrap();
     store.close().await;
 
     // The old key opens nothing any more.
@@ -159,7 +174,10 @@ async fn a_new_key_the_database_was_rewrapped_with_is_put_in_place() {
     let (dir, store, local) = fresh().await;
     let written = write_for_two(dir.path(), &store, local).await;
     let old = key_bytes(dir.path());
-    store.rotate_key().await.unwrap();
+    store
+        .rotate_key(&crate::common::rights().await.operator)
+        .await
+        .unwrap();
     store.close().await;
     let new = key_bytes(dir.path());
 
@@ -182,7 +200,10 @@ async fn a_rotation_under_way_is_not_started_twice() {
     std::fs::write(&pending, [3u8; 32]).unwrap();
     let before = database_files(dir.path());
 
-    let err = store.rotate_key().await.unwrap_err();
+    let err = store
+        .rotate_key(&crate::common::rights().await.operator)
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, StoreError::Key { path, .. } if *path == pending),
         "{err:?}"
@@ -201,7 +222,13 @@ async fn a_rotation_under_way_is_not_started_twice() {
 async fn a_store_without_data_keys_rotates_too() {
     let (dir, store, _local) = fresh().await;
     let old = key_bytes(dir.path());
-    assert_eq!(store.rotate_key().await.unwrap(), 0);
+    assert_eq!(
+        store
+            .rotate_key(&crate::common::rights().await.operator)
+            .await
+            .unwrap(),
+        0
+    );
     assert_ne!(key_bytes(dir.path()), old);
     store.close().await;
     tandem_store_sqlite::open(dir.path())

@@ -18,11 +18,11 @@ use async_trait::async_trait;
 pub use accounts::{Accounts, Preferences, RecoveryCodes};
 pub use answers::{Administrations, KeptScores, UnscoredRow};
 pub use plans::{Exercises, Plans, SupportMap};
-pub use research::Research;
+pub use research::ResearchData;
 pub use safety::SafetyScreens;
 pub use sessions::{NewSessionRow, SessionRow, Sessions, Throttle};
 
-use crate::{StoreError, UserId};
+use crate::{Operator, StoreError, UserId};
 
 /// The operator's work on a whole store: a checked backup, rotating the
 /// server key, the engine's own consistency check.
@@ -30,14 +30,14 @@ use crate::{StoreError, UserId};
 pub trait Operations: Send + Sync {
     /// Writes a checked snapshot of the whole store to `dest`, which must not
     /// exist yet.
-    async fn backup(&self, dest: &Path) -> Result<(), StoreError>;
+    async fn backup(&self, operator: &Operator, dest: &Path) -> Result<(), StoreError>;
 
     /// Replaces the server key and re-wraps every data key with it; the
     /// number re-wrapped.
-    async fn rotate_key(&self) -> Result<usize, StoreError>;
+    async fn rotate_key(&self, operator: &Operator) -> Result<usize, StoreError>;
 
     /// The engine's own consistency check; `Ok` only when it finds nothing.
-    async fn integrity_check(&self) -> Result<(), StoreError>;
+    async fn integrity_check(&self, operator: &Operator) -> Result<(), StoreError>;
 }
 
 /// Everything one engine does: every job's trait, and its own upkeep.
@@ -54,7 +54,7 @@ pub trait Engine:
     + Exercises
     + SupportMap
     + SafetyScreens
-    + Research
+    + ResearchData
     + Operations
 {
     /// The terminal's one user, created on first use.

@@ -3,14 +3,18 @@
 use async_trait::async_trait;
 use tandem_core::instrument::Instrument;
 
-use crate::{Owner, StoreError};
+use crate::{Owner, Research, StoreError};
 
 /// Consent to research use, and the de-identified reads of consenting people's answers.
 #[async_trait]
-pub trait Research: Send + Sync {
+pub trait ResearchData: Send + Sync {
     /// How many people who opted in to research have finished this version
     /// of an instrument (a count, nothing personal).
-    async fn count_finished(&self, instrument: &Instrument) -> Result<u64, StoreError>;
+    async fn count_finished(
+        &self,
+        research: &Research,
+        instrument: &Instrument,
+    ) -> Result<u64, StoreError>;
 
     /// What the people counted for this version are, in three numbers: how
     /// many, and the sum and the largest of the ids of their first finished
@@ -19,6 +23,7 @@ pub trait Research: Send + Sync {
     /// another of the same size.
     async fn research_fingerprint(
         &self,
+        research: &Research,
         instrument: &Instrument,
     ) -> Result<(u64, i64, i64), StoreError>;
 
@@ -28,6 +33,7 @@ pub trait Research: Send + Sync {
     /// Stops at the first error `row` returns.
     async fn for_each_response(
         &self,
+        research: &Research,
         instrument: &Instrument,
         items: &[String],
         row: &mut (dyn for<'v> FnMut(&'v [Option<f64>]) -> Result<(), String> + Send),

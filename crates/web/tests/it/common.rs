@@ -27,8 +27,10 @@ impl Server {
     /// A server with its own settings.
     pub async fn start_with(config: WebConfig) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let store = tandem_store_sqlite::open(dir.path()).await.unwrap();
-        let state = AppState::new(store, config).unwrap();
+        let (store, rights) = tandem_store_sqlite::open_with_rights(dir.path())
+            .await
+            .unwrap();
+        let state = AppState::new(store, rights.research, config).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (send, receive) = tokio::sync::oneshot::channel::<()>();

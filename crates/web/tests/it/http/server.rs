@@ -60,8 +60,11 @@ async fn every_response_carries_the_security_headers() {
 #[tokio::test(flavor = "multi_thread")]
 async fn shutdown_lets_a_request_in_flight_finish() {
     let dir = tempfile::tempdir().unwrap();
-    let store = tandem_store_sqlite::open(dir.path()).await.unwrap();
-    let state = tandem_web::AppState::new(store, tandem_web::WebConfig::default()).unwrap();
+    let (store, rights) = tandem_store_sqlite::open_with_rights(dir.path())
+        .await
+        .unwrap();
+    let state = tandem_web::AppState::new(store, rights.research, tandem_web::WebConfig::default())
+        .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
