@@ -64,8 +64,7 @@ impl tandem_store::engine::SafetyScreens for PgStore {
         value: Option<i64>,
     ) -> Result<(), StoreError> {
         let owner = owner.id();
-        const OPEN: &str =
-            "SELECT id FROM safety_screens WHERE id = ? AND owner_id = ? AND completed_at IS NULL";
+        const OPEN: &str = "SELECT id FROM safety_screens WHERE id = $1 AND owner_id = $2 AND completed_at IS NULL";
         let refused = StoreError::NotFound {
             what: "unfinished safety screen",
             id: screen.0,

@@ -142,7 +142,7 @@ impl tandem_store::engine::KeptScores for PgStore {
 
     async fn unscored_rows(&self, owner: Option<Owner>) -> Result<Vec<UnscoredRow>, StoreError> {
         let owner = owner.map(Owner::id);
-        // Two statements, not `? IS NULL OR owner_id = ?`: a reader's check
+        // Two statements, not `$1 IS NULL OR owner_id = $1`: a reader's check
         // runs on every view and must use the owner's index, not scan
         // everyone's administrations.
         let rows = match owner {
