@@ -151,11 +151,37 @@ enum Kind {
     Other,
 }
 
+/// What a PostgreSQL SQLSTATE (always five characters) means.
+#[cfg(feature = "sqlx")]
+fn classify_sqlstate(code: &str) -> Kind {
+    match code {
+        // foreign_key_violation: the owner row is gone.
+        "23503" => Kind::OwnerGone,
+        // unique_violation.
+        "23505" => Kind::Unique,
+        // disk_full.
+        "53100" => Kind::Full,
+        // admin_shutdown, crash_shutdown, cannot_connect_now,
+        // too_many_connections, serialization_failure, deadlock_detected.
+        "57P01" | "57P02" | "57P03" | "53300" | "40001" | "40P01" => Kind::Unavailable,
+        // Class 08: connection exceptions.
+        _ if code.starts_with("08") => Kind::Unavailable,
+        // data_corrupted, index_corrupted.
+        "XX001" | "XX002" => Kind::Corrupt,
+        _ => Kind::Other,
+    }
+}
+
 #[cfg(feature = "sqlx")]
 fn classify(err: &sqlx::Error) -> Kind {
     use sqlite_code::*;
     match err {
         sqlx::Error::Database(db) => {
+            // SQLite's codes are numbers of at most four digits; PostgreSQL's
+            // SQLSTATEs are always five characters.
+            if let Some(code) = db.code().filter(|code| code.len() == 5) {
+                return classify_sqlstate(&code);
+            }
             let Some(code) = db.code().and_then(|code| code.parse::<i64>().ok()) else {
                 return Kind::Other;
             };

@@ -1,0 +1,132 @@
+//! Accounts for the web app: user names parsed once at the edge, the
+//! password hash kept as the PHC string the web crate made, and the deletion
+//! of an account with everything of theirs.
+//!
+//! Hashing and checking passwords is the web crate's work; the store never
+//! sees a password.
+
+use crate::prelude::*;
+
+#[async_trait::async_trait]
+impl tandem_store::engine::Accounts for PgStore {
+    async fn create_account(
+        &self,
+        name: &UserName,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<UserId, StoreError> {
+        check_phc(password_hash)?;
+        // The id comes from the identity, which never hands one out twice.
+        let id: Option<i64> = write_tx!(self, |tx| {
+            sqlx::query_scalar(
+                "INSERT INTO users (name, password_hash, created_unix) VALUES ($1, $2, $3)
+                 ON CONFLICT (name) DO NOTHING RETURNING id",
+            )
+            .bind(name.as_str())
+            .bind(password_hash)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?
+        })?;
+        id.map(UserId)
+            .ok_or_else(|| StoreError::Conflict(AccountError::NameTaken.to_string()))
+    }
+
+    async fn account_by_name(
+        &self,
+        name: &UserName,
+    ) -> Result<Option<(UserId, String)>, StoreError> {
+        let row: Option<(i64, String)> = sqlx::query_as(
+            "SELECT id, password_hash FROM users WHERE name = $1 AND password_hash IS NOT NULL",
+        )
+        .bind(name.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(id, hash)| (UserId(id), hash)))
+    }
+
+    async fn password_hash(&self, user: Owner) -> Result<String, StoreError> {
+        let user = user.id();
+        let hash: Option<String> = sqlx::query_scalar(
+            "SELECT password_hash FROM users WHERE id = $1 AND password_hash IS NOT NULL",
+        )
+        .bind(user.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        hash.ok_or(StoreError::NotFound {
+            what: "account",
+            id: user.0,
+        })
+    }
+
+    async fn set_password_hash(&self, user: Owner, hash: &str) -> Result<(), StoreError> {
+        let user = user.id();
+        check_phc(hash)?;
+        let changed = write_tx!(self, |tx| {
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(hash)
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await?
+        })?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "user",
+                id: user.0,
+            });
+        }
+        Ok(())
+    }
+
+    async fn user_name(&self, user: Owner) -> Result<String, StoreError> {
+        let user = user.id();
+        let name: Option<String> = sqlx::query_scalar("SELECT name FROM users WHERE id = $1")
+            .bind(user.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        name.ok_or(StoreError::NotFound {
+            what: "user",
+            id: user.0,
+        })
+    }
+
+    async fn delete_account(&self, user: Owner) -> Result<(), StoreError> {
+        let user = user.id();
+        // The throttle counts a name under a keyed hash of it (no foreign
+        // key: unknown names are throttled too).
+        let name: Option<String> = sqlx::query_scalar("SELECT name FROM users WHERE id = $1")
+            .bind(user.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        let throttled = match &name {
+            Some(name) => Some(self.throttle_key("user", name).await?),
+            None => None,
+        };
+        // Everything of theirs goes by `ON DELETE CASCADE`. PostgreSQL has
+        // no `secure_delete`: the dead rows stay in the heap until vacuumed
+        // and reused, and in the WAL and any archive or replica. The sealed
+        // columns cannot be opened once the data key is gone with the
+        // account; the plain ones (item values, times) linger until then.
+        self.deleting_user(user, async {
+            write_tx!(self, |tx| {
+                if let Some(key) = &throttled {
+                    sqlx::query("DELETE FROM login_failures WHERE key = $1")
+                        .bind(key)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let gone = sqlx::query("DELETE FROM users WHERE id = $1")
+                    .bind(user.0)
+                    .execute(&mut *tx)
+                    .await?;
+                if gone.rows_affected() == 0 {
+                    return Err(StoreError::NotFound {
+                        what: "user",
+                        id: user.0,
+                    });
+                }
+            })
+        })
+        .await
+    }
+}

@@ -1,0 +1,125 @@
+//! Two app instances on one database, reopening with the key, backups,
+//! the consistency check and key rotation.
+
+use tandem_store::StoreError;
+
+use crate::common::{HASH, account, fresh, name};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_instances_on_one_database_see_each_others_writes() {
+    let f = fresh().await;
+    let one = &f.store;
+    let two = tandem_store_postgres::open(&f.db.url, f.keys.path())
+        .await
+        .unwrap();
+    assert_eq!(two.local_user().await.unwrap(), f.owner);
+    assert!(two.path().is_none());
+
+    let gus = one.create_account(&name("gus"), HASH, 1).await.unwrap();
+    assert_eq!(
+        two.account_by_name(&name("gus")).await.unwrap(),
+        Some((gus, HASH.to_owned()))
+    );
+    // A session made on one instance is live on the other, and ended there.
+    let session = one.create_session(gus, "x", 100).await.unwrap();
+    let seen = two
+        .session(&session.token, 101, 600, 86_400)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(seen.user.id(), gus);
+    two.end_session(&session.token).await.unwrap();
+    assert!(
+        one.session(&session.token, 102, 600, 86_400)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Sealed text written by one opens on the other: one server key, one data key.
+    let owner = crate::common::owner(one, gus).await;
+    let about = one
+        .start_administration(owner, &crate::common::instrument("rdp"), "my partner")
+        .await
+        .unwrap();
+    assert_eq!(
+        two.administration(owner, about.id).await.unwrap().about,
+        "my partner"
+    );
+    // The throttle counts across instances.
+    let key = one.throttle_key("user", "gus").await.unwrap();
+    assert_eq!(key, two.throttle_key("user", "gus").await.unwrap());
+    one.record_login_failure(&[&key], 5).await.unwrap();
+    assert_eq!(two.recent_failures(&key, 0).await.unwrap(), 1);
+    // Deleted on one, gone on the other.
+    two.delete_account(owner).await.unwrap();
+    assert!(matches!(
+        one.administration(owner, about.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(one.acquisitions() > 0);
+    two.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_store_reopens_with_its_key_only_and_backs_up_and_rotates() {
+    let f = fresh().await;
+    let owner = account(&f.store, "hana").await;
+    let rdp = crate::common::instrument("rdp");
+    let made = f
+        .store
+        .start_administration(owner, &rdp, "secret about")
+        .await
+        .unwrap();
+    f.store.integrity_check().await.unwrap();
+
+    let wrong = tandem_store_postgres::open_with_key(&f.db.url, [7u8; 32]).await;
+    assert!(
+        matches!(wrong, Err(StoreError::Crypto(_))),
+        "{:?}",
+        wrong.err()
+    );
+    let key: [u8; 32] = std::fs::read(tandem_store::seal::key_path(f.keys.path()))
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let by_key = tandem_store_postgres::open_with_key(&f.db.url, key)
+        .await
+        .unwrap();
+    assert_eq!(
+        by_key.administration(owner, made.id).await.unwrap().about,
+        "secret about"
+    );
+    assert!(matches!(
+        by_key.rotate_key().await,
+        Err(StoreError::Invalid { .. })
+    ));
+    by_key.close().await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("backup.dump");
+    f.store.backup(&dest).await.unwrap();
+    assert!(std::fs::metadata(&dest).unwrap().len() > 0);
+    assert!(matches!(
+        f.store.backup(&dest).await,
+        Err(StoreError::Invalid { .. })
+    ));
+
+    // Two data keys (the local user's was made at open? only if used) are re-wrapped.
+    let rotated = f.store.rotate_key().await.unwrap();
+    assert!(rotated >= 1);
+    assert_eq!(
+        f.store.administration(owner, made.id).await.unwrap().about,
+        "secret about"
+    );
+    f.store.integrity_check().await.unwrap();
+    f.store.close().await;
+    let again = tandem_store_postgres::open(&f.db.url, f.keys.path())
+        .await
+        .unwrap();
+    assert_eq!(
+        again.administration(owner, made.id).await.unwrap().about,
+        "secret about"
+    );
+    let old = tandem_store_postgres::open_with_key(&f.db.url, key).await;
+    assert!(matches!(old, Err(StoreError::Crypto(_))));
+}
