@@ -137,15 +137,15 @@ impl PgStore {
 
 #[async_trait::async_trait]
 impl Operations for PgStore {
-    async fn backup(&self, dest: &Path) -> Result<(), StoreError> {
+    async fn backup(&self, _: &tandem_store::Operator, dest: &Path) -> Result<(), StoreError> {
         self.dump(dest).await
     }
 
-    async fn rotate_key(&self) -> Result<usize, StoreError> {
+    async fn rotate_key(&self, _: &tandem_store::Operator) -> Result<usize, StoreError> {
         self.rotate_server_key().await
     }
 
-    async fn integrity_check(&self) -> Result<(), StoreError> {
+    async fn integrity_check(&self, _: &tandem_store::Operator) -> Result<(), StoreError> {
         self.check().await
     }
 }

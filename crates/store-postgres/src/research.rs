@@ -15,8 +15,8 @@ use crate::prelude::*;
 const PAGE: i64 = 500;
 
 #[async_trait::async_trait]
-impl tandem_store::engine::Research for PgStore {
-    async fn count_finished(&self, instrument: &Instrument) -> Result<u64, StoreError> {
+impl tandem_store::engine::ResearchData for PgStore {
+    async fn count_finished(&self, _: &tandem_store::Research, instrument: &Instrument) -> Result<u64, StoreError> {
         let count: i64 = sqlx::query_scalar(
             "SELECT COUNT(DISTINCT d.owner_id) FROM administrations d
              JOIN users u ON u.id = d.owner_id AND u.research_opt_in
@@ -31,6 +31,7 @@ impl tandem_store::engine::Research for PgStore {
 
     async fn research_fingerprint(
         &self,
+        _: &tandem_store::Research,
         instrument: &Instrument,
     ) -> Result<(u64, i64, i64), StoreError> {
         let (count, sum, max): (i64, i64, i64) = sqlx::query_as(
@@ -49,6 +50,7 @@ impl tandem_store::engine::Research for PgStore {
 
     async fn for_each_response(
         &self,
+        _: &tandem_store::Research,
         instrument: &Instrument,
         items: &[String],
         row: &mut (dyn for<'v> FnMut(&'v [Option<f64>]) -> Result<(), String> + Send),
