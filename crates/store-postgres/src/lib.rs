@@ -17,6 +17,7 @@
 mod retry;
 
 mod accounts;
+mod answers_read;
 mod exercises;
 mod keys;
 mod network;
