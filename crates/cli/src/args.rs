@@ -12,8 +12,8 @@ pub struct Cli {
     #[arg(long, global = true, env = "TANDEM_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
-    /// Where the store is: `sqlite` (in the data dir) or sqlite://FOLDER
-    /// [default: sqlite].
+    /// Where the store is: `sqlite` (in the data dir), sqlite://FOLDER or
+    /// postgres://USER@HOST/DATABASE [default: sqlite].
     #[arg(long, global = true, env = "TANDEM_DATABASE_URL", value_name = "URL")]
     pub database: Option<String>,
 

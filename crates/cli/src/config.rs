@@ -9,6 +9,7 @@ use etcetera::BaseStrategy;
 use serde::Deserialize;
 
 use tandem_store::{Rights, Store};
+use tandem_store_postgres::PgStore;
 use tandem_store_sqlite::SqliteStore;
 
 use crate::database::Database;
@@ -20,7 +21,8 @@ use crate::failure::bad_input;
 pub struct FileConfig {
     /// Where the data lives.
     pub data_dir: Option<PathBuf>,
-    /// Where the store is: `sqlite` (in the data dir) or `sqlite://FOLDER`.
+    /// Where the store is: `sqlite` (in the data dir), `sqlite://FOLDER` or
+    /// `postgres://USER@HOST/DATABASE`.
     pub database_url: Option<String>,
     /// Address `serve` listens on.
     pub bind: Option<String>,
@@ -157,6 +159,10 @@ pub async fn open_store(database: &Database, file: &FileConfig) -> anyhow::Resul
             Some(key) => SqliteStore::open_with_key(dir, key).await?,
             None => SqliteStore::open(dir).await?,
         }),
+        Database::Postgres { url, key_dir } => Store::with_rights(match key {
+            Some(key) => PgStore::open_with_key(url, key).await?,
+            None => PgStore::open(url, key_dir).await?,
+        }),
     };
     let content = tandem_web::Content::builtin()?;
     tandem_web::plan::refresh_all_if_rules_changed(&store, &content, crate::commands::plan::now())
@@ -227,8 +233,8 @@ pub fn default_config() -> String {
 # Where the database (tandem.db) and the key file (secret.key) live. TANDEM_DATA_DIR
 # data_dir = {data:?}
 
-# Where the store is: \"sqlite\" (in the data dir) or \"sqlite://FOLDER\" (a folder
-# that exists). TANDEM_DATABASE_URL, --database
+# Where the store is: \"sqlite\" (in the data dir), \"sqlite://FOLDER\" (a folder
+# that exists) or \"postgres://USER@HOST/DATABASE\". TANDEM_DATABASE_URL, --database
 # database_url = \"sqlite\"
 
 # Address the web app listens on. TANDEM_BIND

@@ -3,7 +3,9 @@
 //!
 //! The default data dir is made on first run. A URL someone wrote is taken
 //! at its word: a `sqlite://` folder that does not exist, or a scheme this
-//! build does not know, is a bad value (exit 3), and nothing is created.
+//! build does not know, is a bad value (exit 3), and nothing is created. A
+//! PostgreSQL server that cannot be reached is a failure (exit 1): the same
+//! command may work once it is back.
 
 use std::path::{Path, PathBuf};
 
@@ -20,10 +22,17 @@ pub enum Database {
         /// Named by a URL rather than the data dir.
         explicit: bool,
     },
+    /// A PostgreSQL server; the server key file stays in the data dir.
+    Postgres {
+        /// `postgres://…` or `postgresql://…`, as given.
+        url: String,
+        /// Where the key file is (the data dir).
+        key_dir: PathBuf,
+    },
 }
 
 /// What the URLs may look like, for error messages.
-const FORMS: &str = "use `sqlite` (the data dir) or sqlite://FOLDER";
+const FORMS: &str = "use `sqlite` (the data dir), sqlite://FOLDER or postgres://USER@HOST/DATABASE";
 
 impl Database {
     /// The store for `url` (flag, environment or file, in that order of
@@ -43,6 +52,10 @@ impl Database {
         };
         match scheme.to_ascii_lowercase().as_str() {
             "sqlite" => Self::sqlite_at(url, rest),
+            "postgres" | "postgresql" => Ok(Database::Postgres {
+                url: url.to_owned(),
+                key_dir: data_dir.to_owned(),
+            }),
             _ => Err(bad_input(format!(
                 "database URL: `{scheme}` is not an engine this build knows: {FORMS}"
             ))),
@@ -87,6 +100,7 @@ impl Database {
     pub fn dir(&self) -> &Path {
         match self {
             Database::Sqlite { dir, .. } => dir,
+            Database::Postgres { key_dir, .. } => key_dir,
         }
     }
 }
@@ -125,6 +139,13 @@ mod tests {
             ),
             (Some(format!("sqlite://{folder}/missing")), None),
             (Some("sqlite://".into()), None),
+            (
+                Some("postgres://tandem@db.example/tandem".into()),
+                Some(Database::Postgres {
+                    url: "postgres://tandem@db.example/tandem".into(),
+                    key_dir: data.to_owned(),
+                }),
+            ),
             (Some("mysql://localhost/tandem".into()), None),
             (Some("ftp://example.org/x".into()), None),
             (Some("/just/a/path".into()), None),

@@ -5,7 +5,7 @@
 //!
 //! Every write is one pooled transaction, retried a few times when the
 //! server reports a serialization failure or a deadlock, or the connection
-//! is lost before the commit was sent (see [`retry`]). Where the SQLite
+//! is lost before the commit was sent (see `retry.rs`). Where the SQLite
 //! engine relied on its single writer (`BEGIN IMMEDIATE`) to make a
 //! read-then-write decision, this one locks the row the decision is about
 //! with `SELECT … FOR UPDATE`. Sessions and throttling live in the database,

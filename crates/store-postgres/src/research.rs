@@ -16,7 +16,11 @@ const PAGE: i64 = 500;
 
 #[async_trait::async_trait]
 impl tandem_store::engine::ResearchData for PgStore {
-    async fn count_finished(&self, _: &tandem_store::Research, instrument: &Instrument) -> Result<u64, StoreError> {
+    async fn count_finished(
+        &self,
+        _: &tandem_store::Research,
+        instrument: &Instrument,
+    ) -> Result<u64, StoreError> {
         let count: i64 = sqlx::query_scalar(
             "SELECT COUNT(DISTINCT d.owner_id) FROM administrations d
              JOIN users u ON u.id = d.owner_id AND u.research_opt_in

@@ -14,6 +14,7 @@ mod keys;
 mod network;
 mod patterns;
 mod plan;
+mod postgres;
 mod reliability;
 mod resume;
 mod safety;

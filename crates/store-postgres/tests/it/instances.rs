@@ -70,7 +70,7 @@ async fn a_store_reopens_with_its_key_only_and_backs_up_and_rotates() {
         .start_administration(owner, &rdp, "secret about")
         .await
         .unwrap();
-    f.store.integrity_check().await.unwrap();
+    f.store.integrity_check(&f.rights.operator).await.unwrap();
 
     let wrong = tandem_store_postgres::open_with_key(&f.db.url, [7u8; 32]).await;
     assert!(
@@ -90,28 +90,28 @@ async fn a_store_reopens_with_its_key_only_and_backs_up_and_rotates() {
         "secret about"
     );
     assert!(matches!(
-        by_key.rotate_key().await,
+        by_key.rotate_key(&f.rights.operator).await,
         Err(StoreError::Invalid { .. })
     ));
     by_key.close().await;
 
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("backup.dump");
-    f.store.backup(&dest).await.unwrap();
+    f.store.backup(&f.rights.operator, &dest).await.unwrap();
     assert!(std::fs::metadata(&dest).unwrap().len() > 0);
     assert!(matches!(
-        f.store.backup(&dest).await,
+        f.store.backup(&f.rights.operator, &dest).await,
         Err(StoreError::Invalid { .. })
     ));
 
     // Two data keys (the local user's was made at open? only if used) are re-wrapped.
-    let rotated = f.store.rotate_key().await.unwrap();
+    let rotated = f.store.rotate_key(&f.rights.operator).await.unwrap();
     assert!(rotated >= 1);
     assert_eq!(
         f.store.administration(owner, made.id).await.unwrap().about,
         "secret about"
     );
-    f.store.integrity_check().await.unwrap();
+    f.store.integrity_check(&f.rights.operator).await.unwrap();
     f.store.close().await;
     let again = tandem_store_postgres::open(&f.db.url, f.keys.path())
         .await

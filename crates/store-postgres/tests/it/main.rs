@@ -5,6 +5,7 @@
 
 mod accounts;
 mod answers;
+mod cluster;
 mod common;
 mod instances;
 mod plans;

@@ -45,15 +45,24 @@ async fn only_consenting_people_are_read_once_each() {
     // Unfinished: not read.
     store.start_administration(ben, &rdp, "p").await.unwrap();
 
-    assert_eq!(store.count_finished(&rdp).await.unwrap(), 2);
     assert_eq!(
-        store.research_fingerprint(&rdp).await.unwrap(),
+        store
+            .count_finished(&f.rights.research, &rdp)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store
+            .research_fingerprint(&f.rights.research, &rdp)
+            .await
+            .unwrap(),
         (2, first.id.0 + bens.id.0, bens.id.0)
     );
     let items = vec!["ER1".to_owned(), "DD1".to_owned(), "VS1".to_owned()];
     let mut rows = Vec::new();
     let count = store
-        .for_each_response(&rdp, &items, &mut |values| {
+        .for_each_response(&f.rights.research, &rdp, &items, &mut |values| {
             rows.push(values.to_vec());
             Ok(())
         })
@@ -68,9 +77,17 @@ async fn only_consenting_people_are_read_once_each() {
         ]
     );
     let stopped = store
-        .for_each_response(&rdp, &items, &mut |_| Err("enough".into()))
+        .for_each_response(&f.rights.research, &rdp, &items, &mut |_| {
+            Err("enough".into())
+        })
         .await;
     assert!(stopped.is_err());
     store.set_research_consent(ann, false).await.unwrap();
-    assert_eq!(store.count_finished(&rdp).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .count_finished(&f.rights.research, &rdp)
+            .await
+            .unwrap(),
+        1
+    );
 }
