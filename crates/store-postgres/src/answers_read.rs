@@ -15,6 +15,7 @@ impl PgStore {
         &self,
         db: impl sqlx::PgExecutor<'_>,
         owner: UserId,
+        mut key: crate::keys::LazyKey<'_>,
         instrument: &Instrument,
         id: AdministrationId,
     ) -> Result<Answers, StoreError> {
@@ -37,7 +38,6 @@ impl PgStore {
             });
         }
         let mut answers = Answers::new();
-        let mut key = self.lazy_key(owner);
         for row in rows {
             let Some(item): Option<String> = row.try_get("item_id")? else {
                 continue;

@@ -209,6 +209,18 @@ impl PgStore {
         }
     }
 
+    /// `owner`'s data key, loaded already: for a transaction that holds row
+    /// locks, which must not wait on the key lock inside this process (a
+    /// deletion holding it may be waiting on those rows, and PostgreSQL
+    /// cannot see that deadlock).
+    pub(crate) fn loaded_key(&self, owner: UserId, key: Arc<Sealer>) -> LazyKey<'_> {
+        LazyKey {
+            store: self,
+            owner,
+            key: Some(key),
+        }
+    }
+
     /// The data key of `owner`, made on first need. `NotFound` when there is
     /// no such user.
     pub(crate) async fn data_key(&self, owner: UserId) -> Result<Arc<Sealer>, StoreError> {

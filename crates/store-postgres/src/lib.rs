@@ -134,8 +134,11 @@ impl PgStore {
 async fn connect(url: &str) -> Result<(PgPool, Arc<AtomicU64>), StoreError> {
     let acquisitions = Arc::new(AtomicU64::new(0));
     let (on_connect, on_acquire) = (acquisitions.clone(), acquisitions.clone());
+    // No statement waits for ever on a lock or runs away: a stalled write
+    // ends as `Unavailable` (55P03, 57014) instead of holding a connection.
     let options = PgConnectOptions::from_str(url)
-        .map_err(|err| StoreError::invalid("url", format!("not a PostgreSQL URL: {err}")))?;
+        .map_err(|err| StoreError::invalid("url", format!("not a PostgreSQL URL: {err}")))?
+        .options([("lock_timeout", "10s"), ("statement_timeout", "60s")]);
     let pool = PgPoolOptions::new()
         .max_connections(CONNECTIONS)
         .acquire_timeout(std::time::Duration::from_secs(5))

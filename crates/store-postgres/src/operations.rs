@@ -32,6 +32,50 @@ pub(crate) async fn check_settings(pool: &PgPool) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// `url` without the password of its user info, and that password
+/// (percent-decoded), if it had one.
+fn without_password(url: &str) -> (String, Option<zeroize::Zeroizing<String>>) {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return (url.to_owned(), None);
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return (url.to_owned(), None);
+    };
+    let Some((user, password)) = rest[..at].split_once(':') else {
+        return (url.to_owned(), None);
+    };
+    let decoded = percent_decode(password);
+    (
+        format!("{scheme}://{user}{}", &rest[at..]),
+        Some(zeroize::Zeroizing::new(decoded)),
+    )
+}
+
+/// `%XX` escapes turned back into bytes; anything else kept as it is.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let escaped = (bytes[at] == b'%')
+            .then(|| text.get(at + 1..at + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                at += 3;
+            }
+            None => {
+                out.push(bytes[at]);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Runs a program to its end off the async threads; `Ok(None)` when it is
 /// not installed.
 async fn run(mut command: Command) -> Result<Option<std::process::Output>, StoreError> {
@@ -51,8 +95,9 @@ impl PgStore {
     /// yet, made 0600 before its first byte; then reads its table of
     /// contents back with `pg_restore --list` when that is installed.
     ///
-    /// The URL, password included if it has one, is passed to `pg_dump` on
-    /// its command line; prefer a password file or peer authentication.
+    /// A password in the URL goes to `pg_dump` in its environment
+    /// (`PGPASSWORD`), never on its command line, where other local users
+    /// could read it.
     pub(crate) async fn dump(&self, dest: &Path) -> Result<(), StoreError> {
         if dest.exists() {
             return Err(StoreError::invalid(
@@ -64,13 +109,17 @@ impl PgStore {
             ));
         }
         crate::modes::create_private(dest)?;
+        let (url, password) = without_password(self.url.as_str());
         let mut dump = Command::new("pg_dump");
         dump.arg("--format=custom")
             .arg("--no-owner")
             .arg("--file")
             .arg(dest)
             .arg("--dbname")
-            .arg(self.url.as_str());
+            .arg(&url);
+        if let Some(password) = password {
+            dump.env("PGPASSWORD", password.as_str());
+        }
         let failed = |message: String| {
             // A half-written archive is no backup.
             let _ = std::fs::remove_file(dest);
@@ -147,5 +196,35 @@ impl Operations for PgStore {
 
     async fn integrity_check(&self, _: &tandem_store::Operator) -> Result<(), StoreError> {
         self.check().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::without_password;
+
+    #[test]
+    fn the_password_leaves_the_url_for_the_environment() {
+        let cases = [
+            (
+                "postgres://ann:s%40cret@db:5432/tandem",
+                "postgres://ann@db:5432/tandem",
+                Some("s@cret"),
+            ),
+            ("postgres://ann@db/tandem", "postgres://ann@db/tandem", None),
+            (
+                "postgres://db/tandem?user=ann",
+                "postgres://db/tandem?user=ann",
+                None,
+            ),
+            ("postgresql://a:b:c@h/d", "postgresql://a@h/d", Some("b:c")),
+        ];
+        for (url, bare, password) in cases {
+            let (got, secret) = without_password(url);
+            assert_eq!(got, bare, "{url}");
+            assert_eq!(secret.as_deref().map(String::as_str), password, "{url}");
+        }
     }
 }

@@ -148,7 +148,8 @@ impl tandem_store::engine::Plans for PgStore {
             }
             let rows = sqlx::query(
                 "SELECT id, item_sealed, status, position, created_unix, updated_unix
-                 FROM plan_items WHERE owner_id = $1 AND status <> 'replaced' ORDER BY position, id",
+                 FROM plan_items WHERE owner_id = $1 AND status <> 'replaced' ORDER BY position, id
+                 FOR UPDATE",
             )
             .bind(owner.0)
             .fetch_all(&mut *tx)
@@ -220,13 +221,14 @@ impl tandem_store::engine::Plans for PgStore {
                 if item.status == PlanStatus::Suggested && item.from_safety {
                     // A suggestion that safety answers shaped keeps no history:
                     // the answers may never have been kept, or since deleted.
-                    sqlx::query("DELETE FROM plan_items WHERE id = $1")
+                    sqlx::query("DELETE FROM plan_items WHERE id = $1 AND status = 'suggested'")
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
                 } else if item.status == PlanStatus::Suggested {
                     sqlx::query(
-                        "UPDATE plan_items SET status = 'replaced', updated_unix = $1 WHERE id = $2",
+                        "UPDATE plan_items SET status = 'replaced', updated_unix = $1
+                         WHERE id = $2 AND status = 'suggested'",
                     )
                     .bind(now)
                     .bind(id)

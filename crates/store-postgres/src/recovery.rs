@@ -13,6 +13,12 @@ impl tandem_store::engine::RecoveryCodes for PgStore {
     ) -> Result<(), StoreError> {
         let user = user.id();
         write_tx!(self, |tx| {
+            // One replacement at a time per person: two at once would
+            // otherwise each delete only the old set and leave both new ones.
+            sqlx::query("SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE")
+                .bind(user.0)
+                .fetch_optional(&mut *tx)
+                .await?;
             sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
                 .bind(user.0)
                 .execute(&mut *tx)

@@ -393,8 +393,10 @@ impl tandem_store::engine::Administrations for PgStore {
         // The finish first: it locks the administration's row, so no answer
         // can be saved (save_page updates that row first) between reading
         // the answers below, in the same transaction, and keeping their
-        // scores. The read needs the data key only for a written answer,
-        // which was sealed with it, so it never has to make one.
+        // scores. The data key is loaded before any row is locked: waiting
+        // for it inside the transaction could deadlock with a deletion of
+        // the account, which holds the key lock while it waits on the rows.
+        let key = self.data_key(owner).await?;
         write_tx!(self, |tx| {
             let done = sqlx::query(
                 "UPDATE administrations SET completed_at = statement_timestamp()
@@ -413,7 +415,10 @@ impl tandem_store::engine::Administrations for PgStore {
                     id: id.0,
                 });
             }
-            let answers = self.read_answers(&mut *tx, owner, instrument, id).await?;
+            let loaded = self.loaded_key(owner, key.clone());
+            let answers = self
+                .read_answers(&mut *tx, owner, loaded, instrument, id)
+                .await?;
             let scores = tandem_core::scoring::score(instrument, &answers)
                 .map_err(|err| StoreError::corrupt(format!("administration {id}: {err}")))?;
             crate::scorings::write(tx, owner, id, &scores).await?;
@@ -491,7 +496,13 @@ impl tandem_store::engine::Administrations for PgStore {
         instrument: &Instrument,
         id: AdministrationId,
     ) -> Result<Answers, StoreError> {
-        self.read_answers(&self.pool, owner.id(), instrument, id)
-            .await
+        self.read_answers(
+            &self.pool,
+            owner.id(),
+            self.lazy_key(owner.id()),
+            instrument,
+            id,
+        )
+        .await
     }
 }

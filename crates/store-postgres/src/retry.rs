@@ -26,7 +26,7 @@ pub(crate) use tandem_store::StoreError;
 /// Tries of one write at most.
 pub(crate) const TRIES: u32 = 5;
 
-/// The pause before try `attempt + 1`: 10, 20, 40, 80 ms.
+/// The pause before try `attempt + 1`: 20, 40, 80, 160 ms.
 pub(crate) async fn pause(attempt: u32) {
     tokio::time::sleep(Duration::from_millis(10u64 << attempt.min(6))).await;
 }
@@ -42,11 +42,13 @@ pub(crate) fn refused_commit(err: &sqlx::Error) -> bool {
 
 /// Runs `$body`, a block that uses `$tx: &mut PgConnection` and may use `?`
 /// and `return Err(..)`, in a transaction of `$store.pool` begun with
-/// `$begin` (`BEGIN` when not given), committed after it; retried as the
+/// `$begin` (`BEGIN ISOLATION LEVEL READ COMMITTED` when not given: the
+/// locking here is argued for that level, whatever the server's default),
+/// committed after it; retried as the
 /// module says. Evaluates to `Result<value of $body, StoreError>`.
 macro_rules! write_tx {
     ($store:expr, |$tx:ident| $body:block) => {
-        write_tx!($store, "BEGIN", |$tx| $body)
+        write_tx!($store, "BEGIN ISOLATION LEVEL READ COMMITTED", |$tx| $body)
     };
     ($store:expr, $begin:literal, |$tx:ident| $body:block) => {{
         let mut attempt: u32 = 0;

@@ -163,7 +163,12 @@ fn classify_sqlstate(code: &str) -> Kind {
         "53100" => Kind::Full,
         // admin_shutdown, crash_shutdown, cannot_connect_now,
         // too_many_connections, serialization_failure, deadlock_detected.
-        "57P01" | "57P02" | "57P03" | "53300" | "40001" | "40P01" => Kind::Unavailable,
+        // Also lock_not_available and query_canceled (the engine's lock and
+        // statement timeouts) and read_only_sql_transaction (a replica just
+        // after a failover).
+        "57P01" | "57P02" | "57P03" | "53300" | "40001" | "40P01" | "55P03" | "57014" | "25006" => {
+            Kind::Unavailable
+        }
         // Class 08: connection exceptions.
         _ if code.starts_with("08") => Kind::Unavailable,
         // data_corrupted, index_corrupted.
