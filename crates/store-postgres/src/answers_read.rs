@@ -6,7 +6,7 @@ use tandem_core::answers::{Answer, Answers};
 use tandem_core::instrument::{AnswerCode, Instrument};
 
 use crate::prelude::*;
-use crate::responses::text_context;
+use tandem_store::contexts::text_context;
 
 impl PgStore {
     /// The answers of `owner`'s administration `id`, read through `db`

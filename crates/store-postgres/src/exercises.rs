@@ -9,58 +9,8 @@ use zeroize::Zeroizing;
 
 use crate::prelude::*;
 use crate::seal::Sealer;
-
-const KIND_MAX: usize = 32;
-
-/// The associated data of an exercise's content: a sealed value moved to
-/// another row (or another person's row, under another key) does not open.
-fn content_context(id: ExerciseId) -> String {
-    format!("exercise:{id}")
-}
-
-fn check_kind(kind: &str) -> Result<(), StoreError> {
-    let allowed = |c: char| c.is_ascii_lowercase() || c == '-';
-    if (1..=KIND_MAX).contains(&kind.len()) && kind.chars().all(allowed) {
-        Ok(())
-    } else {
-        Err(StoreError::invalid(
-            "kind",
-            format!("`{kind}` is not an exercise kind: use 1 to {KIND_MAX} of a-z and `-`"),
-        ))
-    }
-}
-
-fn check_progress(progress: i64) -> Result<(), StoreError> {
-    if (0..=100).contains(&progress) {
-        Ok(())
-    } else {
-        Err(StoreError::invalid(
-            "progress",
-            format!("progress {progress} is not between 0 and 100"),
-        ))
-    }
-}
-
-/// An ISO week such as `2026-W48`: four digits, `-W`, two digits from 01 to 53.
-fn check_week(week: &str) -> Result<(), StoreError> {
-    let bytes = week.as_bytes();
-    let digits = |range: std::ops::Range<usize>| bytes[range].iter().all(u8::is_ascii_digit);
-    let shaped = bytes.len() == 8 && digits(0..4) && &bytes[4..6] == b"-W" && digits(6..8);
-    let number = if shaped { week[6..].parse().ok() } else { None };
-    match number {
-        Some(1..=53u8) => Ok(()),
-        _ => Err(StoreError::invalid(
-            "week",
-            format!("`{week}` is not an ISO week such as 2026-W48"),
-        )),
-    }
-}
-
-fn serialize(content: &serde_json::Value) -> Result<Zeroizing<Vec<u8>>, StoreError> {
-    serde_json::to_vec(content)
-        .map(Zeroizing::new)
-        .map_err(|err| StoreError::invalid("content", format!("exercise content: {err}")))
-}
+use tandem_store::contexts::content_context;
+use tandem_store::exercises::{check_kind, check_progress, check_week, serialize};
 
 fn record_from(
     key: &Sealer,

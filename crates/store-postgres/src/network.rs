@@ -6,10 +6,7 @@ use sqlx::Row;
 use tandem_core::network::{Domain, Level, Role, Supporter};
 
 use crate::prelude::*;
-
-fn name_context(owner: UserId) -> String {
-    format!("supporter-name:{owner}")
-}
+use tandem_store::contexts::name_context;
 
 #[async_trait::async_trait]
 impl tandem_store::engine::SupportMap for PgStore {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::prelude::*;
 use crate::seal::Sealer;
+use tandem_store::contexts::plan_item_context;
 
 /// What of a plan item is sealed: everything that could tell what the
 /// person's answers said.
@@ -22,10 +23,6 @@ pub(crate) struct SealedItem {
 /// item the built-in guidance makes fits in one.
 const BUCKET: usize = 512;
 
-fn context(id: i64) -> String {
-    format!("plan-item:{id}")
-}
-
 impl SealedItem {
     /// Sealed for the plan item `id`, padded with spaces (which JSON
     /// ignores) to a multiple of [`BUCKET`] bytes, so the length of the
@@ -34,13 +31,13 @@ impl SealedItem {
         let mut plain = serde_json::to_vec(self)
             .map_err(|err| StoreError::corrupt(format!("plan item {id}: {err}")))?;
         plain.resize(plain.len().div_ceil(BUCKET).max(1) * BUCKET, b' ');
-        key.seal(&context(id), &plain)
+        key.seal(&plan_item_context(id), &plain)
     }
 
     /// Opens what [`SealedItem::seal`] made for `id`.
     pub(crate) fn open(key: &Sealer, id: i64, sealed: &[u8]) -> Result<Self, StoreError> {
-        let plain = key.open(&context(id), sealed)?;
+        let plain = key.open(&plan_item_context(id), sealed)?;
         serde_json::from_slice(&plain)
-            .map_err(|err| StoreError::Crypto(format!("{}: {err}", context(id))))
+            .map_err(|err| StoreError::Crypto(format!("{}: {err}", plan_item_context(id))))
     }
 }

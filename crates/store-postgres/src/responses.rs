@@ -8,14 +8,7 @@ use tandem_core::instrument::{Instrument, Kind};
 
 use crate::prelude::*;
 use crate::seal::Sealer;
-
-fn about_context(owner: UserId) -> String {
-    format!("administration-about:{owner}")
-}
-
-pub(crate) fn text_context(administration: AdministrationId, item: &str) -> String {
-    format!("answer:{administration}:{item}")
-}
+use tandem_store::contexts::{about_context, text_context};
 
 impl PgStore {
     fn refuse_safety(instrument: &Instrument) -> Result<(), StoreError> {

@@ -6,12 +6,7 @@ use tandem_core::answers::Answer;
 
 use crate::prelude::*;
 use crate::seal::Sealer;
-
-/// The associated data of a text answer: sealed text moved to another row
-/// does not open.
-pub(crate) fn text_context(administration: AdministrationId, item: &str) -> String {
-    format!("answer:{administration}:{item}")
-}
+use tandem_store::contexts::text_context;
 
 /// The columns of one answer (value, sealed text, code): a value as it is,
 /// text sealed with the owner's key, a code by its name.

@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 
 use crate::prelude::*;
 use crate::seal::{self, KEY_LEN, Sealer};
+use tandem_store::contexts::wrap_context;
 
 /// The `meta` row whose sealed value shows that the server key is the one
 /// the database was sealed with.
@@ -22,10 +23,6 @@ const KEY_CHECK_PLAIN: &[u8] = b"tandem";
 /// Unwrapped data keys kept at most; beyond this the cache starts over, so
 /// that memory does not grow with the number of people.
 const CACHE_MAX: usize = 1024;
-
-fn wrap_context(user: UserId) -> String {
-    format!("user-key:{user}")
-}
 
 /// The server key with the key-check value it sealed, as the database holds it.
 struct ServerKey {

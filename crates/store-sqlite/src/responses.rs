@@ -6,13 +6,10 @@ use sqlx::Row;
 use tandem_core::answers::{Answer, Answers, check_answer};
 use tandem_core::instrument::{AnswerCode, Instrument, Kind};
 
-use crate::columns::{answer_columns, text_context};
+use crate::columns::answer_columns;
 use crate::prelude::*;
 use crate::seal::Sealer;
-
-fn about_context(owner: UserId) -> String {
-    format!("administration-about:{owner}")
-}
+use tandem_store::contexts::{about_context, text_context};
 
 impl SqliteStore {
     fn refuse_safety(instrument: &Instrument) -> Result<(), StoreError> {

@@ -9,6 +9,7 @@ use tandem_core::safety::{ScreenOutcome, ScreenSummary};
 
 use crate::prelude::*;
 use crate::seal::Sealer;
+use tandem_store::contexts::{safety_answer_context, summary_context};
 
 /// One safety answer as it is sealed: a point on the scale, or declined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,17 +30,13 @@ fn padded(plain: &str) -> String {
 }
 
 impl SealedAnswer {
-    fn context(screen: i64, item: &str) -> String {
-        format!("safety-answer:{screen}:{item}")
-    }
-
     /// The answer sealed for this screen and item.
     pub(crate) fn seal(self, key: &Sealer, screen: i64, item: &str) -> Result<Vec<u8>, StoreError> {
         let plain = match self {
             Self::Value(value) => value.to_string(),
             Self::Declined => AnswerCode::PreferNotToSay.as_str().to_owned(),
         };
-        key.seal_text(&Self::context(screen, item), &padded(&plain))
+        key.seal_text(&safety_answer_context(screen, item), &padded(&plain))
     }
 
     /// Opens what [`SealedAnswer::seal`] made for this screen and item.
@@ -49,7 +46,7 @@ impl SealedAnswer {
         item: &str,
         sealed: &[u8],
     ) -> Result<Self, StoreError> {
-        let context = Self::context(screen, item);
+        let context = safety_answer_context(screen, item);
         let plain = key.open_text(&context, sealed)?;
         let plain = plain.trim_end();
         if plain == AnswerCode::PreferNotToSay.as_str() {
@@ -60,10 +57,6 @@ impl SealedAnswer {
             .map(Self::Value)
             .map_err(|_| StoreError::Crypto(format!("{context}: not a safety answer")))
     }
-}
-
-fn summary_context(token_hash: &[u8]) -> String {
-    format!("session-screen:{}", to_hex(token_hash))
 }
 
 /// A held outcome sealed for the session whose token hashes to `token_hash`.

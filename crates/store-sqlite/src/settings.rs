@@ -5,12 +5,7 @@ use tandem_core::moments::{MAX_ZONE_CHARS, TimeZoneName};
 use zeroize::Zeroizing;
 
 use crate::prelude::*;
-
-/// The associated data of a sealed time zone: moved to another user's row,
-/// it does not open.
-fn zone_context(owner: UserId) -> String {
-    format!("time-zone:{}", owner.0)
-}
+use tandem_store::contexts::zone_context;
 
 #[async_trait::async_trait]
 impl tandem_store::engine::Preferences for SqliteStore {

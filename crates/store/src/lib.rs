@@ -15,9 +15,10 @@
 
 mod access;
 mod accounts;
+pub mod contexts;
 pub mod engine;
 mod error;
-mod exercises;
+pub mod exercises;
 mod ids;
 pub mod modes;
 pub mod network;
