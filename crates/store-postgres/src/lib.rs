@@ -32,6 +32,7 @@ mod safety_seal;
 mod scorings;
 mod sessions;
 mod settings;
+mod shares;
 mod throttle;
 
 use std::path::Path;
@@ -63,6 +64,9 @@ mod prelude {
 
 /// Connections the pool keeps open at most.
 const CONNECTIONS: u32 = 8;
+
+/// How long a request waits for a connection before it is `Unavailable`.
+const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The PostgreSQL store.
 pub struct PgStore {
@@ -141,7 +145,11 @@ async fn connect(url: &str) -> Result<(PgPool, Arc<AtomicU64>), StoreError> {
         .options([("lock_timeout", "10s"), ("statement_timeout", "60s")]);
     let pool = PgPoolOptions::new()
         .max_connections(CONNECTIONS)
-        .acquire_timeout(std::time::Duration::from_secs(5))
+        // While the server is away a request waits this long for a
+        // connection, then answers `Unavailable` (a 503 with Retry-After):
+        // long enough to ride out a connection being remade, short enough
+        // that nobody stares at a hung page.
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         // A new connection's first use, and every later one, is counted.
         .after_connect(move |_, _| {
             on_connect.fetch_add(1, Relaxed);

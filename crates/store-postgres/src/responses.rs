@@ -389,6 +389,22 @@ impl tandem_store::engine::Administrations for PgStore {
         // scores. The data key is loaded before any row is locked: waiting
         // for it inside the transaction could deadlock with a deletion of
         // the account, which holds the key lock while it waits on the rows.
+        // So that a refusal makes no key, the administration is looked for
+        // first (and the finish below checks again).
+        let open: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM administrations
+             WHERE id = $1 AND owner_id = $2 AND completed_at IS NULL",
+        )
+        .bind(id.0)
+        .bind(owner.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        if open.is_none() {
+            return Err(StoreError::NotFound {
+                what: "unfinished administration",
+                id: id.0,
+            });
+        }
         let key = self.data_key(owner).await?;
         write_tx!(self, |tx| {
             let done = sqlx::query(

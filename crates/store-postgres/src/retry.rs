@@ -57,8 +57,12 @@ macro_rules! write_tx {
             let mut transaction = match $store.pool.begin_with($begin).await {
                 Ok(transaction) => transaction,
                 Err(err) => {
+                    // A pool that waited its whole timeout for a connection
+                    // has waited enough: the server is away, and the caller
+                    // is told so now rather than after every try.
+                    let waited = matches!(err, sqlx::Error::PoolTimedOut);
                     let err = $crate::retry::StoreError::from(err);
-                    if err.is_retryable() && attempt < $crate::retry::TRIES {
+                    if !waited && err.is_retryable() && attempt < $crate::retry::TRIES {
                         $crate::retry::pause(attempt).await;
                         continue;
                     }

@@ -25,6 +25,7 @@ mod safety_seal;
 mod scorings;
 mod sessions;
 mod settings;
+mod shares;
 mod throttle;
 
 use std::path::{Path, PathBuf};

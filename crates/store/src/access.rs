@@ -42,3 +42,51 @@ impl Rights {
         }
     }
 }
+
+/// The right to read what one current share shows, for the person it is
+/// for: minted by [`Store::grant`](crate::Store::grant) alone, from a share
+/// that is neither revoked nor expired, and for its viewer only. Every read
+/// it allows appends an audit row in the same transaction.
+///
+/// ```compile_fail
+/// // Nothing outside the store can make one: this does not compile.
+/// let forged = tandem_store::Grant { share: tandem_store::ShareId(1) };
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    share: crate::ShareId,
+    owner: crate::UserId,
+    viewer: crate::UserId,
+    level: crate::ShareLevel,
+}
+
+impl Grant {
+    pub(crate) fn vouched(row: crate::GrantRow, viewer: crate::UserId) -> Self {
+        Self {
+            share: row.share,
+            owner: row.owner,
+            viewer,
+            level: row.level,
+        }
+    }
+
+    /// The share it reads through.
+    pub fn share(&self) -> crate::ShareId {
+        self.share
+    }
+
+    /// Whose data it shows: for naming, not reaching.
+    pub fn owner(&self) -> crate::UserId {
+        self.owner
+    }
+
+    /// Who reads.
+    pub fn viewer(&self) -> crate::UserId {
+        self.viewer
+    }
+
+    /// How much it shows.
+    pub fn level(&self) -> crate::ShareLevel {
+        self.level
+    }
+}

@@ -39,6 +39,10 @@ row_id!(
     PlanItemId
 );
 row_id!(
+    /// One share of a person's results with someone else.
+    ShareId
+);
+row_id!(
     /// One exercise a person wrote.
     ExerciseId
 );

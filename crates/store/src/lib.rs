@@ -29,15 +29,16 @@ mod safety;
 mod scorings;
 pub mod seal;
 mod sessions;
+pub mod shares;
 mod store;
 pub mod throttle;
 
-pub use access::{Operator, Research, Rights};
+pub use access::{Grant, Operator, Research, Rights};
 pub use accounts::{AccountError, UserName, check_phc};
 pub use error::StoreError;
 pub use exercises::ExerciseRecord;
 pub use ids::{
-    AdministrationId, ExerciseId, Owner, PlanItemId, SafetyScreenId, SupporterId, UserId,
+    AdministrationId, ExerciseId, Owner, PlanItemId, SafetyScreenId, ShareId, SupporterId, UserId,
 };
 pub use plan::{NewSuggestion, PlanItem, PlanStatus, UnknownPlanStatus};
 pub use recovery::RecoveryHash;
@@ -47,4 +48,5 @@ pub use scorings::{ScorePoint, Unscored};
 pub use sessions::{
     NewSession, SessionInfo, TOKEN_BYTES, from_hex, random_hex, to_hex, token_hash, token_hash_hex,
 };
+pub use shares::{AuditEntry, GrantRow, Share, ShareKind, ShareLevel, SharedScores};
 pub use store::Store;

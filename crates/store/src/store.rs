@@ -7,7 +7,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use crate::engine::{Engine, SessionRow};
-use crate::{NewSession, Owner, Rights, SessionInfo, StoreError, Unscored, UserId};
+use crate::{Grant, NewSession, Owner, Rights, SessionInfo, ShareId, StoreError, Unscored, UserId};
 
 /// A store on some engine: SQLite embedded, or a database server.
 #[derive(Clone)]
@@ -97,6 +97,20 @@ impl Store {
     pub async fn owners_with_plans(&self) -> Result<Vec<Owner>, StoreError> {
         let ids = self.engine.plan_owner_ids().await?;
         Ok(ids.into_iter().map(Owner::vouched).collect())
+    }
+
+    /// The right for `viewer` to read through share `id`, when the share is
+    /// for them and current at `now`; `None` otherwise, whatever the reason
+    /// (no such share, someone else's, ended, expired), so a refusal tells
+    /// nothing.
+    pub async fn grant(
+        &self,
+        viewer: Owner,
+        id: ShareId,
+        now: i64,
+    ) -> Result<Option<Grant>, StoreError> {
+        let row = self.engine.grant_row(viewer, id, now).await?;
+        Ok(row.map(|row| Grant::vouched(row, viewer.id())))
     }
 
     /// Closes the engine's connections, flushing what is written.

@@ -1,18 +1,22 @@
 //! kill -9 of the server during a burst of submissions loses no committed
-//! answer, and the store opens afterwards and passes its integrity check.
-//! The trials share one data dir, so each start also recovers from the
-//! kill before it; `bench/crash` runs 1,000 of them.
+//! answer, and the store opens afterwards and passes its integrity check,
+//! on both engines (on PostgreSQL the app is killed, not the database).
+//! The trials share one store, so each start also recovers from the kill
+//! before it; `bench/crash` runs 1,000 of them.
 
 use serde_json::json;
+use tandem_store::Store;
+use tandem_store_contract::cluster::Database;
 
 use crate::common::Tandem;
 
-/// Trials to run: 50 in CI, `CRASH_TRIALS` when set (as `bench/crash` does).
-fn trials() -> usize {
+/// Trials to run: `default` in CI, `CRASH_TRIALS` when set (as
+/// `bench/crash` does).
+fn trials(default: usize) -> usize {
     std::env::var("CRASH_TRIALS")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(50)
+        .unwrap_or(default)
 }
 
 /// Signs up `name`, fires check-ins from 16 tasks and kills the server once
@@ -94,26 +98,53 @@ async fn kept(store: &tandem_store::Store, name: &str) -> u64 {
 #[test]
 fn killed_servers_lose_no_acknowledged_check_in() {
     let t = Tandem::new();
+    let open = |t: &Tandem| {
+        let dir = t.data_dir();
+        async move { tandem_store_sqlite::open_with_rights(&dir).await.unwrap() }
+    };
+    kill_trials(&t, trials(50), &[], open);
+}
+
+#[test]
+fn killed_servers_on_postgres_lose_no_acknowledged_check_in() {
+    let t = Tandem::new();
+    let db = Database::new();
+    let url = db.url.clone();
+    let open = move |t: &Tandem| {
+        let (dir, url) = (t.data_dir(), url.clone());
+        async move {
+            let engine = tandem_store_postgres::PgStore::open(&url, &dir)
+                .await
+                .unwrap();
+            Store::with_rights(engine)
+        }
+    };
+    kill_trials(&t, trials(20), &[("TANDEM_DATABASE_URL", &db.url)], open);
+}
+
+/// Runs `trials` kill -9 trials of `tandem serve` (with `envs`) on the
+/// store `open` opens, and holds what was acknowledged to what is kept.
+fn kill_trials<F, Fut>(t: &Tandem, trials: usize, envs: &[(&str, &str)], open: F)
+where
+    F: Fn(&Tandem) -> Fut,
+    Fut: std::future::Future<Output = (Store, tandem_store::Rights)>,
+{
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
-    let trials = trials();
     let (mut acknowledged_total, mut kept_total, mut lost) = (0u64, 0u64, 0u64);
     let mut accounts = Vec::new();
     for trial in 0..trials {
-        let (mut server, address) = crate::common::serve(&t);
+        let (mut server, address) = crate::common::serve_with(t, &[], envs);
         let name = format!("burst{trial}");
         // The kill lands at a different point of the burst in each trial.
         let kill_after = 20 + (trial as u64 * 37) % 180;
         let acknowledged = runtime.block_on(burst(&address, &name, kill_after, &mut server));
         assert!(acknowledged >= kill_after, "trial {trial}: the burst ran");
         let held = runtime.block_on(async {
-            let store = tandem_store_sqlite::open(&t.data_dir()).await.unwrap();
-            store
-                .integrity_check(&crate::common::rights().await.operator)
-                .await
-                .unwrap();
+            let (store, rights) = open(t).await;
+            store.integrity_check(&rights.operator).await.unwrap();
             let held = kept(&store, &name).await;
             store.close().await;
             held
@@ -125,11 +156,8 @@ fn killed_servers_lose_no_acknowledged_check_in() {
     }
     // Nothing an earlier trial kept went missing in the kills after it.
     let later_lost: u64 = runtime.block_on(async {
-        let store = tandem_store_sqlite::open(&t.data_dir()).await.unwrap();
-        store
-            .integrity_check(&crate::common::rights().await.operator)
-            .await
-            .unwrap();
+        let (store, rights) = open(t).await;
+        store.integrity_check(&rights.operator).await.unwrap();
         let mut missing = 0;
         for (name, held) in &accounts {
             missing += held.saturating_sub(kept(&store, name).await);
@@ -137,9 +165,15 @@ fn killed_servers_lose_no_acknowledged_check_in() {
         store.close().await;
         missing
     });
+    let engine = if envs.is_empty() {
+        "SQLite"
+    } else {
+        "PostgreSQL"
+    };
     println!(
-        "crash: {trials} kill -9 trials, {acknowledged_total} check-ins acknowledged, \
-         {kept_total} kept, {lost} lost, {later_lost} lost in later trials, integrity_check ok {trials} times"
+        "crash ({engine}): {trials} kill -9 trials, {acknowledged_total} check-ins acknowledged, \
+         {kept_total} kept, {lost} lost, {later_lost} lost in later trials, \
+         integrity check ok {trials} times"
     );
     assert_eq!(lost, 0);
     assert_eq!(later_lost, 0);

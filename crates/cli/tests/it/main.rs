@@ -12,6 +12,7 @@ mod database;
 mod disk_full;
 mod keys;
 mod network;
+mod outage;
 mod patterns;
 mod plan;
 mod postgres;

@@ -8,8 +8,7 @@ use serde_json::{Value, json};
 
 use crate::common::{Tandem, bare, serve_with};
 
-#[path = "../../../store-postgres/tests/it/cluster.rs"]
-mod cluster;
+use tandem_store_contract::cluster;
 
 /// A server key both instances are configured with (64 hex digits), as a
 /// deployment of several instances shares one.

@@ -174,7 +174,18 @@ async fn accounts_are_found_by_name_and_keep_their_hash() {
 
 /// Every table, with how many rows it holds in all and how many belong to
 /// the user bound to `?`. Literal statements: sqlx takes only audited SQL.
-const TABLES: [(&str, &str, &str); 16] = [
+const TABLES: [(&str, &str, &str); 18] = [
+    (
+        "shares",
+        "SELECT count(*) FROM shares",
+        "SELECT count(*) FROM shares WHERE owner_id = ?",
+    ),
+    (
+        "share_reads",
+        "SELECT count(*) FROM share_reads",
+        "SELECT count(*) FROM share_reads r JOIN shares s ON s.id = r.share_id
+         WHERE s.owner_id = ?",
+    ),
     (
         "session_screens",
         "SELECT count(*) FROM session_screens",
@@ -325,6 +336,21 @@ async fn fill(store: &Store, user: Owner, user_key: &str) {
         .record_safety_screen(user, &safety, &whole)
         .await
         .unwrap();
+    // A share with the terminal's user, read once through it.
+    let local = store.local_user().await.unwrap();
+    let share = store
+        .create_share(
+            user,
+            local.id(),
+            tandem_store::ShareKind::Partner,
+            tandem_store::ShareLevel::Indices,
+            100,
+            None,
+        )
+        .await
+        .unwrap();
+    let grant = store.grant(local, share, 100).await.unwrap().unwrap();
+    store.shared_scores(&grant, 101).await.unwrap();
     let mut person = Supporter::new("Ann", Role::Friend);
     person
         .leans_on
@@ -438,12 +464,13 @@ async fn deleting_an_account_leaves_nothing_of_theirs_and_all_of_the_others() {
 
     let after_b = counts(dir.path(), b, &b_key).await;
     for ((table, total, b_rows), (_, _, b_before)) in after_b.iter().zip(&before_b) {
-        // Bob's rows are all there; the address key is nobody's and stays.
+        // Bob's rows are all there; the address key is nobody's and stays,
+        // and so does the terminal's user, whom both shared with.
         assert_eq!(b_rows, b_before, "{table}: another user's rows changed");
-        let expected = if *table == "login_failures" {
-            b_rows + 2
-        } else {
-            *b_rows
+        let expected = match *table {
+            "login_failures" => b_rows + 2,
+            "users" => b_rows + 1,
+            _ => *b_rows,
         };
         assert_eq!(*total, expected, "{table}: rows of the deleted user remain");
     }

@@ -10,6 +10,7 @@ mod plans;
 mod research;
 mod safety;
 mod sessions;
+mod shares;
 
 use std::path::Path;
 
@@ -21,6 +22,7 @@ pub use plans::{Exercises, Plans, SupportMap};
 pub use research::ResearchData;
 pub use safety::SafetyScreens;
 pub use sessions::{NewSessionRow, SessionRow, Sessions, Throttle};
+pub use shares::Shares;
 
 use crate::{Operator, StoreError, UserId};
 
@@ -55,6 +57,7 @@ pub trait Engine:
     + SupportMap
     + SafetyScreens
     + ResearchData
+    + Shares
     + Operations
 {
     /// The terminal's one user, created on first use.

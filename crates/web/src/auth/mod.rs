@@ -113,8 +113,10 @@ pub async fn load_session(
             }
             Ok(None) => {}
             Err(err) => {
+                // By its kind, like any other store error: an outage is a
+                // 503 with Retry-After, not our fault.
                 use axum::response::IntoResponse;
-                return AppError::internal(err).into_response();
+                return AppError::from(err).into_response();
             }
         }
     }
