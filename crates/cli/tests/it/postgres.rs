@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::common::{Tandem, bare, serve_with};
 
 #[path = "../../../store-postgres/tests/it/cluster.rs"]
-mod cluster;
+pub(crate) mod cluster;
 
 /// A server key both instances are configured with (64 hex digits), as a
 /// deployment of several instances shares one.
