@@ -50,7 +50,7 @@ pub enum Command {
     Exercises(ExercisesCommand),
     /// Print a commented configuration file with every setting.
     DefaultConfig,
-    /// Store administration: key rotation.
+    /// Store administration: backups, restore, copying to PostgreSQL, key rotation.
     #[command(subcommand)]
     Admin(AdminCommand),
     /// Everything you have taken, oldest first.
@@ -320,13 +320,49 @@ pub enum ExercisesCommand {
 /// `admin` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {
-    /// Write a checked snapshot of the whole store to FILE (it must not exist).
+    /// Write a checked snapshot of the whole store to FILE (it must not
+    /// exist). SQLite: a copy of tandem.db (VACUUM INTO), integrity-checked.
+    /// PostgreSQL: a pg_dump archive (custom format, one consistent
+    /// snapshot), read back with pg_restore --list; needs pg_dump on the PATH.
     Backup {
-        /// Where to write the copy of tandem.db.
+        /// Where to write the backup.
         file: PathBuf,
     },
     /// Make a new server key and re-wrap every person's data key with it.
     RotateKey,
+    /// Copy the whole store into an empty PostgreSQL database, ids, ciphertext
+    /// and wrapped keys as they are (the same server key opens them); every
+    /// table's count and SHA-256 digest are read back and compared before
+    /// the copy is committed. A target that holds anything is refused and
+    /// left as it was.
+    #[command(
+        after_help = "Stop `tandem serve` first: what is written after the copy began is not in it. \
+The target uses the same server key: the key file in the data dir, or TANDEM_KEY. \
+Then point Tandem at the target (--database, TANDEM_DATABASE_URL or database_url)."
+    )]
+    CopyStore {
+        /// The PostgreSQL database: postgres://USER@HOST/DATABASE.
+        #[arg(long, value_name = "URL")]
+        to: String,
+        /// Print the tables' counts and digests as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Restore a SQLite backup (from `tandem admin backup`) into the store,
+    /// which must be empty (either engine): the backup is integrity-checked
+    /// first and copied like `copy-store`, every table checked.
+    #[command(
+        after_help = "The backup opens only with the server key it was made with: put its \
+secret.key in the data dir (or set TANDEM_KEY) before restoring. A pg_dump archive (a PostgreSQL \
+store's backup) is restored with pg_restore into a new, empty database instead; this command says how."
+    )]
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Print the tables' counts and digests as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Just `--json`.

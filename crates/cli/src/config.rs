@@ -153,6 +153,20 @@ pub fn server_key(file: &FileConfig) -> anyhow::Result<Option<[u8; 32]>> {
 /// every plan if this build's plan rules differ from those they were made
 /// with (the data half of an upgrade).
 pub async fn open_store(database: &Database, file: &FileConfig) -> anyhow::Result<(Store, Rights)> {
+    let (store, rights) = open_engine(database, file).await?;
+    let content = tandem_web::Content::builtin()?;
+    tandem_web::plan::refresh_all_if_rules_changed(&store, &content, crate::commands::plan::now())
+        .await
+        .map_err(|err| anyhow::anyhow!("remaking plans after an upgrade: {}", err.message()))?;
+    Ok((store, rights))
+}
+
+/// Opens the store with the configured key, or its key file, and nothing
+/// more: for a copy or a restore into it, which must find it as it was.
+pub async fn open_engine(
+    database: &Database,
+    file: &FileConfig,
+) -> anyhow::Result<(Store, Rights)> {
     let key = server_key(file)?;
     let (store, rights) = match database {
         Database::Sqlite { dir, .. } => Store::with_rights(match key {
@@ -164,10 +178,6 @@ pub async fn open_store(database: &Database, file: &FileConfig) -> anyhow::Resul
             None => PgStore::open(url, key_dir).await?,
         }),
     };
-    let content = tandem_web::Content::builtin()?;
-    tandem_web::plan::refresh_all_if_rules_changed(&store, &content, crate::commands::plan::now())
-        .await
-        .map_err(|err| anyhow::anyhow!("remaking plans after an upgrade: {}", err.message()))?;
     Ok((store, rights))
 }
 

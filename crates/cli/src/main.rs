@@ -61,13 +61,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Serve(args) = &cli.command {
         return serve::run(&database, args, &file).await;
     }
+    // Before the local user is made: a copy or a restore must find its
+    // target as it was, and a backup needs no one.
+    if let Command::Admin(command) = &cli.command {
+        return commands::admin::run(command, &database, &file).await;
+    }
     let (store, rights) = config::open_store(&database, &file).await?;
     let owner = store.local_user().await?;
     let session = Session {
         store,
         owner,
         research: rights.research,
-        operator: rights.operator,
         resources: config::resources(&file)?,
         published: config::published(&file)?,
     };
@@ -88,25 +92,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::History(flag) => commands::history::run(&session, flag.json).await,
         Command::Plan(args) => commands::plan::run(&session, args).await,
         Command::Exercises(command) => commands::exercises::run(&session, command).await,
-        Command::Analyze(args) => commands::analyze::run_store(&session.store, &session.research, args).await,
-        Command::Admin(args::AdminCommand::Backup { file }) => {
-            session.store.backup(&session.operator, file).await.map_err(|err| match err {
-                tandem_store::StoreError::Invalid { message, .. } => failure::bad_input(message),
-                other => other.into(),
-            }).map(|()| {
-                println!("Backed up to {} and checked; only your user account on this computer can read the file. What people wrote, their safety-check answers and their plans are in it only as ciphertext; the other answers (the profile's and the check-in's, including the questions that can point to fear or control) and the scores made from them are plain numbers, so keep it as private as the store. Keep secret.key too, somewhere else.", file.display());
-            })
-        }
-        Command::Admin(args::AdminCommand::RotateKey) => {
-            let rewrapped = session.store.rotate_key(&session.operator).await;
-            rewrapped.map(|count| {
-                println!("New server key in place; {count} data key(s) re-wrapped. Back up the new secret.key.");
-            }).map_err(Into::into)
+        Command::Analyze(args) => {
+            commands::analyze::run_store(&session.store, &session.research, args).await
         }
         Command::Network(command) => commands::network::run(&session, command).await,
         Command::Safety(command) => commands::safety::run(&session, command).await,
         Command::Research(args) => commands::safety::research(&session, args).await,
-        Command::Instruments(_) | Command::Serve(_) | Command::DefaultConfig => Ok(()),
+        Command::Instruments(_)
+        | Command::Serve(_)
+        | Command::DefaultConfig
+        | Command::Admin(_) => Ok(()),
     };
     session.store.close().await;
     result

@@ -51,6 +51,17 @@ pub(crate) struct Keys {
 }
 
 impl Keys {
+    /// Whether this server key opens `check`, a key-check value from
+    /// another store, before a copy of that store is written here.
+    pub(crate) async fn opens_check(&self, check: &[u8]) -> Result<(), StoreError> {
+        let server = self.server.read().await;
+        server.sealer.open(KEY_CHECK, check).map(drop).map_err(|_| {
+            StoreError::Crypto(
+                "the store being copied was sealed with another server key than this one's".into(),
+            )
+        })
+    }
+
     fn cached(&self, user: UserId) -> Option<Arc<Sealer>> {
         // A panic while the map was held cannot leave it half-changed in a
         // way that matters: every entry is a whole key or absent.

@@ -18,6 +18,7 @@ mod retry;
 
 mod accounts;
 mod answers_read;
+mod copy;
 mod exercises;
 mod keys;
 mod network;
@@ -47,6 +48,8 @@ pub(crate) use tandem_store::{StoreError, UserId, modes, seal};
 use zeroize::Zeroizing;
 
 use seal::{KEY_LEN, Sealer};
+
+pub use copy::foreign_tables;
 
 /// What every module of this engine speaks in: the interface's types, ids
 /// and traits.

@@ -197,6 +197,21 @@ impl Operations for PgStore {
     async fn integrity_check(&self, _: &tandem_store::Operator) -> Result<(), StoreError> {
         self.check().await
     }
+
+    async fn export(
+        &self,
+        _: &tandem_store::Operator,
+    ) -> Result<Box<dyn tandem_store::copy::Export>, StoreError> {
+        self.export_tables().await
+    }
+
+    async fn import(
+        &self,
+        _: &tandem_store::Operator,
+        from: &mut dyn tandem_store::copy::Export,
+    ) -> Result<Vec<tandem_store::copy::TableCheck>, StoreError> {
+        self.import_tables(from).await
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 mod accounts;
 mod backup;
 mod columns;
+mod copy;
 mod exercises;
 mod group;
 mod keys;
@@ -325,6 +326,21 @@ impl Operations for SqliteStore {
         } else {
             Err(StoreError::Settings(format!("integrity check: {result}")))
         }
+    }
+
+    async fn export(
+        &self,
+        _: &Operator,
+    ) -> Result<Box<dyn tandem_store::copy::Export>, StoreError> {
+        self.export_tables().await
+    }
+
+    async fn import(
+        &self,
+        _: &Operator,
+        from: &mut dyn tandem_store::copy::Export,
+    ) -> Result<Vec<tandem_store::copy::TableCheck>, StoreError> {
+        self.import_tables(from).await
     }
 }
 

@@ -16,6 +16,7 @@
 mod access;
 mod accounts;
 pub mod contexts;
+pub mod copy;
 pub mod engine;
 mod error;
 pub mod exercises;

@@ -1,5 +1,6 @@
 //! One module per command; each takes the opened store and its arguments.
 
+pub mod admin;
 pub mod analyze;
 pub mod assess;
 pub mod exercises;
@@ -12,7 +13,7 @@ pub mod safety;
 
 use tandem_core::instrument::Instrument;
 use tandem_core::instrument::builtin::builtin_by_id;
-use tandem_store::{Operator, Owner, Research, Store};
+use tandem_store::{Owner, Research, Store};
 
 use crate::failure::not_found;
 
@@ -26,8 +27,6 @@ pub struct Session {
     /// The right to read consenting people's answers (estimates, `analyze
     /// --from-store`).
     pub research: Research,
-    /// The right to work on the whole store, for `tandem admin` alone.
-    pub operator: Operator,
     /// Safety resources for this deployment.
     pub resources: tandem_core::resources::Resources,
     /// Reliability pinned from a published source (`reliability_file`).

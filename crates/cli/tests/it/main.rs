@@ -7,6 +7,7 @@ mod bad_input;
 mod canaries;
 mod common;
 mod config;
+mod copy_store;
 mod crash;
 mod database;
 mod disk_full;

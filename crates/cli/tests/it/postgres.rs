@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::common::{Tandem, bare, serve_with};
 
-use tandem_store_contract::cluster;
+pub(crate) use tandem_store_contract::cluster;
 
 /// A server key both instances are configured with (64 hex digits), as a
 /// deployment of several instances shares one.

@@ -24,10 +24,12 @@ pub use safety::SafetyScreens;
 pub use sessions::{NewSessionRow, SessionRow, Sessions, Throttle};
 pub use shares::Shares;
 
+use crate::copy::{Export, TableCheck};
 use crate::{Operator, StoreError, UserId};
 
 /// The operator's work on a whole store: a checked backup, rotating the
-/// server key, the engine's own consistency check.
+/// server key, the engine's own consistency check, and moving every table
+/// to another engine (`export`, then the other's `import`).
 #[async_trait]
 pub trait Operations: Send + Sync {
     /// Writes a checked snapshot of the whole store to `dest`, which must not
@@ -40,6 +42,22 @@ pub trait Operations: Send + Sync {
 
     /// The engine's own consistency check; `Ok` only when it finds nothing.
     async fn integrity_check(&self, operator: &Operator) -> Result<(), StoreError>;
+
+    /// One consistent snapshot of every table of [`crate::copy::TABLES`],
+    /// read a table at a time; it holds a read transaction until dropped.
+    async fn export(&self, operator: &Operator) -> Result<Box<dyn Export>, StoreError>;
+
+    /// Copies every table of `from` into this store, in one transaction:
+    /// refused (`Conflict`, nothing written) unless every table but `meta`
+    /// is empty and the source's key check opens with this store's server
+    /// key; ids kept as they are (identities restarted past them); then
+    /// every table read back and its count and digest compared with what
+    /// was written before the commit. The checks, a table each.
+    async fn import(
+        &self,
+        operator: &Operator,
+        from: &mut dyn Export,
+    ) -> Result<Vec<TableCheck>, StoreError>;
 }
 
 /// Everything one engine does: every job's trait, and its own upkeep.
