@@ -30,6 +30,7 @@ mod scorings;
 pub mod seal;
 mod sessions;
 mod store;
+mod sums;
 pub mod throttle;
 
 pub use access::{Operator, Research, Rights};
@@ -48,3 +49,4 @@ pub use sessions::{
     NewSession, SessionInfo, TOKEN_BYTES, from_hex, random_hex, to_hex, token_hash, token_hash_hex,
 };
 pub use store::Store;
+pub use sums::{ItemSums, PairTotals};
