@@ -32,6 +32,7 @@ pub mod seal;
 mod sessions;
 pub mod shares;
 mod store;
+mod sums;
 pub mod throttle;
 
 pub use access::{Grant, Operator, Research, Rights};
@@ -51,3 +52,4 @@ pub use sessions::{
 };
 pub use shares::{AuditEntry, GrantRow, Share, ShareKind, ShareLevel, SharedScores};
 pub use store::Store;
+pub use sums::{ItemSums, PairTotals};

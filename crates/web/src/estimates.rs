@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::Serialize;
 use tandem_core::ids::{FacetId, IndexId};
 use tandem_core::instrument::{Instrument, Precision, ResponseKind};
-use tandem_stats::moments::{Accumulator, Missing, Moments};
+use tandem_stats::moments::{Missing, Moments};
 use tandem_stats::reliability::reliability;
 use tandem_store::{Research, Store};
 
@@ -169,16 +169,11 @@ pub async fn estimate(
         .filter(|i| i.response == ResponseKind::Scale && i.facet.is_some())
         .map(|i| i.id.to_string())
         .collect();
-    let mut acc = Accumulator::new(items.clone());
-    let rows = store
-        .for_each_response(research, rdp, &items, &mut |row| {
-            acc.push(row).map_err(|e| e.to_string())
-        })
-        .await?;
+    let mut moments = crate::research::item_moments(store, research, rdp, &items).await?;
+    let rows = moments.rows();
     if rows < MIN_ADMINISTRATIONS {
         return Ok(None);
     }
-    let mut moments = acc.finish();
     let reversed: Vec<usize> = rdp
         .items
         .iter()

@@ -21,6 +21,7 @@ mod moments;
 mod pages;
 pub mod plan;
 pub mod report;
+pub mod research;
 pub mod results;
 pub mod situation;
 mod state;

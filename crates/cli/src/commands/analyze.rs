@@ -444,13 +444,8 @@ pub async fn run_store(
     let instrument = instrument(args.instrument.as_deref().unwrap_or("rdp"))?;
     let plan = plan_from(args, Some(&instrument), None)?;
     let items = plan.items.clone().unwrap_or_default();
-    let mut acc = tandem_stats::moments::Accumulator::new(items.clone());
-    store
-        .for_each_response(research, &instrument, &items, &mut |row| {
-            acc.push(row).map_err(|e| e.to_string())
-        })
-        .await?;
-    let mut moments = acc.finish();
+    let mut moments =
+        tandem_web::research::item_moments(store, research, &instrument, &items).await?;
     if let Some(scale) = plan.scale {
         let idx = moments.indices(&plan.reverse).map_err(|e| bad_input(e.0))?;
         moments.reverse(&idx, scale.min(), scale.max());

@@ -18,7 +18,7 @@ use crate::postgres::cluster;
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/store-1.0");
 
 /// Every table a copy reports, in its order.
-const TABLES: [&str; 18] = [
+const TABLES: [&str; 20] = [
     "meta",
     "users",
     "high_water",
@@ -37,6 +37,8 @@ const TABLES: [&str; 18] = [
     "exercises",
     "exercise_ticks",
     "recovery_codes",
+    "shares",
+    "share_reads",
 ];
 
 /// A data dir holding the fixture's key file, and its database too when
@@ -133,7 +135,7 @@ fn rows_of(tables: &[(String, u64, String)], name: &str) -> u64 {
 
 /// A second, empty database beside `db` (on the test process's server).
 fn another_database(_beside: &cluster::Database, _name: &str) -> String {
-    cluster::Database::new().url
+    cluster::Database::new().url.clone()
 }
 
 /// How many tables the database at `url` has.

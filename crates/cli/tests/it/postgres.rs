@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{Tandem, bare, serve_with};
+use crate::common::{TEST_HASH, Tandem, bare, serve_with, session_owner};
 
 pub(crate) use tandem_store_contract::cluster;
 
@@ -139,5 +139,100 @@ fn two_instances_on_one_database_share_sessions_writes_and_throttling() {
     for server in [&mut a, &mut b] {
         server.kill().unwrap();
         server.wait().unwrap();
+    }
+}
+
+/// The same people, with the same answers and consent, in `store`.
+async fn people(
+    store: &tandem_store::Store,
+    rdp: &tandem_core::instrument::Instrument,
+    given: &[(tandem_core::answers::Answers, bool)],
+) {
+    for (k, (answers, consent)) in given.iter().enumerate() {
+        let name = tandem_store::UserName::parse(&format!("person{k}")).unwrap();
+        let user = store.create_account(&name, TEST_HASH, 1).await.unwrap();
+        let user = session_owner(store, user).await;
+        store
+            .record_administration(user, rdp, "my partner", answers)
+            .await
+            .unwrap();
+        store.set_research_consent(user, *consent).await.unwrap();
+    }
+    store.close().await;
+}
+
+#[test]
+fn analyze_from_store_sums_in_the_server_what_sqlite_streams() {
+    use tandem_core::answers::{Answer, Answers};
+    use tandem_core::instrument::{AnswerCode, ResponseKind};
+    let rdp = tandem_core::instrument::builtin::builtin_by_id("rdp")
+        .unwrap()
+        .unwrap();
+    let mut state: u64 = 3;
+    let mut below = |n: u64| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % n
+    };
+    // Answers with a common part, so that the items correlate; one person
+    // in three leaves an item out or says it does not apply.
+    let given: Vec<(Answers, bool)> = (0..150)
+        .map(|k| {
+            let mut answers = Answers::new();
+            let common = below(3) as i64;
+            for item in rdp
+                .items
+                .iter()
+                .filter(|i| i.response == ResponseKind::Scale && i.facet.is_some())
+            {
+                let answer = match below(if k % 3 == 0 { 12 } else { 1000 }) {
+                    0 => continue,
+                    1 => Answer::Code(AnswerCode::NotApplicable),
+                    _ => Answer::Value(1 + common + below(3) as i64),
+                };
+                answers.set(&rdp, item.id.as_str(), answer).unwrap();
+            }
+            (answers, k % 10 != 4)
+        })
+        .collect();
+    let db = cluster::Database::new();
+    let (server, embedded) = (Tandem::new(), Tandem::new());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let pg = tandem_store_postgres::open(&db.url, &server.data_dir())
+            .await
+            .unwrap();
+        people(&pg, &rdp, &given).await;
+        let sqlite = tandem_store_sqlite::open(&embedded.data_dir())
+            .await
+            .unwrap();
+        people(&sqlite, &rdp, &given).await;
+    });
+    for flags in [
+        &["--factors", "2"][..],
+        &["--missing", "listwise", "--factors", "3"],
+        &["--parallel", "--factors", "1"],
+    ] {
+        let mut args = vec!["analyze", "--from-store", "--instrument", "rdp", "--json"];
+        args.extend_from_slice(flags);
+        let streamed = embedded.json(&args);
+        let mut on_server = vec!["--database", db.url.as_str()];
+        on_server.extend_from_slice(&args);
+        let summed = server.json(&on_server);
+        assert_eq!(summed["rows"], 135, "{flags:?}");
+        // The common part shows (reverse-keyed items turn it against alpha).
+        assert!(
+            summed["fa"]["eigenvalues"][0].as_f64().unwrap() > 5.0,
+            "{summed}"
+        );
+        assert!(summed["alpha"]["raw"].is_number());
+        assert!(summed["fa"]["loadings"]["ER1"].is_array());
+        // Exactly the same report: integer answers make every sum exact, so
+        // both routes reach the same statistics, bit for bit.
+        assert_eq!(summed, streamed, "{flags:?}");
     }
 }

@@ -145,6 +145,48 @@ impl Moments {
         }
     }
 
+    /// Statistics summed elsewhere (by a database's aggregates, say), from `rows` (every row,
+    /// also those with no value) and the sums of each pair of items: `pair(i, j, true)` over the
+    /// rows with every item present, `pair(i, j, false)` over the other rows where both `i` and
+    /// `j` are present, each as [`PairSums`] with `x` item `i` and `y` item `j`, for every `i`
+    /// and `j` below `items.len()`; `range(i)` is the smallest and largest value of item `i`.
+    ///
+    /// These are the quantities a streaming pass adds up, so for integer data the result equals,
+    /// bit for bit, the [`Accumulator`] fed the same rows.
+    pub fn from_pair_sums(
+        items: Vec<String>,
+        rows: u64,
+        pair: impl Fn(usize, usize, bool) -> PairSums,
+        range: impl Fn(usize) -> Option<(f64, f64)>,
+    ) -> Self {
+        let mut m = Moments::new(items);
+        let p = m.p();
+        m.rows = rows;
+        for i in 0..p {
+            for j in 0..p {
+                let c = pair(i, j, true);
+                m.complete[(i, j)] = c.sxy;
+                let s = pair(i, j, false);
+                m.partial[(i, j)] = s.sxy;
+                m.partial[(i, p + j)] = s.sx;
+                m.partial[(p + i, j)] = s.sy;
+                m.partial[(p + i, p + j)] = s.n;
+                m.partial_sq[(i, j)] = s.sxx;
+            }
+            let own = pair(i, i, true);
+            m.complete[(i, p)] = own.sx;
+            m.complete[(p, i)] = own.sx;
+            if i == 0 {
+                m.complete[(p, p)] = own.n;
+            }
+            if let Some((lo, hi)) = range(i) {
+                m.min[i] = lo;
+                m.max[i] = hi;
+            }
+        }
+        m
+    }
+
     /// The item ids, in column order.
     pub fn items(&self) -> &[String] {
         &self.items

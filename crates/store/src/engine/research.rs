@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use tandem_core::instrument::Instrument;
 
-use crate::{Owner, Research, StoreError};
+use crate::{ItemSums, Owner, Research, StoreError};
 
 /// Consent to research use, and the de-identified reads of consenting people's answers.
 #[async_trait]
@@ -38,6 +38,22 @@ pub trait ResearchData: Send + Sync {
         items: &[String],
         row: &mut (dyn for<'v> FnMut(&'v [Option<f64>]) -> Result<(), String> + Send),
     ) -> Result<u64, StoreError>;
+
+    /// The sums of every pair of `items` over the rows [`for_each_response`]
+    /// would give, where the engine can compute them itself (as SQL
+    /// aggregates in the database, which a distributed engine spreads over
+    /// its nodes); `None` where it cannot, and the caller streams the rows
+    /// instead. Each item may be named once.
+    ///
+    /// [`for_each_response`]: ResearchData::for_each_response
+    async fn item_sums(
+        &self,
+        _research: &Research,
+        _instrument: &Instrument,
+        _items: &[String],
+    ) -> Result<Option<ItemSums>, StoreError> {
+        Ok(None)
+    }
 
     /// Whether this person lets their answers be used for research.
     async fn research_consent(&self, owner: Owner) -> Result<bool, StoreError>;
