@@ -80,7 +80,7 @@ impl tandem_store::engine::Shares for SqliteStore {
         .bind(owner.id().0)
         .execute(&self.writer)
         .await?;
-        found(changed.rows_affected(), id)
+        tandem_store::shares::changed_one(changed.rows_affected(), id)
     }
 
     async fn revoke_share(&self, owner: Owner, id: ShareId, now: i64) -> Result<(), StoreError> {
@@ -92,7 +92,7 @@ impl tandem_store::engine::Shares for SqliteStore {
         .bind(owner.id().0)
         .execute(&self.writer)
         .await?;
-        found(changed.rows_affected(), id)
+        tandem_store::shares::changed_one(changed.rows_affected(), id)
     }
 
     async fn shares_of(&self, owner: Owner) -> Result<Vec<Share>, StoreError> {
@@ -110,9 +110,8 @@ impl tandem_store::engine::Shares for SqliteStore {
                 Ok(Share {
                     id: ShareId(row.try_get("id")?),
                     viewer: UserId(row.try_get("viewer_id")?),
-                    kind: ShareKind::parse(&kind)
-                        .ok_or_else(|| StoreError::corrupt(format!("share kind {kind:?}")))?,
-                    level: parse_level(&level)?,
+                    kind: tandem_store::shares::stored_kind(&kind)?,
+                    level: tandem_store::shares::stored_level(&level)?,
                     created_unix: row.try_get("created_unix")?,
                     expires_unix: row.try_get("expires_unix")?,
                     revoked_unix: row.try_get("revoked_unix")?,
@@ -142,7 +141,7 @@ impl tandem_store::engine::Shares for SqliteStore {
             Ok(GrantRow {
                 share: id,
                 owner: UserId(row.try_get("owner_id")?),
-                level: parse_level(&level)?,
+                level: tandem_store::shares::stored_level(&level)?,
             })
         })
         .transpose()
@@ -173,7 +172,7 @@ impl tandem_store::engine::Shares for SqliteStore {
                 id: grant.share().0,
             });
         };
-        let level = parse_level(&level)?;
+        let level = tandem_store::shares::stored_level(&level)?;
         let rows = sqlx::query(
             "SELECT a.id, s.facets, s.indices
              FROM administrations a
@@ -224,18 +223,4 @@ impl tandem_store::engine::Shares for SqliteStore {
             })
             .collect()
     }
-}
-
-fn parse_level(word: &str) -> Result<ShareLevel, StoreError> {
-    ShareLevel::parse(word).ok_or_else(|| StoreError::corrupt(format!("share level {word:?}")))
-}
-
-fn found(rows: u64, id: ShareId) -> Result<(), StoreError> {
-    if rows == 0 {
-        return Err(StoreError::NotFound {
-            what: "share",
-            id: id.0,
-        });
-    }
-    Ok(())
 }

@@ -172,3 +172,26 @@ pub fn shown(
         },
     })
 }
+
+/// The level a stored word names; any other word is stored data that no
+/// longer reads.
+pub fn stored_level(word: &str) -> Result<ShareLevel, StoreError> {
+    ShareLevel::parse(word).ok_or_else(|| StoreError::corrupt(format!("share level {word:?}")))
+}
+
+/// The kind a stored word names, as [`stored_level`].
+pub fn stored_kind(word: &str) -> Result<ShareKind, StoreError> {
+    ShareKind::parse(word).ok_or_else(|| StoreError::corrupt(format!("share kind {word:?}")))
+}
+
+/// `NotFound` for share `id` when a change of its owner's touched no row:
+/// no such share, someone else's, or ended already.
+pub fn changed_one(rows: u64, id: ShareId) -> Result<(), StoreError> {
+    if rows == 0 {
+        return Err(StoreError::NotFound {
+            what: "share",
+            id: id.0,
+        });
+    }
+    Ok(())
+}
