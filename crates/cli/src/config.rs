@@ -154,10 +154,10 @@ pub fn server_key(file: &FileConfig) -> anyhow::Result<Option<[u8; 32]>> {
 /// with (the data half of an upgrade).
 pub async fn open_store(database: &Database, file: &FileConfig) -> anyhow::Result<(Store, Rights)> {
     let (store, rights) = open_engine(database, file).await?;
-    let content = tandem_web::Content::builtin()?;
-    tandem_web::plan::refresh_all_if_rules_changed(&store, &content, crate::commands::plan::now())
+    let content = tandem_app::Content::builtin()?;
+    tandem_app::plan::refresh_all_if_rules_changed(&store, &content, crate::commands::plan::now())
         .await
-        .map_err(|err| anyhow::anyhow!("remaking plans after an upgrade: {}", err.message()))?;
+        .context("remaking plans after an upgrade")?;
     Ok((store, rights))
 }
 

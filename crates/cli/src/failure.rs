@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use tandem_app::ServiceError;
 use tandem_store::StoreError;
 
 /// A failure whose kind decides the exit code.
@@ -21,11 +22,21 @@ pub fn exit_code(err: &anyhow::Error) -> ExitCode {
     match err.downcast_ref::<Failure>() {
         Some(Failure::BadInput(_)) => ExitCode::from(3),
         Some(Failure::NotFound(_)) => ExitCode::from(4),
-        None => match err.downcast_ref::<StoreError>() {
+        None => match store_error(err) {
             Some(StoreError::NotFound { .. }) => ExitCode::from(4),
             Some(StoreError::Invalid { .. }) => ExitCode::from(3),
             _ => ExitCode::FAILURE,
         },
+    }
+}
+
+/// The store's error, whether it came straight from the store or through
+/// a service.
+fn store_error(err: &anyhow::Error) -> Option<&StoreError> {
+    match err.downcast_ref::<ServiceError>() {
+        Some(ServiceError::Store(inner)) => Some(inner),
+        Some(ServiceError::Internal(_)) => None,
+        None => err.downcast_ref::<StoreError>(),
     }
 }
 

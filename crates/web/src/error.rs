@@ -211,6 +211,15 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<tandem_app::ServiceError> for AppError {
+    fn from(err: tandem_app::ServiceError) -> Self {
+        match err {
+            tandem_app::ServiceError::Store(err) => err.into(),
+            internal @ tandem_app::ServiceError::Internal(_) => Self::internal(internal),
+        }
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let retry_after = self.retry_after;

@@ -12,18 +12,13 @@ mod auth;
 mod charts;
 mod csrf;
 mod error;
-pub mod estimates;
-pub mod exercises;
+mod follow_up;
 mod headers;
 pub mod help;
 mod log;
 mod moments;
 mod pages;
-pub mod plan;
 pub mod report;
-pub mod research;
-pub mod results;
-pub mod situation;
 mod state;
 mod trends;
 mod view;
@@ -38,7 +33,8 @@ use axum::routing::get;
 
 pub use api::ROUTES as API_ROUTES;
 pub use error::AppError;
-pub use state::{AppState, Content, DEFAULT_EXIT_URL, WebConfig};
+pub use state::{AppState, DEFAULT_EXIT_URL, WebConfig};
+pub use tandem_app::Content;
 
 /// The stylesheet, for reports written to a file.
 pub const APP_CSS: &str = include_str!("../static/app.css");
@@ -107,7 +103,7 @@ async fn prune_regularly(state: AppState) {
     // Scores kept beside finished administrations, for those from before
     // they were kept or scored by older rules: once, at start. A reader
     // who comes first scores their own.
-    match results::backfill(state.store(), state.content()).await {
+    match tandem_app::results::backfill(state.store(), state.content()).await {
         Ok((0, 0)) => {}
         Ok((scored, failed)) => {
             tracing::info!(
@@ -116,7 +112,7 @@ async fn prune_regularly(state: AppState) {
                 "kept scores made for earlier administrations"
             );
         }
-        Err(err) => tracing::warn!(err = err.message(), "making kept scores failed"),
+        Err(err) => tracing::warn!(%err, "making kept scores failed"),
     }
     let mut tick = tokio::time::interval(Duration::from_secs(300));
     loop {
@@ -139,7 +135,7 @@ async fn prune_regularly(state: AppState) {
             .refresh_estimates(store, state.research())
             .await
         {
-            tracing::warn!(err = err.message(), "estimating reliability failed");
+            tracing::warn!(%err, "estimating reliability failed");
         }
     }
 }

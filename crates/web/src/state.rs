@@ -2,13 +2,12 @@
 
 use std::sync::Arc;
 
-use tandem_core::guidance::{Guidance, builtin_guidance};
+use tandem_app::{Content, ContentError};
+use tandem_core::guidance::Guidance;
 use tandem_core::instrument::Instrument;
-use tandem_core::instrument::builtin::{Catalog, builtin_by_id};
 use tandem_core::instrument::published::Published;
-use tandem_core::journal::{Prompt, builtin_prompts};
-use tandem_core::resources::{Resources, default_resources};
-use tandem_core::signs::{SignsGuide, builtin_signs};
+use tandem_core::journal::Prompt;
+use tandem_core::resources::Resources;
 use tandem_store::{Research, Store};
 
 use crate::auth::hashing::HashingPool;
@@ -66,96 +65,6 @@ impl Default for WebConfig {
     }
 }
 
-/// The built-in instruments, guidance, prompts and resources: everything the
-/// pages and reports read that is not personal data.
-pub struct Content {
-    /// The RDP.
-    pub rdp: Instrument,
-    /// The check-in.
-    pub checkin: Instrument,
-    /// The safety screen.
-    pub safety: Instrument,
-    /// Safety resources.
-    pub resources: Resources,
-    /// Guidance strategies and rules.
-    pub guidance: Guidance,
-    /// Journal prompts.
-    pub prompts: Vec<Prompt>,
-    /// The guide to warning signs.
-    pub signs: SignsGuide,
-    /// Every version of every instrument, to score what was taken with an
-    /// earlier one.
-    pub catalog: Catalog,
-    /// Reliability estimated from this deployment's administrations.
-    pub estimates: crate::estimates::Cache,
-    /// Trend charts drawn, per person, under their scores version.
-    pub drawn: crate::trends::Drawn,
-    /// Reliability the operator pinned from a published source, per
-    /// instrument version; those versions are never estimated.
-    pub published: Option<Published>,
-}
-
-impl Content {
-    /// Loads everything shipped in the binary.
-    pub fn builtin() -> Result<Self, StateError> {
-        let load = |id: &str| {
-            builtin_by_id(id)
-                .map_err(|err| StateError::Content(err.to_string()))?
-                .ok_or_else(|| StateError::Content(format!("no built-in `{id}`")))
-        };
-        let rdp = load("rdp")?;
-        Ok(Self {
-            guidance: builtin_guidance(&rdp).map_err(|err| StateError::Content(err.to_string()))?,
-            prompts: builtin_prompts().map_err(|err| StateError::Content(err.to_string()))?,
-            signs: builtin_signs().map_err(|err| StateError::Content(err.to_string()))?,
-            catalog: Catalog::builtin().map_err(|err| StateError::Content(err.to_string()))?,
-            resources: default_resources().map_err(|err| StateError::Content(err.to_string()))?,
-            checkin: load("checkin")?,
-            safety: load("safety")?,
-            rdp,
-            estimates: crate::estimates::Cache::default(),
-            drawn: crate::trends::Drawn::default(),
-            published: None,
-        })
-    }
-
-    /// Brings the estimates up to date now, unless the current RDP is
-    /// pinned: in the server's housekeeping, after a consent changes, and
-    /// in one-shot callers (the terminal) that read them at once.
-    pub async fn refresh_estimates(
-        &self,
-        store: &Store,
-        research: &Research,
-    ) -> Result<(), crate::AppError> {
-        if self.current_rdp_is_pinned() {
-            return Ok(());
-        }
-        self.estimates.refresh(store, research, &self.rdp).await
-    }
-
-    fn current_rdp_is_pinned(&self) -> bool {
-        self.published.as_ref().is_some_and(|p| {
-            p.instrument(self.rdp.id.as_str(), &self.rdp.version)
-                .is_some()
-        })
-    }
-
-    /// An instrument by id, in its current version.
-    pub fn instrument(&self, id: &str) -> Option<&Instrument> {
-        [&self.rdp, &self.checkin, &self.safety]
-            .into_iter()
-            .find(|instrument| instrument.id.as_str() == id)
-    }
-
-    /// The version of an instrument an administration was taken with.
-    pub fn instrument_version(&self, id: &str, version: &str) -> Option<&Instrument> {
-        match self.instrument(id) {
-            Some(current) if current.version == version => Some(current),
-            _ => self.catalog.version(id, version),
-        }
-    }
-}
-
 /// Cheap to clone: everything lives behind one `Arc`.
 #[derive(Clone)]
 pub struct AppState {
@@ -168,6 +77,8 @@ struct Inner {
     research: Research,
     config: WebConfig,
     content: Content,
+    /// Trend charts drawn, per person, under their scores version.
+    drawn: crate::trends::Drawn,
     hasher: HashingPool,
     codes: crate::pages::Shelf,
 }
@@ -176,8 +87,8 @@ struct Inner {
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
     /// A built-in file is broken (a bug caught by tests, never by users).
-    #[error("built-in content: {0}")]
-    Content(String),
+    #[error(transparent)]
+    Content(#[from] ContentError),
     /// Password hashing could not be set up.
     #[error("password hashing: {0}")]
     Hashing(String),
@@ -198,6 +109,7 @@ impl AppState {
         Ok(Self {
             inner: Arc::new(Inner {
                 content,
+                drawn: crate::trends::Drawn::default(),
                 store,
                 research,
                 config,
@@ -235,6 +147,11 @@ impl AppState {
     /// Instruments, guidance, prompts and resources.
     pub fn content(&self) -> &Content {
         &self.inner.content
+    }
+
+    /// Trend charts already drawn.
+    pub(crate) fn drawn(&self) -> &crate::trends::Drawn {
+        &self.inner.drawn
     }
 
     /// Guidance strategies and rules.

@@ -15,7 +15,7 @@ use tandem_store::{Owner, Store};
 
 use crate::AppError;
 use crate::charts::{self, Trends};
-use crate::state::Content;
+use tandem_app::Content;
 
 /// The newest results each get a point of their own.
 pub const RECENT: usize = 12;
@@ -161,23 +161,27 @@ impl std::fmt::Debug for Drawn {
 }
 
 /// The trend chart of overall scores and the weekly pulse, when there are
-/// at least two results; cached under the person's scores version.
+/// at least two results; kept in `drawn` (when given) under the person's scores version.
 pub async fn trend_chart(
     store: &Store,
     content: &Content,
+    drawn: Option<&Drawn>,
     user: Owner,
     zone: &TimeZoneName,
 ) -> Result<Option<Trends>, AppError> {
-    crate::results::ensure_scored(store, content, user).await?;
+    tandem_app::results::ensure_scored(store, content, user).await?;
+    let Some(drawn) = drawn else {
+        return draw(store, content, user, zone).await;
+    };
     let version = store.scores_version(user).await?;
-    if let Some(entry) = content.drawn.cache.get(&user)
+    if let Some(entry) = drawn.cache.get(&user)
         && entry.version == version
         && entry.zone == zone.as_str()
     {
         return Ok(entry.trends.clone());
     }
     let trends = draw(store, content, user, zone).await?;
-    content.drawn.cache.insert(
+    drawn.cache.insert(
         user,
         Arc::new(Entry {
             version,

@@ -445,7 +445,7 @@ pub async fn run_store(
     let plan = plan_from(args, Some(&instrument), None)?;
     let items = plan.items.clone().unwrap_or_default();
     let mut moments =
-        tandem_web::research::item_moments(store, research, &instrument, &items).await?;
+        tandem_app::research::item_moments(store, research, &instrument, &items).await?;
     if let Some(scale) = plan.scale {
         let idx = moments.indices(&plan.reverse).map_err(|e| bad_input(e.0))?;
         moments.reverse(&idx, scale.min(), scale.max());

@@ -412,14 +412,13 @@ async fn safety_done(
         Vec::new()
     } else {
         let content = session.content().await?;
-        let assessment = tandem_web::situation::assess(
+        let assessment = tandem_app::situation::assess(
             &session.store,
             &content,
             session.owner,
             Some(screen.summary()),
         )
-        .await
-        .map_err(|err| anyhow::anyhow!("{}", err.message()))?;
+        .await?;
         assessment
             .plan(&content.guidance)
             .suggestions

@@ -2,8 +2,8 @@
 //! like everything the person writes.
 
 use serde_json::{Map, Value};
+use tandem_app::exercises::{KINDS, kind, needs_preview};
 use tandem_store::ExerciseId;
-use tandem_web::exercises::{KINDS, kind, needs_preview};
 
 use super::{Session, print_json};
 use crate::args::ExercisesCommand;

@@ -11,6 +11,7 @@ pub mod plan;
 pub mod report;
 pub mod safety;
 
+use anyhow::Context as _;
 use tandem_core::instrument::Instrument;
 use tandem_core::instrument::builtin::builtin_by_id;
 use tandem_store::{Owner, Research, Store};
@@ -36,13 +37,13 @@ pub struct Session {
 impl Session {
     /// The built-in content with this deployment's pinned reliability and
     /// its estimates brought up to date, as the server would read them.
-    pub async fn content(&self) -> anyhow::Result<tandem_web::Content> {
-        let mut content = tandem_web::Content::builtin()?;
+    pub async fn content(&self) -> anyhow::Result<tandem_app::Content> {
+        let mut content = tandem_app::Content::builtin()?;
         content.published = self.published.clone();
         content
             .refresh_estimates(&self.store, &self.research)
             .await
-            .map_err(|err| anyhow::anyhow!("estimating reliability: {}", err.message()))?;
+            .context("estimating reliability")?;
         Ok(content)
     }
 }

@@ -23,7 +23,7 @@ pub fn today() -> String {
 /// screen, a check-in).
 pub async fn refresh(session: &Session) -> anyhow::Result<()> {
     let content = session.content().await?;
-    tandem_web::plan::refresh(&session.store, &content, session.owner, None, now()).await?;
+    tandem_app::plan::refresh(&session.store, &content, session.owner, None, now()).await?;
     Ok(())
 }
 
@@ -65,9 +65,8 @@ pub async fn run(session: &Session, args: &PlanArgs) -> anyhow::Result<()> {
             .collect();
         return print_json(&rows);
     }
-    let assessment = tandem_web::situation::assess(&session.store, &content, session.owner, None)
-        .await
-        .map_err(|err| anyhow::anyhow!("{}", err.message()))?;
+    let assessment =
+        tandem_app::situation::assess(&session.store, &content, session.owner, None).await?;
     let plan = assessment.plan(guidance);
     // The help, once, above the plan, whenever the person's situation calls for it.
     super::assess::show_help_for(

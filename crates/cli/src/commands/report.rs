@@ -2,14 +2,15 @@
 //! the change since the previous administration judged by the RCI.
 
 use serde::Serialize;
+use tandem_app::ServiceError;
+use tandem_app::estimates::Reliability;
 use tandem_core::change::{Change, Verdict};
 use tandem_core::ids::{FacetId, IndexId};
 use tandem_core::instrument::Instrument;
 use tandem_core::profile::Profile;
 use tandem_core::quality::ResponseQuality;
 use tandem_core::scoring::{Score, Scores};
-use tandem_store::{Administration, AdministrationId};
-use tandem_web::estimates::Reliability;
+use tandem_store::{Administration, AdministrationId, StoreError};
 
 use std::collections::BTreeMap;
 
@@ -95,11 +96,13 @@ pub async fn run(session: &Session, args: &ReportArgs) -> anyhow::Result<()> {
     let content = session.content().await?;
     let id = args.administration.map(AdministrationId);
     let results =
-        tandem_web::results::rdp_results(&session.store, &content, session.owner, id, None)
+        tandem_app::results::rdp_results(&session.store, &content, session.owner, id, None)
             .await
-            .map_err(|err| match (err.status().as_u16(), args.administration) {
-                (404, Some(id)) => not_found(format!("no finished RDP administration {id}")),
-                _ => anyhow::anyhow!("{}", err.message()),
+            .map_err(|err| match (err, args.administration) {
+                (ServiceError::Store(StoreError::NotFound { .. }), Some(id)) => {
+                    not_found(format!("no finished RDP administration {id}"))
+                }
+                (err, _) => err.into(),
             })?
             .ok_or_else(|| not_found("no finished RDP yet: take it with `tandem assess rdp`"))?;
     let rdp = &results.instrument;

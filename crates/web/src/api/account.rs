@@ -154,7 +154,7 @@ pub(super) async fn end_session(
         .end_session(&session.token)
         .await
         .map_err(AppError::from))?;
-    crate::plan::forget_held(&state, session.user).await;
+    crate::follow_up::forget_held(&state, session.user).await;
     Ok(signed_out(&state))
 }
 

@@ -145,9 +145,9 @@ async fn record_answers(
             tandem_core::instrument::Signal::Safety,
         );
     if checkin {
-        crate::plan::refresh_after_checkin(state, session, afraid).await;
+        crate::follow_up::plan_after_checkin(state, session, afraid).await;
     } else {
-        crate::plan::refresh_after_change(state, session).await;
+        crate::follow_up::plan_after_change(state, session).await;
     }
     let help = checkin.then(|| afraid.then(|| Help::usual(state.resources())));
     let body = Recorded {
@@ -295,7 +295,7 @@ pub(super) async fn save_answers(
             .await?;
         scored_instrument(&state, &administration.instrument)?;
         // Answered with the version it was begun with.
-        let instrument = crate::situation::version_of(state.content(), &administration)?;
+        let instrument = tandem_app::situation::version_of(state.content(), &administration)?;
         let page = answers_from(instrument, &body.answers)?;
         state
             .store()
@@ -335,7 +335,7 @@ pub(super) async fn complete(
     let finish = async {
         let id = AdministrationId(id);
         let administration = state.store().administration(session.user, id).await?;
-        let version = crate::situation::version_of(state.content(), &administration)?;
+        let version = tandem_app::situation::version_of(state.content(), &administration)?;
         state
             .store()
             .complete_administration(session.user, version, id)
@@ -343,6 +343,6 @@ pub(super) async fn complete(
         Ok::<_, AppError>(())
     };
     api(finish.await)?;
-    crate::plan::refresh_after_change(&state, &session).await;
+    crate::follow_up::plan_after_change(&state, &session).await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -19,8 +19,8 @@ use utoipa::{IntoParams, PartialSchema, ToSchema};
 use super::openapi::{BadId, CsrfRefused, NotFound, SignedOut, WriteRefused};
 use super::{ApiJson, ApiPath, ApiQuery, api};
 use crate::auth::ApiUser;
-use crate::exercises::KINDS;
 use crate::{AppError, AppState};
+use tandem_app::exercises::KINDS;
 
 /// Which exercises to list.
 #[derive(Deserialize, IntoParams)]
@@ -52,7 +52,7 @@ pub(super) async fn exercises(
     ApiQuery(query): ApiQuery<ExerciseQuery>,
 ) -> Result<Json<Vec<ExerciseRecord>>, AppError> {
     if let Some(kind) = &query.kind
-        && crate::exercises::kind(kind).is_none()
+        && tandem_app::exercises::kind(kind).is_none()
     {
         return Err(AppError::invalid(format!("`{kind}` is not an exercise")).api());
     }
@@ -145,7 +145,7 @@ fn checked_content(
     kind: &str,
     content: &serde_json::Map<String, Value>,
 ) -> Result<Value, AppError> {
-    let found = crate::exercises::kind(kind)
+    let found = tandem_app::exercises::kind(kind)
         .ok_or_else(|| AppError::invalid(format!("`{kind}` is not an exercise")))?;
     let mut checked = serde_json::Map::new();
     for (key, value) in content {

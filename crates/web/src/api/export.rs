@@ -46,7 +46,7 @@ pub(crate) async fn export_of(state: &AppState, user: Owner) -> Result<Export, A
     let mut administrations = Vec::new();
     for administration in store.administrations(user, None).await? {
         // Each read with the version it was taken with, so old answers read as they were given.
-        let instrument = crate::situation::version_of(state.content(), &administration)?;
+        let instrument = tandem_app::situation::version_of(state.content(), &administration)?;
         let answers = store.answers(user, instrument, administration.id).await?;
         administrations.push(Answered {
             administration,

@@ -16,9 +16,9 @@ use utoipa::ToSchema;
 use super::openapi::{BadId, NotFound, SignedOut};
 use super::{ApiPath, api};
 use crate::auth::ApiUser;
-use crate::estimates::Reliability;
-use crate::results::{Results, rdp_results};
 use crate::{AppError, AppState};
+use tandem_app::estimates::Reliability;
+use tandem_app::results::{Results, rdp_results};
 
 /// The change in each index since an earlier administration.
 #[derive(Serialize, ToSchema)]
@@ -70,7 +70,7 @@ async fn one(
     session: &crate::auth::Session,
     id: Option<AdministrationId>,
 ) -> Result<Json<ResultsView>, AppError> {
-    let held = crate::situation::held(state, session).await?;
+    let held = crate::follow_up::held(state, session).await?;
     let results = rdp_results(state.store(), state.content(), session.user, id, held)
         .await?
         .ok_or_else(AppError::not_found)?;

@@ -141,7 +141,7 @@ pub(super) async fn delete_screen(
         .delete_safety_screen(session.user, SafetyScreenId(id))
         .await
         .map_err(AppError::from))?;
-    crate::plan::refresh_after_change(&state, &session).await;
+    crate::follow_up::plan_after_change(&state, &session).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -195,6 +195,6 @@ pub(super) async fn set_research(
         .set_research_consent(session.user, body.research)
         .await
         .map_err(AppError::from))?;
-    crate::estimates::refresh_soon(&state);
+    crate::follow_up::estimates_soon(&state);
     Ok(Json(body))
 }

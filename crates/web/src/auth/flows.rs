@@ -218,7 +218,7 @@ pub async fn sign_in(
     }
     // A new session holds no unkept safety screen: whatever one held
     // before (a session that ended or expired) no longer shapes the plan.
-    crate::plan::forget_held(state, started.user).await;
+    crate::follow_up::forget_held(state, started.user).await;
     Ok(started)
 }
 

@@ -193,7 +193,7 @@ pub async fn recover(
     }
     store.attempt_succeeded(ticket).await?;
     let started = start(state, user, client).await?;
-    crate::plan::forget_held(state, started.user).await;
+    crate::follow_up::forget_held(state, started.user).await;
     Ok(started)
 }
 

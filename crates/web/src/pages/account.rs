@@ -157,7 +157,7 @@ pub async fn delete_screen(
         .store()
         .delete_safety_screen(session.user, tandem_store::SafetyScreenId(id))
         .await?;
-    crate::plan::refresh_after_change(&state, &session).await;
+    crate::follow_up::plan_after_change(&state, &session).await;
     Ok(Redirect::to("/account?notice=removed").into_response())
 }
 
@@ -182,7 +182,7 @@ pub async fn research(
         .store()
         .set_research_consent(session.user, consent)
         .await?;
-    crate::estimates::refresh_soon(&state);
+    crate::follow_up::estimates_soon(&state);
     let notice = if consent {
         "research-on"
     } else {

@@ -29,7 +29,7 @@ pub struct Latest {
 /// The latest finished check-in, read with the version it was taken with.
 pub async fn latest(state: &AppState, user: Owner) -> Result<Option<Latest>, AppError> {
     let found =
-        crate::situation::latest_with_answers(state.store(), state.content(), user, "checkin")
+        tandem_app::situation::latest_with_answers(state.store(), state.content(), user, "checkin")
             .await?;
     let Some((administration, instrument, answers)) = found else {
         return Ok(None);

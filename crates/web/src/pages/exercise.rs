@@ -17,9 +17,9 @@ use tandem_store::{ExerciseId, PlanItemId};
 
 use super::FormErrors;
 use crate::auth::{CurrentUser, Session, now};
-use crate::exercises::{Field, Kind, kind, needs_preview};
 use crate::view::{Layout, render};
 use crate::{AppError, AppState};
+use tandem_app::exercises::{Field, Kind, kind, needs_preview};
 
 struct EntryView {
     id: i64,
@@ -114,7 +114,7 @@ async fn exercise_page(
         .map(|e| EntryView {
             id: e.id.0,
             heading: crate::moments::moment(e.created_unix, &zone),
-            lines: crate::exercises::written_lines(kind, &e.content),
+            lines: tandem_app::exercises::written_lines(kind, &e.content),
             preview: (kind.slug == "needs-statement").then(|| {
                 needs_preview(
                     &text_of(&e.content, "feeling"),
@@ -178,12 +178,12 @@ async fn exercise_page(
 
 /// Today's journal prompt, tied to the facets that stand out for the person.
 async fn journal_prompt(state: &AppState, session: &Session) -> Result<Option<String>, AppError> {
-    let focus: Vec<tandem_core::ids::FacetId> = match crate::results::rdp_results(
+    let focus: Vec<tandem_core::ids::FacetId> = match tandem_app::results::rdp_results(
         state.store(),
         state.content(),
         session.user,
         None,
-        crate::situation::held(state, session).await?,
+        crate::follow_up::held(state, session).await?,
     )
     .await?
     {

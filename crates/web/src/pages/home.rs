@@ -5,9 +5,9 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::auth::MaybeUser;
-use crate::results::rdp_results;
 use crate::view::{Layout, render};
 use crate::{AppError, AppState};
+use tandem_app::results::rdp_results;
 
 #[derive(Template)]
 #[template(path = "welcome.html")]
@@ -51,7 +51,7 @@ pub async fn home(
         state.content(),
         session.user,
         None,
-        crate::situation::held(&state, &session).await?,
+        crate::follow_up::held(&state, &session).await?,
     )
     .await?;
     let rdp_unfinished = store
@@ -61,7 +61,7 @@ pub async fn home(
     let last_checkin = super::checkin::latest(&state, session.user).await?;
     let people = store.support_map(session.user).await?.len();
     let only_incomplete = results.is_none()
-        && !crate::results::finished(store, session.user, "rdp")
+        && !tandem_app::results::finished(store, session.user, "rdp")
             .await?
             .is_empty();
     let nudge = if only_incomplete {

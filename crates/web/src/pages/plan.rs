@@ -14,10 +14,10 @@ use tandem_core::plan::Reason;
 use tandem_store::{PlanItemId, PlanStatus};
 
 use crate::auth::{CurrentUser, Session, now};
-use crate::exercises::{KINDS, kind_of};
 use crate::help::Help;
 use crate::view::{Layout, render};
 use crate::{AppError, AppState};
+use tandem_app::exercises::{KINDS, kind_of};
 
 struct ItemView {
     id: i64,
@@ -78,8 +78,9 @@ async fn plan_page(
 ) -> Result<Response, AppError> {
     let store = state.store();
     let guidance = state.guidance();
-    let held = crate::situation::held(state, session).await?;
-    let assessment = crate::situation::assess(store, state.content(), session.user, held).await?;
+    let held = crate::follow_up::held(state, session).await?;
+    let assessment =
+        tandem_app::situation::assess(store, state.content(), session.user, held).await?;
     let plan = assessment.plan(guidance);
     let mut specialised = false;
     let (later, items): (Vec<ItemView>, Vec<ItemView>) = store

@@ -13,9 +13,9 @@ use tandem_store::{AdministrationId, PlanStatus};
 
 use crate::auth::{CurrentUser, Session};
 use crate::charts;
-use crate::results::{Results, change_words, rdp_results, score_shown};
 use crate::view::{Layout, render};
 use crate::{AppError, AppState};
+use tandem_app::results::{Results, change_words, rdp_results, score_shown};
 
 struct ProfileView {
     name: String,
@@ -186,6 +186,7 @@ async fn page(
         trend_chart: crate::trends::trend_chart(
             state.store(),
             state.content(),
+            Some(state.drawn()),
             session.user,
             &zone,
         )
@@ -232,7 +233,7 @@ pub async fn latest(
         state.content(),
         session.user,
         None,
-        crate::situation::held(&state, &session).await?,
+        crate::follow_up::held(&state, &session).await?,
     )
     .await?
     {
@@ -244,7 +245,7 @@ pub async fn latest(
         None => {
             // No complete profile: the newest finished one, which says it
             // is incomplete, or the profile to take.
-            let taken = crate::results::finished(state.store(), session.user, "rdp").await?;
+            let taken = tandem_app::results::finished(state.store(), session.user, "rdp").await?;
             Ok(match taken.last() {
                 Some(last) => Redirect::to(&format!("/results/{}", last.id)).into_response(),
                 None => Redirect::to("/questions/a").into_response(),
@@ -264,7 +265,7 @@ pub async fn one(
         state.content(),
         session.user,
         Some(AdministrationId(id)),
-        crate::situation::held(&state, &session).await?,
+        crate::follow_up::held(&state, &session).await?,
     )
     .await?
     .ok_or_else(AppError::not_found)?;
@@ -326,8 +327,8 @@ pub async fn delete(
     store
         .delete_administration(session.user, administration.id)
         .await?;
-    crate::plan::refresh_after_change(&state, &session).await;
-    crate::estimates::refresh_soon(&state);
+    crate::follow_up::plan_after_change(&state, &session).await;
+    crate::follow_up::estimates_soon(&state);
     Ok(Redirect::to("/results?notice=deleted").into_response())
 }
 

@@ -70,7 +70,7 @@ pub async fn record(
             .await?;
     }
     store.hold_screen(&session.token, screen.summary()).await?;
-    crate::plan::refresh_after_change(state, session).await;
+    crate::follow_up::plan_after_change(state, session).await;
     Ok(())
 }
 
@@ -79,9 +79,10 @@ pub async fn done(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
 ) -> Result<Response, AppError> {
-    let held = crate::situation::held(&state, &session).await?;
+    let held = crate::follow_up::held(&state, &session).await?;
     let side =
-        crate::situation::safety_side(state.store(), state.content(), session.user, held).await?;
+        tandem_app::situation::safety_side(state.store(), state.content(), session.user, held)
+            .await?;
     let Some(summary) = side.screen else {
         // Nothing answered yet: the questions themselves.
         return Ok(Redirect::to("/questions/c").into_response());

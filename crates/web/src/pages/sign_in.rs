@@ -250,7 +250,7 @@ pub async fn sign_out(
 ) -> Result<Response, AppError> {
     if let Some(session) = session {
         state.store().end_session(&session.token).await?;
-        crate::plan::forget_held(&state, session.user).await;
+        crate::follow_up::forget_held(&state, session.user).await;
         state
             .fresh_codes()
             .remove(&tandem_store::token_hash_hex(&session.token));

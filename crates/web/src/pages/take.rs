@@ -128,7 +128,7 @@ async fn resolve<'s>(
     else {
         return Ok((current, None));
     };
-    let version = crate::situation::version_of(state.content(), &open)?;
+    let version = tandem_app::situation::version_of(state.content(), &open)?;
     Ok((version, Some(open)))
 }
 
@@ -465,7 +465,7 @@ async fn administration_of<'s>(
     if claimed.instrument != current.id.as_str() {
         return Err(AppError::not_found());
     }
-    let version = crate::situation::version_of(state.content(), &claimed)?;
+    let version = tandem_app::situation::version_of(state.content(), &claimed)?;
     if claimed.completed_at.is_some() {
         return Ok(Claimed::Finished(finished_target(code, version, id)));
     }
@@ -575,7 +575,7 @@ pub async fn save(
             store
                 .complete_administration(session.user, instrument, open.id)
                 .await?;
-            crate::plan::refresh_after_change(&state, &session).await;
+            crate::follow_up::plan_after_change(&state, &session).await;
             match instrument.kind {
                 Kind::Profile => format!("/results/{}", open.id),
                 // Post/redirect/get: the answer page reads the check-in back.

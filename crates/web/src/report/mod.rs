@@ -16,7 +16,7 @@ use tandem_store::{Owner, Store};
 
 use crate::AppError;
 use crate::charts;
-use crate::state::Content;
+use tandem_app::Content;
 
 /// Who the report is for: the person (with the safety section), or someone
 /// they share it with.
@@ -125,7 +125,7 @@ async fn results_part(
 ) -> Result<Option<(ResultsPart, String)>, AppError> {
     let estimate = content.estimates.current();
     // Incomplete profiles are neither the first nor the latest.
-    crate::results::ensure_scored(store, content, user).await?;
+    tandem_app::results::ensure_scored(store, content, user).await?;
     let complete: Vec<_> = store
         .score_points(user)
         .await?
@@ -140,22 +140,32 @@ async fn results_part(
     {
         ends.push(store.administration(user, *id).await?);
     }
+    // A report is drawn once, so its trend chart is not kept.
     let results = match (ends.first(), ends.last()) {
         (Some(first), Some(latest)) => {
             let (rdp, reliability) =
-                crate::results::instrument_for(content, estimate.as_deref(), latest)?;
+                tandem_app::results::instrument_for(content, estimate.as_deref(), latest)?;
             let (first_rdp, _) =
-                crate::results::instrument_for(content, estimate.as_deref(), first)?;
+                tandem_app::results::instrument_for(content, estimate.as_deref(), first)?;
             let answers = store.answers(user, rdp, latest.id).await?;
             let latest_scores =
                 tandem_core::scoring::score(rdp, &answers).map_err(AppError::internal)?;
-            let first_scores = crate::results::scores_of(store, user, first_rdp, first.id).await?;
+            let first_scores =
+                tandem_app::results::scores_of(store, user, first_rdp, first.id).await?;
             let assessment = match judge {
                 Judge::WithSafety => {
-                    crate::situation::assess_with(store, content, user, None, Some((rdp, &answers)))
-                        .await?
+                    tandem_app::situation::assess_with(
+                        store,
+                        content,
+                        user,
+                        None,
+                        Some((rdp, &answers)),
+                    )
+                    .await?
                 }
-                Judge::ProfileOnly => crate::situation::assess_without_safety((rdp, &answers))?,
+                Judge::ProfileOnly => {
+                    tandem_app::situation::assess_without_safety((rdp, &answers))?
+                }
             };
             let found = assessment.profile;
             let changes = if first.id == latest.id {
@@ -170,7 +180,7 @@ async fn results_part(
                             i.name.clone(),
                             format!("{:.1}", c.from),
                             format!("{:.1}", c.to),
-                            crate::results::change_words(c),
+                            tandem_app::results::change_words(c),
                         ))
                     })
                     .collect()
@@ -179,7 +189,11 @@ async fn results_part(
                 items
                     .into_iter()
                     .filter_map(|(name, s)| {
-                        Some((name, crate::results::score_shown(s?), band_label(rdp, s?)))
+                        Some((
+                            name,
+                            tandem_app::results::score_shown(s?),
+                            band_label(rdp, s?),
+                        ))
                     })
                     .collect::<Vec<_>>()
             };
@@ -207,7 +221,8 @@ async fn results_part(
                     ),
                     since: date(&first.completed_at),
                     changes,
-                    trend_chart: crate::trends::trend_chart(store, content, user, zone).await?,
+                    trend_chart: crate::trends::trend_chart(store, content, None, user, zone)
+                        .await?,
                     band_key: crate::charts::band_key(),
                 },
                 latest.about.clone(),
@@ -295,11 +310,11 @@ async fn own_report(
     let written = entries
         .iter()
         .filter_map(|entry| {
-            let kind = crate::exercises::kind(&entry.kind)?;
+            let kind = tandem_app::exercises::kind(&entry.kind)?;
             Some(Written {
                 title: kind.title,
                 day: crate::moments::moment(entry.created_unix, &zone),
-                lines: crate::exercises::written_lines(kind, &entry.content),
+                lines: tandem_app::exercises::written_lines(kind, &entry.content),
             })
         })
         .collect();

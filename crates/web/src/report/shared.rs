@@ -13,7 +13,7 @@ use tandem_store::{Owner, Store};
 use super::{Framing, Judge, ReportPage, ResultsPart, person_row, plan_rows, results_part};
 use crate::AppError;
 use crate::charts;
-use crate::state::Content;
+use tandem_app::Content;
 
 /// A shared copy's contents, and nothing else.
 pub struct SharedView {

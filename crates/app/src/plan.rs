@@ -6,8 +6,8 @@
 use tandem_core::safety::ScreenSummary;
 use tandem_store::{NewSuggestion, Owner, Store};
 
-use crate::AppError;
-use crate::state::Content;
+use crate::Content;
+use crate::ServiceError;
 
 /// Recomputes the suggestions from the person's situation (latest finished
 /// RDP, latest kept or session-held safety screen, latest check-in) and
@@ -18,7 +18,7 @@ pub async fn refresh(
     user: Owner,
     held: Option<ScreenSummary>,
     now: i64,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     let assessment = crate::situation::assess(store, content, user, held).await?;
     let suggestions: Vec<NewSuggestion> = assessment
         .plan(&content.guidance)
@@ -51,46 +51,6 @@ pub async fn refresh(
     Ok(())
 }
 
-/// Refreshes the plan from a request handler; a failure is logged and does
-/// not undo what the person just saved.
-pub async fn refresh_after_change(state: &crate::AppState, session: &crate::auth::Session) {
-    let held = match state.store().held_screen(&session.token).await {
-        Ok(held) => held,
-        Err(err) => {
-            tracing::warn!(%err, "reading the session's screen failed");
-            None
-        }
-    };
-    if let Err(err) = refresh(
-        state.store(),
-        state.content(),
-        session.user,
-        held,
-        crate::auth::now(),
-    )
-    .await
-    {
-        tracing::warn!(%err, "refreshing the plan failed");
-    }
-}
-
-/// Remakes the plan from what is kept alone, once a session (and the
-/// unkept screen it may have held) is over: at sign-out, and at sign-in
-/// after a session that expired. A failure is logged, as above.
-pub async fn forget_held(state: &crate::AppState, user: Owner) {
-    if let Err(err) = refresh(
-        state.store(),
-        state.content(),
-        user,
-        None,
-        crate::auth::now(),
-    )
-    .await
-    {
-        tracing::warn!(%err, "refreshing the plan failed");
-    }
-}
-
 /// Makes every stored plan anew when the rules that make plans have changed
 /// since they were made (an upgrade: new guidance, new instrument versions),
 /// so that no plan made under old rules outlives them. Returns how many
@@ -99,7 +59,7 @@ pub async fn refresh_all_if_rules_changed(
     store: &Store,
     content: &Content,
     now: i64,
-) -> Result<usize, AppError> {
+) -> Result<usize, ServiceError> {
     let fingerprint = tandem_core::guidance::rules_fingerprint(&[
         &content.rdp,
         &content.checkin,
@@ -114,26 +74,4 @@ pub async fn refresh_all_if_rules_changed(
     }
     store.set_plan_rules(&fingerprint).await?;
     Ok(owners.len())
-}
-
-/// After a check-in: the plan is remade only when this check-in's safety
-/// item signals, or the plan holds steps shaped by safety answers that a
-/// calm week may ease. Every other check-in leaves the plan as it is, so a
-/// check-in costs what it did before the safety item existed.
-pub async fn refresh_after_checkin(
-    state: &crate::AppState,
-    session: &crate::auth::Session,
-    signals: bool,
-) {
-    let needed = signals
-        || match state.store().plan_has_safety_items(session.user).await {
-            Ok(found) => found,
-            Err(err) => {
-                tracing::warn!(%err, "reading the plan failed");
-                true
-            }
-        };
-    if needed {
-        refresh_after_change(state, session).await;
-    }
 }

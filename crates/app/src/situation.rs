@@ -13,8 +13,8 @@ use tandem_core::instrument::Instrument;
 use tandem_core::safety::ScreenSummary;
 use tandem_store::{Administration, Owner, Store};
 
-use crate::AppError;
-use crate::state::Content;
+use crate::Content;
+use crate::ServiceError;
 
 /// The safety side of a situation: what the latest screen said, and whether
 /// any was ever taken.
@@ -32,14 +32,14 @@ pub async fn safety_side(
     content: &Content,
     user: Owner,
     held: Option<ScreenSummary>,
-) -> Result<SafetySide, AppError> {
+) -> Result<SafetySide, ServiceError> {
     let kept = store.safety_screens(user).await?;
     let latest = match kept.last() {
         Some(record) => {
             let instrument = content
                 .instrument_version("safety", &record.version)
                 .ok_or_else(|| {
-                    AppError::internal(format!("no safety screen {}", record.version))
+                    ServiceError::internal(format!("no safety screen {}", record.version))
                 })?;
             Some(record.to_screen(instrument)?.summary())
         }
@@ -61,7 +61,7 @@ pub async fn latest_with_answers<'c>(
     content: &'c Content,
     user: Owner,
     instrument: &str,
-) -> Result<Option<(Administration, &'c Instrument, Answers)>, AppError> {
+) -> Result<Option<(Administration, &'c Instrument, Answers)>, ServiceError> {
     crate::results::ensure_scored(store, content, user).await?;
     let Some(administration) = store.latest_complete(user, instrument, None).await? else {
         return Ok(None);
@@ -75,11 +75,11 @@ pub async fn latest_with_answers<'c>(
 pub fn version_of<'c>(
     content: &'c Content,
     administration: &Administration,
-) -> Result<&'c Instrument, AppError> {
+) -> Result<&'c Instrument, ServiceError> {
     content
         .instrument_version(&administration.instrument, &administration.version)
         .ok_or_else(|| {
-            AppError::internal(format!(
+            ServiceError::internal(format!(
                 "administration {} was taken with {} {}, which this build does not have",
                 administration.id, administration.instrument, administration.version
             ))
@@ -94,7 +94,7 @@ pub async fn assess_with(
     user: Owner,
     held: Option<ScreenSummary>,
     rdp: Option<(&Instrument, &Answers)>,
-) -> Result<Assessment, AppError> {
+) -> Result<Assessment, ServiceError> {
     let safety = safety_side(store, content, user, held).await?;
     let checkin = latest_with_answers(store, content, user, "checkin").await?;
     Assessment::of(Latest {
@@ -103,7 +103,7 @@ pub async fn assess_with(
         screen_taken: safety.taken,
         checkin: checkin.as_ref().map(|(_, i, a)| (*i, a)),
     })
-    .map_err(AppError::internal)
+    .map_err(ServiceError::internal)
 }
 
 /// The person's situation now, judged on their latest finished RDP.
@@ -112,7 +112,7 @@ pub async fn assess(
     content: &Content,
     user: Owner,
     held: Option<ScreenSummary>,
-) -> Result<Assessment, AppError> {
+) -> Result<Assessment, ServiceError> {
     let latest = latest_with_answers(store, content, user, "rdp").await?;
     let estimate = content.estimates.current();
     let rdp = latest.as_ref().map(|(_, version, answers)| {
@@ -124,20 +124,12 @@ pub async fn assess(
 
 /// A situation judged on the profile answers alone, with nothing from any
 /// safety answer: for copies meant for someone else.
-pub fn assess_without_safety(rdp: (&Instrument, &Answers)) -> Result<Assessment, AppError> {
+pub fn assess_without_safety(rdp: (&Instrument, &Answers)) -> Result<Assessment, ServiceError> {
     Assessment::of(Latest {
         rdp: Some(rdp),
         screen: None,
         screen_taken: true,
         checkin: None,
     })
-    .map_err(AppError::internal)
-}
-
-/// What this web session holds of an unkept safety screen.
-pub async fn held(
-    state: &crate::AppState,
-    session: &crate::auth::Session,
-) -> Result<Option<ScreenSummary>, AppError> {
-    Ok(state.store().held_screen(&session.token).await?)
+    .map_err(ServiceError::internal)
 }

@@ -21,7 +21,7 @@ use tandem_stats::moments::{Missing, Moments};
 use tandem_stats::reliability::reliability;
 use tandem_store::{Research, Store};
 
-use crate::AppError;
+use crate::ServiceError;
 
 /// People (one first administration each) needed before estimates are used.
 pub const MIN_ADMINISTRATIONS: u64 = 200;
@@ -36,7 +36,8 @@ pub struct Estimated {
 }
 
 /// What the precision of a score rests on, as results and reports say it.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "source", rename_all = "snake_case")]
 pub enum Reliability {
     /// Nothing yet: no intervals, no change verdicts.
@@ -71,8 +72,8 @@ impl Reliability {
 /// The last estimate, kept off the request path: pages only read it;
 /// [`Cache::refresh`] recomputes it when the people it would rest on changed
 /// (joined, left, or were replaced by others), in the server's housekeeping
-/// every few minutes, and soon after a research consent changes
-/// ([`refresh_soon`]: one background task, however many changes come).
+/// every few minutes, and soon after a research consent changes (the web
+/// app's one background task, however many changes come: [`Cache::ask`]).
 #[derive(Default)]
 pub struct Cache {
     latest: std::sync::RwLock<Option<Arc<Estimated>>>,
@@ -102,7 +103,7 @@ impl Cache {
         store: &Store,
         research: &Research,
         rdp: &Instrument,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), ServiceError> {
         let mut computed_from = self.computed_from.lock().await;
         let people = store.research_fingerprint(research, rdp).await?;
         if *computed_from == Some(people) {
@@ -120,40 +121,26 @@ impl Cache {
         *computed_from = Some(people);
         Ok(())
     }
-}
 
-/// Asks for the estimates to be brought up to date in the background: the
-/// request that asks does not wait, and a burst of asks (one account
-/// toggling its consent in a loop) costs one refresh at a time, never a
-/// queue of them.
-pub fn refresh_soon(state: &crate::AppState) {
-    let cache = &state.content().estimates;
-    cache.wanted.store(true, Ordering::SeqCst);
-    if cache.running.swap(true, Ordering::SeqCst) {
-        // The running task sees `wanted` before it stops.
-        return;
+    /// Asks for a refresh. True when no refresh task is running, so the
+    /// caller must start one; false when the running one will see the ask.
+    pub fn ask(&self) -> bool {
+        self.wanted.store(true, Ordering::SeqCst);
+        !self.running.swap(true, Ordering::SeqCst)
     }
-    let state = state.clone();
-    tokio::spawn(async move {
-        let cache = &state.content().estimates;
-        loop {
-            while cache.wanted.swap(false, Ordering::SeqCst) {
-                if let Err(err) = state
-                    .content()
-                    .refresh_estimates(state.store(), state.research())
-                    .await
-                {
-                    tracing::warn!(err = err.message(), "estimating reliability failed");
-                }
-            }
-            cache.running.store(false, Ordering::SeqCst);
-            // An ask that came just as this task was stopping, and found it
-            // still running, is taken here (unless a new task took it).
-            if !cache.wanted.load(Ordering::SeqCst) || cache.running.swap(true, Ordering::SeqCst) {
-                break;
-            }
-        }
-    });
+
+    /// Takes the ask, for the running task: true when one was waiting.
+    pub fn take_ask(&self) -> bool {
+        self.wanted.swap(false, Ordering::SeqCst)
+    }
+
+    /// The running task stops. True when it must go on after all: an ask
+    /// came just as it was stopping, found it still running, and no new
+    /// task took it.
+    pub fn stop(&self) -> bool {
+        self.running.store(false, Ordering::SeqCst);
+        self.wanted.load(Ordering::SeqCst) && !self.running.swap(true, Ordering::SeqCst)
+    }
 }
 
 /// Estimates facet and index precision from the first finished
@@ -162,7 +149,7 @@ pub async fn estimate(
     store: &Store,
     research: &Research,
     rdp: &Instrument,
-) -> Result<Option<Estimated>, AppError> {
+) -> Result<Option<Estimated>, ServiceError> {
     let items: Vec<String> = rdp
         .items
         .iter()

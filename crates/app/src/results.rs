@@ -15,9 +15,9 @@ use tandem_core::safety::ScreenSummary;
 use tandem_core::scoring::{Score, Scores, score};
 use tandem_store::{Administration, AdministrationId, Owner, Store};
 
-use crate::AppError;
+use crate::Content;
+use crate::ServiceError;
 use crate::estimates::{Estimated, Reliability};
-use crate::state::Content;
 
 /// One scored administration with what it means.
 #[derive(Debug, Clone, Serialize)]
@@ -79,7 +79,7 @@ pub async fn finished(
     store: &Store,
     user: Owner,
     instrument: &str,
-) -> Result<Vec<Administration>, AppError> {
+) -> Result<Vec<Administration>, ServiceError> {
     Ok(store
         .administrations(user, Some(instrument))
         .await?
@@ -96,7 +96,7 @@ pub fn instrument_for<'a>(
     content: &'a Content,
     estimate: Option<&'a Estimated>,
     administration: &Administration,
-) -> Result<(&'a Instrument, Reliability), AppError> {
+) -> Result<(&'a Instrument, Reliability), ServiceError> {
     let version = crate::situation::version_of(content, administration)?;
     Ok(precise(content, estimate, version))
 }
@@ -134,9 +134,9 @@ pub async fn scores_of(
     user: Owner,
     instrument: &Instrument,
     id: AdministrationId,
-) -> Result<Scores, AppError> {
+) -> Result<Scores, ServiceError> {
     let answers = store.answers(user, instrument, id).await?;
-    score(instrument, &answers).map_err(AppError::internal)
+    score(instrument, &answers).map_err(ServiceError::internal)
 }
 
 /// Scores, and keeps, this person's finished administrations that have no
@@ -146,7 +146,11 @@ pub async fn scores_of(
 /// backfills everyone's at start. One that cannot be scored (a version this
 /// build lacks, or deleted meanwhile) is left out, not an error: it simply
 /// stays out of trends and "the latest".
-pub async fn ensure_scored(store: &Store, content: &Content, user: Owner) -> Result<(), AppError> {
+pub async fn ensure_scored(
+    store: &Store,
+    content: &Content,
+    user: Owner,
+) -> Result<(), ServiceError> {
     for unscored in store.unscored(Some(user)).await? {
         match rescore(store, content, &unscored).await {
             Ok(()) | Err(Rescore::Gone) => {}
@@ -169,7 +173,7 @@ pub enum Rescore {
     /// It was taken with a version this build does not have.
     Unknown,
     /// The store failed.
-    Failed(AppError),
+    Failed(ServiceError),
 }
 
 /// Scores one administration again from its answers and keeps the scores.
@@ -200,7 +204,7 @@ pub async fn rescore(
 /// kept scores: the server runs it once at start, after an upgrade or a
 /// change of the scoring rules. Carries on past any that cannot be scored.
 /// Returns how many were scored and how many could not be.
-pub async fn backfill(store: &Store, content: &Content) -> Result<(usize, usize), AppError> {
+pub async fn backfill(store: &Store, content: &Content) -> Result<(usize, usize), ServiceError> {
     let unscored = store.unscored(None).await?;
     let mut failed = 0;
     for one in &unscored {
@@ -209,7 +213,7 @@ pub async fn backfill(store: &Store, content: &Content) -> Result<(usize, usize)
             Err(Rescore::Unknown) => failed += 1,
             Err(Rescore::Failed(err)) => {
                 failed += 1;
-                tracing::warn!(id = one.id.0, err = err.message(), "scoring again failed");
+                tracing::warn!(id = one.id.0, %err, "scoring again failed");
             }
         }
     }
@@ -225,13 +229,13 @@ pub async fn rdp_results(
     user: Owner,
     id: Option<AdministrationId>,
     held: Option<ScreenSummary>,
-) -> Result<Option<Results>, AppError> {
+) -> Result<Option<Results>, ServiceError> {
     ensure_scored(store, content, user).await?;
     let current = match id {
         Some(id) => {
             let administration = store.administration(user, id).await?;
             if administration.instrument != "rdp" || administration.completed_at.is_none() {
-                return Err(AppError::not_found());
+                return Err(ServiceError::not_found("RDP result", id.0));
             }
             administration
         }
@@ -243,7 +247,7 @@ pub async fn rdp_results(
     let estimate = content.estimates.current();
     let (rdp, reliability) = instrument_for(content, estimate.as_deref(), &current)?;
     let answers = store.answers(user, rdp, current.id).await?;
-    let scores = score(rdp, &answers).map_err(AppError::internal)?;
+    let scores = score(rdp, &answers).map_err(ServiceError::internal)?;
     // Change is measured from the complete profile before this one.
     let change = match store.latest_complete(user, "rdp", Some(current.id)).await? {
         Some(earlier) => {
