@@ -294,6 +294,37 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_service_error_answers_as_its_store_error_and_a_build_fault_as_500() {
+        use tandem_app::ServiceError;
+        let cases = [
+            (ServiceError::not_found("RDP result", 3), 404),
+            (
+                ServiceError::Store(StoreError::Unavailable("pool timed out".into())),
+                503,
+            ),
+            (
+                ServiceError::Store(StoreError::invalid("about", "too long")),
+                422,
+            ),
+            (ServiceError::internal("no rdp 0.9 in this build"), 500),
+        ];
+        for (err, status) in cases {
+            let shown = err.to_string();
+            let response = AppError::from(err).api().into_response();
+            assert_eq!(response.status().as_u16(), status, "{shown}");
+            let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+                .await
+                .unwrap();
+            let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            let detail = body["detail"].as_str().unwrap();
+            assert!(
+                !detail.contains("pool") && !detail.contains("0.9"),
+                "{detail}"
+            );
+        }
+    }
+
+    #[tokio::test]
     async fn each_kind_of_store_error_has_its_status_and_never_the_drivers_words() {
         let driver = "near \"SELEC\": syntax error in sqlx";
         let cases = [
