@@ -220,6 +220,22 @@ pub async fn backfill(store: &Store, content: &Content) -> Result<(usize, usize)
     Ok((unscored.len() - failed, failed))
 }
 
+/// The complete RDP before `current` that is about the same relationship.
+pub async fn earlier_of_same_relationship(
+    store: &Store,
+    user: Owner,
+    current: &Administration,
+) -> Result<Option<Administration>, ServiceError> {
+    let mut before = current.id;
+    while let Some(earlier) = store.latest_complete(user, "rdp", Some(before)).await? {
+        if earlier.relationship == current.relationship {
+            return Ok(Some(earlier));
+        }
+        before = earlier.id;
+    }
+    Ok(None)
+}
+
 /// The results of the person's RDP `id`, or of the latest complete one when
 /// `None`, for their own views (`held`: what their web session holds of an
 /// unkept safety screen). Another person's id gives "not found".
@@ -248,8 +264,10 @@ pub async fn rdp_results(
     let (rdp, reliability) = instrument_for(content, estimate.as_deref(), &current)?;
     let answers = store.answers(user, rdp, current.id).await?;
     let scores = score(rdp, &answers).map_err(ServiceError::internal)?;
-    // Change is measured from the complete profile before this one.
-    let change = match store.latest_complete(user, "rdp", Some(current.id)).await? {
+    // Change is measured from the complete profile before this one about
+    // the same person: a profile about a mother says nothing of change in
+    // one about a partner.
+    let change = match earlier_of_same_relationship(store, user, &current).await? {
         Some(earlier) => {
             let (then_rdp, _) = instrument_for(content, estimate.as_deref(), &earlier)?;
             let then = scores_of(store, user, then_rdp, earlier.id).await?;

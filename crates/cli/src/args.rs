@@ -58,6 +58,9 @@ pub enum Command {
     /// The people you lean on, and how the load is spread.
     #[command(subcommand)]
     Network(NetworkCommand),
+    /// The people you answer about: your partner, family, friends…
+    #[command(subcommand)]
+    Relationships(RelationshipsCommand),
     /// The instruments Tandem knows.
     #[command(subcommand)]
     Instruments(InstrumentsCommand),
@@ -66,6 +69,32 @@ pub enum Command {
     Safety(SafetyCommand),
     /// Whether your answers may be used for research (off unless you turn it on).
     Research(ResearchArgs),
+}
+
+/// `relationships` subcommands.
+#[derive(Debug, Subcommand)]
+#[command(
+    after_help = "Roles: partner, parent, child, sibling, other_family (or family), friend, colleague, other.\n\
+Example: tandem relationships add Sam --role friend"
+)]
+pub enum RelationshipsCommand {
+    /// Your relationships, with the ids other commands take.
+    List(JsonFlag),
+    /// Add someone you answer about, with what they are to you.
+    Add {
+        /// Their name or a nickname (kept encrypted); one you do not use yet.
+        name: String,
+        /// What they are to you.
+        #[arg(long)]
+        role: String,
+    },
+    /// Change what someone is to you.
+    Role {
+        /// The relationship's id, as `list` shows it.
+        id: i64,
+        /// The new role.
+        role: String,
+    },
 }
 
 /// `safety` subcommands.

@@ -96,6 +96,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             commands::analyze::run_store(&session.store, &session.research, args).await
         }
         Command::Network(command) => commands::network::run(&session, command).await,
+        Command::Relationships(command) => commands::relationships::run(&session, command).await,
         Command::Safety(command) => commands::safety::run(&session, command).await,
         Command::Research(args) => commands::safety::research(&session, args).await,
         Command::Instruments(_)

@@ -20,6 +20,7 @@ pub mod plan;
 pub mod profile;
 pub mod quality;
 pub mod readability;
+pub mod relationship;
 pub mod resources;
 pub mod risk;
 pub mod safety;

@@ -189,6 +189,10 @@ impl Fresh {
             ),
             ("shares", "SELECT CAST(count(*) AS BIGINT) FROM shares"),
             (
+                "relationships",
+                "SELECT CAST(count(*) AS BIGINT) FROM relationships",
+            ),
+            (
                 "share_reads",
                 "SELECT CAST(count(*) AS BIGINT) FROM share_reads",
             ),

@@ -26,6 +26,7 @@ mod operations;
 mod plan;
 mod plan_seal;
 mod recovery;
+mod relationships;
 mod research;
 mod responses;
 mod safety;
@@ -192,13 +193,18 @@ async fn assemble(
     acquisitions: Arc<AtomicU64>,
 ) -> Result<PgStore, StoreError> {
     match opened {
-        Ok(keys) => Ok(PgStore {
-            pool,
-            keys,
-            url: Zeroizing::new(url.to_owned()),
-            pepper: tokio::sync::OnceCell::new(),
-            acquisitions,
-        }),
+        Ok(keys) => {
+            let store = PgStore {
+                pool,
+                keys,
+                url: Zeroizing::new(url.to_owned()),
+                pepper: tokio::sync::OnceCell::new(),
+                acquisitions,
+            };
+            // Administrations from before relationships were kept.
+            tandem_store::engine::Relationships::attach_administrations(&store).await?;
+            Ok(store)
+        }
         Err(err) => {
             pool.close().await;
             Err(err)

@@ -31,11 +31,15 @@ impl PgStore {
     ) -> Result<Administration, StoreError> {
         let about: Vec<u8> = row.try_get("about_sealed")?;
         let position: i64 = row.try_get("position")?;
+        let relationship: Option<i64> = row.try_get("relationship_id")?;
         Ok(Administration {
             id: AdministrationId(row.try_get("id")?),
             instrument: row.try_get("instrument_id")?,
             version: row.try_get("instrument_version")?,
             about: key.open_text(&about_context(owner), &about)?,
+            relationship: relationship
+                .map(tandem_store::RelationshipId)
+                .ok_or_else(|| StoreError::corrupt("an administration with no relationship"))?,
             position: usize::try_from(position).unwrap_or(0),
             started_at: row.try_get("started_at")?,
             completed_at: row.try_get("completed_at")?,
@@ -75,19 +79,20 @@ impl tandem_store::engine::Administrations for PgStore {
     ) -> Result<Administration, StoreError> {
         let (access, owner) = (owner, owner.id());
         Self::refuse_safety(instrument)?;
-        let about_sealed = self
-            .data_key(owner)
-            .await?
-            .seal_text(&about_context(owner), about)?;
+        let key = self.data_key(owner).await?;
+        let about_sealed = key.seal_text(&about_context(owner), about)?;
         let id: i64 = write_tx!(self, |tx| {
+            let relationship = crate::relationships::for_about(tx, &key, owner, about).await?;
             sqlx::query_scalar(
-                "INSERT INTO administrations (owner_id, instrument_id, instrument_version, about_sealed)
-                 VALUES ($1, $2, $3, $4) RETURNING id",
+                "INSERT INTO administrations
+                     (owner_id, instrument_id, instrument_version, about_sealed, relationship_id)
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
             .bind(owner.0)
             .bind(instrument.id.as_str())
             .bind(&instrument.version)
             .bind(&about_sealed)
+            .bind(relationship.0)
             .fetch_one(&mut *tx)
             .await?
         })?;
@@ -109,22 +114,23 @@ impl tandem_store::engine::Administrations for PgStore {
                 "a form key has 1 to 64 characters",
             ));
         }
-        let about_sealed = self
-            .data_key(owner)
-            .await?
-            .seal_text(&about_context(owner), about)?;
+        let key = self.data_key(owner).await?;
+        let about_sealed = key.seal_text(&about_context(owner), about)?;
         // Of two racing copies of the form, one inserts; the other waits on
         // the unique index, does nothing, and its next statement (a new
         // snapshot under READ COMMITTED) finds the row the first made.
         let id: i64 = write_tx!(self, |tx| {
+            let relationship = crate::relationships::for_about(tx, &key, owner, about).await?;
             sqlx::query(
-                "INSERT INTO administrations (owner_id, instrument_id, instrument_version, about_sealed, form_key)
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (owner_id, form_key) WHERE form_key IS NOT NULL DO NOTHING",
+                "INSERT INTO administrations
+                     (owner_id, instrument_id, instrument_version, about_sealed, relationship_id, form_key)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (owner_id, form_key) WHERE form_key IS NOT NULL DO NOTHING",
             )
             .bind(owner.0)
             .bind(instrument.id.as_str())
             .bind(&instrument.version)
             .bind(&about_sealed)
+            .bind(relationship.0)
             .bind(form_key)
             .execute(&mut *tx)
             .await?;
@@ -171,6 +177,8 @@ impl tandem_store::engine::Administrations for PgStore {
     ) -> Result<(), StoreError> {
         let owner = owner.id();
         write_tx!(self, |tx| {
+            // Its kept scores go with it (cascade): a drawn trend is stale.
+            crate::scorings::fold_before_delete(tx, owner, id).await?;
             let done = sqlx::query("DELETE FROM administrations WHERE id = $1 AND owner_id = $2")
                 .bind(id.0)
                 .bind(owner.0)
@@ -182,8 +190,6 @@ impl tandem_store::engine::Administrations for PgStore {
                     id: id.0,
                 });
             }
-            // Its kept scores went with it (cascade): a drawn trend is stale.
-            crate::scorings::bump(tx, owner).await?;
         })
     }
 
@@ -211,11 +217,13 @@ impl tandem_store::engine::Administrations for PgStore {
             .map_err(|_| StoreError::invalid("instrument", "too many items"))?;
         // One transaction, no group commit: PostgreSQL's own group commit
         // shares the flushes of concurrent commits.
-        let (id, row_started, row_completed) = write_tx!(self, |tx| {
+        let (id, relationship, row_started, row_completed) = write_tx!(self, |tx| {
+            let relationship = crate::relationships::for_about(tx, &key, owner, about).await?;
             let row = sqlx::query(concat!(
                 "INSERT INTO administrations
-                     (owner_id, instrument_id, instrument_version, about_sealed, position, completed_at)
-                 VALUES ($1, $2, $3, $4, $5, statement_timestamp())
+                     (owner_id, instrument_id, instrument_version, about_sealed, relationship_id,
+                      position, completed_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, statement_timestamp())
                  RETURNING id, ",
                 moment!("started_at"),
                 " AS started_at, ",
@@ -226,6 +234,7 @@ impl tandem_store::engine::Administrations for PgStore {
             .bind(instrument.id.as_str())
             .bind(&instrument.version)
             .bind(&about_sealed)
+            .bind(relationship.0)
             .bind(position)
             .fetch_one(&mut *tx)
             .await?;
@@ -247,13 +256,14 @@ impl tandem_store::engine::Administrations for PgStore {
             crate::scorings::write(tx, owner, id, &scores).await?;
             let started: String = row.try_get("started_at")?;
             let completed: Option<String> = row.try_get("completed_at")?;
-            (id, started, completed)
+            (id, relationship, started, completed)
         })?;
         Ok(Administration {
             id,
             instrument: instrument.id.to_string(),
             version: instrument.version.clone(),
             about: about.to_owned(),
+            relationship,
             position: instrument.items.len(),
             started_at: row_started,
             completed_at: row_completed,
@@ -441,7 +451,7 @@ impl tandem_store::engine::Administrations for PgStore {
     ) -> Result<Administration, StoreError> {
         let owner = owner.id();
         let row = sqlx::query(concat!(
-            "SELECT id, instrument_id, instrument_version, about_sealed, position, ",
+            "SELECT id, instrument_id, instrument_version, about_sealed, relationship_id, position, ",
             moment!("started_at"),
             " AS started_at, ",
             moment!("completed_at"),
@@ -465,7 +475,7 @@ impl tandem_store::engine::Administrations for PgStore {
     ) -> Result<Vec<Administration>, StoreError> {
         let owner = owner.id();
         let rows = sqlx::query(concat!(
-            "SELECT id, instrument_id, instrument_version, about_sealed, position, ",
+            "SELECT id, instrument_id, instrument_version, about_sealed, relationship_id, position, ",
             moment!("started_at"),
             " AS started_at, ",
             moment!("completed_at"),

@@ -54,7 +54,8 @@ pub(crate) async fn write(
          SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM administrations
              WHERE id = $1 AND owner_id = $6 AND completed_at IS NOT NULL)
          ON CONFLICT (administration_id) DO UPDATE SET scorer_version = excluded.scorer_version,
-             complete = excluded.complete, facets = excluded.facets, indices = excluded.indices
+             complete = excluded.complete, facets = excluded.facets, indices = excluded.indices,
+             changes = scorings.changes + 1
          WHERE excluded.scorer_version >= scorings.scorer_version",
     )
     .bind(id.0)
@@ -83,16 +84,29 @@ pub(crate) async fn write(
         // Newer rules' scores stand; nothing changed.
         return Ok(());
     }
-    bump(conn, owner).await
+    // The row's own `changes` counted this write (1 when new): nothing
+    // shared is touched, so one person's writes do not queue on each other.
+    Ok(())
 }
 
-/// Raises `owner`'s scores version: whatever was drawn from their kept
-/// scores is stale.
-pub(crate) async fn bump(conn: &mut PgConnection, owner: UserId) -> Result<(), StoreError> {
-    sqlx::query("UPDATE users SET scores_version = scores_version + 1 WHERE id = $1")
-        .bind(owner.0)
-        .execute(&mut *conn)
-        .await?;
+/// Before `id` (of `owner`) is deleted: its kept scores' changes move to
+/// the users row, plus one for the deletion, so the scores version still
+/// rises by one.
+pub(crate) async fn fold_before_delete(
+    conn: &mut PgConnection,
+    owner: UserId,
+    id: AdministrationId,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE users SET scores_version = scores_version + 1 + COALESCE(
+             (SELECT s.changes FROM scorings s JOIN administrations a ON a.id = s.administration_id
+              WHERE s.administration_id = $2 AND a.owner_id = $1), 0)
+         WHERE id = $1",
+    )
+    .bind(owner.0)
+    .bind(id.0)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -225,7 +239,7 @@ impl tandem_store::engine::KeptScores for PgStore {
     ) -> Result<Option<Administration>, StoreError> {
         let owner = owner.id();
         let row = sqlx::query(concat!(
-            "SELECT a.id, a.instrument_id, a.instrument_version, a.about_sealed, a.position, ",
+            "SELECT a.id, a.instrument_id, a.instrument_version, a.about_sealed, a.relationship_id, a.position, ",
             moment!("a.started_at"),
             " AS started_at, ",
             moment!("a.completed_at"),
@@ -255,13 +269,18 @@ impl tandem_store::engine::KeptScores for PgStore {
 
     async fn scores_version(&self, owner: Owner) -> Result<i64, StoreError> {
         let owner = owner.id();
-        sqlx::query_scalar("SELECT scores_version FROM users WHERE id = $1")
-            .bind(owner.0)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound {
-                what: "user",
-                id: owner.0,
-            })
+        sqlx::query_scalar(
+            "SELECT CAST(u.scores_version + COALESCE((SELECT sum(s.changes) FROM scorings s
+                 JOIN administrations a ON a.id = s.administration_id WHERE a.owner_id = u.id), 0)
+                 AS BIGINT)
+             FROM users u WHERE u.id = $1",
+        )
+        .bind(owner.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound {
+            what: "user",
+            id: owner.0,
+        })
     }
 }

@@ -23,6 +23,8 @@ pub(crate) struct Job {
     pub instrument_id: String,
     pub version: String,
     pub about_sealed: Vec<u8>,
+    /// The relationship it belongs to, found before the job was sent.
+    pub relationship: tandem_store::RelationshipId,
     pub position: i64,
     pub answers: Vec<(String, Answer)>,
     /// Its scores, kept in the same savepoint as its answers.
@@ -123,14 +125,16 @@ async fn write_batch(conn: &mut SqliteConnection, jobs: Vec<Job>) {
 async fn write_one(tx: &mut SqliteConnection, job: &Job) -> Result<Recorded, StoreError> {
     let row = sqlx::query(
         "INSERT INTO administrations
-             (owner_id, instrument_id, instrument_version, about_sealed, position, completed_at)
-         VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+             (owner_id, instrument_id, instrument_version, about_sealed, relationship_id,
+              position, completed_at)
+         VALUES (?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
          RETURNING id, started_at, completed_at",
     )
     .bind(job.owner.0)
     .bind(&job.instrument_id)
     .bind(&job.version)
     .bind(&job.about_sealed)
+    .bind(job.relationship.0)
     .bind(job.position)
     .fetch_one(&mut *tx)
     .await?;

@@ -19,6 +19,7 @@ mod network;
 mod plan;
 mod plan_seal;
 mod recovery;
+mod relationships;
 mod research;
 mod responses;
 mod safety;
@@ -245,6 +246,8 @@ impl SqliteStore {
                 // 0008) — make it a step here instead.
                 store.seal_legacy_safety_rows().await?;
                 store.seal_legacy_plan_items().await?;
+                // Administrations from before relationships were kept.
+                tandem_store::engine::Relationships::attach_administrations(&store).await?;
                 Ok(store)
             }
             Err(err) => {

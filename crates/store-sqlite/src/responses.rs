@@ -32,11 +32,13 @@ impl SqliteStore {
     ) -> Result<Administration, StoreError> {
         let about: Vec<u8> = row.try_get("about_sealed")?;
         let position: i64 = row.try_get("position")?;
+        let relationship: Option<i64> = row.try_get("relationship_id")?;
         Ok(Administration {
             id: AdministrationId(row.try_get("id")?),
             instrument: row.try_get("instrument_id")?,
             version: row.try_get("instrument_version")?,
             about: key.open_text(&about_context(owner), &about)?,
+            relationship: attached(relationship)?,
             position: usize::try_from(position).unwrap_or(0),
             started_at: row.try_get("started_at")?,
             completed_at: row.try_get("completed_at")?,
@@ -54,18 +56,19 @@ impl tandem_store::engine::Administrations for SqliteStore {
     ) -> Result<Administration, StoreError> {
         let (access, owner) = (owner, owner.id());
         Self::refuse_safety(instrument)?;
-        let about_sealed = self
-            .data_key(owner)
-            .await?
-            .seal_text(&about_context(owner), about)?;
+        let key = self.data_key(owner).await?;
+        let about_sealed = key.seal_text(&about_context(owner), about)?;
+        let relationship = self.relationship_for_about(&key, owner, about).await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO administrations (owner_id, instrument_id, instrument_version, about_sealed)
-             VALUES (?, ?, ?, ?) RETURNING id",
+            "INSERT INTO administrations
+                 (owner_id, instrument_id, instrument_version, about_sealed, relationship_id)
+             VALUES (?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(owner.0)
         .bind(instrument.id.as_str())
         .bind(&instrument.version)
         .bind(about_sealed)
+        .bind(relationship.0)
         .fetch_one(&self.writer)
         .await?;
         self.administration(access, AdministrationId(id)).await
@@ -86,20 +89,21 @@ impl tandem_store::engine::Administrations for SqliteStore {
                 "a form key has 1 to 64 characters",
             ));
         }
-        let about_sealed = self
-            .data_key(owner)
-            .await?
-            .seal_text(&about_context(owner), about)?;
+        let key = self.data_key(owner).await?;
+        let about_sealed = key.seal_text(&about_context(owner), about)?;
+        let relationship = self.relationship_for_about(&key, owner, about).await?;
         // One statement: of two racing copies of the form, one inserts and
         // the other finds its row.
         sqlx::query(
-            "INSERT INTO administrations (owner_id, instrument_id, instrument_version, about_sealed, form_key)
-             VALUES (?, ?, ?, ?, ?) ON CONFLICT (owner_id, form_key) WHERE form_key IS NOT NULL DO NOTHING",
+            "INSERT INTO administrations
+                 (owner_id, instrument_id, instrument_version, about_sealed, relationship_id, form_key)
+             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (owner_id, form_key) WHERE form_key IS NOT NULL DO NOTHING",
         )
         .bind(owner.0)
         .bind(instrument.id.as_str())
         .bind(&instrument.version)
         .bind(about_sealed)
+        .bind(relationship.0)
         .bind(form_key)
         .execute(&self.writer)
         .await?;
@@ -180,12 +184,14 @@ impl tandem_store::engine::Administrations for SqliteStore {
             .map_err(|err| StoreError::invalid("answers", err.to_string()))?;
         let key = self.data_key(owner).await?;
         let about_sealed = key.seal_text(&about_context(owner), about)?;
+        let relationship = self.relationship_for_about(&key, owner, about).await?;
         let (reply, answer) = tokio::sync::oneshot::channel();
         let job = crate::group::Job {
             owner,
             instrument_id: instrument.id.to_string(),
             version: instrument.version.clone(),
             about_sealed,
+            relationship,
             position: instrument.items.len() as i64,
             answers: answers
                 .iter()
@@ -209,6 +215,7 @@ impl tandem_store::engine::Administrations for SqliteStore {
             instrument: instrument.id.to_string(),
             version: instrument.version.clone(),
             about: about.to_owned(),
+            relationship,
             position: instrument.items.len(),
             started_at: row_started,
             completed_at: row_completed,
@@ -375,7 +382,8 @@ impl tandem_store::engine::Administrations for SqliteStore {
     ) -> Result<Administration, StoreError> {
         let owner = owner.id();
         let row = sqlx::query(
-            "SELECT id, instrument_id, instrument_version, about_sealed, position, started_at, completed_at
+            "SELECT id, instrument_id, instrument_version, about_sealed, relationship_id, position,
+                    started_at, completed_at
              FROM administrations WHERE id = ? AND owner_id = ?",
         )
         .bind(id.0)
@@ -396,7 +404,8 @@ impl tandem_store::engine::Administrations for SqliteStore {
     ) -> Result<Vec<Administration>, StoreError> {
         let owner = owner.id();
         let rows = sqlx::query(
-            "SELECT id, instrument_id, instrument_version, about_sealed, position, started_at, completed_at
+            "SELECT id, instrument_id, instrument_version, about_sealed, relationship_id, position,
+                    started_at, completed_at
              FROM administrations
              WHERE owner_id = ? AND (? IS NULL OR instrument_id = ?) ORDER BY id",
         )
@@ -482,4 +491,14 @@ impl tandem_store::engine::Administrations for SqliteStore {
         }
         Ok(answers)
     }
+}
+
+/// The relationship an administration row belongs to: every row has one
+/// once the store is open (the upgrade step attaches older rows).
+pub(crate) fn attached(
+    relationship: Option<i64>,
+) -> Result<tandem_store::RelationshipId, StoreError> {
+    relationship
+        .map(tandem_store::RelationshipId)
+        .ok_or_else(|| StoreError::corrupt("an administration with no relationship"))
 }

@@ -19,6 +19,11 @@ pub fn about_context(owner: UserId) -> String {
     format!("administration-about:{owner}")
 }
 
+/// The name of one of a person's relationships.
+pub fn relationship_name_context(owner: UserId) -> String {
+    format!("relationship-name:{owner}")
+}
+
 /// A text answer of an administration.
 pub fn text_context(administration: AdministrationId, item: &str) -> String {
     format!("answer:{administration}:{item}")

@@ -127,6 +127,16 @@ pub const TABLES: &[Table] = &[
         identity: None,
     },
     Table {
+        name: "relationships",
+        columns: &[
+            col("id", Integer),
+            col("owner_id", Integer),
+            col("role", Text),
+            col("name_sealed", Bytes),
+        ],
+        identity: Some("id"),
+    },
+    Table {
         name: "administrations",
         columns: &[
             col("id", Integer),
@@ -138,6 +148,7 @@ pub const TABLES: &[Table] = &[
             col("started_at", At),
             opt("completed_at", At),
             opt("form_key", Text),
+            opt("relationship_id", Integer),
         ],
         identity: Some("id"),
     },

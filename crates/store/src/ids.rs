@@ -5,7 +5,9 @@ use serde::Serialize;
 macro_rules! row_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+        )]
         #[serde(transparent)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub struct $name(pub i64);
@@ -45,6 +47,10 @@ row_id!(
 row_id!(
     /// One exercise a person wrote.
     ExerciseId
+);
+row_id!(
+    /// One of a person's relationships.
+    RelationshipId
 );
 
 /// The right to read and write one person's own data: every call on their

@@ -25,6 +25,7 @@ pub mod modes;
 pub mod network;
 mod plan;
 mod recovery;
+pub mod relationships;
 mod responses;
 mod safety;
 mod scorings;
@@ -40,10 +41,12 @@ pub use accounts::{AccountError, UserName, check_phc};
 pub use error::StoreError;
 pub use exercises::ExerciseRecord;
 pub use ids::{
-    AdministrationId, ExerciseId, Owner, PlanItemId, SafetyScreenId, ShareId, SupporterId, UserId,
+    AdministrationId, ExerciseId, Owner, PlanItemId, RelationshipId, SafetyScreenId, ShareId,
+    SupporterId, UserId,
 };
 pub use plan::{NewSuggestion, PlanItem, PlanStatus, UnknownPlanStatus};
 pub use recovery::RecoveryHash;
+pub use relationships::Relationship;
 pub use responses::Administration;
 pub use safety::SafetyScreenRecord;
 pub use scorings::{ScorePoint, Unscored};

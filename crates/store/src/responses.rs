@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::AdministrationId;
+use crate::{AdministrationId, RelationshipId};
 
 /// One administration as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -16,6 +16,8 @@ pub struct Administration {
     pub version: String,
     /// Whom it was about, such as "my partner".
     pub about: String,
+    /// The relationship it belongs to: the one of that name.
+    pub relationship: RelationshipId,
     /// Index of the next item to ask, for resuming.
     pub position: usize,
     /// When it began (UTC, RFC 3339).

@@ -8,6 +8,7 @@ pub mod history;
 pub mod instruments;
 pub mod network;
 pub mod plan;
+pub mod relationships;
 pub mod report;
 pub mod safety;
 

@@ -201,6 +201,32 @@ fn a_second_administration_reports_change_per_index() {
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.contains("Change since"), "{text}");
     assert!(text.contains("no verdict"), "{text}");
+
+    // A profile about someone else is no change in the one about the
+    // partner: it has no "before" until Mum has a second one.
+    let third = answers_file(&t, "third.json", &all(1));
+    let about_mum = |t: &Tandem| {
+        t.cmd(&[
+            "assess",
+            "rdp",
+            "--about",
+            "Mum",
+            "--answers",
+            path_str(&third),
+        ])
+        .assert()
+        .success();
+        t.json(&["report", "--json"])
+    };
+    let first_mum = about_mum(&t);
+    assert_eq!(first_mum["about"], "Mum");
+    assert!(first_mum["change"].is_null(), "{}", first_mum["change"]);
+    let second_mum = about_mum(&t);
+    assert_eq!(second_mum["change"]["since"], first_mum["administration"]);
+    for index in instrument["indices"].as_array().unwrap() {
+        let id = index["id"].as_str().unwrap();
+        assert_eq!(second_mum["change"]["indices"][id]["difference"], 0.0);
+    }
 }
 
 #[test]

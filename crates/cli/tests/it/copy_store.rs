@@ -18,11 +18,12 @@ use crate::postgres::cluster;
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/store-1.0");
 
 /// Every table a copy reports, in its order.
-const TABLES: [&str; 20] = [
+const TABLES: [&str; 21] = [
     "meta",
     "users",
     "high_water",
     "user_keys",
+    "relationships",
     "administrations",
     "answers",
     "scorings",

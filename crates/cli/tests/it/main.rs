@@ -17,6 +17,7 @@ mod outage;
 mod patterns;
 mod plan;
 mod postgres;
+mod relationships;
 mod reliability;
 mod resume;
 mod safety;

@@ -3,6 +3,7 @@
 //! build, and every record, text and score survives: administrations keep
 //! scoring under the version they were taken with, check-in notes, people,
 //! exercises, the kept safety screen and a web account are all still there,
+//! each administration is attached to the relationship its "about" names,
 //! and the plan is remade under today's rules.
 
 use std::path::Path;
@@ -74,6 +75,32 @@ fn every_record_text_and_score_of_the_previous_release_survives() {
     );
     assert_eq!(now[3]["note"], "Hard week — Café talk didn't go well.");
 
+    // Each distinct "about" became one relationship, the default one a
+    // partner, the others "other" until the person says.
+    let relationships = t.json(&["relationships", "list", "--json"]);
+    let shape: Vec<(&str, &str)> = relationships
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["role"].as_str().unwrap(), r["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            ("partner", "my partner"),
+            ("other", "my mother"),
+            ("other", "Sam")
+        ]
+    );
+    let ids: Vec<&Value> = relationships
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["id"])
+        .collect();
+    let attached: Vec<&Value> = now.iter().map(|a| &a["relationship"]).collect();
+    assert_eq!(attached, [ids[0], ids[1], ids[0], ids[2]]);
+
     // Every facet and index score of both profiles, under version 1.0.0.
     for id in ["1", "2"] {
         let report = t.json(&["report", "--json", "--administration", id]);
@@ -87,9 +114,11 @@ fn every_record_text_and_score_of_the_previous_release_survives() {
         assert!(report["response_quality"]["flags"].is_array());
         assert!(report["profile"]["flags"].is_array());
     }
-    // The change between them crosses no version, so it is compared.
+    // The latest is about "my mother", the one before about the partner:
+    // change is told within one relationship, so there is none yet.
     let latest = t.json(&["report", "--json"]);
-    assert_eq!(latest["change"]["questions_changed"], false);
+    assert_eq!(latest["about"], "my mother");
+    assert!(latest["change"].is_null(), "{}", latest["change"]);
 
     // People and exercises, names and texts intact.
     assert_eq!(

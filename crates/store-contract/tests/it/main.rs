@@ -41,6 +41,7 @@ mod instances;
 mod owners;
 mod plans;
 mod recovery;
+mod relationships;
 mod research;
 mod responses;
 mod safety;

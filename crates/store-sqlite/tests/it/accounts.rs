@@ -174,7 +174,12 @@ async fn accounts_are_found_by_name_and_keep_their_hash() {
 
 /// Every table, with how many rows it holds in all and how many belong to
 /// the user bound to `?`. Literal statements: sqlx takes only audited SQL.
-const TABLES: [(&str, &str, &str); 18] = [
+const TABLES: [(&str, &str, &str); 19] = [
+    (
+        "relationships",
+        "SELECT count(*) FROM relationships",
+        "SELECT count(*) FROM relationships WHERE owner_id = ?",
+    ),
     (
         "shares",
         "SELECT count(*) FROM shares",

@@ -7,6 +7,7 @@
 mod accounts;
 mod answers;
 mod plans;
+mod relationships;
 mod research;
 mod safety;
 mod sessions;
@@ -19,6 +20,7 @@ use async_trait::async_trait;
 pub use accounts::{Accounts, Preferences, RecoveryCodes};
 pub use answers::{Administrations, KeptScores, UnscoredRow};
 pub use plans::{Exercises, Plans, SupportMap};
+pub use relationships::Relationships;
 pub use research::ResearchData;
 pub use safety::SafetyScreens;
 pub use sessions::{NewSessionRow, SessionRow, Sessions, Throttle};
@@ -70,6 +72,7 @@ pub trait Engine:
     + Throttle
     + Administrations
     + KeptScores
+    + Relationships
     + Plans
     + Exercises
     + SupportMap

@@ -11,7 +11,7 @@ use serde_json::Value;
 use tandem_core::answers::{Answer, Answers};
 use tandem_core::input::About;
 use tandem_core::instrument::{Instrument, Kind};
-use tandem_store::{Administration, AdministrationId};
+use tandem_store::{Administration, AdministrationId, RelationshipId};
 use utoipa::ToSchema;
 
 use super::openapi::{BadId, CsrfRefused, NotFound, SignedOut, WriteRefused};
@@ -70,7 +70,9 @@ pub(super) type GivenAnswers = serde_json::Map<String, Value>;
 pub(super) struct Record {
     instrument: String,
     #[serde(default)]
-    about: About,
+    about: Option<About>,
+    #[serde(default)]
+    relationship: Option<RelationshipId>,
     answers: GivenAnswers,
 }
 
@@ -176,13 +178,16 @@ pub(super) async fn record(
     ApiUser(session): ApiUser,
     ApiJson(body): ApiJson<Record>,
 ) -> Result<Response, AppError> {
-    api(record_answers(
-        &state,
-        &session,
-        &body.instrument,
-        &body.about,
-        &body.answers,
-    )
+    api(async {
+        let about = super::relationships::about_for(
+            state.store(),
+            session.user,
+            body.about.as_ref(),
+            body.relationship,
+        )
+        .await?;
+        record_answers(&state, &session, &body.instrument, &about, &body.answers).await
+    }
     .await)
 }
 
@@ -211,13 +216,11 @@ pub(super) async fn checkin(
     ApiUser(session): ApiUser,
     ApiJson(body): ApiJson<Checkin>,
 ) -> Result<Response, AppError> {
-    api(record_answers(
-        &state,
-        &session,
-        "checkin",
-        &About::my_partner(),
-        &body.answers,
-    )
+    api(async {
+        let about =
+            super::relationships::about_for(state.store(), session.user, None, None).await?;
+        record_answers(&state, &session, "checkin", &about, &body.answers).await
+    }
     .await)
 }
 
@@ -227,7 +230,9 @@ pub(super) async fn checkin(
 pub(super) struct Open {
     instrument: String,
     #[serde(default)]
-    about: About,
+    about: Option<About>,
+    #[serde(default)]
+    relationship: Option<RelationshipId>,
 }
 
 /// Start an administration to fill page by page.
@@ -250,9 +255,16 @@ pub(super) async fn open(
 ) -> Result<Response, AppError> {
     api(async {
         let instrument = scored_instrument(&state, &body.instrument)?;
+        let about = super::relationships::about_for(
+            state.store(),
+            session.user,
+            body.about.as_ref(),
+            body.relationship,
+        )
+        .await?;
         let started = state
             .store()
-            .start_administration(session.user, instrument, body.about.as_str())
+            .start_administration(session.user, instrument, about.as_str())
             .await?;
         Ok((StatusCode::CREATED, Json(started)).into_response())
     }

@@ -84,7 +84,20 @@ fn about_schema() -> ObjectBuilder {
         .min_length(Some(1))
         .max_length(Some(MAX_NAME_CHARS))
         .description(Some(
-            "Whom it is about: 1 to 80 characters that can be seen, with no direction controls. \"my partner\" when left out.",
+            "Whom it is about: 1 to 80 characters that can be seen, with no direction controls. With neither `about` nor `relationship`: my partner.",
+        ))
+}
+
+/// "relationship": the id of one of the person's relationships, instead of
+/// "about".
+fn relationship_schema() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+            utoipa::openapi::KnownFormat::Int64,
+        )))
+        .description(Some(
+            "One of my relationships (GET /api/v1/relationships), instead of `about`; with neither, my partner.",
         ))
 }
 
@@ -103,6 +116,7 @@ impl PartialSchema for Record {
                             .enum_values(Some([instrument.id.as_str()])),
                     )
                     .property("about", about_schema())
+                    .property("relationship", relationship_schema())
                     .property("answers", answers(&instrument))
                     .required("instrument")
                     .required("answers")
@@ -154,6 +168,7 @@ impl PartialSchema for Open {
             .schema_type(Type::Object)
             .property("instrument", ScoredInstrument::schema())
             .property("about", about_schema())
+            .property("relationship", relationship_schema())
             .required("instrument")
             .additional_properties(Some(AdditionalProperties::FreeForm(false)))
             .into()

@@ -11,6 +11,7 @@ mod openapi;
 mod people;
 mod plan;
 mod recovery;
+mod relationships;
 mod results;
 mod safety;
 
@@ -66,6 +67,10 @@ fn build() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(people::people, people::add_person))
         .routes(routes!(people::remove_person))
         .routes(routes!(people::people_metrics))
+        .routes(routes!(
+            relationships::relationships,
+            relationships::add_relationship
+        ))
         .routes(routes!(safety::screen))
         .routes(routes!(safety::delete_screen))
         .routes(routes!(safety::research, safety::set_research))

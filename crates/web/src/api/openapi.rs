@@ -19,7 +19,7 @@ use crate::AppState;
 
 /// Every API route, for the tests that sweep them: (method, path, summary,
 /// needs a session). A test checks that it and the document agree exactly.
-pub const ROUTES: [(&str, &str, &str, bool); 39] = [
+pub const ROUTES: [(&str, &str, &str, bool); 41] = [
     ("get", "/openapi.json", "This document", false),
     (
         "post",
@@ -67,13 +67,13 @@ pub const ROUTES: [(&str, &str, &str, bool); 39] = [
     (
         "post",
         "/administrations",
-        "Record a whole administration ({instrument, about?, answers})",
+        "Record a whole administration ({instrument, about? | relationship?, answers})",
         true,
     ),
     (
         "post",
         "/administrations/open",
-        "Start an administration to fill page by page ({instrument, about?})",
+        "Start an administration to fill page by page ({instrument, about? | relationship?})",
         true,
     ),
     (
@@ -109,6 +109,18 @@ pub const ROUTES: [(&str, &str, &str, bool); 39] = [
         true,
     ),
     ("delete", "/people/{id}", "Remove a person", true),
+    (
+        "get",
+        "/relationships",
+        "My relationships: everyone I answer about",
+        true,
+    ),
+    (
+        "post",
+        "/relationships",
+        "Add a relationship ({role, name})",
+        true,
+    ),
     (
         "get",
         "/people/metrics",

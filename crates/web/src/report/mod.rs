@@ -133,12 +133,18 @@ async fn results_part(
         .filter(|p| p.complete && p.instrument == "rdp")
         .map(|p| p.id)
         .collect();
+    // The latest profile, and the first about the same person: change is
+    // told within one relationship.
     let mut ends = Vec::new();
-    for id in [complete.iter().min(), complete.iter().max()]
-        .into_iter()
-        .flatten()
-    {
-        ends.push(store.administration(user, *id).await?);
+    if let Some(latest) = complete.iter().max() {
+        let latest = store.administration(user, *latest).await?;
+        let first = store
+            .administrations(user, Some("rdp"))
+            .await?
+            .into_iter()
+            .find(|a| a.relationship == latest.relationship && complete.contains(&a.id));
+        ends.extend(first);
+        ends.push(latest);
     }
     // A report is drawn once, so its trend chart is not kept.
     let results = match (ends.first(), ends.last()) {

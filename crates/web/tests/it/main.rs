@@ -14,5 +14,6 @@ mod pages;
 mod people;
 mod plan;
 mod recovery;
+mod relationships;
 mod safety;
 mod signin;

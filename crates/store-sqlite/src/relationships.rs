@@ -1,0 +1,167 @@
+//! A person's relationships, with names sealed at rest, and the step that
+//! attaches administrations from before relationships were kept.
+
+use sqlx::Row;
+use tandem_core::input::About;
+use tandem_core::relationship::{Role, role_for_about};
+use tandem_store::contexts::about_context;
+use tandem_store::relationships::{by_id, check_new_name, from_row, named, seal_name};
+use tandem_store::{Relationship, RelationshipId};
+
+use crate::prelude::*;
+use crate::seal::Sealer;
+
+impl SqliteStore {
+    /// Every relationship of `owner`, oldest first, read on `conn`.
+    async fn relationships_on(
+        conn: &mut sqlx::SqliteConnection,
+        key: &Sealer,
+        owner: UserId,
+    ) -> Result<Vec<Relationship>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, role, name_sealed FROM relationships WHERE owner_id = ? ORDER BY id",
+        )
+        .bind(owner.0)
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let role: String = row.try_get("role")?;
+                let sealed: Vec<u8> = row.try_get("name_sealed")?;
+                from_row(key, owner, row.try_get("id")?, &role, &sealed)
+            })
+            .collect()
+    }
+
+    /// Adds a relationship on `conn`, inside the caller's transaction.
+    async fn insert_relationship(
+        conn: &mut sqlx::SqliteConnection,
+        key: &Sealer,
+        owner: UserId,
+        role: Role,
+        name: &str,
+    ) -> Result<RelationshipId, StoreError> {
+        let sealed = seal_name(key, owner, name)?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO relationships (owner_id, role, name_sealed) VALUES (?, ?, ?) RETURNING id",
+        )
+        .bind(owner.0)
+        .bind(role.as_str())
+        .bind(sealed)
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok(RelationshipId(id))
+    }
+
+    /// The relationship an administration "about" `about` belongs to: the
+    /// one of that name, made (with [`role_for_about`]) when there is none.
+    /// A name already kept is found on a reader; one is made on the one
+    /// writer, which looks again first, so two first uses make one.
+    pub(crate) async fn relationship_for_about(
+        &self,
+        key: &Sealer,
+        owner: UserId,
+        about: &str,
+    ) -> Result<RelationshipId, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        if let Some(found) = named(&Self::relationships_on(&mut conn, key, owner).await?, about) {
+            return Ok(found.id);
+        }
+        drop(conn);
+        let mut tx = self.writer.begin().await?;
+        let kept = Self::relationships_on(&mut tx, key, owner).await?;
+        let id = match named(&kept, about) {
+            Some(found) => found.id,
+            None => {
+                Self::insert_relationship(&mut tx, key, owner, role_for_about(about), about).await?
+            }
+        };
+        tx.commit().await?;
+        Ok(id)
+    }
+}
+
+#[async_trait::async_trait]
+impl tandem_store::engine::Relationships for SqliteStore {
+    async fn create_relationship(
+        &self,
+        owner: Owner,
+        role: Role,
+        name: &About,
+    ) -> Result<Relationship, StoreError> {
+        let owner = owner.id();
+        let key = self.data_key(owner).await?;
+        let mut tx = self.writer.begin().await?;
+        let kept = Self::relationships_on(&mut tx, &key, owner).await?;
+        check_new_name(&kept, name.as_str())?;
+        let id = Self::insert_relationship(&mut tx, &key, owner, role, name.as_str()).await?;
+        tx.commit().await?;
+        Ok(Relationship {
+            id,
+            role,
+            name: name.as_str().to_owned(),
+        })
+    }
+
+    async fn relationships(&self, owner: Owner) -> Result<Vec<Relationship>, StoreError> {
+        let owner = owner.id();
+        let key = self.data_key(owner).await?;
+        let mut conn = self.pool.acquire().await?;
+        Self::relationships_on(&mut conn, &key, owner).await
+    }
+
+    async fn relationship(
+        &self,
+        owner: Owner,
+        id: RelationshipId,
+    ) -> Result<Relationship, StoreError> {
+        by_id(self.relationships(owner).await?, id)
+    }
+
+    async fn set_relationship_role(
+        &self,
+        owner: Owner,
+        id: RelationshipId,
+        role: Role,
+    ) -> Result<(), StoreError> {
+        let changed =
+            sqlx::query("UPDATE relationships SET role = ? WHERE id = ? AND owner_id = ?")
+                .bind(role.as_str())
+                .bind(id.0)
+                .bind(owner.id().0)
+                .execute(&self.writer)
+                .await?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "relationship",
+                id: id.0,
+            });
+        }
+        Ok(())
+    }
+
+    async fn attach_administrations(&self) -> Result<usize, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, owner_id, about_sealed FROM administrations
+             WHERE relationship_id IS NULL ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for row in &rows {
+            let (id, owner): (i64, i64) = (row.try_get("id")?, row.try_get("owner_id")?);
+            let owner = UserId(owner);
+            let sealed: Vec<u8> = row.try_get("about_sealed")?;
+            let key = self.data_key(owner).await?;
+            let about = key.open_text(&about_context(owner), &sealed)?;
+            let relationship = self.relationship_for_about(&key, owner, &about).await?;
+            sqlx::query(
+                "UPDATE administrations SET relationship_id = ? WHERE id = ? AND relationship_id IS NULL",
+            )
+            .bind(relationship.0)
+            .bind(id)
+            .execute(&self.writer)
+            .await?;
+        }
+        Ok(rows.len())
+    }
+}

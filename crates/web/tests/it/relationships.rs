@@ -1,0 +1,140 @@
+//! Relationships over the API: added with a role and a name, listed, and
+//! named by `POST /administrations`; without one, an administration goes to
+//! the person's partner, made when missing. A bad role, a taken name or
+//! someone else's relationship is a 4xx that names the field and stores
+//! nothing.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::common::{Server, User, all_rdp};
+
+async fn add(server: &Server, user: &User, body: Value) -> (u16, Value) {
+    let answer = user
+        .send(server, Method::POST, "/api/v1/relationships", body)
+        .send()
+        .await
+        .unwrap();
+    (answer.status().as_u16(), answer.json().await.unwrap())
+}
+
+async fn record(server: &Server, user: &User, extra: Value) -> (u16, Value) {
+    let mut body = json!({"instrument": "rdp", "answers": all_rdp(3)});
+    for (key, value) in extra.as_object().unwrap() {
+        body[key] = value.clone();
+    }
+    let answer = user
+        .send(server, Method::POST, "/api/v1/administrations", body)
+        .send()
+        .await
+        .unwrap();
+    (answer.status().as_u16(), answer.json().await.unwrap())
+}
+
+fn roles_and_names(listed: &Value) -> Vec<(String, String)> {
+    listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["role"].as_str().unwrap().to_owned(),
+                r["name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn relationships_are_added_listed_and_named_by_administrations() {
+    let server = Server::start().await;
+    let user = server.user("heron").await;
+    assert_eq!(user.json(&server, "/api/v1/relationships").await, json!([]));
+
+    // Without a relationship: the partner, made when missing.
+    let (status, first) = record(&server, &user, json!({})).await;
+    assert_eq!(status, 201, "{first}");
+    let (status, mum) = add(&server, &user, json!({"role": "parent", "name": "Mum"})).await;
+    assert_eq!(status, 201, "{mum}");
+    let (status, jo) = add(&server, &user, json!({"role": "family", "name": "Jo"})).await;
+    assert_eq!(status, 201, "{jo}");
+    assert_eq!(jo["role"], "other_family");
+    let listed = user.json(&server, "/api/v1/relationships").await;
+    assert_eq!(
+        roles_and_names(&listed),
+        [
+            ("partner".to_owned(), "my partner".to_owned()),
+            ("parent".to_owned(), "Mum".to_owned()),
+            ("other_family".to_owned(), "Jo".to_owned()),
+        ]
+    );
+    let partner = listed[0]["id"].clone();
+    assert_eq!(first["administration"]["relationship"], partner);
+
+    let (status, about_mum) = record(&server, &user, json!({"relationship": mum["id"]})).await;
+    assert_eq!(status, 201, "{about_mum}");
+    assert_eq!(about_mum["administration"]["relationship"], mum["id"]);
+    assert_eq!(about_mum["administration"]["about"], "Mum");
+    // A check-in with nothing said is about the partner too.
+    let item = json!({"CI1": 4, "CI7": 2, "CI8": 3, "CI9": 4, "CI10": 5});
+    let checkin = user
+        .send(
+            &server,
+            Method::POST,
+            "/api/v1/checkins",
+            json!({"answers": item}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(checkin.status(), 201);
+    let checkin: Value = checkin.json().await.unwrap();
+    assert_eq!(checkin["administration"]["relationship"], partner);
+}
+
+#[tokio::test]
+async fn a_bad_role_a_taken_name_or_someone_elses_relationship_is_refused_and_stores_nothing() {
+    let server = Server::start().await;
+    let user = server.user("egret").await;
+    let other = server.user("bittern").await;
+    let (_, sam) = add(&server, &other, json!({"role": "friend", "name": "Sam"})).await;
+    let (status, _) = add(&server, &user, json!({"role": "friend", "name": "Sam"})).await;
+    assert_eq!(status, 201, "another person may use the same name");
+
+    let cases = [
+        (json!({"role": "lodger", "name": "Pat"}), 422),
+        (json!({"role": "friend", "name": ""}), 422),
+        (json!({"role": "friend"}), 422),
+        (json!({"role": "friend", "name": " sam "}), 409),
+        (
+            json!({"role": "friend", "name": "Pat", "colour": "red"}),
+            422,
+        ),
+    ];
+    for (body, expected) in cases {
+        let (status, problem) = add(&server, &user, body.clone()).await;
+        assert_eq!(status, expected, "{body} → {problem}");
+        assert_eq!(problem["status"], expected);
+    }
+    let before = user.json(&server, "/api/v1/administrations").await;
+    let (status, problem) = record(&server, &user, json!({"relationship": sam["id"]})).await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["field"], "relationship");
+    let (status, problem) =
+        record(&server, &user, json!({"relationship": 1, "about": "Sam"})).await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["field"], "relationship");
+    assert_eq!(user.json(&server, "/api/v1/administrations").await, before);
+    assert_eq!(
+        roles_and_names(&user.json(&server, "/api/v1/relationships").await),
+        [("friend".to_owned(), "Sam".to_owned())]
+    );
+    // Nobody signed in reads nothing.
+    let anonymous = server
+        .browser()
+        .get(server.url("/api/v1/relationships"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+}
