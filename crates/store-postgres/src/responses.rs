@@ -239,17 +239,27 @@ impl tandem_store::engine::Administrations for PgStore {
             .fetch_one(&mut *tx)
             .await?;
             let id = AdministrationId(row.try_get("id")?);
+            // Every answer in one statement, as columns of arrays: a
+            // statement per answer cost a round trip and a parse each.
+            let (mut items, mut values, mut texts, mut codes) =
+                (Vec::new(), Vec::new(), Vec::new(), Vec::new());
             for (item, answer) in answers.iter() {
                 let (value, text, code) = answer_columns(&key, id, item.as_str(), answer)?;
+                items.push(item.as_str());
+                values.push(value);
+                texts.push(text);
+                codes.push(code);
+            }
+            if !items.is_empty() {
                 sqlx::query(
                     "INSERT INTO answers (administration_id, item_id, value, text_sealed, code)
-                     VALUES ($1, $2, $3, $4, $5)",
+                     SELECT $1, * FROM UNNEST($2::text[], $3::bigint[], $4::bytea[], $5::text[])",
                 )
                 .bind(id.0)
-                .bind(item.as_str())
-                .bind(value)
-                .bind(text)
-                .bind(code)
+                .bind(&items)
+                .bind(&values)
+                .bind(&texts)
+                .bind(&codes)
                 .execute(&mut *tx)
                 .await?;
             }
