@@ -7,7 +7,11 @@ use serde::{Deserialize, Serialize};
 /// What the other person is to the one who answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(as = RelationshipRole)
+)]
 pub enum Role {
     /// A partner or spouse: the only role that can be linked.
     Partner,

@@ -80,7 +80,10 @@ pub(super) fn answers_of_any(ids: &[&str]) -> RefOr<Schema> {
 /// "about": whom an administration is about.
 fn about_schema() -> ObjectBuilder {
     ObjectBuilder::new()
-        .schema_type(Type::String)
+        .schema_type(utoipa::openapi::schema::SchemaType::Array(vec![
+            Type::String,
+            Type::Null,
+        ]))
         .min_length(Some(1))
         .max_length(Some(MAX_NAME_CHARS))
         .description(Some(
@@ -92,7 +95,10 @@ fn about_schema() -> ObjectBuilder {
 /// "about".
 fn relationship_schema() -> ObjectBuilder {
     ObjectBuilder::new()
-        .schema_type(Type::Integer)
+        .schema_type(utoipa::openapi::schema::SchemaType::Array(vec![
+            Type::Integer,
+            Type::Null,
+        ]))
         .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
             utoipa::openapi::KnownFormat::Int64,
         )))

@@ -12,6 +12,7 @@ mod home;
 mod people;
 mod plan;
 mod recovery;
+mod relationships;
 mod results;
 pub(crate) mod safety;
 mod shelf;
@@ -75,6 +76,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/people", get(people::show).post(people::add))
         .route("/people/{id}/remove", post(people::remove))
+        .route(
+            "/relationships",
+            get(relationships::show).post(relationships::add),
+        )
+        .route("/relationships/{id}/role", post(relationships::set_role))
         .route("/plan", get(plan::show))
         .route("/plan/items/{id}", post(plan::set_status))
         .route(
@@ -142,6 +148,7 @@ mod tests {
             include_str!("../../templates/recover.html"),
             include_str!("../../templates/recovery_codes.html"),
             include_str!("../../templates/people.html"),
+            include_str!("../../templates/relationships.html"),
             include_str!("../../templates/welcome.html"),
             include_str!("../../templates/signup.html"),
             include_str!("../../templates/signin.html"),

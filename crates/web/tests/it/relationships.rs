@@ -138,3 +138,94 @@ async fn a_bad_role_a_taken_name_or_someone_elses_relationship_is_refused_and_st
         .unwrap();
     assert_eq!(anonymous.status(), 401);
 }
+
+#[tokio::test]
+async fn the_relationships_page_adds_someone_and_changes_a_role_without_javascript() {
+    let server = Server::start().await;
+    let user = server.user("curlew").await;
+    // The default is made by the first profile, as "other" would be for a name.
+    let (status, _) = record(&server, &user, json!({"about": "Grandad"})).await;
+    assert_eq!(status, 201);
+    let page = user.page(&server, "/relationships").await;
+    assert!(page.contains(">Grandad</th>"), "{page}");
+
+    let (to, page) = user
+        .post_then_get(
+            &server,
+            "/relationships",
+            &[("name", "Robin"), ("role", "friend")],
+        )
+        .await;
+    assert_eq!(to, "/relationships");
+    assert!(page.contains(">Robin</th>"), "{page}");
+
+    let grandad = user.json(&server, "/api/v1/relationships").await[0]["id"].clone();
+    let (_, _) = user
+        .post_then_get(
+            &server,
+            &format!("/relationships/{grandad}/role"),
+            &[("role", "parent")],
+        )
+        .await;
+    assert_eq!(
+        roles_and_names(&user.json(&server, "/api/v1/relationships").await),
+        [
+            ("parent".to_owned(), "Grandad".to_owned()),
+            ("friend".to_owned(), "Robin".to_owned()),
+        ]
+    );
+
+    // Mistakes: the form again, 422, what was typed kept, each problem named.
+    let cases: [(&[(&str, &str)], &str); 3] = [
+        (
+            &[("name", ""), ("role", "friend")],
+            "Enter a name or nickname",
+        ),
+        (
+            &[("name", "Lee"), ("role", "")],
+            "Choose who this person is to you.",
+        ),
+        (
+            &[("name", " robin"), ("role", "friend")],
+            "already have someone called",
+        ),
+    ];
+    for (fields, said) in cases {
+        let answer = user
+            .form(&server, "/relationships", fields)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 422, "{fields:?}");
+        let page = answer.text().await.unwrap();
+        assert!(page.contains(said), "{said}: {page}");
+        assert!(
+            page.contains(&format!("value=\"{}\"", fields[0].1)),
+            "{page}"
+        );
+    }
+    // Someone else's relationship is not there.
+    let other = server.user("dunlin").await;
+    let refused = other
+        .form(
+            &server,
+            &format!("/relationships/{grandad}/role"),
+            &[("role", "friend")],
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 404);
+    assert_eq!(
+        user.json(&server, "/api/v1/relationships")
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        user.json(&server, "/api/v1/relationships").await[0]["role"],
+        "parent"
+    );
+}

@@ -74,6 +74,7 @@ async fn another_user_and_nobody_get_nothing_of_mine() {
     for path in [
         "/api/v1/administrations",
         "/api/v1/people",
+        "/api/v1/relationships",
         "/api/v1/results/latest",
     ] {
         let text = mallory
@@ -98,6 +99,7 @@ async fn another_user_and_nobody_get_nothing_of_mine() {
         "/results",
         &format!("/results/{rdp_id}"),
         "/people",
+        "/relationships",
         "/account",
         "/account/export",
         "/questions/a/1",
