@@ -13,7 +13,7 @@ use tandem_core::quality::ResponseQuality;
 use tandem_core::risk::RiskContext;
 use tandem_core::safety::ScreenSummary;
 use tandem_core::scoring::{Score, Scores, score};
-use tandem_store::{Administration, AdministrationId, Owner, Store};
+use tandem_store::{Administration, AdministrationId, Owner, RelationshipId, Store};
 
 use crate::Content;
 use crate::ServiceError;
@@ -226,12 +226,22 @@ pub async fn earlier_of_same_relationship(
     user: Owner,
     current: &Administration,
 ) -> Result<Option<Administration>, ServiceError> {
-    let mut before = current.id;
-    while let Some(earlier) = store.latest_complete(user, "rdp", Some(before)).await? {
-        if earlier.relationship == current.relationship {
+    latest_about(store, user, current.relationship, Some(current.id)).await
+}
+
+/// The latest complete RDP about `relationship` (before `before`, if
+/// given); `None` when there is none.
+pub async fn latest_about(
+    store: &Store,
+    user: Owner,
+    relationship: RelationshipId,
+    mut before: Option<AdministrationId>,
+) -> Result<Option<Administration>, ServiceError> {
+    while let Some(earlier) = store.latest_complete(user, "rdp", before).await? {
+        if earlier.relationship == relationship {
             return Ok(Some(earlier));
         }
-        before = earlier.id;
+        before = Some(earlier.id);
     }
     Ok(None)
 }

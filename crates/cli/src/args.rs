@@ -219,8 +219,12 @@ pub struct CheckinArgs {
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// Report on this administration instead of the latest.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", conflicts_with = "relationship")]
     pub administration: Option<i64>,
+    /// Report on the latest profile about this relationship (its id, as
+    /// `tandem relationships list` shows it).
+    #[arg(long, value_name = "ID", conflicts_with = "html")]
+    pub relationship: Option<i64>,
     /// Print JSON instead of text.
     #[arg(long, conflicts_with = "html")]
     pub json: bool,

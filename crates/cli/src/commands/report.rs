@@ -10,7 +10,7 @@ use tandem_core::instrument::Instrument;
 use tandem_core::profile::Profile;
 use tandem_core::quality::ResponseQuality;
 use tandem_core::scoring::{Score, Scores};
-use tandem_store::{Administration, AdministrationId, StoreError};
+use tandem_store::{Administration, AdministrationId, RelationshipId, StoreError};
 
 use std::collections::BTreeMap;
 
@@ -94,7 +94,29 @@ pub async fn run(session: &Session, args: &ReportArgs) -> anyhow::Result<()> {
         return write_html(session, path).await;
     }
     let content = session.content().await?;
-    let id = args.administration.map(AdministrationId);
+    let id = match args.relationship {
+        None => args.administration.map(AdministrationId),
+        Some(relationship) => {
+            let relationship = session
+                .store
+                .relationship(session.owner, RelationshipId(relationship))
+                .await?;
+            let latest = tandem_app::results::latest_about(
+                &session.store,
+                session.owner,
+                relationship.id,
+                None,
+            )
+            .await?
+            .ok_or_else(|| {
+                not_found(format!(
+                    "no finished RDP about {} yet: take it with `tandem assess rdp --about`",
+                    relationship.name
+                ))
+            })?;
+            Some(latest.id)
+        }
+    };
     let results =
         tandem_app::results::rdp_results(&session.store, &content, session.owner, id, None)
             .await

@@ -223,6 +223,24 @@ fn a_second_administration_reports_change_per_index() {
     assert!(first_mum["change"].is_null(), "{}", first_mum["change"]);
     let second_mum = about_mum(&t);
     assert_eq!(second_mum["change"]["since"], first_mum["administration"]);
+    // The partner's latest, asked for by relationship, is still the second.
+    let relationships = t.json(&["relationships", "list", "--json"]);
+    let partner = relationships[0]["id"].to_string();
+    let mum = relationships[1]["id"].to_string();
+    assert_eq!(relationships[1]["name"], "Mum");
+    let partners = t.json(&["report", "--json", "--relationship", &partner]);
+    assert_eq!(partners["administration"], report["administration"]);
+    assert_eq!(partners["change"]["since"], before["administration"]);
+    let mums = t.json(&["report", "--json", "--relationship", &mum]);
+    assert_eq!(mums["administration"], second_mum["administration"]);
+    t.cmd(&["relationships", "add", "Kit", "--role", "friend"])
+        .assert()
+        .success();
+    t.cmd(&["report", "--relationship", "3"])
+        .assert()
+        .code(4)
+        .stderr(predicates::str::contains("no finished RDP about Kit"));
+    t.cmd(&["report", "--relationship", "99"]).assert().code(4);
     for index in instrument["indices"].as_array().unwrap() {
         let id = index["id"].as_str().unwrap();
         assert_eq!(second_mum["change"]["indices"][id]["difference"], 0.0);

@@ -5,20 +5,20 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tandem_core::change::Change;
 use tandem_core::ids::{FacetId, IndexId};
 use tandem_core::profile::Profile;
 use tandem_core::scoring::Score;
-use tandem_store::AdministrationId;
-use utoipa::ToSchema;
+use tandem_store::{AdministrationId, RelationshipId};
+use utoipa::{IntoParams, ToSchema};
 
 use super::openapi::{BadId, NotFound, SignedOut};
-use super::{ApiPath, api};
+use super::{ApiPath, ApiQuery, api};
 use crate::auth::ApiUser;
 use crate::{AppError, AppState};
 use tandem_app::estimates::Reliability;
-use tandem_app::results::{Results, rdp_results};
+use tandem_app::results::{Results, latest_about, rdp_results};
 
 /// The change in each index since an earlier administration.
 #[derive(Serialize, ToSchema)]
@@ -77,14 +77,27 @@ async fn one(
     Ok(Json(results.into()))
 }
 
-/// Scores, profile and change of my latest finished RDP.
+/// Whose latest results.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(super) struct LatestQuery {
+    /// Only profiles about this relationship of mine (its id); without it,
+    /// the latest about anyone.
+    relationship: Option<i64>,
+}
+
+/// Scores, profile and change of my latest finished RDP; the change is
+/// always since the one before about the same person.
 #[utoipa::path(
     get,
     path = "/results/latest",
     tag = "results",
     security(("session" = [])),
+    params(LatestQuery),
     responses(
         (status = 200, description = "Scored.", body = ResultsView),
+        (status = 400, description = "The query has an unknown parameter.", body = super::openapi::Problem, content_type = "application/problem+json"),
         SignedOut,
         NotFound,
     )
@@ -92,8 +105,25 @@ async fn one(
 pub(super) async fn latest_results(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
+    ApiQuery(query): ApiQuery<LatestQuery>,
 ) -> Result<Json<ResultsView>, AppError> {
-    api(one(&state, &session, None).await)
+    api(async {
+        let id = match query.relationship {
+            None => None,
+            Some(relationship) => {
+                // Another person's relationship is "not found", as none.
+                let relationship = state
+                    .store()
+                    .relationship(session.user, RelationshipId(relationship))
+                    .await?;
+                let latest =
+                    latest_about(state.store(), session.user, relationship.id, None).await?;
+                Some(latest.ok_or_else(AppError::not_found)?.id)
+            }
+        };
+        one(&state, &session, id).await
+    }
+    .await)
 }
 
 /// Scores, profile and change of one finished RDP.

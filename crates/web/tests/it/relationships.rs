@@ -75,6 +75,30 @@ async fn relationships_are_added_listed_and_named_by_administrations() {
     assert_eq!(status, 201, "{about_mum}");
     assert_eq!(about_mum["administration"]["relationship"], mum["id"]);
     assert_eq!(about_mum["administration"]["about"], "Mum");
+    // The latest results, and the latest about each person.
+    let latest = user.json(&server, "/api/v1/results/latest").await;
+    assert_eq!(latest["administration"], about_mum["id"]);
+    assert!(latest["change"].is_null(), "nothing before about Mum");
+    let partners = user
+        .json(
+            &server,
+            &format!("/api/v1/results/latest?relationship={partner}"),
+        )
+        .await;
+    assert_eq!(partners["administration"], first["id"]);
+    for (query, status) in [
+        (format!("relationship={}", jo["id"]), 404),
+        ("relationship=9999".to_owned(), 404),
+        ("relationship=x".to_owned(), 400),
+        ("who=me".to_owned(), 400),
+    ] {
+        let answer = user
+            .get(&server, &format!("/api/v1/results/latest?{query}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), status, "{query}");
+    }
     // A check-in with nothing said is about the partner too.
     let item = json!({"CI1": 4, "CI7": 2, "CI8": 3, "CI9": 4, "CI10": 5});
     let checkin = user
