@@ -95,7 +95,7 @@ pub async fn show(
     page(&state, &session, ("", None), FormErrors::new()).await
 }
 
-/// The role a form sent; any other field is a bad request.
+/// Refuses (400) a form carrying a field other than `csrf` and `allowed`.
 fn fields(form: &[(String, String)], allowed: &[&str]) -> Result<(), AppError> {
     match form
         .iter()
