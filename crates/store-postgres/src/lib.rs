@@ -21,6 +21,7 @@ mod answers_read;
 mod copy;
 mod exercises;
 mod keys;
+mod links;
 mod network;
 mod operations;
 mod plan;

@@ -15,6 +15,7 @@ mod copy;
 mod exercises;
 mod group;
 mod keys;
+mod links;
 mod network;
 mod plan;
 mod plan_seal;

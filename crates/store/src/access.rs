@@ -90,3 +90,54 @@ impl Grant {
         self.level
     }
 }
+
+/// The right to read what the other side of one current link shares, for
+/// the person on this side: minted by [`Store::partner_grant`](crate::Store::partner_grant)
+/// alone, from a link that has not ended and whose other side shares more
+/// than nothing. Reads through it are checked again in their own
+/// transaction, so a link ended or a level lowered since takes effect at
+/// once. They are not put in the other's audit trail: a trail of a
+/// partner's reads would tell when the partner was here.
+///
+/// ```compile_fail
+/// // Nothing outside the store can make one: this does not compile.
+/// let forged = tandem_store::PartnerGrant { link: tandem_store::LinkId(1) };
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnerGrant {
+    link: crate::LinkId,
+    owner: crate::UserId,
+    relationship: crate::RelationshipId,
+    viewer: crate::UserId,
+}
+
+impl PartnerGrant {
+    pub(crate) fn vouched(row: &crate::links::PartnerRow, viewer: crate::UserId) -> Self {
+        Self {
+            link: row.link,
+            owner: row.owner,
+            relationship: row.relationship,
+            viewer,
+        }
+    }
+
+    /// The link it reads through.
+    pub fn link(&self) -> crate::LinkId {
+        self.link
+    }
+
+    /// Whose results it shows: for the engine's query, not for showing.
+    pub fn owner(&self) -> crate::UserId {
+        self.owner
+    }
+
+    /// Their relationship the link is about.
+    pub fn relationship(&self) -> crate::RelationshipId {
+        self.relationship
+    }
+
+    /// Who reads.
+    pub fn viewer(&self) -> crate::UserId {
+        self.viewer
+    }
+}

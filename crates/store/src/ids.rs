@@ -52,6 +52,10 @@ row_id!(
     /// One of a person's relationships.
     RelationshipId
 );
+row_id!(
+    /// One link between two partners' relationships.
+    LinkId
+);
 
 /// The right to read and write one person's own data: every call on their
 /// data takes it. Its field is private and only the store mints it — from a

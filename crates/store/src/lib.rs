@@ -21,6 +21,7 @@ pub mod engine;
 mod error;
 pub mod exercises;
 mod ids;
+pub mod links;
 pub mod modes;
 pub mod network;
 mod plan;
@@ -36,14 +37,15 @@ mod store;
 mod sums;
 pub mod throttle;
 
-pub use access::{Grant, Operator, Research, Rights};
+pub use access::{Grant, Operator, PartnerGrant, Research, Rights};
 pub use accounts::{AccountError, UserName, check_phc};
 pub use error::StoreError;
 pub use exercises::ExerciseRecord;
 pub use ids::{
-    AdministrationId, ExerciseId, Owner, PlanItemId, RelationshipId, SafetyScreenId, ShareId,
-    SupporterId, UserId,
+    AdministrationId, ExerciseId, LinkId, Owner, PlanItemId, RelationshipId, SafetyScreenId,
+    ShareId, SupporterId, UserId,
 };
+pub use links::{Invite, Link, LinkLevel, Mark, PartnerScores};
 pub use plan::{NewSuggestion, PlanItem, PlanStatus, UnknownPlanStatus};
 pub use recovery::RecoveryHash;
 pub use relationships::Relationship;

@@ -7,7 +7,10 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use crate::engine::{Engine, SessionRow};
-use crate::{Grant, NewSession, Owner, Rights, SessionInfo, ShareId, StoreError, Unscored, UserId};
+use crate::{
+    Grant, LinkId, LinkLevel, NewSession, Owner, PartnerGrant, Rights, SessionInfo, ShareId,
+    StoreError, Unscored, UserId,
+};
 
 /// A store on some engine: SQLite embedded, or a database server.
 #[derive(Clone)]
@@ -111,6 +114,21 @@ impl Store {
     ) -> Result<Option<Grant>, StoreError> {
         let row = self.engine.grant_row(viewer, id, now).await?;
         Ok(row.map(|row| Grant::vouched(row, viewer.id())))
+    }
+
+    /// The right for `viewer` to read what the other side of link `id`
+    /// shares, with the level it shares at now; `None` whatever the reason
+    /// (no such link, not theirs, ended, or the other shares nothing), so
+    /// a refusal tells nothing.
+    pub async fn partner_grant(
+        &self,
+        viewer: Owner,
+        id: LinkId,
+    ) -> Result<Option<(PartnerGrant, LinkLevel)>, StoreError> {
+        let row = self.engine.partner_row(viewer, id).await?;
+        Ok(row
+            .filter(|row| row.level > LinkLevel::None)
+            .map(|row| (PartnerGrant::vouched(&row, viewer.id()), row.level)))
     }
 
     /// Closes the engine's connections, flushing what is written.

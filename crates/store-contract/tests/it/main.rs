@@ -38,6 +38,7 @@ mod codes;
 mod equivalence;
 mod exercises;
 mod instances;
+mod links;
 mod owners;
 mod plans;
 mod recovery;

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod answers;
+mod links;
 mod plans;
 mod relationships;
 mod research;
@@ -19,6 +20,7 @@ use async_trait::async_trait;
 
 pub use accounts::{Accounts, Preferences, RecoveryCodes};
 pub use answers::{Administrations, KeptScores, UnscoredRow};
+pub use links::Links;
 pub use plans::{Exercises, Plans, SupportMap};
 pub use relationships::Relationships;
 pub use research::ResearchData;
@@ -73,6 +75,7 @@ pub trait Engine:
     + Administrations
     + KeptScores
     + Relationships
+    + Links
     + Plans
     + Exercises
     + SupportMap

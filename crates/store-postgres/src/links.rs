@@ -1,0 +1,393 @@
+//! Partner links on PostgreSQL: invites, links with a side each, sharing
+//! levels, marks, and what a partner's grant reads.
+
+use std::collections::BTreeMap;
+
+use sqlx::Row;
+use tandem_core::scoring::SCORER_VERSION;
+use tandem_store::links::{
+    Finished, PartnerRow, changed_one, check_linkable, latest_at, no_such_invite, shown,
+};
+use tandem_store::{
+    Invite, Link, LinkId, LinkLevel, Mark, PartnerGrant, PartnerScores, RelationshipId,
+};
+
+use crate::prelude::*;
+
+/// The other side of a current link `?1` with a side of user `?2`.
+const OTHER_SIDE: &str = "SELECT o.owner_id, o.relationship_id, o.sharing
+     FROM link_sides s
+     JOIN links l ON l.id = s.link_id AND l.ended_unix IS NULL
+     JOIN link_sides o ON o.link_id = s.link_id AND o.owner_id <> s.owner_id
+     WHERE s.link_id = $1 AND s.owner_id = $2";
+
+impl PgStore {
+    /// Checks on `conn` that `owner`'s `relationship` can be linked now.
+    async fn check_linkable_on(
+        conn: &mut sqlx::PgConnection,
+        owner: UserId,
+        relationship: RelationshipId,
+    ) -> Result<(), StoreError> {
+        let role: Option<String> = sqlx::query_scalar(
+            // Locked, so two links of one relationship at once cannot
+            // both find it free.
+            "SELECT role FROM relationships WHERE id = $1 AND owner_id = $2 FOR UPDATE",
+        )
+        .bind(relationship.0)
+        .bind(owner.0)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let linked: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM link_sides s JOIN links l ON l.id = s.link_id
+             WHERE s.relationship_id = $1 AND l.ended_unix IS NULL",
+        )
+        .bind(relationship.0)
+        .fetch_one(&mut *conn)
+        .await?;
+        check_linkable(relationship, role.as_deref(), linked > 0)
+    }
+
+    /// Whether `owner` is on current link `id`, read on `conn`.
+    async fn on_current_link(
+        conn: &mut sqlx::PgConnection,
+        owner: UserId,
+        id: LinkId,
+    ) -> Result<bool, StoreError> {
+        Ok(sqlx::query(OTHER_SIDE)
+            .bind(id.0)
+            .bind(owner.0)
+            .fetch_optional(&mut *conn)
+            .await?
+            .is_some())
+    }
+}
+
+#[async_trait::async_trait]
+impl tandem_store::engine::Links for PgStore {
+    async fn create_invite(
+        &self,
+        owner: Owner,
+        relationship: RelationshipId,
+        code_hash: &[u8; 32],
+        now: i64,
+        expires_unix: i64,
+    ) -> Result<(), StoreError> {
+        let owner = owner.id();
+        write_tx!(self, |tx| {
+            Self::check_linkable_on(tx, owner, relationship).await?;
+            sqlx::query(
+                "DELETE FROM link_invites
+             WHERE owner_id = $1 AND relationship_id = $2 AND used_unix IS NULL",
+            )
+            .bind(owner.0)
+            .bind(relationship.0)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO link_invites
+                 (owner_id, relationship_id, code_hash, created_unix, expires_unix)
+             VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(owner.0)
+            .bind(relationship.0)
+            .bind(&code_hash[..])
+            .bind(now)
+            .bind(expires_unix)
+            .execute(&mut *tx)
+            .await?;
+        })?;
+        Ok(())
+    }
+
+    async fn invites(&self, owner: Owner, now: i64) -> Result<Vec<Invite>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT relationship_id, expires_unix FROM link_invites
+             WHERE owner_id = $1 AND used_unix IS NULL AND expires_unix > $2 ORDER BY id",
+        )
+        .bind(owner.id().0)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Invite {
+                    relationship: RelationshipId(row.try_get("relationship_id")?),
+                    expires_unix: row.try_get("expires_unix")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn accept_invite(
+        &self,
+        owner: Owner,
+        code_hash: &[u8; 32],
+        relationship: RelationshipId,
+        now: i64,
+    ) -> Result<LinkId, StoreError> {
+        let owner = owner.id();
+        let link = write_tx!(self, |tx| {
+            let invite = sqlx::query(
+                "SELECT id, owner_id, relationship_id FROM link_invites
+             WHERE code_hash = $1 AND used_unix IS NULL AND expires_unix > $2
+             FOR UPDATE",
+            )
+            .bind(&code_hash[..])
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(invite) = invite else {
+                return Err(no_such_invite());
+            };
+            let inviter = UserId(invite.try_get("owner_id")?);
+            if inviter == owner {
+                return Err(no_such_invite());
+            }
+            let theirs = RelationshipId(invite.try_get("relationship_id")?);
+            Self::check_linkable_on(tx, owner, relationship).await?;
+            Self::check_linkable_on(tx, inviter, theirs)
+                .await
+                .map_err(|_| no_such_invite())?;
+            sqlx::query("UPDATE link_invites SET used_unix = $1 WHERE id = $2")
+                .bind(now)
+                .bind(invite.try_get::<i64, _>("id")?)
+                .execute(&mut *tx)
+                .await?;
+            let link: i64 =
+                sqlx::query_scalar("INSERT INTO links (created_unix) VALUES ($1) RETURNING id")
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            for (user, relationship) in [(inviter, theirs), (owner, relationship)] {
+                sqlx::query(
+                "INSERT INTO link_sides (link_id, owner_id, relationship_id) VALUES ($1, $2, $3)",
+            )
+            .bind(link)
+            .bind(user.0)
+            .bind(relationship.0)
+            .execute(&mut *tx)
+            .await?;
+            }
+            link
+        })?;
+        Ok(LinkId(link))
+    }
+
+    async fn links(&self, owner: Owner) -> Result<Vec<Link>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT s.link_id, s.relationship_id, s.sharing
+             FROM link_sides s
+             JOIN links l ON l.id = s.link_id AND l.ended_unix IS NULL
+             JOIN link_sides o ON o.link_id = s.link_id AND o.owner_id <> s.owner_id
+             WHERE s.owner_id = $1 ORDER BY s.link_id",
+        )
+        .bind(owner.id().0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let sharing: String = row.try_get("sharing")?;
+                Ok(Link {
+                    id: LinkId(row.try_get("link_id")?),
+                    relationship: RelationshipId(row.try_get("relationship_id")?),
+                    sharing: LinkLevel::stored(&sharing)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn set_link_sharing(
+        &self,
+        owner: Owner,
+        id: LinkId,
+        level: LinkLevel,
+    ) -> Result<(), StoreError> {
+        let changed = sqlx::query(
+            "UPDATE link_sides SET sharing = $1
+             WHERE link_id = $2 AND owner_id = $3
+               AND EXISTS (SELECT 1 FROM links WHERE id = link_sides.link_id AND ended_unix IS NULL)",
+        )
+        .bind(level.as_str())
+        .bind(id.0)
+        .bind(owner.id().0)
+        .execute(&self.pool)
+        .await?;
+        changed_one(changed.rows_affected(), id)
+    }
+
+    async fn unlink(&self, owner: Owner, id: LinkId, now: i64) -> Result<(), StoreError> {
+        write_tx!(self, |tx| {
+            let changed = sqlx::query(
+                "UPDATE links SET ended_unix = $1
+             WHERE id = $2 AND ended_unix IS NULL
+               AND EXISTS (SELECT 1 FROM link_sides WHERE link_id = links.id AND owner_id = $3)",
+            )
+            .bind(now)
+            .bind(id.0)
+            .bind(owner.id().0)
+            .execute(&mut *tx)
+            .await?;
+            changed_one(changed.rows_affected(), id)?;
+            sqlx::query("DELETE FROM discussion_marks WHERE link_id = $1")
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+        })?;
+        Ok(())
+    }
+
+    async fn partner_row(
+        &self,
+        viewer: Owner,
+        id: LinkId,
+    ) -> Result<Option<PartnerRow>, StoreError> {
+        let row = sqlx::query(OTHER_SIDE)
+            .bind(id.0)
+            .bind(viewer.id().0)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            let sharing: String = row.try_get("sharing")?;
+            Ok(PartnerRow {
+                link: id,
+                owner: UserId(row.try_get("owner_id")?),
+                relationship: RelationshipId(row.try_get("relationship_id")?),
+                level: LinkLevel::stored(&sharing)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn partner_scores(
+        &self,
+        grant: &PartnerGrant,
+        at: &[i64],
+    ) -> Result<Vec<Option<PartnerScores>>, StoreError> {
+        // One snapshot: the link and level are checked in the one the scores
+        // are read from.
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .await?;
+        let side = sqlx::query(OTHER_SIDE)
+            .bind(grant.link().0)
+            .bind(grant.viewer().0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let level = match side {
+            Some(row) if UserId(row.try_get("owner_id")?) == grant.owner() => {
+                LinkLevel::stored(&row.try_get::<String, _>("sharing")?)?
+            }
+            _ => LinkLevel::None,
+        };
+        if level == LinkLevel::None {
+            return Err(StoreError::NotFound {
+                what: "link",
+                id: grant.link().0,
+            });
+        }
+        let rows = sqlx::query(
+            "SELECT a.id, EXTRACT(EPOCH FROM a.completed_at)::BIGINT AS completed_unix, s.facets, s.indices
+             FROM administrations a
+             JOIN scorings s ON s.administration_id = a.id
+                AND s.scorer_version >= $1 AND s.complete
+             WHERE a.owner_id = $2 AND a.relationship_id = $3 AND a.instrument_id = 'rdp'
+               AND a.completed_at IS NOT NULL
+             ORDER BY a.completed_at, a.id",
+        )
+        .bind(SCORER_VERSION)
+        .bind(grant.owner().0)
+        .bind(grant.relationship().0)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut finished = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: i64 = row.try_get("id")?;
+            let values = if level >= LinkLevel::Items {
+                let answers = sqlx::query(
+                    "SELECT item_id, value FROM answers
+                     WHERE administration_id = $1 AND value IS NOT NULL",
+                )
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+                answers
+                    .iter()
+                    .map(|a| Ok((a.try_get("item_id")?, a.try_get("value")?)))
+                    .collect::<Result<BTreeMap<String, i64>, StoreError>>()?
+            } else {
+                BTreeMap::new()
+            };
+            let indices: String = row.try_get("indices")?;
+            let facets: String = row.try_get("facets")?;
+            if let Some(scores) = shown(id, &indices, &facets, || values, level)? {
+                finished.push(Finished {
+                    completed_unix: row.try_get("completed_unix")?,
+                    scores,
+                });
+            }
+        }
+        tx.commit().await?;
+        Ok(latest_at(&finished, at))
+    }
+
+    async fn set_mark(
+        &self,
+        owner: Owner,
+        id: LinkId,
+        item: &str,
+        mark: Option<Mark>,
+    ) -> Result<(), StoreError> {
+        let owner = owner.id();
+        write_tx!(self, |tx| {
+            if !Self::on_current_link(tx, owner, id).await? {
+                return Err(StoreError::NotFound {
+                    what: "link",
+                    id: id.0,
+                });
+            }
+            match mark {
+                Some(mark) => {
+                    sqlx::query(
+                        "INSERT INTO discussion_marks (link_id, owner_id, item_id, mark)
+                     VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (link_id, owner_id, item_id) DO UPDATE SET mark = excluded.mark",
+                    )
+                    .bind(id.0)
+                    .bind(owner.0)
+                    .bind(item)
+                    .bind(mark.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                None => {
+                    sqlx::query(
+                    "DELETE FROM discussion_marks WHERE link_id = $1 AND owner_id = $2 AND item_id = $3",
+                )
+                .bind(id.0)
+                .bind(owner.0)
+                .bind(item)
+                .execute(&mut *tx)
+                .await?;
+                }
+            }
+        })?;
+        Ok(())
+    }
+
+    async fn marks(&self, owner: Owner, id: LinkId) -> Result<BTreeMap<String, Mark>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT item_id, mark FROM discussion_marks WHERE link_id = $1 AND owner_id = $2",
+        )
+        .bind(id.0)
+        .bind(owner.id().0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let mark: String = row.try_get("mark")?;
+                Ok((row.try_get("item_id")?, Mark::stored(&mark)?))
+            })
+            .collect()
+    }
+}
