@@ -7,6 +7,7 @@
 pub mod answers;
 pub mod assessment;
 pub mod change;
+pub mod couple;
 pub mod dates;
 pub mod guidance;
 pub mod help;

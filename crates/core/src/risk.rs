@@ -188,6 +188,24 @@ impl RiskContext {
         !self.screen_taken || self.has(RiskSignal::Coercion) || self.has(RiskSignal::CheckinSafety)
     }
 
+    /// Whether couple features may not be safe for this person: a safety
+    /// screen that said yes, a check-in that said they felt afraid, items
+    /// that point to coercive control, or low shared power. Linking is then
+    /// not offered, a link they have gets private advice on ending it
+    /// quietly, and no plan step is done together.
+    pub fn rules_out_couple_features(&self) -> bool {
+        self.signals.iter().any(|s| {
+            matches!(
+                s,
+                RiskSignal::ScreenUrgent
+                    | RiskSignal::ScreenConcern
+                    | RiskSignal::CheckinSafety
+                    | RiskSignal::Coercion
+                    | RiskSignal::LowPowerBalance
+            )
+        })
+    }
+
     /// Whether the safety help should be shown with the results.
     pub fn shows_help(&self) -> bool {
         self.from_safety_answers()

@@ -152,7 +152,7 @@ fn check(name: &str, answers: &Answers, screen_kind: Screen, expect: Expect) {
         .filter(|s| s.joint)
         .map(|s| s.strategy.as_str())
         .collect();
-    if !expect.joint_allowed {
+    if !expect.joint_allowed || assessment.risk.rules_out_couple_features() {
         assert!(joint.is_empty(), "{name}: joint steps {joint:?}");
     }
     if assessment.risk.adapts_plan() {
@@ -584,4 +584,62 @@ fn an_old_checkin_that_did_not_feel_safe_still_shows_the_help() {
     assert!(risk(&week(2)).shows_help());
     assert!(!risk(&week(4)).shows_help());
     assert!(checkin_at_worst(&old, &week(1)));
+}
+
+#[test]
+fn couple_features_are_ruled_out_by_a_yes_fear_or_low_power_but_not_by_a_blank() {
+    let rdp = instrument("rdp");
+    let cases: [(&str, Answers, Screen, bool); 6] = [
+        (
+            "balanced, all no",
+            by_facet(&rdp, balanced),
+            Screen::AllNo,
+            false,
+        ),
+        (
+            "balanced, no screen",
+            by_facet(&rdp, balanced),
+            Screen::None,
+            false,
+        ),
+        (
+            "balanced, blank screen",
+            by_facet(&rdp, balanced),
+            Screen::Blank,
+            false,
+        ),
+        (
+            "balanced, prefer not to say",
+            by_facet(&rdp, balanced),
+            Screen::PreferNotToSay,
+            false,
+        ),
+        (
+            "a yes to one item",
+            by_facet(&rdp, balanced),
+            Screen::Yes("SF9"),
+            true,
+        ),
+        (
+            "shared power at the floor",
+            by_facet(&rdp, |f| if f == "PB" { 1 } else { balanced(f) }),
+            Screen::AllNo,
+            true,
+        ),
+    ];
+    for (name, answers, screen_kind, ruled_out) in cases {
+        let kept = screen(&screen_kind);
+        let assessment = Assessment::of(Latest {
+            rdp: Some((&rdp, &answers)),
+            screen: kept.as_ref().map(SafetyScreen::summary),
+            screen_taken: kept.is_some(),
+            checkin: None,
+        })
+        .unwrap();
+        assert_eq!(
+            assessment.risk.rules_out_couple_features(),
+            ruled_out,
+            "{name}"
+        );
+    }
 }

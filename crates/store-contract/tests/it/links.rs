@@ -31,13 +31,27 @@ async fn finished_rdp(store: &Store, owner: Owner, about: &str, value: i64) -> S
         .await
         .unwrap();
     let scores = score(&rdp, &given).unwrap();
-    store.keep_scores(owner, recorded.id, &scores).await.unwrap();
+    store
+        .keep_scores(owner, recorded.id, &scores)
+        .await
+        .unwrap();
     let of = |scores: Vec<(String, Option<f64>)>| -> BTreeMap<String, f64> {
-        scores.into_iter().filter_map(|(id, x)| Some((id, x?))).collect()
+        scores
+            .into_iter()
+            .filter_map(|(id, x)| Some((id, x?)))
+            .collect()
     };
     Scored {
-        indices: of(scores.indices.iter().map(|(id, s)| (id.to_string(), s.score)).collect()),
-        facets: of(scores.facets.iter().map(|(id, s)| (id.to_string(), s.score)).collect()),
+        indices: of(scores
+            .indices
+            .iter()
+            .map(|(id, s)| (id.to_string(), s.score))
+            .collect()),
+        facets: of(scores
+            .facets
+            .iter()
+            .map(|(id, s)| (id.to_string(), s.score))
+            .collect()),
     }
 }
 
@@ -70,7 +84,10 @@ async fn linked(
         .create_invite(from, from_rel, &hash, NOW, NOW + INVITE_SECONDS)
         .await
         .unwrap();
-    store.accept_invite(to, &hash, to_rel, NOW + 60).await.unwrap()
+    store
+        .accept_invite(to, &hash, to_rel, NOW + 60)
+        .await
+        .unwrap()
 }
 
 fn is_bad_code(err: &StoreError) -> bool {
