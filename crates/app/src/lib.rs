@@ -8,6 +8,7 @@
 //! [`ServiceError`], which each front end turns into its own answer.
 
 pub mod content;
+pub mod couple;
 mod error;
 pub mod estimates;
 pub mod exercises;

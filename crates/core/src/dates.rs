@@ -8,6 +8,22 @@ pub fn civil_date(unix: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// The Unix time (seconds) of an RFC 3339 instant such as
+/// `2026-01-31T12:00:05.123Z`.
+pub fn unix_of(rfc3339: &str) -> Option<i64> {
+    rfc3339
+        .parse::<jiff::Timestamp>()
+        .ok()
+        .map(|t| t.as_second())
+}
+
+/// A Unix time (seconds) as RFC 3339 in UTC, such as `2026-01-31T12:00:05Z`.
+pub fn rfc3339_of(unix: i64) -> String {
+    jiff::Timestamp::from_second(unix)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
 fn ymd(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);

@@ -7,6 +7,7 @@ mod administrations;
 mod answers_schema;
 mod exercises;
 mod export;
+mod links;
 mod openapi;
 mod people;
 mod plan;
@@ -71,6 +72,12 @@ fn build() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             relationships::relationships,
             relationships::add_relationship
         ))
+        .routes(routes!(links::links, links::create_link))
+        .routes(routes!(links::accept_link))
+        .routes(routes!(links::unlink))
+        .routes(routes!(links::set_sharing))
+        .routes(routes!(links::mark_item))
+        .routes(routes!(links::comparison))
         .routes(routes!(safety::screen))
         .routes(routes!(safety::delete_screen))
         .routes(routes!(safety::research, safety::set_research))

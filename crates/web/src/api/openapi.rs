@@ -19,7 +19,7 @@ use crate::AppState;
 
 /// Every API route, for the tests that sweep them: (method, path, summary,
 /// needs a session). A test checks that it and the document agree exactly.
-pub const ROUTES: [(&str, &str, &str, bool); 41] = [
+pub const ROUTES: [(&str, &str, &str, bool); 48] = [
     ("get", "/openapi.json", "This document", false),
     (
         "post",
@@ -119,6 +119,43 @@ pub const ROUTES: [(&str, &str, &str, bool); 41] = [
         "post",
         "/relationships",
         "Add a relationship ({role, name})",
+        true,
+    ),
+    ("get", "/links", "My partner links", true),
+    (
+        "post",
+        "/links",
+        "Invite my partner ({relationship}); returns {code, expires_at}",
+        true,
+    ),
+    (
+        "post",
+        "/links/accept",
+        "Accept a partner's invite ({code, relationship})",
+        true,
+    ),
+    (
+        "delete",
+        "/links/{id}",
+        "End a link, for both, at once",
+        true,
+    ),
+    (
+        "put",
+        "/links/{id}/sharing",
+        "What my partner sees ({level}: none, indices, facets or items)",
+        true,
+    ),
+    (
+        "put",
+        "/links/{id}/discussion/{item}",
+        "Star or set aside a discussion item, for me alone ({mark})",
+        true,
+    ),
+    (
+        "get",
+        "/links/{id}/comparison",
+        "Both sides' latest results, each at its shared level",
         true,
     ),
     (

@@ -21,9 +21,20 @@ pub(super) async fn reserve(
     name: Option<&str>,
     client: Option<&Client>,
 ) -> Result<Ticket, AppError> {
+    reserve_under(state, "user", name, client).await
+}
+
+/// [`reserve`] for attempts of another `kind` than signing in, such as
+/// guessing a partner's invite code: the same limits, counted apart.
+pub(crate) async fn reserve_under(
+    state: &AppState,
+    kind: &str,
+    name: Option<&str>,
+    client: Option<&Client>,
+) -> Result<Ticket, AppError> {
     let store = state.store();
     let account = match name {
-        Some(name) => Some(store.throttle_key("user", name).await?),
+        Some(name) => Some(store.throttle_key(kind, name).await?),
         None => None,
     };
     let address = match client {

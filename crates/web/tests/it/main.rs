@@ -9,6 +9,7 @@ mod estimates;
 mod history;
 mod http;
 mod input;
+mod links;
 mod outage;
 mod pages;
 mod people;

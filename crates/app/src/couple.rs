@@ -1,0 +1,320 @@
+//! Partner links as the person on one side sees them: making and
+//! accepting an invite, and the comparison of both sides' latest results
+//! for the linked relationship, each at the level its owner shares.
+//!
+//! A comparison is `None` whatever stands in its way — no such link, not
+//! finished on either side, nothing shared by either — so no caller can
+//! tell one reason from another, and nothing here reads a safety answer.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tandem_core::couple::{DiscussionItem, Gap, Shown, discussion_items, gaps};
+use tandem_core::instrument::OtherPerson;
+use tandem_store::links::{INVITE_SECONDS, code_hash, new_code, no_such_invite};
+use tandem_store::{
+    LinkId, LinkLevel, Mark, Owner, PartnerScores, RelationshipId, Store, StoreError,
+};
+
+use crate::{Content, ServiceError};
+
+/// The index each side's sense of shared power is read from.
+const POWER_INDEX: &str = "power_balance";
+
+/// An invite just made: the code is shown once and kept only as a hash.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewInvite {
+    /// The code to give the partner.
+    pub code: String,
+    /// When it stops working (unix seconds).
+    pub expires_unix: i64,
+}
+
+/// One side of a comparison, at the level its owner shares.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Side {
+    /// The level its owner shares.
+    pub level: LinkLevel,
+    /// What that level shows.
+    #[serde(flatten)]
+    pub shown: Shown,
+}
+
+/// A discussion item with its wording and this person's own mark.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Discussion {
+    /// The item and the two answers.
+    #[serde(flatten)]
+    pub item: DiscussionItem,
+    /// The item's wording.
+    pub text: String,
+    /// This person's own mark, which the partner never sees.
+    pub mark: Option<Mark>,
+}
+
+/// Shared power as each side sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PowerBalance {
+    /// This person's score.
+    pub mine: Option<f64>,
+    /// The partner's score.
+    pub theirs: Option<f64>,
+}
+
+/// The index gaps at one of this person's own finished administrations,
+/// paired with the partner's latest finished by then.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GapPoint {
+    /// The date of this person's administration (theirs are never shown).
+    pub on: String,
+    /// `theirs − mine` by index id.
+    pub gaps: BTreeMap<String, f64>,
+}
+
+/// Both sides' latest results for a linked relationship.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Comparison {
+    /// The level both share at least: gaps are shown at it.
+    pub level: LinkLevel,
+    /// This person's latest, at the level they share.
+    pub mine: Side,
+    /// The partner's latest, at the level they share; no time, no name.
+    pub theirs: Side,
+    /// Perception gaps at the level both share.
+    pub gaps: Vec<Gap>,
+    /// Whether the gaps are judged with known reliability; without it,
+    /// only gaps of a full point or more are flagged.
+    pub reliability_known: bool,
+    /// Items answered two or more points apart, when both share items.
+    pub discussion_items: Vec<Discussion>,
+    /// Shared power as each sees it.
+    pub power_balance: PowerBalance,
+    /// The index gaps over time.
+    pub gaps_over_time: Vec<GapPoint>,
+}
+
+/// Makes an invite for `user`'s partner relationship `relationship`.
+pub async fn invite(
+    store: &Store,
+    user: Owner,
+    relationship: RelationshipId,
+    now: i64,
+) -> Result<NewInvite, ServiceError> {
+    let code = new_code()?;
+    let hash =
+        code_hash(&code).ok_or_else(|| ServiceError::internal("a new code that does not read"))?;
+    let expires_unix = now + INVITE_SECONDS;
+    store
+        .create_invite(user, relationship, &hash, now, expires_unix)
+        .await?;
+    Ok(NewInvite { code, expires_unix })
+}
+
+/// Accepts the invite `code` for `user`'s `relationship`.
+pub async fn accept(
+    store: &Store,
+    user: Owner,
+    code: &str,
+    relationship: RelationshipId,
+    now: i64,
+) -> Result<LinkId, ServiceError> {
+    let hash = code_hash(code).ok_or_else(no_such_invite)?;
+    Ok(store.accept_invite(user, &hash, relationship, now).await?)
+}
+
+/// The comparison for `user` on link `link`, or `None` whatever stands in
+/// its way.
+pub async fn comparison(
+    store: &Store,
+    content: &Content,
+    user: Owner,
+    link: LinkId,
+) -> Result<Option<Comparison>, ServiceError> {
+    let Some((grant, _)) = store.partner_grant(user, link).await? else {
+        return Ok(None);
+    };
+    let Some(own) = store.links(user).await?.into_iter().find(|l| l.id == link) else {
+        return Ok(None);
+    };
+    if own.sharing == LinkLevel::None {
+        return Ok(None);
+    }
+    crate::results::ensure_scored(store, content, user).await?;
+    let points = own_points(store, user, own.relationship).await?;
+    let Some((latest, _)) = points.last() else {
+        return Ok(None);
+    };
+    let mut instants: Vec<i64> = points.iter().map(|(_, p)| p.unix).collect();
+    instants.push(i64::MAX);
+    let seen = match store.partner_scores(&grant, &instants).await {
+        Ok(seen) => seen,
+        Err(StoreError::NotFound { .. }) => return Ok(None),
+        Err(err) => return Err(err.into()),
+    };
+    let Some(Some(theirs)) = seen.last().cloned() else {
+        return Ok(None);
+    };
+    let estimate = content.estimates.current();
+    let (instrument, _) = crate::results::precise(content, estimate.as_deref(), &content.rdp);
+    let mine_full = own_shown(store, content, user, *latest).await?;
+    let level = own.sharing.min(theirs.level);
+    let mine = Side {
+        level: own.sharing,
+        shown: at_level(&mine_full, own.sharing),
+    };
+    let theirs = Side {
+        level: theirs.level,
+        shown: shown_of(theirs),
+    };
+    let (mine_joint, theirs_joint) = (at_level(&mine.shown, level), at_level(&theirs.shown, level));
+    let marks = if level == LinkLevel::Items {
+        store.marks(user, link).await?
+    } else {
+        BTreeMap::new()
+    };
+    let other = OtherPerson::new("my partner");
+    let discussion = discussion_items(instrument, &mine_joint, &theirs_joint)
+        .into_iter()
+        .map(|item| Discussion {
+            text: instrument
+                .item(&item.item)
+                .map(|i| instrument.text_of(i, &other))
+                .unwrap_or_default(),
+            mark: marks.get(&item.item).copied(),
+            item,
+        })
+        .collect();
+    let gaps_over_time = points
+        .iter()
+        .zip(&seen)
+        .filter_map(|((_, point), theirs)| {
+            let theirs = theirs.as_ref()?;
+            let gaps = point
+                .indices
+                .iter()
+                .filter_map(|(id, mine)| Some((id.clone(), theirs.indices.get(id)? - mine)))
+                .collect();
+            Some(GapPoint {
+                on: point.on.clone(),
+                gaps,
+            })
+        })
+        .collect();
+    Ok(Some(Comparison {
+        level,
+        gaps: gaps(instrument, &mine_joint, &theirs_joint),
+        reliability_known: instrument.indices.iter().all(|i| i.precision.is_some()),
+        discussion_items: discussion,
+        power_balance: PowerBalance {
+            mine: mine.shown.indices.get(POWER_INDEX).copied(),
+            theirs: theirs.shown.indices.get(POWER_INDEX).copied(),
+        },
+        gaps_over_time,
+        mine,
+        theirs,
+    }))
+}
+
+/// One of this person's finished, fully scored RDPs, as a gap over time
+/// needs it.
+struct OwnPoint {
+    unix: i64,
+    on: String,
+    indices: BTreeMap<String, f64>,
+}
+
+/// This person's finished, fully scored RDPs about `relationship`, oldest
+/// first, with their ids.
+async fn own_points(
+    store: &Store,
+    user: Owner,
+    relationship: RelationshipId,
+) -> Result<Vec<(tandem_store::AdministrationId, OwnPoint)>, ServiceError> {
+    let about: std::collections::BTreeSet<_> = store
+        .administrations(user, Some("rdp"))
+        .await?
+        .into_iter()
+        .filter(|a| a.relationship == relationship && a.completed_at.is_some())
+        .map(|a| a.id)
+        .collect();
+    let mut points: Vec<_> = store
+        .score_points(user)
+        .await?
+        .into_iter()
+        .filter(|p| p.complete && about.contains(&p.id))
+        .filter_map(|p| {
+            let unix = tandem_core::dates::unix_of(&p.completed_at)?;
+            let on = tandem_core::dates::civil_date(unix);
+            Some((
+                p.id,
+                OwnPoint {
+                    unix,
+                    on,
+                    indices: p.indices,
+                },
+            ))
+        })
+        .collect();
+    points.sort_by_key(|(id, p)| (p.unix, *id));
+    Ok(points)
+}
+
+/// Everything of this person's administration `id`: scores and answers.
+async fn own_shown(
+    store: &Store,
+    content: &Content,
+    user: Owner,
+    id: tandem_store::AdministrationId,
+) -> Result<Shown, ServiceError> {
+    let administration = store.administration(user, id).await?;
+    let version = crate::situation::version_of(content, &administration)?;
+    let answers = store.answers(user, version, id).await?;
+    let scores = tandem_core::scoring::score(version, &answers).map_err(ServiceError::internal)?;
+    let of = |pairs: Vec<(String, Option<f64>)>| -> BTreeMap<String, f64> {
+        pairs
+            .into_iter()
+            .filter_map(|(id, x)| Some((id, x?)))
+            .collect()
+    };
+    Ok(Shown {
+        indices: of(scores
+            .indices
+            .iter()
+            .map(|(id, s)| (id.to_string(), s.score))
+            .collect()),
+        facets: Some(of(scores
+            .facets
+            .iter()
+            .map(|(id, s)| (id.to_string(), s.score))
+            .collect())),
+        items: Some(
+            answers
+                .iter()
+                .filter_map(|(id, _)| Some((id.to_string(), answers.value(id.as_str())?)))
+                .collect(),
+        ),
+    })
+}
+
+/// What `level` shows of `full`.
+fn at_level(full: &Shown, level: LinkLevel) -> Shown {
+    Shown {
+        indices: full.indices.clone(),
+        facets: full.facets.clone().filter(|_| level >= LinkLevel::Facets),
+        items: full.items.clone().filter(|_| level >= LinkLevel::Items),
+    }
+}
+
+/// The partner's scores as a side shows them.
+fn shown_of(scores: PartnerScores) -> Shown {
+    Shown {
+        indices: scores.indices,
+        facets: scores.facets,
+        items: scores.items,
+    }
+}
