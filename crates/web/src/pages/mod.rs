@@ -9,6 +9,7 @@ mod extract;
 mod form;
 mod guide;
 mod home;
+mod links;
 mod people;
 mod plan;
 mod recovery;
@@ -81,6 +82,13 @@ pub fn routes() -> Router<AppState> {
             get(relationships::show).post(relationships::add),
         )
         .route("/relationships/{id}/role", post(relationships::set_role))
+        .route("/links", get(links::show))
+        .route("/links/invite", post(links::invite))
+        .route("/links/accept", post(links::accept))
+        .route("/links/{id}", get(links::comparison))
+        .route("/links/{id}/sharing", post(links::sharing))
+        .route("/links/{id}/end", post(links::unlink))
+        .route("/links/{id}/discussion/{item}", post(links::mark))
         .route("/plan", get(plan::show))
         .route("/plan/items/{id}", post(plan::set_status))
         .route(
@@ -149,6 +157,8 @@ mod tests {
             include_str!("../../templates/recovery_codes.html"),
             include_str!("../../templates/people.html"),
             include_str!("../../templates/relationships.html"),
+            include_str!("../../templates/links.html"),
+            include_str!("../../templates/comparison.html"),
             include_str!("../../templates/welcome.html"),
             include_str!("../../templates/signup.html"),
             include_str!("../../templates/signin.html"),

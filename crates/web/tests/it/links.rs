@@ -395,3 +395,122 @@ async fn a_wrong_code_is_refused_and_guessing_is_throttled() {
     .await;
     assert_eq!(status, 422, "{body}");
 }
+
+#[tokio::test]
+async fn the_pages_link_share_compare_and_unlink_without_javascript() {
+    let server = Server::start().await;
+    let ann = server.user("ann-pages").await;
+    let ben = server.user("ben-pages").await;
+    let fay = server.user("fay-pages").await;
+    take(&server, &ann, all_rdp(3)).await;
+    take(&server, &ben, all_rdp(3)).await;
+    take(&server, &fay, all_rdp(3)).await;
+    let rel = |v: Value| v.as_i64().unwrap().to_string();
+    let ann_rel = rel(partner_of(&server, &ann).await);
+    let ben_rel = rel(partner_of(&server, &ben).await);
+
+    let made = ann
+        .form(&server, "/links/invite", &[("relationship", &ann_rel)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), 200);
+    let page = made.text().await.unwrap();
+    let code = page
+        .split("<p class=\"code\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(code.len(), 11, "{code}");
+    // A wrong code says so, on the page, and links nothing.
+    let wrong = ben
+        .form(
+            &server,
+            "/links/accept",
+            &[("code", "ABCDE-12345"), ("relationship", &ben_rel)],
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 422);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("This code is not valid")
+    );
+    let (to, page) = ben
+        .post_then_get(
+            &server,
+            "/links/accept",
+            &[("code", &code), ("relationship", &ben_rel)],
+        )
+        .await;
+    assert_eq!(to, "/links");
+    assert!(page.contains("Linked with my partner"), "{page}");
+    let id = ben.json(&server, "/api/v1/links").await[0]["id"]
+        .as_i64()
+        .unwrap();
+
+    // Nothing to compare until both share.
+    let path = format!("/links/{id}");
+    let refused = ben.get(&server, &path).send().await.unwrap();
+    assert_eq!(refused.status(), 403);
+    let refused = refused.text().await.unwrap();
+    ann.post_then_get(
+        &server,
+        &format!("/links/{id}/sharing"),
+        &[("level", "facets")],
+    )
+    .await;
+    ben.post_then_get(
+        &server,
+        &format!("/links/{id}/sharing"),
+        &[("level", "indices")],
+    )
+    .await;
+    let page = ben.page(&server, &path).await;
+    assert!(page.contains("How you each see it"), "{page}");
+    assert!(!page.contains("Things to talk about"));
+
+    // Ann ends it; Ben's next look is the same refusal as before.
+    let (to, _) = ann
+        .post_then_get(&server, &format!("/links/{id}/end"), &[])
+        .await;
+    assert_eq!(to, "/links");
+    let after = ben.get(&server, &path).send().await.unwrap();
+    assert_eq!(after.status(), 403);
+    assert_eq!(after.text().await.unwrap(), refused);
+
+    // Someone whose answers say they may not be safe is not offered linking.
+    let safety = tandem_core::instrument::builtin::builtin_by_id("safety")
+        .unwrap()
+        .unwrap();
+    let yes: serde_json::Map<String, Value> = safety
+        .items
+        .iter()
+        .map(|i| (i.id.to_string(), json!(1)))
+        .collect();
+    call(
+        &server,
+        &fay,
+        Method::POST,
+        "/api/v1/safety",
+        json!({"answers": yes, "keep": true}),
+    )
+    .await;
+    let page = fay.page(&server, "/links").await;
+    assert!(page.contains("This may not be safe for you right now"));
+    assert!(!page.contains("action=\"/links/invite\""));
+    let fay_rel = rel(partner_of(&server, &fay).await);
+    let refused = fay
+        .form(&server, "/links/invite", &[("relationship", &fay_rel)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+}

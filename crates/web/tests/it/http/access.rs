@@ -100,6 +100,8 @@ async fn another_user_and_nobody_get_nothing_of_mine() {
         &format!("/results/{rdp_id}"),
         "/people",
         "/relationships",
+        "/links",
+        "/links/1",
         "/account",
         "/account/export",
         "/questions/a/1",
