@@ -18,7 +18,7 @@ use crate::postgres::cluster;
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/store-1.0");
 
 /// Every table a copy reports, in its order.
-const TABLES: [&str; 21] = [
+const TABLES: [&str; 25] = [
     "meta",
     "users",
     "high_water",
@@ -40,6 +40,10 @@ const TABLES: [&str; 21] = [
     "recovery_codes",
     "shares",
     "share_reads",
+    "links",
+    "link_sides",
+    "link_invites",
+    "discussion_marks",
 ];
 
 /// A data dir holding the fixture's key file, and its database too when
