@@ -109,6 +109,14 @@ impl tandem_store::engine::Accounts for SqliteStore {
                     .execute(&mut *tx)
                     .await?;
             }
+            // Their links go whole, the other side and its marks with them:
+            // a link with one side left would be nobody's.
+            sqlx::query(
+                "DELETE FROM links WHERE id IN (SELECT link_id FROM link_sides WHERE owner_id = ?)",
+            )
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
             let gone = sqlx::query("DELETE FROM users WHERE id = ?")
                 .bind(user.0)
                 .execute(&mut *tx)

@@ -9,7 +9,10 @@ use tandem_core::answers::Answer;
 use tandem_core::ids::ItemId;
 use tandem_core::network::{Domain, Level, Role, Supporter};
 use tandem_core::safety::SafetyScreen;
-use tandem_store::{AccountError, NewSuggestion, Owner, Store, StoreError, UserName};
+use tandem_store::links::{INVITE_SECONDS, code_hash, new_code};
+use tandem_store::{
+    AccountError, LinkLevel, Mark, NewSuggestion, Owner, Store, StoreError, UserName,
+};
 
 use crate::common::{answers, fresh, instrument, owner, raw};
 
@@ -174,7 +177,28 @@ async fn accounts_are_found_by_name_and_keep_their_hash() {
 
 /// Every table, with how many rows it holds in all and how many belong to
 /// the user bound to `?`. Literal statements: sqlx takes only audited SQL.
-const TABLES: [(&str, &str, &str); 19] = [
+const TABLES: [(&str, &str, &str); 23] = [
+    (
+        "links",
+        "SELECT count(*) FROM links",
+        "SELECT count(*) FROM links l WHERE EXISTS
+         (SELECT 1 FROM link_sides s WHERE s.link_id = l.id AND s.owner_id = ?)",
+    ),
+    (
+        "link_sides",
+        "SELECT count(*) FROM link_sides",
+        "SELECT count(*) FROM link_sides WHERE owner_id = ?",
+    ),
+    (
+        "link_invites",
+        "SELECT count(*) FROM link_invites",
+        "SELECT count(*) FROM link_invites WHERE owner_id = ?",
+    ),
+    (
+        "discussion_marks",
+        "SELECT count(*) FROM discussion_marks",
+        "SELECT count(*) FROM discussion_marks WHERE owner_id = ?",
+    ),
     (
         "relationships",
         "SELECT count(*) FROM relationships",
@@ -356,6 +380,37 @@ async fn fill(store: &Store, user: Owner, user_key: &str) {
         .unwrap();
     let grant = store.grant(local, share, 100).await.unwrap().unwrap();
     store.shared_scores(&grant, 101).await.unwrap();
+    // A link with the terminal's user, through an invite of theirs that was
+    // accepted, another still open, and a mark on each side.
+    let partner = store.relationships(user).await.unwrap()[0].id;
+    let theirs = store
+        .create_relationship(
+            local,
+            tandem_core::relationship::Role::Partner,
+            &tandem_core::input::About::parse(&format!("partner {}", user.id().0)).unwrap(),
+        )
+        .await
+        .unwrap()
+        .id;
+    let code = code_hash(&new_code().unwrap()).unwrap();
+    store
+        .create_invite(user, partner, &code, 100, 100 + INVITE_SECONDS)
+        .await
+        .unwrap();
+    let link = store
+        .accept_invite(local, &code, theirs, 110)
+        .await
+        .unwrap();
+    store
+        .set_link_sharing(user, link, LinkLevel::Facets)
+        .await
+        .unwrap();
+    for side in [user, local] {
+        store
+            .set_mark(side, link, "ER1", Some(Mark::Star))
+            .await
+            .unwrap();
+    }
     let mut person = Supporter::new("Ann", Role::Friend);
     person
         .leans_on
@@ -468,17 +523,24 @@ async fn deleting_an_account_leaves_nothing_of_theirs_and_all_of_the_others() {
     store.delete_account(a).await.unwrap();
 
     let after_b = counts(dir.path(), b, &b_key).await;
-    for ((table, total, b_rows), (_, _, b_before)) in after_b.iter().zip(&before_b) {
-        // Bob's rows are all there; the address key is nobody's and stays,
-        // and so does the terminal's user, whom both shared with.
+    // The terminal's user, whom both shared and linked with, keeps what is
+    // theirs but their side of Ann's link, which went with her.
+    let local = store.local_user().await.unwrap();
+    let after_local = counts(dir.path(), local, "no such key").await;
+    for (((table, total, b_rows), (_, _, b_before)), (_, _, local_rows)) in
+        after_b.iter().zip(&before_b).zip(&after_local)
+    {
+        // Bob's rows are all there; the address key is nobody's and stays.
         assert_eq!(b_rows, b_before, "{table}: another user's rows changed");
         let expected = match *table {
             "login_failures" => b_rows + 2,
-            "users" => b_rows + 1,
-            _ => *b_rows,
+            // Bob's link is the terminal user's link too: counted once.
+            "links" => *b_rows,
+            _ => b_rows + local_rows,
         };
         assert_eq!(*total, expected, "{table}: rows of the deleted user remain");
     }
+    assert_eq!(store.links(local).await.unwrap().len(), 1);
     for (table, _, a_rows) in counts(dir.path(), a, &a_key).await {
         assert_eq!(a_rows, 0, "{table}");
     }
