@@ -9,7 +9,9 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use tandem_core::couple::{DiscussionItem, Gap, Shown, discussion_items, gaps};
+use tandem_core::couple::{
+    DiscussionItem, Gap, Mutuality, Shown, discussion_items, gaps, mutuality, partner_entry,
+};
 use tandem_core::instrument::OtherPerson;
 use tandem_store::links::{INVITE_SECONDS, code_hash, new_code, no_such_invite};
 use tandem_store::{
@@ -96,6 +98,9 @@ pub struct Comparison {
     pub power_balance: PowerBalance,
     /// The index gaps over time.
     pub gaps_over_time: Vec<GapPoint>,
+    /// Whether support flows both ways, per domain, from each one's entry
+    /// for the other on their support map; empty when neither has one.
+    pub mutuality: Vec<Mutuality>,
 }
 
 /// Makes an invite for `user`'s partner relationship `relationship`.
@@ -189,6 +194,11 @@ pub async fn comparison(
             item,
         })
         .collect();
+    // A link that ended while this was read shows nothing.
+    let mutuality = match mutuality_of(store, user, own.relationship, &grant).await {
+        Err(ServiceError::Store(StoreError::NotFound { .. })) => return Ok(None),
+        found => found?,
+    };
     let gaps_over_time = points
         .iter()
         .zip(&seen)
@@ -215,9 +225,25 @@ pub async fn comparison(
             theirs: theirs.shown.indices.get(POWER_INDEX).copied(),
         },
         gaps_over_time,
+        mutuality,
         mine,
         theirs,
     }))
+}
+
+/// Mutuality from this person's entry for the partner of `relationship`
+/// and the partner's entry for them.
+async fn mutuality_of(
+    store: &Store,
+    user: Owner,
+    relationship: RelationshipId,
+    grant: &tandem_store::PartnerGrant,
+) -> Result<Vec<Mutuality>, ServiceError> {
+    let name = store.relationship(user, relationship).await?.name;
+    let map = store.support_map(user).await?;
+    let mine = partner_entry(&name, map.iter().map(|(_, entry)| entry));
+    let theirs = store.partner_support(grant).await?;
+    Ok(mutuality(mine.as_ref(), theirs.as_ref()))
 }
 
 /// One of this person's finished, fully scored RDPs, as a gap over time

@@ -46,17 +46,15 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
         Ok(matches!(line.trim().to_lowercase().as_str(), "y" | "yes"))
     }
 
-    /// Asks one item until the reply makes sense.
+    /// Asks `item`, the one at `position` of the administration's order,
+    /// until the reply makes sense.
     pub fn ask(
         &mut self,
         instrument: &Instrument,
-        position: usize,
+        (item, position): (&Item, usize),
         about: &str,
         current: Option<&Answer>,
     ) -> io::Result<Step> {
-        let Some(item) = instrument.items.get(position) else {
-            return Ok(Step::Stop);
-        };
         let total = instrument.items.len();
         writeln!(self.output)?;
         writeln!(
@@ -200,7 +198,7 @@ mod tests {
         let checkin = builtin_by_id("checkin").unwrap().unwrap();
         let mut out = Vec::new();
         let step = Prompter::new(lines.as_bytes(), &mut out)
-            .ask(&checkin, position, "Sam", None)
+            .ask(&checkin, (&checkin.items[position], position), "Sam", None)
             .unwrap();
         (step, String::from_utf8(out).unwrap())
     }
@@ -224,7 +222,7 @@ mod tests {
         let rdp = builtin_by_id("rdp").unwrap().unwrap();
         let mut out = Vec::new();
         let step = Prompter::new("n\n".as_bytes(), &mut out)
-            .ask(&rdp, 0, "Sam", None)
+            .ask(&rdp, (&rdp.items[0], 0), "Sam", None)
             .unwrap();
         assert_eq!(step, Step::Answer(Answer::Code(AnswerCode::NotApplicable)));
         let shown = String::from_utf8(out).unwrap();

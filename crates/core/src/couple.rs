@@ -10,6 +10,11 @@ use serde::Serialize;
 use crate::instrument::{Instrument, Precision, Signal};
 use crate::scoring::Z95;
 
+mod mutuality;
+pub use mutuality::{
+    FLOWS_FROM, Flow, Leaning, Mutuality, Told, flow_words, mutuality, partner_entry,
+};
+
 /// A gap of at least this many points (on the 1–5 scale) is flagged when
 /// the score's reliability is not known.
 pub const FIXED_GAP: f64 = 1.0;

@@ -17,6 +17,7 @@ pub mod instrument;
 pub mod journal;
 pub mod moments;
 pub mod network;
+pub mod order;
 pub mod plan;
 pub mod profile;
 pub mod quality;

@@ -43,6 +43,7 @@ impl PgStore {
             position: usize::try_from(position).unwrap_or(0),
             started_at: row.try_get("started_at")?,
             completed_at: row.try_get("completed_at")?,
+            item_seed: row.try_get("item_seed")?,
         })
     }
 }
@@ -71,11 +72,12 @@ pub(crate) fn answer_columns(
 
 #[async_trait::async_trait]
 impl tandem_store::engine::Administrations for PgStore {
-    async fn start_administration(
+    async fn start_administration_seeded(
         &self,
         owner: Owner,
         instrument: &Instrument,
         about: &str,
+        item_seed: Option<i64>,
     ) -> Result<Administration, StoreError> {
         let (access, owner) = (owner, owner.id());
         Self::refuse_safety(instrument)?;
@@ -85,14 +87,15 @@ impl tandem_store::engine::Administrations for PgStore {
             let relationship = crate::relationships::for_about(tx, &key, owner, about).await?;
             sqlx::query_scalar(
                 "INSERT INTO administrations
-                     (owner_id, instrument_id, instrument_version, about_sealed, relationship_id)
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                     (owner_id, instrument_id, instrument_version, about_sealed, relationship_id, item_seed)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
             .bind(owner.0)
             .bind(instrument.id.as_str())
             .bind(&instrument.version)
             .bind(&about_sealed)
             .bind(relationship.0)
+            .bind(item_seed)
             .fetch_one(&mut *tx)
             .await?
         })?;
@@ -119,12 +122,13 @@ impl tandem_store::engine::Administrations for PgStore {
         // Of two racing copies of the form, one inserts; the other waits on
         // the unique index, does nothing, and its next statement (a new
         // snapshot under READ COMMITTED) finds the row the first made.
+        let seed = tandem_store::item_seed(instrument, Some(form_key))?;
         let id: i64 = write_tx!(self, |tx| {
             let relationship = crate::relationships::for_about(tx, &key, owner, about).await?;
             sqlx::query(
                 "INSERT INTO administrations
-                     (owner_id, instrument_id, instrument_version, about_sealed, relationship_id, form_key)
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (owner_id, form_key) WHERE form_key IS NOT NULL DO NOTHING",
+                     (owner_id, instrument_id, instrument_version, about_sealed, relationship_id, form_key, item_seed)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (owner_id, form_key) WHERE form_key IS NOT NULL DO NOTHING",
             )
             .bind(owner.0)
             .bind(instrument.id.as_str())
@@ -132,6 +136,7 @@ impl tandem_store::engine::Administrations for PgStore {
             .bind(&about_sealed)
             .bind(relationship.0)
             .bind(form_key)
+            .bind(seed)
             .execute(&mut *tx)
             .await?;
             let id: Option<i64> = sqlx::query_scalar(
@@ -277,6 +282,8 @@ impl tandem_store::engine::Administrations for PgStore {
             position: instrument.items.len(),
             started_at: row_started,
             completed_at: row_completed,
+            // Recorded whole: no order was asked.
+            item_seed: None,
         })
     }
 
@@ -461,7 +468,7 @@ impl tandem_store::engine::Administrations for PgStore {
     ) -> Result<Administration, StoreError> {
         let owner = owner.id();
         let row = sqlx::query(concat!(
-            "SELECT id, instrument_id, instrument_version, about_sealed, relationship_id, position, ",
+            "SELECT id, instrument_id, instrument_version, about_sealed, relationship_id, position, item_seed, ",
             moment!("started_at"),
             " AS started_at, ",
             moment!("completed_at"),
@@ -485,7 +492,7 @@ impl tandem_store::engine::Administrations for PgStore {
     ) -> Result<Vec<Administration>, StoreError> {
         let owner = owner.id();
         let rows = sqlx::query(concat!(
-            "SELECT id, instrument_id, instrument_version, about_sealed, relationship_id, position, ",
+            "SELECT id, instrument_id, instrument_version, about_sealed, relationship_id, position, item_seed, ",
             moment!("started_at"),
             " AS started_at, ",
             moment!("completed_at"),

@@ -239,7 +239,7 @@ impl tandem_store::engine::KeptScores for PgStore {
     ) -> Result<Option<Administration>, StoreError> {
         let owner = owner.id();
         let row = sqlx::query(concat!(
-            "SELECT a.id, a.instrument_id, a.instrument_version, a.about_sealed, a.relationship_id, a.position, ",
+            "SELECT a.id, a.instrument_id, a.instrument_version, a.about_sealed, a.relationship_id, a.position, a.item_seed, ",
             moment!("a.started_at"),
             " AS started_at, ",
             moment!("a.completed_at"),

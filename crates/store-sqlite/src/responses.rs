@@ -42,17 +42,19 @@ impl SqliteStore {
             position: usize::try_from(position).unwrap_or(0),
             started_at: row.try_get("started_at")?,
             completed_at: row.try_get("completed_at")?,
+            item_seed: row.try_get("item_seed")?,
         })
     }
 }
 
 #[async_trait::async_trait]
 impl tandem_store::engine::Administrations for SqliteStore {
-    async fn start_administration(
+    async fn start_administration_seeded(
         &self,
         owner: Owner,
         instrument: &Instrument,
         about: &str,
+        item_seed: Option<i64>,
     ) -> Result<Administration, StoreError> {
         let (access, owner) = (owner, owner.id());
         Self::refuse_safety(instrument)?;
@@ -61,14 +63,15 @@ impl tandem_store::engine::Administrations for SqliteStore {
         let relationship = self.relationship_for_about(&key, owner, about).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO administrations
-                 (owner_id, instrument_id, instrument_version, about_sealed, relationship_id)
-             VALUES (?, ?, ?, ?, ?) RETURNING id",
+                 (owner_id, instrument_id, instrument_version, about_sealed, relationship_id, item_seed)
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(owner.0)
         .bind(instrument.id.as_str())
         .bind(&instrument.version)
         .bind(about_sealed)
         .bind(relationship.0)
+        .bind(item_seed)
         .fetch_one(&self.writer)
         .await?;
         self.administration(access, AdministrationId(id)).await
@@ -96,8 +99,8 @@ impl tandem_store::engine::Administrations for SqliteStore {
         // the other finds its row.
         sqlx::query(
             "INSERT INTO administrations
-                 (owner_id, instrument_id, instrument_version, about_sealed, relationship_id, form_key)
-             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (owner_id, form_key) WHERE form_key IS NOT NULL DO NOTHING",
+                 (owner_id, instrument_id, instrument_version, about_sealed, relationship_id, form_key, item_seed)
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (owner_id, form_key) WHERE form_key IS NOT NULL DO NOTHING",
         )
         .bind(owner.0)
         .bind(instrument.id.as_str())
@@ -105,6 +108,7 @@ impl tandem_store::engine::Administrations for SqliteStore {
         .bind(about_sealed)
         .bind(relationship.0)
         .bind(form_key)
+        .bind(tandem_store::item_seed(instrument, Some(form_key))?)
         .execute(&self.writer)
         .await?;
         let id: i64 = sqlx::query_scalar(
@@ -219,6 +223,8 @@ impl tandem_store::engine::Administrations for SqliteStore {
             position: instrument.items.len(),
             started_at: row_started,
             completed_at: row_completed,
+            // Recorded whole: no order was asked.
+            item_seed: None,
         })
     }
 
@@ -382,7 +388,7 @@ impl tandem_store::engine::Administrations for SqliteStore {
     ) -> Result<Administration, StoreError> {
         let owner = owner.id();
         let row = sqlx::query(
-            "SELECT id, instrument_id, instrument_version, about_sealed, relationship_id, position,
+            "SELECT id, instrument_id, instrument_version, about_sealed, relationship_id, position, item_seed,
                     started_at, completed_at
              FROM administrations WHERE id = ? AND owner_id = ?",
         )
@@ -404,7 +410,7 @@ impl tandem_store::engine::Administrations for SqliteStore {
     ) -> Result<Vec<Administration>, StoreError> {
         let owner = owner.id();
         let rows = sqlx::query(
-            "SELECT id, instrument_id, instrument_version, about_sealed, relationship_id, position,
+            "SELECT id, instrument_id, instrument_version, about_sealed, relationship_id, position, item_seed,
                     started_at, completed_at
              FROM administrations
              WHERE owner_id = ? AND (? IS NULL OR instrument_id = ?) ORDER BY id",

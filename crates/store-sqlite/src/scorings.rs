@@ -225,7 +225,7 @@ impl tandem_store::engine::KeptScores for SqliteStore {
     ) -> Result<Option<Administration>, StoreError> {
         let owner = owner.id();
         let row = sqlx::query(
-            "SELECT a.id, a.instrument_id, a.instrument_version, a.about_sealed, a.relationship_id, a.position,
+            "SELECT a.id, a.instrument_id, a.instrument_version, a.about_sealed, a.relationship_id, a.position, a.item_seed,
                     a.started_at, a.completed_at
              FROM administrations a
              JOIN scorings s ON s.administration_id = a.id

@@ -49,7 +49,7 @@ pub use links::{Invite, Link, LinkLevel, Mark, PartnerScores};
 pub use plan::{NewSuggestion, PlanItem, PlanStatus, UnknownPlanStatus};
 pub use recovery::RecoveryHash;
 pub use relationships::Relationship;
-pub use responses::Administration;
+pub use responses::{Administration, form_seed, item_seed};
 pub use safety::SafetyScreenRecord;
 pub use scorings::{ScorePoint, Unscored};
 pub use sessions::{

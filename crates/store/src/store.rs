@@ -6,6 +6,8 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
+use tandem_core::couple::{Leaning, partner_entry};
+
 use crate::engine::{Engine, SessionRow};
 use crate::{
     Grant, LinkId, LinkLevel, NewSession, Owner, PartnerGrant, Rights, SessionInfo, ShareId,
@@ -129,6 +131,38 @@ impl Store {
         Ok(row
             .filter(|row| row.level > LinkLevel::None)
             .map(|row| (PartnerGrant::vouched(&row, viewer.id()), row.level)))
+    }
+
+    /// The other side's own entry for `grant`'s viewer on their support
+    /// map, as levels alone (never the name they gave), for mutuality. The
+    /// grant is checked before and after the read, so nothing comes back
+    /// from a link that ended, or a side that stopped sharing, meanwhile:
+    /// then `NotFound`, as for [`Links::partner_scores`](crate::engine::Links::partner_scores).
+    pub async fn partner_support(
+        &self,
+        grant: &PartnerGrant,
+    ) -> Result<Option<Leaning>, StoreError> {
+        let viewer = Owner::vouched(grant.viewer());
+        let holds = || async {
+            let row = self.engine.partner_row(viewer, grant.link()).await?;
+            match row {
+                Some(row) if row.owner == grant.owner() && row.level > LinkLevel::None => Ok(()),
+                _ => Err(StoreError::NotFound {
+                    what: "link",
+                    id: grant.link().0,
+                }),
+            }
+        };
+        holds().await?;
+        let other = Owner::vouched(grant.owner());
+        let relationship = self
+            .engine
+            .relationship(other, grant.relationship())
+            .await?;
+        let map = self.engine.support_map(other).await?;
+        let entry = partner_entry(&relationship.name, map.iter().map(|(_, entry)| entry));
+        holds().await?;
+        Ok(entry)
     }
 
     /// Closes the engine's connections, flushing what is written.

@@ -126,12 +126,14 @@ async fn interactive(
         &taken_with
     };
     let mut answers = store.answers(owner, instrument, administration.id).await?;
-    let mut position = administration.position.min(instrument.items.len());
-    while let Some(item) = instrument.items.get(position) {
+    // Asked in its own order (the profile's is shuffled per administration).
+    let order = administration.items(instrument);
+    let mut position = administration.position.min(order.len());
+    while let Some(&item) = order.get(position) {
         let current = answers.get(item.id.as_str()).cloned();
         match prompter.ask(
             instrument,
-            position,
+            (item, position),
             &administration.about,
             current.as_ref(),
         )? {
@@ -356,7 +358,7 @@ async fn safety_interactive(
     let mut position = 0;
     while let Some(item) = instrument.items.get(position) {
         let current = answers.get(item.id.as_str()).cloned();
-        match prompter.ask(instrument, position, &args.about, current.as_ref())? {
+        match prompter.ask(instrument, (item, position), &args.about, current.as_ref())? {
             Step::Answer(answer) => {
                 answers
                     .set(instrument, item.id.as_str(), answer.clone())

@@ -14,6 +14,8 @@ struct Entry {
     /// Index scores of a finished administration.
     indices: std::collections::BTreeMap<String, Option<f64>>,
     answered: usize,
+    /// Its item ids in the order they are asked (the profile's own).
+    item_order: Vec<String>,
     /// What the person wrote in it (a check-in's note), shown back to them.
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<String>,
@@ -43,8 +45,14 @@ pub async fn run(session: &Session, json: bool) -> anyhow::Result<()> {
             }
             _ => None,
         });
+        let item_order = administration
+            .items(&instrument)
+            .iter()
+            .map(|item| item.id.to_string())
+            .collect();
         entries.push(Entry {
             administration,
+            item_order,
             indices,
             answered: answers.len(),
             note,

@@ -67,6 +67,13 @@ fn a_killed_session_keeps_its_answers_and_resumes() {
     assert!(entry["completed_at"].is_null());
     assert_eq!(entry["position"], 5);
     assert_eq!(entry["answered"], 4, "{entry}");
+    // The profile is asked in an order of its own, kept with it.
+    let order: Vec<String> = entry["item_order"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| id.as_str().unwrap().to_owned())
+        .collect();
 
     // Resume and answer the rest with 3.
     let rest = "3\n".repeat(60);
@@ -94,7 +101,16 @@ fn a_killed_session_keeps_its_answers_and_resumes() {
     );
 
     let instrument = t.json(&["instruments", "show", "rdp", "--json"]);
-    let items: Vec<&Value> = instrument["items"].as_array().unwrap().iter().collect();
+    let by_id = |id: &str| -> &Value {
+        instrument["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|item| item["id"] == id)
+            .unwrap()
+    };
+    let items: Vec<&Value> = order.iter().map(|id| by_id(id)).collect();
+    assert_eq!(items.len(), instrument["items"].as_array().unwrap().len());
     let report = t.json(&["report", "--json"]);
     // Exactly one item (the third) was skipped; the rest were answered.
     let answered: u64 = report["facets"]

@@ -139,3 +139,164 @@ fn every_talk_prompt_reads_easily_and_every_facet_has_its_own() {
         assert!(grade <= 8.0, "grade {grade:.1}: {prompt}");
     }
 }
+
+/// A support-map entry: (domain, I lean on them, they lean on me).
+fn supporter(
+    name: &str,
+    role: crate::network::Role,
+    levels: &[(crate::network::Domain, u8, u8)],
+) -> crate::network::Supporter {
+    use crate::network::{Level, Supporter};
+    let mut entry = Supporter::new(name, role);
+    for &(domain, on, back) in levels {
+        entry.leans_on.insert(domain, Level::new(on).unwrap());
+        entry.leans_back.insert(domain, Level::new(back).unwrap());
+    }
+    entry
+}
+
+/// A partner's entry, levels alone.
+fn entry(levels: &[(crate::network::Domain, u8, u8)]) -> Leaning {
+    Leaning::from(&supporter("them", crate::network::Role::Partner, levels))
+}
+
+#[test]
+fn the_partner_entry_is_the_one_of_that_name_else_the_only_partner() {
+    use crate::network::Domain::Money;
+    use crate::network::Role::{Friend, Partner};
+    let sam = supporter("Sam", Partner, &[(Money, 1, 0)]);
+    let alex = supporter("Alex", Partner, &[(Money, 2, 0)]);
+    let kim = supporter(" KIM ", Friend, &[(Money, 3, 0)]);
+    let money = |found: Option<Leaning>| found.map(|l| l.leans_on[&Money].get());
+    let cases: [(&str, Vec<&crate::network::Supporter>, Option<u8>); 6] = [
+        // By name, compared normalised, whatever the role.
+        ("kim", vec![&sam, &kim], Some(3)),
+        ("sam", vec![&sam, &alex], Some(1)),
+        // No such name: the only partner.
+        ("my partner", vec![&sam, &kim], Some(1)),
+        // Two partners and neither named: not clear, so none.
+        ("my partner", vec![&sam, &alex], None),
+        ("my partner", vec![&kim], None),
+        ("my partner", vec![], None),
+    ];
+    for (name, map, expected) in cases {
+        assert_eq!(money(partner_entry(name, map.clone())), expected, "{name}");
+    }
+}
+
+#[test]
+fn mutuality_worked_examples() {
+    use crate::network::Domain::{Company, Decisions, Emotional, Money, Practical, Validation};
+    let told = |by_me, by_them| Told { by_me, by_them };
+    // Mine: how much I lean on them and they on me; theirs the same, from
+    // their side, so their "on" is my "they lean".
+    let mine = entry(&[
+        (Emotional, 3, 3),
+        (Money, 4, 0),
+        (Practical, 0, 2),
+        (Decisions, 0, 0),
+        (Validation, 1, 0),
+    ]);
+    let theirs = entry(&[
+        (Emotional, 2, 3),
+        (Money, 0, 4),
+        (Practical, 2, 0),
+        (Decisions, 0, 3),
+        (Validation, 0, 0),
+    ]);
+    let found = mutuality(Some(&mine), Some(&theirs));
+    let by_domain = |domain| found.iter().find(|m| m.domain == domain).unwrap();
+    let cases = [
+        // Both lean both ways, told alike.
+        (
+            Emotional,
+            told(Some(3), Some(3)),
+            told(Some(3), Some(2)),
+            Flow::BothWays,
+            false,
+        ),
+        // I lean on them for money, as we both say; they do not on me.
+        (
+            Money,
+            told(Some(4), Some(4)),
+            told(Some(0), Some(0)),
+            Flow::ToMe,
+            false,
+        ),
+        // They lean on me for practical help, as we both say.
+        (
+            Practical,
+            told(Some(0), Some(0)),
+            told(Some(2), Some(2)),
+            Flow::ToThem,
+            false,
+        ),
+        // I say I do not lean on them for decisions; they say I do (3):
+        // a mean of 1.5 flows, and we see it differently.
+        (
+            Decisions,
+            told(Some(0), Some(3)),
+            told(Some(0), Some(0)),
+            Flow::ToMe,
+            true,
+        ),
+        // A mean of 0.5 does not flow.
+        (
+            Validation,
+            told(Some(1), Some(0)),
+            told(Some(0), Some(0)),
+            Flow::Neither,
+            false,
+        ),
+        (
+            Company,
+            told(Some(0), Some(0)),
+            told(Some(0), Some(0)),
+            Flow::Neither,
+            false,
+        ),
+    ];
+    assert_eq!(found.len(), cases.len());
+    for (domain, i_lean, they_lean, flow, apart) in cases {
+        let m = by_domain(domain);
+        assert_eq!(
+            (m.i_lean, m.they_lean, m.flow, m.seen_differently),
+            (i_lean, they_lean, flow, apart),
+            "{domain:?}"
+        );
+    }
+}
+
+#[test]
+fn mutuality_from_one_map_or_none() {
+    use crate::network::Domain::{Emotional, Practical};
+    assert!(mutuality(None, None).is_empty());
+    // Only my map: my word alone decides, and nothing is seen differently.
+    let mine = entry(&[(Practical, 0, 2), (Emotional, 2, 2)]);
+    let found = mutuality(Some(&mine), None);
+    let practical = found.iter().find(|m| m.domain == Practical).unwrap();
+    assert_eq!(practical.flow, Flow::ToThem);
+    assert_eq!(
+        practical.they_lean,
+        Told {
+            by_me: Some(2),
+            by_them: None
+        }
+    );
+    assert!(found.iter().all(|m| !m.seen_differently));
+    // Only theirs: their "on" is how much they lean on me.
+    let theirs = entry(&[(Emotional, 3, 0)]);
+    let found = mutuality(None, Some(&theirs));
+    assert_eq!(
+        found.iter().find(|m| m.domain == Emotional).unwrap().flow,
+        Flow::ToThem
+    );
+}
+
+#[test]
+fn flow_words_read_easily() {
+    for flow in [Flow::BothWays, Flow::ToMe, Flow::ToThem, Flow::Neither] {
+        let words = flow_words(flow);
+        assert!(flesch_kincaid_grade(words) <= 8.0, "{words}");
+    }
+}

@@ -265,3 +265,39 @@ contract! {
         assert!(store.partner_grant(ann, link).await.unwrap().is_none());
     }
 }
+
+contract! {
+    async fn the_other_sides_support_entry_for_me_is_read_only_while_they_share(f) {
+        use tandem_core::network::{Domain, Level, Role as MapRole, Supporter};
+        let store = &f.store;
+        let ann = f.account("ann").await;
+        let ben = f.account("ben").await;
+        let (ann_rel, ben_rel) = (partner(store, ann).await, partner(store, ben).await);
+        let link = linked(store, ann, ann_rel, ben, ben_rel).await;
+        // Ben's map: a friend, and Ann as his partner under a name of his own.
+        let mut friend = Supporter::new("Kim", MapRole::Friend);
+        friend.leans_on.insert(Domain::Money, Level::new(4).unwrap());
+        store.add_supporter(ben, &friend).await.unwrap();
+        let mut her = Supporter::new("Annabel", MapRole::Partner);
+        her.leans_on.insert(Domain::Emotional, Level::new(3).unwrap());
+        her.leans_back.insert(Domain::Practical, Level::new(2).unwrap());
+        store.add_supporter(ben, &her).await.unwrap();
+
+        // Nothing shared: no grant to read with.
+        assert!(store.partner_grant(ann, link).await.unwrap().is_none());
+        store.set_link_sharing(ben, link, LinkLevel::Indices).await.unwrap();
+        let (grant, _) = store.partner_grant(ann, link).await.unwrap().unwrap();
+        let entry = store.partner_support(&grant).await.unwrap().unwrap();
+        assert_eq!(entry, tandem_core::couple::Leaning::from(&her));
+
+        // Ben stops sharing: the grant in hand reads nothing more.
+        store.set_link_sharing(ben, link, LinkLevel::None).await.unwrap();
+        let err = store.partner_support(&grant).await.unwrap_err();
+        assert!(matches!(err, StoreError::NotFound { what: "link", .. }), "{err:?}");
+        // Sharing again, then unlinked by Ann herself: nothing either.
+        store.set_link_sharing(ben, link, LinkLevel::Facets).await.unwrap();
+        let (grant, _) = store.partner_grant(ann, link).await.unwrap().unwrap();
+        store.unlink(ann, link, NOW + 120).await.unwrap();
+        assert!(matches!(store.partner_support(&grant).await, Err(StoreError::NotFound { .. })));
+    }
+}

@@ -241,3 +241,49 @@ contract! {
         );
     }
 }
+
+contract! {
+    async fn each_profile_keeps_an_order_of_its_own_and_the_short_forms_keep_theirs(f) {
+        let (rdp, checkin) = (instrument("rdp"), instrument("checkin"));
+        let (store, owner) = (f.store.clone(), f.owner);
+        let ids = |items: Vec<&tandem_core::instrument::Item>| -> Vec<String> {
+            items.iter().map(|item| item.id.to_string()).collect()
+        };
+        let plain = ids(rdp.items.iter().collect());
+
+        // Two begun the same way get orders of their own, all the items each.
+        let first = store.start_administration(owner, &rdp, "my partner").await.unwrap();
+        let second = store.start_administration(owner, &rdp, "my partner").await.unwrap();
+        let (one, two) = (ids(first.items(&rdp)), ids(second.items(&rdp)));
+        assert_ne!(one, two);
+        assert_ne!(one, plain);
+        let mut sorted = one.clone();
+        sorted.sort();
+        let mut expected = plain.clone();
+        expected.sort();
+        assert_eq!(sorted, expected);
+
+        // From a form: the order its key gave the page before anything was stored.
+        let formed = store.start_administration_once(owner, &rdp, "Sam", "key-1").await.unwrap();
+        assert_eq!(formed.item_seed, Some(tandem_store::form_seed("key-1")));
+
+        // Kept: every read gives the same order, after a reopen too.
+        let again = f.reopen().await;
+        assert_eq!(ids(again.administration(owner, first.id).await.unwrap().items(&rdp)), one);
+        let listed = again.administrations(owner, Some("rdp")).await.unwrap();
+        assert_eq!(listed.iter().map(|a| a.item_seed).collect::<Vec<_>>(),
+                   [first.item_seed, second.item_seed, formed.item_seed]);
+        let open = again.latest_unfinished(owner, "rdp").await.unwrap().unwrap();
+        assert_eq!(open.item_seed, formed.item_seed);
+
+        // The check-in, one begun without a seed, and one recorded whole keep
+        // the instrument's order.
+        let week = again.start_administration(owner, &checkin, "my partner").await.unwrap();
+        assert_eq!(week.item_seed, None);
+        let old = again.start_administration_seeded(owner, &rdp, "my partner", None).await.unwrap();
+        assert_eq!(ids(again.administration(owner, old.id).await.unwrap().items(&rdp)), plain);
+        let whole = answers(&checkin, &[("CI1", Answer::Value(3))]);
+        let recorded = again.record_administration(owner, &checkin, "my partner", &whole).await.unwrap();
+        assert_eq!(again.administration(owner, recorded.id).await.unwrap().item_seed, None);
+    }
+}

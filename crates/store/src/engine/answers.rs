@@ -24,18 +24,36 @@ pub struct UnscoredRow {
 /// A person's own administrations of profile and check-in instruments, with their answers, saved as they are given.
 #[async_trait]
 pub trait Administrations: Send + Sync {
-    /// Begins an administration that answers will be added to one by one.
+    /// Begins an administration that answers will be added to one by one,
+    /// in an order of its own when the instrument shuffles
+    /// ([`tandem_core::order`]).
     async fn start_administration(
         &self,
         owner: Owner,
         instrument: &Instrument,
         about: &str,
+    ) -> Result<Administration, StoreError> {
+        let seed = crate::item_seed(instrument, None)?;
+        self.start_administration_seeded(owner, instrument, about, seed)
+            .await
+    }
+
+    /// Begins an administration that asks its items in the order of
+    /// `item_seed`, or the instrument's with none: for a form that showed
+    /// its first page in that order before anything was stored.
+    async fn start_administration_seeded(
+        &self,
+        owner: Owner,
+        instrument: &Instrument,
+        about: &str,
+        item_seed: Option<i64>,
     ) -> Result<Administration, StoreError>;
 
     /// Begins an administration from a form carrying `form_key`, a one-time
     /// key the form was given; the same key again (the form sent twice)
     /// finds the administration it began, finished or not, so a stale form
-    /// never starts a second one.
+    /// never starts a second one. Its order comes from the key
+    /// ([`crate::form_seed`]), as the form's first page did.
     async fn start_administration_once(
         &self,
         owner: Owner,

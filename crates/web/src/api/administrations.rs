@@ -41,24 +41,53 @@ pub(super) async fn instrument(
     Ok(Json(found.clone()))
 }
 
+/// An administration, with the order its items are asked in.
+#[derive(Serialize, ToSchema)]
+pub(super) struct AdministrationView {
+    #[serde(flatten)]
+    administration: Administration,
+    /// Its item ids in the order to ask them. The profile has an order of
+    /// its own for each administration, so two partners never see the
+    /// same; `position` counts along this order.
+    item_order: Vec<String>,
+}
+
+impl AdministrationView {
+    fn of(state: &AppState, administration: Administration) -> Result<Self, AppError> {
+        let instrument = tandem_app::situation::version_of(state.content(), &administration)?;
+        let item_order = administration
+            .items(instrument)
+            .iter()
+            .map(|item| item.id.to_string())
+            .collect();
+        Ok(Self {
+            administration,
+            item_order,
+        })
+    }
+}
+
 /// My administrations, oldest first.
 #[utoipa::path(
     get,
     path = "/administrations",
     tag = "administrations",
     security(("session" = [])),
-    responses((status = 200, description = "Every administration of mine.", body = Vec<Administration>), SignedOut)
+    responses((status = 200, description = "Every administration of mine.", body = Vec<AdministrationView>), SignedOut)
 )]
 pub(super) async fn administrations(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
-) -> Result<Json<Vec<Administration>>, AppError> {
-    let all = api(state
-        .store()
-        .administrations(session.user, None)
-        .await
-        .map_err(AppError::from))?;
-    Ok(Json(all))
+) -> Result<Json<Vec<AdministrationView>>, AppError> {
+    api(async {
+        let all = state.store().administrations(session.user, None).await?;
+        let views = all
+            .into_iter()
+            .map(|administration| AdministrationView::of(&state, administration))
+            .collect::<Result<_, _>>()?;
+        Ok(Json(views))
+    }
+    .await)
 }
 
 /// Item id → answer (a scale point, a text, or an answer code); null clears.
@@ -243,7 +272,7 @@ pub(super) struct Open {
     security(("session" = [], "csrf" = [])),
     request_body = Open,
     responses(
-        (status = 201, description = "Begun.", body = Administration, links(("SavePage" = (operation_id = "save_answers", parameters(("id" = "$response.body#/id")))), ("Complete" = (operation_id = "complete", parameters(("id" = "$response.body#/id")))))),
+        (status = 201, description = "Begun.", body = AdministrationView, links(("SavePage" = (operation_id = "save_answers", parameters(("id" = "$response.body#/id")))), ("Complete" = (operation_id = "complete", parameters(("id" = "$response.body#/id")))))),
         SignedOut,
         WriteRefused,
     )
@@ -266,7 +295,11 @@ pub(super) async fn open(
             .store()
             .start_administration(session.user, instrument, about.as_str())
             .await?;
-        Ok((StatusCode::CREATED, Json(started)).into_response())
+        Ok((
+            StatusCode::CREATED,
+            Json(AdministrationView::of(&state, started)?),
+        )
+            .into_response())
     }
     .await)
 }

@@ -8,6 +8,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use tandem_app::couple::{self, Comparison};
+use tandem_core::couple::{Shown, flow_words};
 use tandem_core::relationship::Role;
 use tandem_store::{LinkId, LinkLevel, RelationshipId};
 
@@ -44,6 +45,26 @@ struct ComparisonPage {
     layout: Layout,
     id: i64,
     comparison: Comparison,
+    /// What the partner shares, by name, at the level they chose: more than
+    /// the side-by-side table when they share more than this person does.
+    theirs: Vec<(String, f64)>,
+    /// Per support domain: its name, which way support flows in words, and
+    /// whether the two maps tell it differently.
+    support: Vec<(&'static str, &'static str, bool)>,
+}
+
+/// The partner's shared scores by name: the indices, then the facets when
+/// they share them, in the instrument's order.
+fn shared_rows(rdp: &tandem_core::instrument::Instrument, shown: &Shown) -> Vec<(String, f64)> {
+    let indices = rdp
+        .indices
+        .iter()
+        .filter_map(|index| Some((index.name.clone(), *shown.indices.get(index.id.as_str())?)));
+    let facets = rdp.facets.iter().filter_map(|facet| {
+        let score = shown.facets.as_ref()?.get(facet.id.as_str())?;
+        Some((facet.name.clone(), *score))
+    });
+    indices.chain(facets).collect()
 }
 
 /// What each level shows, in words.
@@ -242,6 +263,12 @@ pub async fn comparison(
         Some(comparison) => render(&ComparisonPage {
             layout: Layout::new(Some(&session), &state.config().exit_url, "people"),
             id,
+            theirs: shared_rows(&state.content().rdp, &comparison.theirs.shown),
+            support: comparison
+                .mutuality
+                .iter()
+                .map(|m| (m.domain.label(), flow_words(m.flow), m.seen_differently))
+                .collect(),
             comparison,
         }),
         None => {

@@ -12,7 +12,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tandem_core::answers::{Answer, Answers};
 use tandem_core::input::{About, InputError};
-use tandem_core::instrument::{AnswerCode, Instrument, Kind, OtherPerson, ResponseKind};
+use tandem_core::instrument::{AnswerCode, Instrument, Item, Kind, OtherPerson, ResponseKind};
+use tandem_core::order::ordered;
 use tandem_store::{Administration, AdministrationId};
 
 use super::{FieldError, FormErrors};
@@ -85,13 +86,34 @@ fn page_count(instrument: &Instrument) -> usize {
     }
 }
 
-fn page_items(instrument: &Instrument, page: usize) -> &[tandem_core::instrument::Item] {
+/// The items of page `page` (from 1), of the items in the order asked.
+fn page_items<'o, 'i>(
+    instrument: &Instrument,
+    order: &'o [&'i Item],
+    page: usize,
+) -> &'o [&'i Item] {
     if one_page(instrument) {
-        return &instrument.items;
+        return order;
     }
     let start = (page - 1) * PER_PAGE;
-    let end = (start + PER_PAGE).min(instrument.items.len());
-    instrument.items.get(start..end).unwrap_or(&[])
+    let end = (start + PER_PAGE).min(order.len());
+    order.get(start..end).unwrap_or(&[])
+}
+
+/// The order the items are asked in: the open administration's own; for a
+/// form that will begin one, the order its key gives, as the administration
+/// it begins will keep; without a key (a form from before orders), the
+/// instrument's.
+fn order_of<'i>(
+    instrument: &'i Instrument,
+    open: Option<&Administration>,
+    form_key: Option<&str>,
+) -> Vec<&'i Item> {
+    match (open, form_key) {
+        (Some(open), _) => open.items(instrument),
+        (None, Some(key)) => ordered(instrument, Some(tandem_store::form_seed(key))),
+        (None, None) => ordered(instrument, None),
+    }
 }
 
 /// `/questions/{form}`: go to where the person stopped, or to page 1.
@@ -180,21 +202,23 @@ fn render_page(
     code: &str,
     instrument: &Instrument,
     page: usize,
-    (open, answers, about): (Option<AdministrationId>, &Answers, Option<&str>),
-    (errors, typed_about): (FormErrors, Option<&str>),
+    (open, answers, about): (Option<&Administration>, &Answers, Option<&str>),
+    (errors, typed_about, sent_key): (FormErrors, Option<&str>, Option<&str>),
 ) -> Result<Response, AppError> {
     let fresh = open.is_none() && instrument.kind != Kind::Safety;
-    let form_key = if fresh {
-        new_form_key()?
-    } else {
-        String::new()
+    // A page shown again after a mistake keeps its key, and so its order.
+    let form_key = match (fresh, sent_key) {
+        (true, Some(key)) => key.to_owned(),
+        (true, None) => new_form_key()?,
+        (false, _) => String::new(),
     };
+    let order = order_of(instrument, open, fresh.then_some(form_key.as_str()));
     let other = OtherPerson::new(about.unwrap_or(ABOUT));
     // Whom the questions are about is asked once, on the first page, before
     // anything is saved; the safety screen never asks.
     let about_field = (about.is_none() && page == 1 && instrument.kind != Kind::Safety)
         .then(|| typed_about.unwrap_or(ABOUT).to_owned());
-    let questions = page_items(instrument, page)
+    let questions = page_items(instrument, &order, page)
         .iter()
         .map(|item| {
             let current = answers.get(item.id.as_str());
@@ -237,7 +261,7 @@ fn render_page(
             },
         ),
         errors,
-        administration: open.map(|id| id.0),
+        administration: open.map(|open| open.id.0),
         form_key,
         title: match instrument.kind {
             Kind::Safety => "Staying safe".to_owned(),
@@ -298,8 +322,8 @@ pub async fn show(
         &code,
         instrument,
         page,
-        (open.map(|o| o.id), &answers, about.as_deref()),
-        (FormErrors::new(), None),
+        (open.as_ref(), &answers, about.as_deref()),
+        (FormErrors::new(), None, None),
     )
 }
 
@@ -318,11 +342,11 @@ pub(super) struct Submitted {
 /// `keep` are allowed; anything else is refused before anything is saved.
 fn read_page(
     instrument: &Instrument,
-    page: usize,
+    (order, page): (&[&Item], usize),
     fields: Vec<(String, String)>,
     other: &OtherPerson,
 ) -> Result<(Submitted, FormErrors), AppError> {
-    let items = page_items(instrument, page);
+    let items = page_items(instrument, order, page);
     let mut submitted = Submitted {
         page: items
             .iter()
@@ -496,7 +520,13 @@ pub async fn save(
         (_, Some(open)) => open.about.clone(),
         (_, None) => ABOUT.to_owned(),
     };
-    let (submitted, errors) = read_page(instrument, page, fields, &OtherPerson::new(&about))?;
+    let order = order_of(instrument, open.as_ref(), form_key.as_deref());
+    let (submitted, errors) = read_page(
+        instrument,
+        (&order, page),
+        fields,
+        &OtherPerson::new(&about),
+    )?;
     if !errors.is_empty() {
         // Show the page again with everything that was sent, the answers
         // that fit chosen again; nothing is saved.
@@ -520,8 +550,12 @@ pub async fn save(
             &code,
             instrument,
             page,
-            (open.as_ref().map(|o| o.id), &answers, shown),
-            (errors, submitted.typed_about.as_deref()),
+            (open.as_ref(), &answers, shown),
+            (
+                errors,
+                submitted.typed_about.as_deref(),
+                form_key.as_deref(),
+            ),
         );
     }
     if instrument.kind == Kind::Safety {
@@ -546,12 +580,14 @@ pub async fn save(
             }
             begun
         }
+        // A form without a key showed the instrument's order.
         (None, None) => {
             store
-                .start_administration(
+                .start_administration_seeded(
                     session.user,
                     instrument,
                     submitted.about.as_deref().unwrap_or(ABOUT),
+                    None,
                 )
                 .await?
         }

@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 
 use crate::common::Server;
 
+mod couple_walk;
 mod first_visit;
 mod plan_walk;
 mod repeat_walk;
@@ -104,16 +105,8 @@ fn profile_choice(item: usize) -> usize {
     [3, 4, 2, 4, 1, 3, 4, 0, 2, 3, 4, 1][item % 12]
 }
 
-/// Starts chromedriver, Chromium and a fresh server; runs `walk` in its own
-/// task so that, pass or fail, the browser and chromedriver are shut down;
-/// then reports the pages checked and fails on any serious or critical axe
-/// finding.
-async fn run_walk<F, Fut>(name: &str, walk: F)
-where
-    F: FnOnce(Walk) -> Fut,
-    Fut: Future<Output = Walk> + Send + 'static,
-{
-    let started = Instant::now();
+/// Checks that the browser, its driver and axe-core are here; axe's script.
+fn prerequisites() -> String {
     for (what, path) in [
         ("Chromium", PathBuf::from(CHROMIUM)),
         ("chromedriver", PathBuf::from(CHROMEDRIVER)),
@@ -125,12 +118,14 @@ where
             path.display()
         );
     }
-    let axe = std::fs::read_to_string(axe_path()).unwrap();
+    std::fs::read_to_string(axe_path()).unwrap()
+}
+
+/// A headless Chromium session of its own (cookies and all, in `profile`),
+/// walking `server`.
+async fn open_walk(driver: &Driver, profile: &Path, server: &Server, axe: &str) -> Walk {
     let shots = workspace_root().join("target/screenshots");
     std::fs::create_dir_all(&shots).unwrap();
-
-    let driver = Driver::start().await;
-    let profile = tempfile::tempdir().unwrap();
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
         "goog:chromeOptions".to_owned(),
@@ -148,7 +143,7 @@ where
                 "--disable-dev-shm-usage",
                 // Overlay-like: the page gets the full width, as on a phone.
                 "--hide-scrollbars",
-                format!("--user-data-dir={}", profile.path().display()),
+                format!("--user-data-dir={}", profile.display()),
             ],
         }),
     );
@@ -157,11 +152,10 @@ where
         .connect(&driver.url)
         .await
         .unwrap_or_else(|err| panic!("cannot open a Chromium session: {err}"));
-    let server = Server::start().await;
-    let w = Walk {
+    Walk {
         client: client.clone(),
         base: server.origin(),
-        axe,
+        axe: axe.to_owned(),
         shots,
         cdp: format!(
             "{}/session/{}/goog/cdp/execute",
@@ -172,26 +166,84 @@ where
         violations: Vec::new(),
         pages: Vec::new(),
         data_dir: server.data_dir().to_owned(),
-    };
-    let outcome = tokio::spawn(walk(w)).await;
-    let _ = client.close().await;
-    driver.stop().await;
-    drop(server);
+    }
+}
+
+/// Reports what the walks checked, and fails on any serious or critical
+/// axe finding or on a walk that panicked.
+fn report(name: &str, started: Instant, outcome: Result<Vec<Walk>, tokio::task::JoinError>) {
     match outcome {
-        Ok(w) => {
+        Ok(walks) => {
+            let pages: Vec<&String> = walks.iter().flat_map(|w| &w.pages).collect();
+            let violations: Vec<&String> = walks.iter().flat_map(|w| &w.violations).collect();
             println!(
                 "{name}: {} pages checked in {:.1} s:\n  {}",
-                w.pages.len(),
+                pages.len(),
                 started.elapsed().as_secs_f64(),
-                w.pages.join("\n  ")
+                pages
+                    .iter()
+                    .map(|p| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n  ")
             );
             assert!(
-                w.violations.is_empty(),
+                violations.is_empty(),
                 "axe found serious or critical problems:\n{}",
-                w.violations.join("\n")
+                violations
+                    .iter()
+                    .map(|v| v.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n")
             );
         }
         Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
         Err(err) => panic!("{name} did not finish: {err}"),
     }
+}
+
+/// Starts chromedriver, Chromium and a fresh server; runs `walk` in its own
+/// task so that, pass or fail, the browser and chromedriver are shut down;
+/// then reports the pages checked and fails on any serious or critical axe
+/// finding.
+async fn run_walk<F, Fut>(name: &str, walk: F)
+where
+    F: FnOnce(Walk) -> Fut,
+    Fut: Future<Output = Walk> + Send + 'static,
+{
+    let started = Instant::now();
+    let axe = prerequisites();
+    let driver = Driver::start().await;
+    let profile = tempfile::tempdir().unwrap();
+    let server = Server::start().await;
+    let w = open_walk(&driver, profile.path(), &server, &axe).await;
+    let client = w.client.clone();
+    let outcome = tokio::spawn(walk(w)).await;
+    let _ = client.close().await;
+    driver.stop().await;
+    drop(server);
+    report(name, started, outcome.map(|w| vec![w]));
+}
+
+/// As [`run_walk`], with two browsers of their own (two people) on one
+/// server.
+async fn run_pair_walk<F, Fut>(name: &str, walk: F)
+where
+    F: FnOnce(Walk, Walk) -> Fut,
+    Fut: Future<Output = (Walk, Walk)> + Send + 'static,
+{
+    let started = Instant::now();
+    let axe = prerequisites();
+    let driver = Driver::start().await;
+    let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let server = Server::start().await;
+    let first = open_walk(&driver, one.path(), &server, &axe).await;
+    let second = open_walk(&driver, two.path(), &server, &axe).await;
+    let clients = [first.client.clone(), second.client.clone()];
+    let outcome = tokio::spawn(walk(first, second)).await;
+    for client in clients {
+        let _ = client.close().await;
+    }
+    driver.stop().await;
+    drop(server);
+    report(name, started, outcome.map(|(a, b)| vec![a, b]));
 }

@@ -10,6 +10,8 @@ use serde_json::{Value, json};
 
 use crate::common::{Server, User, all_rdp};
 
+mod mutuality;
+
 async fn call(
     server: &Server,
     user: &User,

@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::common::{Server, User};
 
 mod errors;
+mod order;
 mod redirects;
 mod results;
 mod stale_forms;
@@ -32,18 +33,21 @@ fn assert_framed(html: &str, what: &str) {
     assert!(html.contains("<h1>"), "{what}: {html}");
 }
 
-/// The item ids of page `page` (from 1) of the profile.
-fn profile_page(page: usize) -> Vec<String> {
-    let rdp = tandem_core::instrument::builtin::builtin_by_id("rdp")
-        .unwrap()
-        .unwrap();
-    rdp.items
-        .chunks(6)
-        .nth(page - 1)
-        .unwrap()
-        .iter()
-        .map(|item| item.id.to_string())
-        .collect()
+/// The item ids a questions page asks, in the order it shows them: the
+/// profile's order is each administration's own.
+fn questions(html: &str) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for rest in html.split("type=\"radio\" id=\"").skip(1) {
+        let name = rest
+            .split(" name=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_default();
+        if !ids.iter().any(|id| id == name) {
+            ids.push(name.to_owned());
+        }
+    }
+    ids
 }
 
 /// Fills in one page of the profile as its form stands: each item at
@@ -62,7 +66,7 @@ async fn send_page(
         .filter_map(|name| Some((name.to_string(), hidden(&html, name)?)))
         .collect();
     if let Some(value) = value {
-        for id in profile_page(page) {
+        for id in questions(&html) {
             fields.push((id, value.to_owned()));
         }
     }

@@ -137,6 +137,31 @@ impl Walk {
         self.button(words).await.click().await.unwrap();
     }
 
+    /// A button by its visible words, waiting until the page it leads to
+    /// has loaded: for a form that leads back to the same address.
+    pub(super) async fn submit(&self, words: &str) {
+        self.client
+            .execute("window.tandemBeforeSubmit = true", vec![])
+            .await
+            .unwrap();
+        self.click_button(words).await;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let loaded = self
+                .client
+                .execute("return window.tandemBeforeSubmit === undefined", vec![])
+                .await;
+            if matches!(loaded, Ok(Value::Bool(true))) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{words:?} did not lead to a new page"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
     pub(super) async fn button(&self, words: &str) -> Element {
         let xpath = format!("//button[normalize-space(.)={}]", xpath_literal(words));
         self.find(&xpath, &format!("button {words:?}")).await

@@ -2,7 +2,7 @@
 //! form comes back with all its problems and every answer sent, and a form
 //! without its token changes nothing.
 
-use super::{Fields, administrations, assert_framed, hidden, profile_page, take_profile};
+use super::{Fields, administrations, assert_framed, hidden, questions, take_profile};
 use crate::common::Server;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -213,8 +213,8 @@ async fn new_forms_refuse_a_missing_token_and_change_nothing() {
 async fn a_questions_page_with_a_problem_keeps_every_answer_sent() {
     let server = Server::start().await;
     let user = server.user("shoveler").await;
-    let items = profile_page(1);
     let html = user.page(&server, "/questions/a/1").await;
+    let items = questions(&html);
     let key = hidden(&html, "form_key").unwrap();
     let answer = user
         .form(

@@ -51,8 +51,9 @@ async fn codes_are_choices_and_an_old_profile_resumes_with_its_own_version() {
     let old = tandem_core::instrument::builtin::builtin_version("rdp", "1.0.0")
         .unwrap()
         .unwrap();
+    // Begun by an older release: in the instrument's order.
     let open = store
-        .start_administration(id, &old, "my partner")
+        .start_administration_seeded(id, &old, "my partner", None)
         .await
         .unwrap();
     let page = text(&other, &server, "/questions/a/1").await;
