@@ -202,7 +202,7 @@ impl tandem_store::engine::KeptScores for PgStore {
     async fn score_points(&self, owner: Owner) -> Result<Vec<ScorePoint>, StoreError> {
         let owner = owner.id();
         let rows = sqlx::query(concat!(
-            "SELECT a.id, a.instrument_id, ",
+            "SELECT a.id, a.instrument_id, a.relationship_id, ",
             moment!("a.completed_at"),
             " AS completed_at, s.complete, s.indices
              FROM administrations a
@@ -218,9 +218,13 @@ impl tandem_store::engine::KeptScores for PgStore {
             .map(|row| {
                 let id = AdministrationId(row.try_get("id")?);
                 let indices: String = row.try_get("indices")?;
+                let relationship: Option<i64> = row.try_get("relationship_id")?;
                 Ok(ScorePoint {
                     id,
                     instrument: row.try_get("instrument_id")?,
+                    relationship: relationship.map(tandem_store::RelationshipId).ok_or_else(
+                        || StoreError::corrupt("an administration with no relationship"),
+                    )?,
                     completed_at: row.try_get("completed_at")?,
                     complete: row.try_get("complete")?,
                     indices: serde_json::from_str(&indices).map_err(|err| {

@@ -190,7 +190,7 @@ impl tandem_store::engine::KeptScores for SqliteStore {
     async fn score_points(&self, owner: Owner) -> Result<Vec<ScorePoint>, StoreError> {
         let owner = owner.id();
         let rows = sqlx::query(
-            "SELECT a.id, a.instrument_id, a.completed_at, s.complete, s.indices
+            "SELECT a.id, a.instrument_id, a.relationship_id, a.completed_at, s.complete, s.indices
              FROM administrations a
              JOIN scorings s ON s.administration_id = a.id AND s.scorer_version >= ?
              WHERE a.owner_id = ? AND a.completed_at IS NOT NULL
@@ -204,9 +204,13 @@ impl tandem_store::engine::KeptScores for SqliteStore {
             .map(|row| {
                 let id = AdministrationId(row.try_get("id")?);
                 let indices: String = row.try_get("indices")?;
+                let relationship: Option<i64> = row.try_get("relationship_id")?;
                 Ok(ScorePoint {
                     id,
                     instrument: row.try_get("instrument_id")?,
+                    relationship: relationship.map(tandem_store::RelationshipId).ok_or_else(
+                        || StoreError::corrupt("an administration with no relationship"),
+                    )?,
                     completed_at: row.try_get("completed_at")?,
                     complete: row.try_get("complete")?,
                     indices: serde_json::from_str(&indices).map_err(|err| {

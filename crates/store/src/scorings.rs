@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::{AdministrationId, Owner};
+use crate::{AdministrationId, Owner, RelationshipId};
 
 /// One finished administration's kept index scores, for trends.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,6 +11,8 @@ pub struct ScorePoint {
     pub id: AdministrationId,
     /// Its instrument's id.
     pub instrument: String,
+    /// The relationship it is about: a trend is drawn per relationship.
+    pub relationship: RelationshipId,
     /// When it was finished (UTC, RFC 3339).
     pub completed_at: String,
     /// Whether every facet was scored.

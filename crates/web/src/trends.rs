@@ -11,7 +11,7 @@
 use std::sync::Arc;
 
 use tandem_core::moments::{TimeZoneName, month, unix_of, year};
-use tandem_store::{Owner, Store};
+use tandem_store::{Owner, RelationshipId, Store};
 
 use crate::AppError;
 use crate::charts::{self, Trends};
@@ -141,6 +141,7 @@ pub struct Drawn {
 struct Entry {
     version: i64,
     zone: String,
+    relationship: RelationshipId,
     trends: Option<Trends>,
 }
 
@@ -160,32 +161,35 @@ impl std::fmt::Debug for Drawn {
     }
 }
 
-/// The trend chart of overall scores and the weekly pulse, when there are
-/// at least two results; kept in `drawn` (when given) under the person's scores version.
+/// The trend chart of overall scores and the weekly pulse about one
+/// relationship, when it has at least two results; kept in `drawn` (when
+/// given) under the person's scores version.
 pub async fn trend_chart(
     store: &Store,
     content: &Content,
     drawn: Option<&Drawn>,
-    user: Owner,
+    (user, relationship): (Owner, RelationshipId),
     zone: &TimeZoneName,
 ) -> Result<Option<Trends>, AppError> {
     tandem_app::results::ensure_scored(store, content, user).await?;
     let Some(drawn) = drawn else {
-        return draw(store, content, user, zone).await;
+        return draw(store, content, (user, relationship), zone).await;
     };
     let version = store.scores_version(user).await?;
     if let Some(entry) = drawn.cache.get(&user)
         && entry.version == version
         && entry.zone == zone.as_str()
+        && entry.relationship == relationship
     {
         return Ok(entry.trends.clone());
     }
-    let trends = draw(store, content, user, zone).await?;
+    let trends = draw(store, content, (user, relationship), zone).await?;
     drawn.cache.insert(
         user,
         Arc::new(Entry {
             version,
             zone: zone.as_str().to_owned(),
+            relationship,
             trends: trends.clone(),
         }),
     );
@@ -196,7 +200,7 @@ pub async fn trend_chart(
 async fn draw(
     store: &Store,
     content: &Content,
-    user: Owner,
+    (user, relationship): (Owner, RelationshipId),
     zone: &TimeZoneName,
 ) -> Result<Option<Trends>, AppError> {
     let rdp = &content.rdp;
@@ -205,7 +209,9 @@ async fn draw(
         .score_points(user)
         .await?
         .into_iter()
-        // An incomplete administration is no point on a trend.
+        // An incomplete administration is no point on a trend, nor one
+        // about someone else.
+        .filter(|p| p.relationship == relationship)
         .filter(|p| p.complete && (p.instrument == "rdp" || p.instrument == "checkin"))
         .map(|p| {
             let mut values = vec![None; pulse + 1];

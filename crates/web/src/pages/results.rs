@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tandem_core::instrument::Instrument;
 use tandem_core::profile::ProfileKind;
 use tandem_core::scoring::{band_label, standing_out};
-use tandem_store::{AdministrationId, PlanStatus};
+use tandem_store::{AdministrationId, PlanStatus, RelationshipId};
 
 use crate::auth::{CurrentUser, Session};
 use crate::charts;
@@ -78,6 +78,9 @@ struct ResultsPage {
     reliability: Option<String>,
     /// The help, once, when the person's safety answers ask for it.
     help: Option<crate::help::Help>,
+    /// The person's other relationships with a complete profile: their
+    /// results, each a link of its own.
+    others: Vec<(i64, String)>,
 }
 
 /// Plain sentences for the facets that stand out (risks high, strengths low).
@@ -187,11 +190,36 @@ async fn page(
             state.store(),
             state.content(),
             Some(state.drawn()),
-            session.user,
+            (session.user, results.administration.relationship),
             &zone,
         )
         .await?,
+        others: others_with_results(state, session, results.administration.relationship).await?,
     })
+}
+
+/// The person's relationships other than `shown` that have a complete
+/// profile, oldest first, by id and name.
+async fn others_with_results(
+    state: &AppState,
+    session: &Session,
+    shown: RelationshipId,
+) -> Result<Vec<(i64, String)>, AppError> {
+    let store = state.store();
+    let with_results: std::collections::BTreeSet<RelationshipId> = store
+        .score_points(session.user)
+        .await?
+        .into_iter()
+        .filter(|p| p.complete && p.instrument == "rdp")
+        .map(|p| p.relationship)
+        .collect();
+    Ok(store
+        .relationships(session.user)
+        .await?
+        .into_iter()
+        .filter(|r| r.id != shown && with_results.contains(&r.id))
+        .map(|r| (r.id.0, r.name))
+        .collect())
 }
 
 /// The first step of the plan that is current (suggested or chosen, not
@@ -214,10 +242,12 @@ async fn next_step(state: &AppState, session: &Session) -> Result<Option<NextSte
         }))
 }
 
-/// Which notice the results show after a redirect: a fixed word, never data.
+/// Which notice the results show after a redirect (a fixed word, never
+/// data), and whose results: the latest about one relationship.
 #[derive(serde::Deserialize)]
 pub struct NoticeQuery {
     notice: Option<String>,
+    relationship: Option<i64>,
 }
 
 /// The latest complete results, or the profile to take first.
@@ -228,11 +258,37 @@ pub async fn latest(
 ) -> Result<Response, AppError> {
     let notice = (query.notice.as_deref() == Some("deleted"))
         .then_some("That profile is deleted, with all of its answers.");
+    let about = match query.relationship {
+        None => None,
+        Some(id) => {
+            // Another person's relationship is "not found".
+            let relationship = state
+                .store()
+                .relationship(session.user, RelationshipId(id))
+                .await?;
+            let latest = tandem_app::results::latest_about(
+                state.store(),
+                session.user,
+                relationship.id,
+                None,
+            )
+            .await?;
+            match latest {
+                Some(latest) => Some(latest.id),
+                None => {
+                    return Ok(crate::view::message_page(
+                        "No results yet",
+                        "There is no complete profile about this person yet.",
+                    ));
+                }
+            }
+        }
+    };
     match rdp_results(
         state.store(),
         state.content(),
         session.user,
-        None,
+        about,
         crate::follow_up::held(&state, &session).await?,
     )
     .await?

@@ -64,6 +64,9 @@ struct TakePage {
     questions: Vec<Question>,
     keep_choice: bool,
     about_field: Option<String>,
+    /// The names of the people already answered about, offered as the
+    /// field's suggestions.
+    known: Vec<String>,
     /// The safety screen: the browser must not fill it in again (on Back,
     /// or after the quick exit), and the script resets it on `pageshow`.
     private: bool,
@@ -203,7 +206,7 @@ fn render_page(
     instrument: &Instrument,
     page: usize,
     (open, answers, about): (Option<&Administration>, &Answers, Option<&str>),
-    (errors, typed_about, sent_key): (FormErrors, Option<&str>, Option<&str>),
+    (errors, typed_about, sent_key, known): (FormErrors, Option<&str>, Option<&str>, Vec<String>),
 ) -> Result<Response, AppError> {
     let fresh = open.is_none() && instrument.kind != Kind::Safety;
     // A page shown again after a mistake keeps its key, and so its order.
@@ -275,9 +278,31 @@ fn render_page(
         keep_choice: instrument.kind == Kind::Safety,
         private: instrument.kind == Kind::Safety,
         about_field,
+        known,
     })?;
     *response.status_mut() = status;
     Ok(response)
+}
+
+/// The names of the person's relationships, for the first page's "who
+/// are these questions about" (asked when nobody is named yet); none on
+/// any other page.
+async fn known_names(
+    state: &AppState,
+    session: &Session,
+    about: Option<&str>,
+    page: usize,
+) -> Result<Vec<String>, AppError> {
+    if about.is_some() || page != 1 {
+        return Ok(Vec::new());
+    }
+    Ok(state
+        .store()
+        .relationships(session.user)
+        .await?
+        .into_iter()
+        .map(|r| r.name)
+        .collect())
 }
 
 /// A fresh one-time key for a form that will start an administration.
@@ -323,7 +348,12 @@ pub async fn show(
         instrument,
         page,
         (open.as_ref(), &answers, about.as_deref()),
-        (FormErrors::new(), None, None),
+        (
+            FormErrors::new(),
+            None,
+            None,
+            known_names(&state, &session, about.as_deref(), page).await?,
+        ),
     )
 }
 
@@ -555,6 +585,7 @@ pub async fn save(
                 errors,
                 submitted.typed_about.as_deref(),
                 form_key.as_deref(),
+                known_names(&state, &session, shown, page).await?,
             ),
         );
     }

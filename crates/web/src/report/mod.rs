@@ -227,8 +227,14 @@ async fn results_part(
                     ),
                     since: date(&first.completed_at),
                     changes,
-                    trend_chart: crate::trends::trend_chart(store, content, None, user, zone)
-                        .await?,
+                    trend_chart: crate::trends::trend_chart(
+                        store,
+                        content,
+                        None,
+                        (user, latest.relationship),
+                        zone,
+                    )
+                    .await?,
                     band_key: crate::charts::band_key(),
                 },
                 latest.about.clone(),

@@ -134,3 +134,140 @@ async fn with_only_an_incomplete_profile_results_show_it_and_say_so() {
     let home = user.page(&server, "/").await;
     assert!(home.contains("too many questions left blank"), "{home}");
 }
+
+/// A finished profile over the API about `about`, every item keyed to
+/// score `value` (reversed items answered the other way).
+async fn profile_about(server: &Server, user: &crate::common::User, about: &str, value: i64) {
+    let rdp = tandem_core::instrument::builtin::builtin_by_id("rdp")
+        .unwrap()
+        .unwrap();
+    let answers: serde_json::Map<String, Value> = rdp
+        .items
+        .iter()
+        .map(|i| {
+            (
+                i.id.to_string(),
+                Value::from(if i.reverse { 6 - value } else { value }),
+            )
+        })
+        .collect();
+    let answer = user
+        .send(
+            server,
+            reqwest::Method::POST,
+            "/api/v1/administrations",
+            serde_json::json!({"instrument": "rdp", "about": about, "answers": answers}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 201);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn results_and_their_trend_are_shown_one_relationship_at_a_time() {
+    let server = Server::start().await;
+    let user = server.user("pochard").await;
+    let stranger = server.user("garganey").await;
+    profile_about(&server, &user, "my partner", 2).await;
+    profile_about(&server, &user, "my partner", 4).await;
+    profile_about(&server, &user, "my sister Jo", 3).await;
+    let people: Value = user.json(&server, "/api/v1/relationships").await;
+    let id_of = |name: &str| {
+        people
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let (partner, sister) = (id_of("my partner"), id_of("my sister Jo"));
+
+    // The latest is about Jo: one profile, so no trend, and a way to the
+    // partner's results.
+    let latest = user.page(&server, "/results").await;
+    assert!(latest.contains("About my sister Jo"), "{latest}");
+    assert!(!latest.contains("Over time"), "{latest}");
+    assert!(
+        latest.contains(&format!("href=\"/results?relationship={partner}\"")),
+        "{latest}"
+    );
+    assert!(
+        !latest.contains(&format!("relationship={sister}")),
+        "{latest}"
+    );
+
+    // The partner's: their two profiles, a change between them and a trend
+    // of those alone.
+    let theirs = user
+        .page(&server, &format!("/results?relationship={partner}"))
+        .await;
+    assert!(theirs.contains("About my partner"), "{theirs}");
+    assert!(theirs.contains("Over time"), "{theirs}");
+    assert!(theirs.contains("Change since"), "{theirs}");
+    assert!(
+        theirs.contains(&format!("href=\"/results?relationship={sister}\"")),
+        "{theirs}"
+    );
+    // Overall scores went from 2.0 to 4.0 about the partner; Jo's 3.0 is
+    // no point on it.
+    let trend = theirs
+        .split("From first to latest")
+        .nth(1)
+        .and_then(|rest| rest.split("</table>").next())
+        .unwrap();
+    assert!(
+        trend.contains("2.0") && trend.contains("4.0") && !trend.contains("3.0"),
+        "{trend}"
+    );
+
+    // The first page of a new profile offers the names used before.
+    let take = user.page(&server, "/questions/a/1").await;
+    for name in ["my partner", "my sister Jo"] {
+        assert!(
+            take.contains(&format!("<option value=\"{name}\">")),
+            "{take}"
+        );
+    }
+    assert!(take.contains("list=\"about-known\""), "{take}");
+
+    // A relationship with no profile yet says so; someone else's is not found.
+    let (status, _) = {
+        let made = user
+            .send(
+                &server,
+                reqwest::Method::POST,
+                "/api/v1/relationships",
+                serde_json::json!({"role": "friend", "name": "Ola"}),
+            )
+            .send()
+            .await
+            .unwrap();
+        (made.status(), ())
+    };
+    assert_eq!(status, 201);
+    let people: Value = user.json(&server, "/api/v1/relationships").await;
+    let ola = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Ola")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let none = user
+        .page(&server, &format!("/results?relationship={ola}"))
+        .await;
+    assert!(
+        none.contains("There is no complete profile about this person yet."),
+        "{none}"
+    );
+    let refused = stranger
+        .get(&server, &format!("/results?relationship={partner}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 404);
+}
