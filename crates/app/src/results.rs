@@ -229,6 +229,17 @@ pub async fn earlier_of_same_relationship(
     latest_about(store, user, current.relationship, Some(current.id)).await
 }
 
+/// The latest complete RDP about `user`'s relationship `id`; another
+/// person's relationship is `NotFound`, as none would be.
+pub async fn latest_about_theirs(
+    store: &Store,
+    user: Owner,
+    id: RelationshipId,
+) -> Result<Option<Administration>, ServiceError> {
+    let relationship = store.relationship(user, id).await?;
+    latest_about(store, user, relationship.id, None).await
+}
+
 /// The latest complete RDP about `relationship` (before `before`, if
 /// given); `None` when there is none.
 pub async fn latest_about(

@@ -18,7 +18,7 @@ use super::{ApiPath, ApiQuery, api};
 use crate::auth::ApiUser;
 use crate::{AppError, AppState};
 use tandem_app::estimates::Reliability;
-use tandem_app::results::{Results, latest_about, rdp_results};
+use tandem_app::results::{Results, rdp_results};
 
 /// The change in each index since an earlier administration.
 #[derive(Serialize, ToSchema)]
@@ -111,13 +111,12 @@ pub(super) async fn latest_results(
         let id = match query.relationship {
             None => None,
             Some(relationship) => {
-                // Another person's relationship is "not found", as none.
-                let relationship = state
-                    .store()
-                    .relationship(session.user, RelationshipId(relationship))
-                    .await?;
-                let latest =
-                    latest_about(state.store(), session.user, relationship.id, None).await?;
+                let latest = tandem_app::results::latest_about_theirs(
+                    state.store(),
+                    session.user,
+                    RelationshipId(relationship),
+                )
+                .await?;
                 Some(latest.ok_or_else(AppError::not_found)?.id)
             }
         };

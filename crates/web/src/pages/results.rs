@@ -261,16 +261,10 @@ pub async fn latest(
     let about = match query.relationship {
         None => None,
         Some(id) => {
-            // Another person's relationship is "not found".
-            let relationship = state
-                .store()
-                .relationship(session.user, RelationshipId(id))
-                .await?;
-            let latest = tandem_app::results::latest_about(
+            let latest = tandem_app::results::latest_about_theirs(
                 state.store(),
                 session.user,
-                relationship.id,
-                None,
+                RelationshipId(id),
             )
             .await?;
             match latest {
