@@ -51,6 +51,33 @@ struct ComparisonPage {
     /// Per support domain: its name, which way support flows in words, and
     /// whether the two maps tell it differently.
     support: Vec<(&'static str, &'static str, bool)>,
+    /// The index gaps over time, when there are two points or more.
+    over_time: Option<crate::charts::Trends>,
+}
+
+/// The gaps in the main scores at each of this person's profiles, paired
+/// with the partner's latest by then: one line per score, from -4 to 4.
+fn gaps_chart(
+    rdp: &tandem_core::instrument::Instrument,
+    points: &[couple::GapPoint],
+) -> Option<crate::charts::Trends> {
+    if points.len() < 2 {
+        return None;
+    }
+    let series: Vec<(String, Vec<(usize, f64)>)> = rdp
+        .indices
+        .iter()
+        .map(|index| {
+            let values = points
+                .iter()
+                .enumerate()
+                .filter_map(|(at, point)| Some((at, *point.gaps.get(index.id.as_str())?)))
+                .collect();
+            (index.name.clone(), values)
+        })
+        .filter(|(_, values): &(String, Vec<(usize, f64)>)| !values.is_empty())
+        .collect();
+    Some(crate::charts::trends(&series, points.len(), (-4, 4)))
 }
 
 /// The partner's shared scores by name: the indices, then the facets when
@@ -264,6 +291,7 @@ pub async fn comparison(
             layout: Layout::new(Some(&session), &state.config().exit_url, "people"),
             id,
             theirs: shared_rows(&state.content().rdp, &comparison.theirs.shown),
+            over_time: gaps_chart(&state.content().rdp, &comparison.gaps_over_time),
             support: comparison
                 .mutuality
                 .iter()

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use crate::common::{Server, User, all_rdp};
 
 mod mutuality;
+mod over_time;
 
 async fn call(
     server: &Server,
