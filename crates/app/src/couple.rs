@@ -18,6 +18,7 @@ use tandem_store::{
     LinkId, LinkLevel, Mark, Owner, PartnerScores, RelationshipId, Store, StoreError,
 };
 
+use crate::guessing::GuessingView;
 use crate::{Content, ServiceError};
 
 /// The index each side's sense of shared power is read from.
@@ -101,6 +102,9 @@ pub struct Comparison {
     /// Whether support flows both ways, per domain, from each one's entry
     /// for the other on their support map; empty when neither has one.
     pub mutuality: Vec<Mutuality>,
+    /// "How I think my partner answered": how closely each reads the other,
+    /// when both take part.
+    pub guessing: GuessingView,
 }
 
 /// Makes an invite for `user`'s partner relationship `relationship`.
@@ -199,6 +203,19 @@ pub async fn comparison(
         Err(ServiceError::Store(StoreError::NotFound { .. })) => return Ok(None),
         found => found?,
     };
+    let no_items = BTreeMap::new();
+    let guessing = match crate::guessing::view(
+        store,
+        instrument,
+        (user, &grant),
+        mine_full.items.as_ref().unwrap_or(&no_items),
+        theirs.shown.items.as_ref(),
+    )
+    .await
+    {
+        Err(ServiceError::Store(StoreError::NotFound { .. })) => return Ok(None),
+        found => found?,
+    };
     let gaps_over_time = points
         .iter()
         .zip(&seen)
@@ -226,6 +243,7 @@ pub async fn comparison(
         },
         gaps_over_time,
         mutuality,
+        guessing,
         mine,
         theirs,
     }))

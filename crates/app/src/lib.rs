@@ -12,6 +12,7 @@ pub mod couple;
 mod error;
 pub mod estimates;
 pub mod exercises;
+pub mod guessing;
 pub mod plan;
 pub mod research;
 pub mod results;

@@ -5,17 +5,19 @@ use std::collections::BTreeMap;
 
 use sqlx::Row;
 use tandem_core::scoring::SCORER_VERSION;
+use tandem_store::guessing::GuessingRead;
 use tandem_store::links::{
     Finished, PartnerRow, changed_one, check_linkable, latest_at, no_such_invite, shown,
 };
 use tandem_store::{
-    Invite, Link, LinkId, LinkLevel, Mark, PartnerGrant, PartnerScores, RelationshipId,
+    Guessing, Invite, Link, LinkId, LinkLevel, Mark, PartnerGrant, PartnerScores, RelationshipId,
 };
 
 use crate::prelude::*;
 
 /// The other side of a current link `?1` with a side of user `?2`.
-const OTHER_SIDE: &str = "SELECT o.owner_id, o.relationship_id, o.sharing
+const OTHER_SIDE: &str = "SELECT o.owner_id, o.relationship_id, o.sharing,
+            s.guessing AS own_guessing, o.guessing AS other_guessing
      FROM link_sides s
      JOIN links l ON l.id = s.link_id AND l.ended_unix IS NULL
      JOIN link_sides o ON o.link_id = s.link_id AND o.owner_id <> s.owner_id
@@ -42,6 +44,24 @@ impl SqliteStore {
         .fetch_one(&mut *conn)
         .await?;
         check_linkable(relationship, role.as_deref(), linked > 0)
+    }
+
+    /// `owner`'s guesses on link `id`, read on `conn`.
+    async fn guesses_on(
+        conn: &mut sqlx::SqliteConnection,
+        owner: UserId,
+        id: LinkId,
+    ) -> Result<BTreeMap<String, i64>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT item_id, value FROM link_guesses WHERE link_id = ? AND owner_id = ?",
+        )
+        .bind(id.0)
+        .bind(owner.0)
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("item_id")?, row.try_get("value")?)))
+            .collect()
     }
 
     /// Whether `owner` is on current link `id`, read on `conn`.
@@ -170,7 +190,7 @@ impl tandem_store::engine::Links for SqliteStore {
 
     async fn links(&self, owner: Owner) -> Result<Vec<Link>, StoreError> {
         let rows = sqlx::query(
-            "SELECT s.link_id, s.relationship_id, s.sharing
+            "SELECT s.link_id, s.relationship_id, s.sharing, s.guessing
              FROM link_sides s
              JOIN links l ON l.id = s.link_id AND l.ended_unix IS NULL
              JOIN link_sides o ON o.link_id = s.link_id AND o.owner_id <> s.owner_id
@@ -186,6 +206,7 @@ impl tandem_store::engine::Links for SqliteStore {
                     id: LinkId(row.try_get("link_id")?),
                     relationship: RelationshipId(row.try_get("relationship_id")?),
                     sharing: LinkLevel::stored(&sharing)?,
+                    guessing: Guessing::stored(&row.try_get::<String, _>("guessing")?)?,
                 })
             })
             .collect()
@@ -223,10 +244,12 @@ impl tandem_store::engine::Links for SqliteStore {
         .execute(&mut *tx)
         .await?;
         changed_one(changed.rows_affected(), id)?;
-        sqlx::query("DELETE FROM discussion_marks WHERE link_id = ?")
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
+        for statement in [
+            "DELETE FROM discussion_marks WHERE link_id = ?",
+            "DELETE FROM link_guesses WHERE link_id = ?",
+        ] {
+            sqlx::query(statement).bind(id.0).execute(&mut *tx).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -381,5 +404,128 @@ impl tandem_store::engine::Links for SqliteStore {
                 Ok((row.try_get("item_id")?, Mark::stored(&mark)?))
             })
             .collect()
+    }
+
+    async fn set_guessing(
+        &self,
+        owner: Owner,
+        id: LinkId,
+        guessing: Guessing,
+    ) -> Result<(), StoreError> {
+        let changed = sqlx::query(
+            "UPDATE link_sides SET guessing = ?
+             WHERE link_id = ? AND owner_id = ?
+               AND EXISTS (SELECT 1 FROM links WHERE id = link_sides.link_id AND ended_unix IS NULL)",
+        )
+        .bind(guessing.as_str())
+        .bind(id.0)
+        .bind(owner.id().0)
+        .execute(&self.writer)
+        .await?;
+        changed_one(changed.rows_affected(), id)
+    }
+
+    async fn save_guesses(
+        &self,
+        owner: Owner,
+        id: LinkId,
+        guesses: &BTreeMap<String, i64>,
+    ) -> Result<(), StoreError> {
+        let owner = owner.id();
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        if !Self::on_current_link(&mut tx, owner, id).await? {
+            return Err(StoreError::NotFound {
+                what: "link",
+                id: id.0,
+            });
+        }
+        sqlx::query("DELETE FROM link_guesses WHERE link_id = ? AND owner_id = ?")
+            .bind(id.0)
+            .bind(owner.0)
+            .execute(&mut *tx)
+            .await?;
+        for (item, value) in guesses {
+            sqlx::query(
+                "INSERT INTO link_guesses (link_id, owner_id, item_id, value) VALUES (?, ?, ?, ?)",
+            )
+            .bind(id.0)
+            .bind(owner.0)
+            .bind(item)
+            .bind(value)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn guesses(&self, owner: Owner, id: LinkId) -> Result<BTreeMap<String, i64>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        Self::guesses_on(&mut conn, owner.id(), id).await
+    }
+
+    async fn partner_guessing(&self, grant: &PartnerGrant) -> Result<GuessingRead, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let side = sqlx::query(OTHER_SIDE)
+            .bind(grant.link().0)
+            .bind(grant.viewer().0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let consents = match side {
+            Some(row)
+                if UserId(row.try_get("owner_id")?) == grant.owner()
+                    && LinkLevel::stored(&row.try_get::<String, _>("sharing")?)?
+                        > LinkLevel::None =>
+            {
+                (
+                    Guessing::stored(&row.try_get::<String, _>("own_guessing")?)?,
+                    Guessing::stored(&row.try_get::<String, _>("other_guessing")?)?,
+                )
+            }
+            _ => {
+                return Err(StoreError::NotFound {
+                    what: "link",
+                    id: grant.link().0,
+                });
+            }
+        };
+        if !GuessingRead::allowed(consents.0, consents.1) {
+            return Ok(GuessingRead::new(
+                consents,
+                BTreeMap::new(),
+                BTreeMap::new(),
+                None,
+            ));
+        }
+        let guesses = Self::guesses_on(&mut tx, grant.viewer(), grant.link()).await?;
+        let rows = sqlx::query(
+            "SELECT item_id, value FROM answers
+             WHERE value IS NOT NULL AND administration_id = (
+                 SELECT a.id FROM administrations a
+                 JOIN scorings s ON s.administration_id = a.id
+                    AND s.scorer_version >= ? AND s.complete = 1
+                 WHERE a.owner_id = ? AND a.relationship_id = ? AND a.instrument_id = 'rdp'
+                   AND a.completed_at IS NOT NULL
+                 ORDER BY a.completed_at DESC, a.id DESC LIMIT 1)",
+        )
+        .bind(SCORER_VERSION)
+        .bind(grant.owner().0)
+        .bind(grant.relationship().0)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut answers = BTreeMap::new();
+        for row in &rows {
+            let item: String = row.try_get("item_id")?;
+            if guesses.contains_key(&item) {
+                answers.insert(item, row.try_get::<i64, _>("value")?);
+            }
+        }
+        let theirs = if consents.1 == Guessing::Shown {
+            Some(Self::guesses_on(&mut tx, grant.owner(), grant.link()).await?)
+        } else {
+            None
+        };
+        tx.commit().await?;
+        Ok(GuessingRead::new(consents, guesses, answers, theirs))
     }
 }

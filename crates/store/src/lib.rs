@@ -20,6 +20,7 @@ pub mod copy;
 pub mod engine;
 mod error;
 pub mod exercises;
+pub mod guessing;
 mod ids;
 pub mod links;
 pub mod modes;
@@ -41,6 +42,7 @@ pub use access::{Grant, Operator, PartnerGrant, Research, Rights};
 pub use accounts::{AccountError, UserName, check_phc};
 pub use error::StoreError;
 pub use exercises::ExerciseRecord;
+pub use guessing::{Guessing, PartnerGuessing};
 pub use ids::{
     AdministrationId, ExerciseId, LinkId, Owner, PlanItemId, RelationshipId, SafetyScreenId,
     ShareId, SupporterId, UserId,

@@ -111,6 +111,9 @@ pub struct Link {
     pub relationship: RelationshipId,
     /// How much this person lets the other see.
     pub sharing: LinkLevel,
+    /// Whether this person takes part in "how I think my partner
+    /// answered", and shows their guesses.
+    pub guessing: crate::Guessing,
 }
 
 /// An invite made and not yet accepted, as its maker sees it.

@@ -18,7 +18,7 @@ use crate::postgres::cluster;
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/store-1.0");
 
 /// Every table a copy reports, in its order.
-const TABLES: [&str; 25] = [
+const TABLES: [&str; 26] = [
     "meta",
     "users",
     "high_water",
@@ -44,6 +44,7 @@ const TABLES: [&str; 25] = [
     "link_sides",
     "link_invites",
     "discussion_marks",
+    "link_guesses",
 ];
 
 /// A data dir holding the fixture's key file, and its database too when

@@ -300,3 +300,83 @@ fn flow_words_read_easily() {
         assert!(flesch_kincaid_grade(words) <= 8.0, "{words}");
     }
 }
+
+#[test]
+fn the_guessing_part_asks_one_plain_item_per_chosen_facet() {
+    let rdp = rdp();
+    let asked = guess_items(&rdp);
+    let ids: Vec<&str> = asked.iter().map(|item| item.id.as_str()).collect();
+    assert_eq!(ids, ["ER1", "VS1", "FA2", "CT1", "CN1", "DT1"]);
+    for item in &asked {
+        assert!(item.signals.is_none(), "{}", item.id);
+        assert!(item.text.contains("{other}"), "{}", item.id);
+    }
+}
+
+/// Guesses as (item, point) pairs.
+type Pairs<'a> = &'a [(&'a str, i64)];
+
+#[test]
+fn guesses_off_the_list_or_the_scale_are_refused_by_name() {
+    let rdp = rdp();
+    let of = |pairs: &[(&str, i64)]| -> BTreeMap<String, i64> {
+        pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    };
+    let cases: [(Pairs, Option<GuessError>); 5] = [
+        (&[("ER1", 1), ("DT1", 5)], None),
+        (&[], None),
+        (&[("BD2", 3)], Some(GuessError::NotAsked("BD2".into()))),
+        (
+            &[("ER1", 0)],
+            Some(GuessError::OffScale {
+                item: "ER1".into(),
+                value: 0,
+                min: 1,
+                max: 5,
+            }),
+        ),
+        (
+            &[("CT1", 6)],
+            Some(GuessError::OffScale {
+                item: "CT1".into(),
+                value: 6,
+                min: 1,
+                max: 5,
+            }),
+        ),
+    ];
+    for (guesses, expected) in cases {
+        assert_eq!(
+            check_guesses(&rdp, &of(guesses)).err(),
+            expected,
+            "{guesses:?}"
+        );
+    }
+}
+
+#[test]
+fn accuracy_is_one_less_the_mean_distance_over_the_scale() {
+    let of = |pairs: &[(&str, i64)]| -> BTreeMap<String, i64> {
+        pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    };
+    let answers = of(&[("ER1", 4), ("VS1", 2), ("FA2", 5), ("CT1", 1)]);
+    // (guesses, compared, exact, accuracy)
+    let cases: [(Pairs, usize, usize, f64); 4] = [
+        (&[("ER1", 4), ("VS1", 2)], 2, 2, 1.0),
+        // Off by 0, 1, 3: mean 4/3, over a span of 4.
+        (&[("ER1", 4), ("VS1", 3), ("FA2", 2)], 3, 1, 1.0 - 1.0 / 3.0),
+        (&[("FA2", 1), ("CT1", 5)], 2, 0, 0.0),
+        // CN1 was not answered on the scale: only ER1 counts.
+        (&[("ER1", 2), ("CN1", 3)], 1, 0, 0.5),
+    ];
+    for (guesses, compared, exact, accuracy) in cases {
+        let got = reading(&of(guesses), &answers, 4).unwrap();
+        assert_eq!((got.compared, got.exact), (compared, exact), "{guesses:?}");
+        assert!(
+            (got.accuracy - accuracy).abs() < 1e-12,
+            "{guesses:?}: {got:?}"
+        );
+    }
+    assert_eq!(reading(&of(&[("CN1", 3)]), &answers, 4), None);
+    assert_eq!(reading(&BTreeMap::new(), &answers, 4), None);
+}

@@ -301,3 +301,72 @@ contract! {
         assert!(matches!(store.partner_support(&grant).await, Err(StoreError::NotFound { .. })));
     }
 }
+
+contract! {
+    async fn guesses_are_ones_own_and_read_through_the_grant_only_with_both_consents(f) {
+        use tandem_store::Guessing;
+        let store = &f.store;
+        let ann = f.account("ann").await;
+        let ben = f.account("ben").await;
+        let (ann_rel, ben_rel) = (partner(store, ann).await, partner(store, ben).await);
+        let link = linked(store, ann, ann_rel, ben, ben_rel).await;
+        // Two profiles of Ben's: only the later one's answers are guessed at.
+        finished_rdp(store, ben, "my partner", 1).await;
+        finished_rdp(store, ben, "my partner", 4).await;
+        finished_rdp(store, ann, "my partner", 2).await;
+        let of = |pairs: &[(&str, i64)]| -> BTreeMap<String, i64> {
+            pairs.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect()
+        };
+        assert!(store.guesses(ann, link).await.unwrap().is_empty());
+        store.save_guesses(ann, link, &of(&[("ER1", 4), ("VS1", 2)])).await.unwrap();
+        // A new set replaces the old one whole.
+        store.save_guesses(ann, link, &of(&[("ER1", 4), ("CT1", 5)])).await.unwrap();
+        assert_eq!(store.guesses(ann, link).await.unwrap(), of(&[("ER1", 4), ("CT1", 5)]));
+        store.save_guesses(ben, link, &of(&[("ER1", 2)])).await.unwrap();
+        assert_eq!(store.guesses(ben, link).await.unwrap(), of(&[("ER1", 2)]));
+        let stranger = f.account("cat").await;
+        for result in [
+            store.save_guesses(stranger, link, &of(&[("ER1", 1)])).await,
+            store.set_guessing(stranger, link, Guessing::Shown).await,
+        ] {
+            assert!(matches!(result, Err(StoreError::NotFound { .. })), "{result:?}");
+        }
+        assert!(store.guesses(stranger, link).await.unwrap().is_empty());
+
+        store.set_link_sharing(ben, link, LinkLevel::Indices).await.unwrap();
+        let (grant, _) = store.partner_grant(ann, link).await.unwrap().unwrap();
+        // (Ann's consent, Ben's, both, Ann's accuracy, Ben's guesses shown)
+        let cases = [
+            (Guessing::Off, Guessing::Off, false, None, false),
+            (Guessing::Private, Guessing::Off, false, None, false),
+            (Guessing::Off, Guessing::Shown, false, None, false),
+            // Off by 0 and 1 on Ben's latest 4s: 1 − (1/2)/4.
+            (Guessing::Private, Guessing::Private, true, Some(0.875), false),
+            (Guessing::Shown, Guessing::Shown, true, Some(0.875), true),
+        ];
+        for (anns, bens, both, accuracy, shown) in cases {
+            store.set_guessing(ann, link, anns).await.unwrap();
+            store.set_guessing(ben, link, bens).await.unwrap();
+            let view = store.partner_guessing(&grant).await.unwrap().view(4);
+            assert_eq!(view.both_take_part, both, "{anns:?} {bens:?}");
+            assert_eq!(view.mine.map(|r| r.accuracy), accuracy, "{anns:?} {bens:?}");
+            assert_eq!(view.mine.map(|r| r.exact), accuracy.map(|_| 1));
+            let expected = shown.then(|| of(&[("ER1", 2)]));
+            assert_eq!(view.theirs, expected, "{anns:?} {bens:?}");
+        }
+        let links = store.links(ann).await.unwrap();
+        assert_eq!(links[0].guessing, Guessing::Shown);
+
+        // Unlinking ends the reading, and the guesses with it.
+        store.unlink(ben, link, NOW + 60).await.unwrap();
+        assert!(matches!(
+            store.partner_guessing(&grant).await,
+            Err(StoreError::NotFound { what: "link", .. })
+        ));
+        assert!(store.guesses(ann, link).await.unwrap().is_empty());
+        assert!(matches!(
+            store.save_guesses(ann, link, &of(&[("ER1", 1)])).await,
+            Err(StoreError::NotFound { .. })
+        ));
+    }
+}

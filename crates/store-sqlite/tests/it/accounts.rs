@@ -2,6 +2,7 @@
 //! password hash kept as given, and deletion that leaves nothing of the person
 //! and everything of everybody else.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::json;
@@ -177,7 +178,7 @@ async fn accounts_are_found_by_name_and_keep_their_hash() {
 
 /// Every table, with how many rows it holds in all and how many belong to
 /// the user bound to `?`. Literal statements: sqlx takes only audited SQL.
-const TABLES: [(&str, &str, &str); 23] = [
+const TABLES: [(&str, &str, &str); 24] = [
     (
         "links",
         "SELECT count(*) FROM links",
@@ -198,6 +199,11 @@ const TABLES: [(&str, &str, &str); 23] = [
         "discussion_marks",
         "SELECT count(*) FROM discussion_marks",
         "SELECT count(*) FROM discussion_marks WHERE owner_id = ?",
+    ),
+    (
+        "link_guesses",
+        "SELECT count(*) FROM link_guesses",
+        "SELECT count(*) FROM link_guesses WHERE owner_id = ?",
     ),
     (
         "relationships",
@@ -381,7 +387,7 @@ async fn fill(store: &Store, user: Owner, user_key: &str) {
     let grant = store.grant(local, share, 100).await.unwrap().unwrap();
     store.shared_scores(&grant, 101).await.unwrap();
     // A link with the terminal's user, through an invite of theirs that was
-    // accepted, another still open, and a mark on each side.
+    // accepted, another still open, and a mark and a guess on each side.
     let partner = store.relationships(user).await.unwrap()[0].id;
     let theirs = store
         .create_relationship(
@@ -408,6 +414,10 @@ async fn fill(store: &Store, user: Owner, user_key: &str) {
     for side in [user, local] {
         store
             .set_mark(side, link, "ER1", Some(Mark::Star))
+            .await
+            .unwrap();
+        store
+            .save_guesses(side, link, &BTreeMap::from([("ER1".to_owned(), 3)]))
             .await
             .unwrap();
     }

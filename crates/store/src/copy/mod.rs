@@ -310,6 +310,7 @@ mod tests {
             ("link_sides", "relationships"),
             ("link_invites", "relationships"),
             ("discussion_marks", "links"),
+            ("link_guesses", "links"),
         ] {
             assert!(
                 position(parent) < position(child),

@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 
+use crate::guessing::GuessingRead;
 use crate::links::PartnerRow;
 use crate::{
-    Invite, Link, LinkId, LinkLevel, Mark, Owner, PartnerGrant, PartnerScores, RelationshipId,
-    StoreError,
+    Guessing, Invite, Link, LinkId, LinkLevel, Mark, Owner, PartnerGrant, PartnerScores,
+    RelationshipId, StoreError,
 };
 
 /// Links made by invite and accept, changed and ended by either side.
@@ -95,4 +96,33 @@ pub trait Links: Send + Sync {
 
     /// `owner`'s own marks on the discussion items of link `id`.
     async fn marks(&self, owner: Owner, id: LinkId) -> Result<BTreeMap<String, Mark>, StoreError>;
+
+    /// Sets whether `owner` takes part in the guessing part of link `id`
+    /// and shows their guesses, at once. `NotFound` as
+    /// [`Links::set_link_sharing`].
+    async fn set_guessing(
+        &self,
+        owner: Owner,
+        id: LinkId,
+        guessing: Guessing,
+    ) -> Result<(), StoreError>;
+
+    /// Replaces `owner`'s guesses on link `id` (item id → point), in one
+    /// transaction. `NotFound` as [`Links::set_link_sharing`].
+    async fn save_guesses(
+        &self,
+        owner: Owner,
+        id: LinkId,
+        guesses: &BTreeMap<String, i64>,
+    ) -> Result<(), StoreError>;
+
+    /// `owner`'s own guesses on link `id`.
+    async fn guesses(&self, owner: Owner, id: LinkId) -> Result<BTreeMap<String, i64>, StoreError>;
+
+    /// The guessing part through `grant`, in one transaction with the link
+    /// check: both consents, then, only when both take part, the viewer's
+    /// guesses, the other's answers to those items in their latest finished
+    /// RDP about the linked relationship, and the other's guesses when they
+    /// show them. `NotFound` as [`Links::partner_scores`].
+    async fn partner_guessing(&self, grant: &PartnerGrant) -> Result<GuessingRead, StoreError>;
 }

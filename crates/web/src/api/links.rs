@@ -72,7 +72,7 @@ pub(super) struct MarkBody {
 }
 
 /// Refused when couple features may not be safe for this person.
-async fn offered(state: &AppState, session: &Session) -> Result<(), AppError> {
+pub(super) async fn offered(state: &AppState, session: &Session) -> Result<(), AppError> {
     let held = crate::follow_up::held(state, session).await?;
     let situation =
         tandem_app::situation::assess(state.store(), state.content(), session.user, held).await?;
@@ -153,6 +153,7 @@ pub(super) async fn accept_link(
         id,
         relationship: body.relationship,
         sharing: LinkLevel::None,
+        guessing: tandem_store::Guessing::Off,
     };
     Ok((StatusCode::CREATED, Json(link)).into_response())
 }

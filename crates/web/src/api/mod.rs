@@ -7,6 +7,7 @@ mod administrations;
 mod answers_schema;
 mod exercises;
 mod export;
+mod guessing;
 mod links;
 mod openapi;
 mod people;
@@ -78,6 +79,8 @@ fn build() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(links::set_sharing))
         .routes(routes!(links::mark_item))
         .routes(routes!(links::comparison))
+        .routes(routes!(guessing::set_guessing))
+        .routes(routes!(guessing::guesses, guessing::save_guesses))
         .routes(routes!(safety::screen))
         .routes(routes!(safety::delete_screen))
         .routes(routes!(safety::research, safety::set_research))

@@ -19,7 +19,7 @@ use crate::AppState;
 
 /// Every API route, for the tests that sweep them: (method, path, summary,
 /// needs a session). A test checks that it and the document agree exactly.
-pub const ROUTES: [(&str, &str, &str, bool); 48] = [
+pub const ROUTES: [(&str, &str, &str, bool); 51] = [
     ("get", "/openapi.json", "This document", false),
     (
         "post",
@@ -156,6 +156,24 @@ pub const ROUTES: [(&str, &str, &str, bool); 48] = [
         "get",
         "/links/{id}/comparison",
         "Both sides' latest results, each at its shared level",
+        true,
+    ),
+    (
+        "put",
+        "/links/{id}/guessing",
+        "Take part in guessing how my partner answered ({guessing}: off, private or shown)",
+        true,
+    ),
+    (
+        "get",
+        "/links/{id}/guesses",
+        "The items to guess, with my guesses",
+        true,
+    ),
+    (
+        "put",
+        "/links/{id}/guesses",
+        "Keep my guesses of my partner's answers ({guesses: {item: 1-5}})",
         true,
     ),
     (

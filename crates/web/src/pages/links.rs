@@ -104,7 +104,8 @@ fn level_words(level: LinkLevel) -> &'static str {
     }
 }
 
-async fn offered(state: &AppState, session: &Session) -> Result<bool, AppError> {
+/// Whether couple features are offered to this person now.
+pub(super) async fn offered(state: &AppState, session: &Session) -> Result<bool, AppError> {
     let held = crate::follow_up::held(state, session).await?;
     let situation =
         tandem_app::situation::assess(state.store(), state.content(), session.user, held).await?;

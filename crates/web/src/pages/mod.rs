@@ -7,6 +7,7 @@ mod checkin;
 mod exercise;
 mod extract;
 mod form;
+mod guessing;
 mod guide;
 mod home;
 mod links;
@@ -89,6 +90,10 @@ pub fn routes() -> Router<AppState> {
         .route("/links/{id}/sharing", post(links::sharing))
         .route("/links/{id}/end", post(links::unlink))
         .route("/links/{id}/discussion/{item}", post(links::mark))
+        .route(
+            "/links/{id}/guesses",
+            get(guessing::show).post(guessing::save),
+        )
         .route("/plan", get(plan::show))
         .route("/plan/items/{id}", post(plan::set_status))
         .route(
@@ -159,6 +164,7 @@ mod tests {
             include_str!("../../templates/relationships.html"),
             include_str!("../../templates/links.html"),
             include_str!("../../templates/comparison.html"),
+            include_str!("../../templates/guesses.html"),
             include_str!("../../templates/welcome.html"),
             include_str!("../../templates/signup.html"),
             include_str!("../../templates/signin.html"),
@@ -181,10 +187,13 @@ mod tests {
                 .unwrap_or_default()
                 .to_owned()
         });
+        let choices =
+            tandem_store::Guessing::ALL.map(|g| super::guessing::choice_words(g).to_owned());
         let all: Vec<String> = templates
             .iter()
             .flat_map(|t| texts(t))
             .chain(notices)
+            .chain(choices)
             .collect();
         assert!(all.len() > 15, "{all:?}");
         for text in all {

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::common::{Server, User, all_rdp};
 
+mod guessing;
 mod mutuality;
 mod over_time;
 
@@ -283,6 +284,18 @@ async fn only_what_each_shares_reaches_the_other_and_unlinking_ends_it_silently(
     )
     .await;
     assert_eq!(status, 403);
+    // ...nor to take part in guessing, though leaving it stays open.
+    for (choice, expected) in [("private", 403), ("shown", 403), ("off", 204)] {
+        let (status, _) = call(
+            &server,
+            &ann,
+            Method::PUT,
+            &format!("/api/v1/links/{id}/guessing"),
+            json!({"guessing": choice}),
+        )
+        .await;
+        assert_eq!(status, expected, "{choice}");
+    }
 
     // Someone on another link, or on none, reaches nothing of this one.
     let partner_routes = [
@@ -297,12 +310,27 @@ async fn only_what_each_shares_reaches_the_other_and_unlinking_ends_it_silently(
             format!("/api/v1/links/{id}/discussion/{item}"),
             json!({"mark": "star"}),
         ),
+        (
+            Method::PUT,
+            format!("/api/v1/links/{id}/guessing"),
+            json!({"guessing": "private"}),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/links/{id}/guesses"),
+            json!(null),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/links/{id}/guesses"),
+            json!({"guesses": {"ER1": 3}}),
+        ),
         (Method::DELETE, format!("/api/v1/links/{id}"), json!(null)),
     ];
     for outsider in [&cat, &dan] {
         for (method, path, body) in &partner_routes {
             let (status, reply) = call(&server, outsider, method.clone(), path, body.clone()).await;
-            if *method == Method::GET {
+            if *path == comparison {
                 assert_eq!((status, &reply), (403, &refusal), "{path}");
             } else {
                 assert_eq!(status, 404, "{method} {path}");
