@@ -10,9 +10,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use tandem_core::couple::{
-    DiscussionItem, Gap, Mutuality, Shown, discussion_items, gaps, mutuality, partner_entry,
+    CoupleSigns, DiscussionItem, Gap, Mutuality, Shown, TogetherStep, couple_plan,
+    discussion_items, gaps, mutuality, partner_entry,
 };
 use tandem_core::instrument::OtherPerson;
+use tandem_core::safety::ScreenSummary;
 use tandem_store::links::{INVITE_SECONDS, code_hash, new_code, no_such_invite};
 use tandem_store::{
     LinkId, LinkLevel, Mark, Owner, PartnerScores, RelationshipId, Store, StoreError,
@@ -105,6 +107,25 @@ pub struct Comparison {
     /// "How I think my partner answered": how closely each reads the other,
     /// when both take part.
     pub guessing: GuessingView,
+    /// Steps to do together, from what this comparison shows; none when
+    /// this person's own answers say it may not be safe (the partner's
+    /// risk plays no part in it, nor this person's in theirs).
+    pub couple_plan: Vec<CoupleStep>,
+}
+
+/// One step of the couple plan, in words.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CoupleStep {
+    /// The strategy and what in the comparison it answers.
+    #[serde(flatten)]
+    pub step: TogetherStep,
+    /// Its title.
+    pub title: String,
+    /// Why it helps.
+    pub why: String,
+    /// First things to do.
+    pub steps: Vec<String>,
 }
 
 /// Makes an invite for `user`'s partner relationship `relationship`.
@@ -137,11 +158,12 @@ pub async fn accept(
 }
 
 /// The comparison for `user` on link `link`, or `None` whatever stands in
-/// its way.
+/// its way; `held` is a safety screen held in their session, which shapes
+/// their couple plan as a kept one does.
 pub async fn comparison(
     store: &Store,
     content: &Content,
-    user: Owner,
+    (user, held): (Owner, Option<ScreenSummary>),
     link: LinkId,
 ) -> Result<Option<Comparison>, ServiceError> {
     let Some((grant, _)) = store.partner_grant(user, link).await? else {
@@ -187,8 +209,11 @@ pub async fn comparison(
         BTreeMap::new()
     };
     let other = OtherPerson::new("my partner");
-    let discussion = discussion_items(instrument, &mine_joint, &theirs_joint)
-        .into_iter()
+    let talk = discussion_items(instrument, &mine_joint, &theirs_joint);
+    let gaps = gaps(instrument, &mine_joint, &theirs_joint);
+    let discussion = talk
+        .iter()
+        .cloned()
         .map(|item| Discussion {
             text: instrument
                 .item(&item.item)
@@ -216,6 +241,25 @@ pub async fn comparison(
         Err(ServiceError::Store(StoreError::NotFound { .. })) => return Ok(None),
         found => found?,
     };
+    let risk = crate::situation::assess(store, content, user, held)
+        .await?
+        .risk;
+    let couple_plan = couple_plan(
+        &content.guidance,
+        CoupleSigns::of(&gaps, &talk, &mutuality),
+        &risk,
+    )
+    .into_iter()
+    .filter_map(|step| {
+        let strategy = content.guidance.strategy(step.strategy.as_str())?;
+        Some(CoupleStep {
+            title: strategy.title.clone(),
+            why: strategy.why.clone(),
+            steps: strategy.steps.clone(),
+            step,
+        })
+    })
+    .collect();
     let gaps_over_time = points
         .iter()
         .zip(&seen)
@@ -234,7 +278,7 @@ pub async fn comparison(
         .collect();
     Ok(Some(Comparison {
         level,
-        gaps: gaps(instrument, &mine_joint, &theirs_joint),
+        gaps,
         reliability_known: instrument.indices.iter().all(|i| i.precision.is_some()),
         discussion_items: discussion,
         power_balance: PowerBalance {
@@ -244,6 +288,7 @@ pub async fn comparison(
         gaps_over_time,
         mutuality,
         guessing,
+        couple_plan,
         mine,
         theirs,
     }))

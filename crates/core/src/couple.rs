@@ -12,10 +12,12 @@ use crate::scoring::Z95;
 
 mod mutuality;
 mod reading;
+mod together;
 pub use mutuality::{
     FLOWS_FROM, Flow, Leaning, Mutuality, Told, flow_words, mutuality, partner_entry,
 };
 pub use reading::{GUESS_FACETS, GuessError, Reading, check_guesses, guess_items, reading};
+pub use together::{CoupleSigns, TogetherStep, couple_plan};
 
 /// A gap of at least this many points (on the 1–5 scale) is flagged when
 /// the score's reliability is not known.

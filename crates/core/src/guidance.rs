@@ -109,6 +109,25 @@ pub enum Trigger {
     SelfHarm,
     /// Nothing else applies: keep up what works.
     Maintenance,
+    /// Something a linked couple's comparison shows: its strategies are
+    /// done together, so they make the couple plan, never one person's own.
+    Couple {
+        /// What the comparison shows.
+        signal: CoupleSignal,
+    },
+}
+
+/// What a couple's comparison shows that a step done together answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum CoupleSignal {
+    /// Scores apart beyond chance, or items answered far apart.
+    Gaps,
+    /// In some kind of support, help that flows one way only.
+    OneWaySupport,
+    /// Two partners linked and both sharing: always.
+    Linked,
 }
 
 /// A rule: when the trigger holds, suggest these strategies, best first.
@@ -166,6 +185,10 @@ struct RawStrategy {
     adapted: bool,
 }
 
+/// Strategies that work from the couple report, so only for two linked
+/// partners: only a couple rule may suggest them.
+const NEEDS_A_LINK: [&str; 1] = ["talk-where-you-differ"];
+
 /// Families whose steps ask something of the other person, so that under
 /// risk they need a safety-adapted version (or are dropped if joint).
 const ASSERTIVE_FAMILIES: [&str; 2] = ["voice-needs", "boundaries"];
@@ -183,6 +206,7 @@ struct RawRule {
     self_harm: bool,
     #[serde(default)]
     maintenance: bool,
+    couple: Option<CoupleSignal>,
     band: Option<String>,
     strategies: Vec<String>,
 }
@@ -315,6 +339,8 @@ pub fn load_guidance(
                     "urgent".into()
                 } else if r.self_harm {
                     "self_harm".into()
+                } else if r.couple.is_some() {
+                    "couple".into()
                 } else {
                     "maintenance".into()
                 }
@@ -324,12 +350,13 @@ pub fn load_guidance(
             + usize::from(r.safety)
             + usize::from(r.urgent)
             + usize::from(r.self_harm)
-            + usize::from(r.maintenance);
+            + usize::from(r.maintenance)
+            + usize::from(r.couple.is_some());
         if triggers != 1 {
             report(
                 &span,
                 &label,
-                "a rule needs exactly one of facet, index, safety, urgent, self_harm or maintenance"
+                "a rule needs exactly one of facet, index, safety, urgent, self_harm, maintenance or couple"
                     .into(),
             );
             continue;
@@ -352,7 +379,7 @@ pub fn load_guidance(
                 report(
                     &span,
                     &label,
-                    "safety, urgent, self_harm and maintenance rules take no band".into(),
+                    "safety, urgent, self_harm, maintenance and couple rules take no band".into(),
                 );
                 None
             }
@@ -396,6 +423,8 @@ pub fn load_guidance(
             Some(Trigger::Urgent)
         } else if r.self_harm {
             Some(Trigger::SelfHarm)
+        } else if let Some(signal) = r.couple {
+            Some(Trigger::Couple { signal })
         } else {
             Some(Trigger::Maintenance)
         };
@@ -408,6 +437,22 @@ pub fn load_guidance(
                 .iter()
                 .find(|s: &&Strategy| s.id.as_str() == name)
             {
+                Some(found) if r.couple.is_some() && !found.joint => report(
+                    &span,
+                    &label,
+                    format!(
+                        "strategy `{name}` is not joint: a couple rule suggests only steps done together"
+                    ),
+                ),
+                Some(found) if r.couple.is_none() && NEEDS_A_LINK.contains(&found.id.as_str()) => {
+                    report(
+                        &span,
+                        &label,
+                        format!(
+                            "strategy `{name}` needs a linked partner: only a couple rule may suggest it"
+                        ),
+                    )
+                }
                 Some(found) => ids.push(found.id.clone()),
                 None => report(&span, &label, format!("strategy `{name}` does not exist")),
             }

@@ -108,3 +108,34 @@ fn rules_pointing_at_missing_things_are_refused_with_their_line() {
             .contains("safety = true")
     );
 }
+
+#[test]
+fn couple_rules_take_only_joint_steps_and_only_they_take_the_linked_talk() {
+    let rdp = builtin_by_id("rdp").unwrap().unwrap();
+    let cases = [
+        (
+            "couple = \"linked\"\nstrategies = [\"check-in-often\"]",
+            "couple = \"linked\"\nstrategies = [\"calm-yourself\"]",
+            "strategy `calm-yourself` is not joint",
+        ),
+        (
+            "strategies = [\"lean-on-more-people\", ",
+            "strategies = [\"talk-where-you-differ\", ",
+            "strategy `talk-where-you-differ` needs a linked partner",
+        ),
+        (
+            "couple = \"gaps\"",
+            "couple = \"gaps\"\nmaintenance = true",
+            "exactly one of",
+        ),
+        ("couple = \"gaps\"", "couple = \"moods\"", "unknown variant"),
+    ];
+    for (from, to, words) in cases {
+        assert!(SOURCE.contains(from), "{from}");
+        let broken = SOURCE.replacen(from, to, 1);
+        let err = load_guidance("g.toml", &broken, &rdp).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains(words), "{to}: {text}");
+        assert!(err.problems.iter().any(|p| p.line.is_some()), "{text}");
+    }
+}

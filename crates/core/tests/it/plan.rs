@@ -214,3 +214,89 @@ fn reasons_and_standing_out_facets_are_named_in_plain_words() {
     assert_eq!(low.words(&rdp), "Interdependence is low");
     assert_eq!(Reason::Safety.words(&rdp), "your answers on staying safe");
 }
+
+/// The couple plan: the couple rules' joint steps for what the comparison
+/// shows, in the guidance's order, and none at all under any risk.
+#[test]
+fn the_couple_plan_follows_the_comparison_and_is_empty_under_risk() {
+    use tandem_core::couple::{CoupleSigns, couple_plan};
+    use tandem_core::safety::{ScreenOutcome, ScreenSummary};
+    let (_, guidance) = setup();
+    let of = |gaps, one_way_support| CoupleSigns {
+        gaps,
+        one_way_support,
+    };
+    let clear = RiskContext::assess(RiskInputs {
+        screen: Some(ScreenSummary {
+            outcome: ScreenOutcome::Clear,
+            self_harm: false,
+        }),
+        screen_taken: true,
+        rdp: None,
+        checkin: None,
+    });
+    let cases: [(CoupleSigns, &[&str]); 4] = [
+        (of(false, false), &["check-in-often"]),
+        (
+            of(true, false),
+            &["talk-where-you-differ", "check-in-often"],
+        ),
+        (
+            of(false, true),
+            &["ask-how-to-support-each-other", "check-in-often"],
+        ),
+        (
+            of(true, true),
+            &[
+                "talk-where-you-differ",
+                "ask-how-to-support-each-other",
+                "check-in-often",
+            ],
+        ),
+    ];
+    for (signs, expected) in cases {
+        let steps = couple_plan(&guidance, signs, &clear);
+        let ids: Vec<&str> = steps.iter().map(|s| s.strategy.as_str()).collect();
+        assert_eq!(ids, expected, "{signs:?}");
+        for step in &steps {
+            assert!(guidance.strategy(step.strategy.as_str()).unwrap().joint);
+        }
+    }
+    for outcome in [
+        ScreenOutcome::Concern,
+        ScreenOutcome::Urgent,
+        ScreenOutcome::Unclear,
+    ] {
+        let risk = RiskContext::assess(RiskInputs {
+            screen: Some(ScreenSummary {
+                outcome,
+                self_harm: false,
+            }),
+            screen_taken: true,
+            rdp: None,
+            checkin: None,
+        });
+        assert!(
+            couple_plan(&guidance, of(true, true), &risk).is_empty(),
+            "{outcome:?}"
+        );
+    }
+}
+
+/// No one's own plan suggests the talk that needs a partner's report.
+#[test]
+fn a_persons_own_plan_never_suggests_the_talk_that_needs_a_link() {
+    let (rdp, guidance) = setup();
+    for level in 1..=5 {
+        let scores = scored(&rdp, |_| level);
+        for safety_positive in [false, true] {
+            for s in suggestions(&guidance, Some(&scores), safety_positive, level == 3) {
+                assert_ne!(
+                    s.strategy.as_str(),
+                    "talk-where-you-differ",
+                    "level {level}"
+                );
+            }
+        }
+    }
+}

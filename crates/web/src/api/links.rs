@@ -275,11 +275,15 @@ pub(super) async fn comparison(
     ApiUser(session): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Comparison>, AppError> {
-    let found = api(
-        couple::comparison(state.store(), state.content(), session.user, LinkId(id))
-            .await
-            .map_err(AppError::from),
-    )?;
+    let held = api(crate::follow_up::held(&state, &session).await)?;
+    let found = api(couple::comparison(
+        state.store(),
+        state.content(),
+        (session.user, held),
+        LinkId(id),
+    )
+    .await
+    .map_err(AppError::from))?;
     found
         .map(Json)
         .ok_or_else(|| AppError::forbidden(NOT_AVAILABLE).api())

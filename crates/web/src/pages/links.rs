@@ -44,6 +44,9 @@ struct LinksPage {
 struct ComparisonPage {
     layout: Layout,
     id: i64,
+    /// Whether couple features are safe to offer this person; when not,
+    /// the page says so, privately, with how to stop sharing quietly.
+    offered: bool,
     comparison: Comparison,
     /// What the partner shares, by name, at the level they chose: more than
     /// the side-by-side table when they share more than this person does.
@@ -285,12 +288,19 @@ pub async fn comparison(
     CurrentUser(session): CurrentUser,
     PagePath(id): PagePath<i64>,
 ) -> Result<Response, AppError> {
-    let found =
-        couple::comparison(state.store(), state.content(), session.user, LinkId(id)).await?;
+    let held = crate::follow_up::held(&state, &session).await?;
+    let found = couple::comparison(
+        state.store(),
+        state.content(),
+        (session.user, held),
+        LinkId(id),
+    )
+    .await?;
     match found {
         Some(comparison) => render(&ComparisonPage {
             layout: Layout::new(Some(&session), &state.config().exit_url, "people"),
             id,
+            offered: offered(&state, &session).await?,
             theirs: shared_rows(&state.content().rdp, &comparison.theirs.shown),
             over_time: gaps_chart(&state.content().rdp, &comparison.gaps_over_time),
             support: comparison

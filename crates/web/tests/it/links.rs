@@ -253,6 +253,21 @@ async fn only_what_each_shares_reaches_the_other_and_unlinking_ends_it_silently(
     assert_eq!(mine["discussion_items"][0]["mark"], "star");
     assert_eq!(theirs["discussion_items"][0]["mark"], Value::Null);
 
+    // The couple plan: the talk for the flagged gaps, and a regular check-in,
+    // only steps done together.
+    let plan_of = |reply: &Value| -> Vec<String> {
+        reply["couple_plan"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["strategy"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(plan_of(&mine), ["talk-where-you-differ", "check-in-often"]);
+    assert_eq!(mine["couple_plan"][0]["because"], "gaps");
+    assert!(!mine["couple_plan"][0]["title"].as_str().unwrap().is_empty());
+    assert_eq!(plan_of(&theirs), plan_of(&mine));
+
     // A change in Ann's risk changes nothing Ben can see.
     let before = theirs.clone();
     let safety = tandem_core::instrument::builtin::builtin_by_id("safety")
@@ -274,6 +289,19 @@ async fn only_what_each_shares_reaches_the_other_and_unlinking_ends_it_silently(
     assert_eq!(status, 200);
     let (_, after) = call(&server, &ben, Method::GET, &comparison, json!(null)).await;
     assert_eq!(after, before);
+    // Ann's own couple plan now suggests nothing to do together, and her
+    // page says why, to her alone.
+    let (_, hers) = call(&server, &ann, Method::GET, &comparison, json!(null)).await;
+    assert_eq!(hers["couple_plan"], json!([]));
+    let page = ann.page(&server, &format!("/links/{id}")).await;
+    assert!(
+        page.contains("This may not be safe for you right now"),
+        "{page}"
+    );
+    assert!(!page.contains("Things to try together"));
+    let bens_page = ben.page(&server, &format!("/links/{id}")).await;
+    assert!(bens_page.contains("Things to try together"));
+    assert!(!bens_page.contains("This may not be safe"));
     // ...but Ann is no longer offered a new link.
     let (status, _) = call(
         &server,
