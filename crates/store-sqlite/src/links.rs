@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use sqlx::Row;
 use tandem_core::scoring::SCORER_VERSION;
-use tandem_store::guessing::GuessingRead;
+use tandem_store::guessing::{GuessingRead, SideWords, answers_guessed, consents};
 use tandem_store::links::{
     Finished, PartnerRow, changed_one, check_linkable, latest_at, no_such_invite, shown,
 };
@@ -471,24 +471,28 @@ impl tandem_store::engine::Links for SqliteStore {
             .bind(grant.viewer().0)
             .fetch_optional(&mut *tx)
             .await?;
-        let consents = match side {
-            Some(row)
-                if UserId(row.try_get("owner_id")?) == grant.owner()
-                    && LinkLevel::stored(&row.try_get::<String, _>("sharing")?)?
-                        > LinkLevel::None =>
-            {
-                (
-                    Guessing::stored(&row.try_get::<String, _>("own_guessing")?)?,
-                    Guessing::stored(&row.try_get::<String, _>("other_guessing")?)?,
-                )
-            }
-            _ => {
-                return Err(StoreError::NotFound {
-                    what: "link",
-                    id: grant.link().0,
-                });
-            }
-        };
+        let words = side
+            .as_ref()
+            .map(|row| -> Result<_, StoreError> {
+                Ok((
+                    UserId(row.try_get("owner_id")?),
+                    row.try_get::<String, _>("sharing")?,
+                    row.try_get::<String, _>("own_guessing")?,
+                    row.try_get::<String, _>("other_guessing")?,
+                ))
+            })
+            .transpose()?;
+        let consents = consents(
+            words
+                .as_ref()
+                .map(|(owner, sharing, own, other)| SideWords {
+                    owner: *owner,
+                    sharing,
+                    own,
+                    other,
+                }),
+            grant,
+        )?;
         if !GuessingRead::allowed(consents.0, consents.1) {
             return Ok(GuessingRead::new(
                 consents,
@@ -513,13 +517,12 @@ impl tandem_store::engine::Links for SqliteStore {
         .bind(grant.relationship().0)
         .fetch_all(&mut *tx)
         .await?;
-        let mut answers = BTreeMap::new();
-        for row in &rows {
-            let item: String = row.try_get("item_id")?;
-            if guesses.contains_key(&item) {
-                answers.insert(item, row.try_get::<i64, _>("value")?);
-            }
-        }
+        let answers = answers_guessed(
+            rows.iter()
+                .map(|row| Ok((row.try_get("item_id")?, row.try_get("value")?)))
+                .collect::<Result<Vec<(String, i64)>, StoreError>>()?,
+            &guesses,
+        );
         let theirs = if consents.1 == Guessing::Shown {
             Some(Self::guesses_on(&mut tx, grant.owner(), grant.link()).await?)
         } else {

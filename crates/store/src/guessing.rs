@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use tandem_core::couple::{Reading, reading};
 
-use crate::StoreError;
+use crate::{LinkLevel, PartnerGrant, StoreError, UserId};
 
 /// One side's consent to the guessing part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -81,6 +81,52 @@ pub struct GuessingRead {
     guesses: BTreeMap<String, i64>,
     answers: BTreeMap<String, i64>,
     their_guesses: Option<BTreeMap<String, i64>>,
+}
+
+/// The other side of a link as an engine reads it for the guessing part:
+/// its owner, its sharing level, and both consents, as stored words.
+#[derive(Debug, Clone, Copy)]
+pub struct SideWords<'a> {
+    /// The other person.
+    pub owner: UserId,
+    /// Their sharing level.
+    pub sharing: &'a str,
+    /// The reader's consent.
+    pub own: &'a str,
+    /// The other's consent.
+    pub other: &'a str,
+}
+
+/// Both consents (the reader's, then the other's) when `side` is still the
+/// grant's other side and shares something; `NotFound`, as a partner read
+/// of an ended link, otherwise.
+pub fn consents(
+    side: Option<SideWords<'_>>,
+    grant: &PartnerGrant,
+) -> Result<(Guessing, Guessing), StoreError> {
+    match side {
+        Some(side)
+            if side.owner == grant.owner()
+                && LinkLevel::stored(side.sharing)? > LinkLevel::None =>
+        {
+            Ok((Guessing::stored(side.own)?, Guessing::stored(side.other)?))
+        }
+        _ => Err(StoreError::NotFound {
+            what: "link",
+            id: grant.link().0,
+        }),
+    }
+}
+
+/// Of the other's answers (item id, point), those to items `guesses` names.
+pub fn answers_guessed(
+    answers: impl IntoIterator<Item = (String, i64)>,
+    guesses: &BTreeMap<String, i64>,
+) -> BTreeMap<String, i64> {
+    answers
+        .into_iter()
+        .filter(|(item, _)| guesses.contains_key(item))
+        .collect()
 }
 
 impl GuessingRead {

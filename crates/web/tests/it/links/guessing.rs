@@ -29,6 +29,22 @@ async fn guessing(server: &Server, user: &User, link: i64) -> Value {
     reply["guessing"].clone()
 }
 
+/// Two linked partners sharing indices: Ann answered 3 to everything, Ben
+/// 5, 1, 4, 2, 3, 5 to the items asked (3 to the rest).
+async fn couple(server: &Server, ann: &str, ben: &str) -> (User, User, i64) {
+    let (ann, ben) = (server.user(ann).await, server.user(ben).await);
+    take(server, &ann, all_rdp(3)).await;
+    let mut bens = all_rdp(3);
+    for (item, value) in ASKED.iter().zip([5, 1, 4, 2, 3, 5]) {
+        bens[*item] = json!(value);
+    }
+    take(server, &ben, bens).await;
+    let id = link(server, &ann, &ben).await;
+    share(server, &ann, id, "indices").await;
+    share(server, &ben, id, "indices").await;
+    (ann, ben, id)
+}
+
 fn close(value: &Value, expected: f64) -> bool {
     (value.as_f64().unwrap() - expected).abs() < 1e-12
 }
@@ -36,19 +52,7 @@ fn close(value: &Value, expected: f64) -> bool {
 #[tokio::test]
 async fn each_reads_the_other_only_with_both_taking_part() {
     let server = Server::start().await;
-    let (ann, ben) = (
-        server.user("ann-guess").await,
-        server.user("ben-guess").await,
-    );
-    take(&server, &ann, all_rdp(3)).await;
-    let mut bens = all_rdp(3);
-    for (item, value) in ASKED.iter().zip([5, 1, 4, 2, 3, 5]) {
-        bens[*item] = json!(value);
-    }
-    take(&server, &ben, bens).await;
-    let id = link(&server, &ann, &ben).await;
-    share(&server, &ann, id, "indices").await;
-    share(&server, &ben, id, "indices").await;
+    let (ann, ben, id) = couple(&server, "ann-guess", "ben-guess").await;
     let guesses = format!("/api/v1/links/{id}/guesses");
 
     // The items asked, worded as the partner read them, none guessed yet.
@@ -190,19 +194,7 @@ async fn each_reads_the_other_only_with_both_taking_part() {
 #[tokio::test]
 async fn the_guessing_page_works_without_javascript() {
     let server = Server::start().await;
-    let (ann, ben) = (
-        server.user("ann-guess-page").await,
-        server.user("ben-guess-page").await,
-    );
-    take(&server, &ann, all_rdp(3)).await;
-    let mut bens = all_rdp(3);
-    for (item, value) in ASKED.iter().zip([5, 1, 4, 2, 3, 5]) {
-        bens[*item] = json!(value);
-    }
-    take(&server, &ben, bens).await;
-    let id = link(&server, &ann, &ben).await;
-    share(&server, &ann, id, "indices").await;
-    share(&server, &ben, id, "indices").await;
+    let (ann, ben, id) = couple(&server, "ann-guess-page", "ben-guess-page").await;
     let path = format!("/links/{id}/guesses");
 
     let page = ann.page(&server, &path).await;
