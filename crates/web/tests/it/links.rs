@@ -13,6 +13,7 @@ use crate::common::{Server, User, all_rdp};
 mod guessing;
 mod mutuality;
 mod over_time;
+mod reach;
 
 async fn call(
     server: &Server,
