@@ -111,6 +111,8 @@ pub struct Comparison {
     /// this person's own answers say it may not be safe (the partner's
     /// risk plays no part in it, nor this person's in theirs).
     pub couple_plan: Vec<CoupleStep>,
+    /// "How I see us", side by side, once both have answered it.
+    pub how_we_see_us: Option<crate::us::UsComparison>,
 }
 
 /// One step of the couple plan, in words.
@@ -241,6 +243,11 @@ pub async fn comparison(
         Err(ServiceError::Store(StoreError::NotFound { .. })) => return Ok(None),
         found => found?,
     };
+    let how_we_see_us =
+        match crate::us::compared(store, (user, own.relationship), &grant, level).await {
+            Err(ServiceError::Store(StoreError::NotFound { .. })) => return Ok(None),
+            found => found?,
+        };
     let risk = crate::situation::assess(store, content, user, held)
         .await?
         .risk;
@@ -289,6 +296,7 @@ pub async fn comparison(
         mutuality,
         guessing,
         couple_plan,
+        how_we_see_us,
         mine,
         theirs,
     }))

@@ -17,6 +17,7 @@ pub mod plan;
 pub mod research;
 pub mod results;
 pub mod situation;
+pub mod us;
 
 pub use content::{Content, ContentError};
 pub use error::ServiceError;

@@ -13,11 +13,13 @@ use crate::scoring::Z95;
 mod mutuality;
 mod reading;
 mod together;
+mod us;
 pub use mutuality::{
     FLOWS_FROM, Flow, Leaning, Mutuality, Told, flow_words, mutuality, partner_entry,
 };
 pub use reading::{GUESS_FACETS, GuessError, Reading, check_guesses, guess_items, reading};
 pub use together::{CoupleSigns, TogetherStep, couple_plan};
+pub use us::{US_ITEMS, US_SCALE, UsError, UsItem, check_us, us_score};
 
 /// A gap of at least this many points (on the 1–5 scale) is flagged when
 /// the score's reliability is not known.

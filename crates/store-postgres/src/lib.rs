@@ -37,6 +37,7 @@ mod sessions;
 mod settings;
 mod shares;
 mod throttle;
+mod us;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -30,6 +30,7 @@ mod sessions;
 mod settings;
 mod shares;
 mod throttle;
+mod us;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

@@ -10,13 +10,14 @@ use tandem_store::links::{
     Finished, PartnerRow, changed_one, check_linkable, latest_at, no_such_invite, shown,
 };
 use tandem_store::{
-    Guessing, Invite, Link, LinkId, LinkLevel, Mark, PartnerGrant, PartnerScores, RelationshipId,
+    Guessing, Invite, Link, LinkId, LinkLevel, Mark, PartnerGrant, PartnerScores, PartnerUs,
+    RelationshipId,
 };
 
 use crate::prelude::*;
 
 /// The other side of a current link `?1` with a side of user `?2`.
-const OTHER_SIDE: &str = "SELECT o.owner_id, o.relationship_id, o.sharing,
+pub(crate) const OTHER_SIDE: &str = "SELECT o.owner_id, o.relationship_id, o.sharing,
             s.guessing AS own_guessing, o.guessing AS other_guessing
      FROM link_sides s
      JOIN links l ON l.id = s.link_id AND l.ended_unix IS NULL
@@ -530,5 +531,9 @@ impl tandem_store::engine::Links for SqliteStore {
         };
         tx.commit().await?;
         Ok(GuessingRead::new(consents, guesses, answers, theirs))
+    }
+
+    async fn partner_us(&self, grant: &PartnerGrant) -> Result<Option<PartnerUs>, StoreError> {
+        self.read_partner_us(grant).await
     }
 }

@@ -164,4 +164,24 @@ impl tandem_store::engine::Relationships for SqliteStore {
         }
         Ok(rows.len())
     }
+
+    async fn save_us(
+        &self,
+        owner: Owner,
+        relationship: RelationshipId,
+        answers: &std::collections::BTreeMap<String, i64>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.save_us_answers(owner.id(), relationship, answers, now)
+            .await
+    }
+
+    async fn us(
+        &self,
+        owner: Owner,
+        relationship: RelationshipId,
+    ) -> Result<std::collections::BTreeMap<String, i64>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        Self::us_on(&mut conn, owner.id(), relationship).await
+    }
 }

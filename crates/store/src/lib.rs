@@ -37,6 +37,7 @@ pub mod shares;
 mod store;
 mod sums;
 pub mod throttle;
+pub mod us;
 
 pub use access::{Grant, Operator, PartnerGrant, Research, Rights};
 pub use accounts::{AccountError, UserName, check_phc};
@@ -60,3 +61,4 @@ pub use sessions::{
 pub use shares::{AuditEntry, GrantRow, Share, ShareKind, ShareLevel, SharedScores};
 pub use store::Store;
 pub use sums::{ItemSums, PairTotals};
+pub use us::PartnerUs;

@@ -18,7 +18,7 @@ use crate::postgres::cluster;
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/store-1.0");
 
 /// Every table a copy reports, in its order.
-const TABLES: [&str; 26] = [
+const TABLES: [&str; 27] = [
     "meta",
     "users",
     "high_water",
@@ -45,6 +45,7 @@ const TABLES: [&str; 26] = [
     "link_invites",
     "discussion_marks",
     "link_guesses",
+    "us_answers",
 ];
 
 /// A data dir holding the fixture's key file, and its database too when

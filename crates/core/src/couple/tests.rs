@@ -380,3 +380,51 @@ fn accuracy_is_one_less_the_mean_distance_over_the_scale() {
     assert_eq!(reading(&of(&[("CN1", 3)]), &answers, 4), None);
     assert_eq!(reading(&BTreeMap::new(), &answers, 4), None);
 }
+
+#[test]
+fn how_i_see_us_is_kept_whole_and_scored_with_its_keys() {
+    let whole = |value: i64| -> BTreeMap<String, i64> {
+        US_ITEMS
+            .iter()
+            .map(|item| (item.id.to_owned(), value))
+            .collect()
+    };
+    // All 5: four items count 5, the two reverse-keyed count 1.
+    assert_eq!(us_score(&whole(5)), Some(22.0 / 6.0));
+    assert_eq!(us_score(&whole(3)), Some(3.0));
+    let mut best = whole(5);
+    best.insert("US4".into(), 1);
+    best.insert("US6".into(), 1);
+    assert_eq!(us_score(&best), Some(5.0));
+    let mut part = whole(4);
+    part.remove("US2");
+    assert_eq!(us_score(&part), None);
+
+    assert_eq!(check_us(&whole(1)), Ok(()));
+    assert_eq!(check_us(&part), Err(UsError::Missing("US2")));
+    let mut off = whole(3);
+    off.insert("US5".into(), 6);
+    assert_eq!(
+        check_us(&off),
+        Err(UsError::OffScale {
+            item: "US5".into(),
+            value: 6
+        })
+    );
+    let mut extra = whole(3);
+    extra.insert("ER1".into(), 3);
+    assert_eq!(check_us(&extra), Err(UsError::NotAsked("ER1".into())));
+    assert_eq!(check_us(&extra).unwrap_err().item(), "ER1");
+}
+
+#[test]
+fn how_i_see_us_reads_easily_and_is_keyed_both_ways() {
+    for item in US_ITEMS {
+        let grade = flesch_kincaid_grade(item.text);
+        assert!(grade <= 8.0, "{}: grade {grade:.1}", item.id);
+    }
+    assert!(US_ITEMS.iter().any(|i| i.reverse) && US_ITEMS.iter().any(|i| !i.reverse));
+    let mut ids: Vec<&str> = US_ITEMS.iter().map(|i| i.id).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), US_ITEMS.len());
+}

@@ -370,3 +370,55 @@ contract! {
         ));
     }
 }
+
+contract! {
+    async fn how_i_see_us_is_ones_own_and_the_partner_sees_it_at_the_shared_level(f) {
+        let store = &f.store;
+        let ann = f.account("ann").await;
+        let ben = f.account("ben").await;
+        let (ann_rel, ben_rel) = (partner(store, ann).await, partner(store, ben).await);
+        let whole = |value: i64| -> BTreeMap<String, i64> {
+            tandem_core::couple::US_ITEMS
+                .iter()
+                .map(|item| (item.id.to_owned(), value))
+                .collect()
+        };
+        assert!(store.us(ben, ben_rel).await.unwrap().is_empty());
+        store.save_us(ben, ben_rel, &whole(2), NOW).await.unwrap();
+        store.save_us(ben, ben_rel, &whole(4), NOW + 1).await.unwrap();
+        assert_eq!(store.us(ben, ben_rel).await.unwrap(), whole(4));
+        // Another's relationship: not found to write, nothing to read.
+        let refused = store.save_us(ann, ben_rel, &whole(1), NOW).await;
+        assert!(matches!(refused, Err(StoreError::NotFound { .. })), "{refused:?}");
+        assert!(store.us(ann, ben_rel).await.unwrap().is_empty());
+        assert_eq!(store.us(ben, ben_rel).await.unwrap(), whole(4));
+
+        let link = linked(store, ann, ann_rel, ben, ben_rel).await;
+        for (level, items) in [
+            (LinkLevel::Indices, false),
+            (LinkLevel::Facets, false),
+            (LinkLevel::Items, true),
+        ] {
+            store.set_link_sharing(ben, link, level).await.unwrap();
+            let (grant, _) = store.partner_grant(ann, link).await.unwrap().unwrap();
+            let seen = store.partner_us(&grant).await.unwrap().unwrap();
+            assert_eq!(seen.level, level);
+            assert!((seen.score - 20.0 / 6.0).abs() < 1e-12, "{seen:?}");
+            assert_eq!(seen.items, items.then(|| whole(4)), "{level:?}");
+        }
+        // Ann has not answered it: Ben's grant finds nothing of hers.
+        store.set_link_sharing(ann, link, LinkLevel::Items).await.unwrap();
+        let (to_ann, _) = store.partner_grant(ben, link).await.unwrap().unwrap();
+        assert_eq!(store.partner_us(&to_ann).await.unwrap(), None);
+        // Ben stops sharing: the grant in hand reads nothing more.
+        let (grant, _) = store.partner_grant(ann, link).await.unwrap().unwrap();
+        store.set_link_sharing(ben, link, LinkLevel::None).await.unwrap();
+        assert!(matches!(
+            store.partner_us(&grant).await,
+            Err(StoreError::NotFound { what: "link", .. })
+        ));
+        // Unlinking leaves each one's own answers with them.
+        store.unlink(ann, link, NOW + 60).await.unwrap();
+        assert_eq!(store.us(ben, ben_rel).await.unwrap(), whole(4));
+    }
+}

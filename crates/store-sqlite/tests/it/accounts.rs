@@ -178,7 +178,7 @@ async fn accounts_are_found_by_name_and_keep_their_hash() {
 
 /// Every table, with how many rows it holds in all and how many belong to
 /// the user bound to `?`. Literal statements: sqlx takes only audited SQL.
-const TABLES: [(&str, &str, &str); 24] = [
+const TABLES: [(&str, &str, &str); 25] = [
     (
         "links",
         "SELECT count(*) FROM links",
@@ -204,6 +204,11 @@ const TABLES: [(&str, &str, &str); 24] = [
         "link_guesses",
         "SELECT count(*) FROM link_guesses",
         "SELECT count(*) FROM link_guesses WHERE owner_id = ?",
+    ),
+    (
+        "us_answers",
+        "SELECT count(*) FROM us_answers",
+        "SELECT count(*) FROM us_answers WHERE owner_id = ?",
     ),
     (
         "relationships",
@@ -421,6 +426,12 @@ async fn fill(store: &Store, user: Owner, user_key: &str) {
             .await
             .unwrap();
     }
+    let whole: BTreeMap<String, i64> = tandem_core::couple::US_ITEMS
+        .iter()
+        .map(|item| (item.id.to_owned(), 4))
+        .collect();
+    store.save_us(user, partner, &whole, 120).await.unwrap();
+    store.save_us(local, theirs, &whole, 120).await.unwrap();
     let mut person = Supporter::new("Ann", Role::Friend);
     person
         .leans_on

@@ -311,6 +311,7 @@ mod tests {
             ("link_invites", "relationships"),
             ("discussion_marks", "links"),
             ("link_guesses", "links"),
+            ("us_answers", "relationships"),
         ] {
             assert!(
                 position(parent) < position(child),

@@ -343,4 +343,15 @@ pub const TABLES: &[Table] = &[
         ],
         identity: None,
     },
+    Table {
+        name: "us_answers",
+        columns: &[
+            col("relationship_id", Integer),
+            col("owner_id", Integer),
+            col("item_id", Text),
+            col("value", Integer),
+            col("answered_unix", Integer),
+        ],
+        identity: None,
+    },
 ];

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use crate::guessing::GuessingRead;
 use crate::links::PartnerRow;
 use crate::{
-    Guessing, Invite, Link, LinkId, LinkLevel, Mark, Owner, PartnerGrant, PartnerScores,
+    Guessing, Invite, Link, LinkId, LinkLevel, Mark, Owner, PartnerGrant, PartnerScores, PartnerUs,
     RelationshipId, StoreError,
 };
 
@@ -125,4 +125,10 @@ pub trait Links: Send + Sync {
     /// RDP about the linked relationship, and the other's guesses when they
     /// show them. `NotFound` as [`Links::partner_scores`].
     async fn partner_guessing(&self, grant: &PartnerGrant) -> Result<GuessingRead, StoreError>;
+
+    /// The other side's "how I see us" for the linked relationship, at the
+    /// level they share now ([`crate::us::shown_us`]), checked in the same
+    /// transaction; `None` when they have not answered it. `NotFound` as
+    /// [`Links::partner_scores`].
+    async fn partner_us(&self, grant: &PartnerGrant) -> Result<Option<PartnerUs>, StoreError>;
 }

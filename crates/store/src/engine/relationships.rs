@@ -1,5 +1,7 @@
 //! A person's relationships, and the administrations attached to them.
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 use tandem_core::input::About;
 use tandem_core::relationship::Role;
@@ -44,4 +46,23 @@ pub trait Relationships: Send + Sync {
     ///
     /// [`role_for_about`]: tandem_core::relationship::role_for_about
     async fn attach_administrations(&self) -> Result<usize, StoreError>;
+
+    /// Keeps `answers` (item id → point, checked by the caller) as the
+    /// person's "how I see us" for their `relationship`, in place of any
+    /// before, at `now`. `NotFound` for another's relationship.
+    async fn save_us(
+        &self,
+        owner: Owner,
+        relationship: RelationshipId,
+        answers: &BTreeMap<String, i64>,
+        now: i64,
+    ) -> Result<(), StoreError>;
+
+    /// The person's own "how I see us" for `relationship`; empty when not
+    /// answered, or not theirs.
+    async fn us(
+        &self,
+        owner: Owner,
+        relationship: RelationshipId,
+    ) -> Result<BTreeMap<String, i64>, StoreError>;
 }

@@ -38,6 +38,17 @@ pub(crate) struct Export {
     safety_screens: Value,
     /// The time zone I chose (an IANA name), or null if I never chose one.
     time_zone: Option<String>,
+    /// My "how I see us" answers, one entry per relationship I answered it
+    /// about.
+    how_i_see_us: Vec<UsAnswers>,
+}
+
+/// My "how I see us" answers about one relationship.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct UsAnswers {
+    relationship: tandem_store::RelationshipId,
+    /// Item id → 1 to 5.
+    answers: std::collections::BTreeMap<String, i64>,
 }
 
 /// Everything of one person's, for their own download.
@@ -54,6 +65,16 @@ pub(crate) async fn export_of(state: &AppState, user: Owner) -> Result<Export, A
         });
     }
     let people = store.support_map(user).await?;
+    let mut how_i_see_us = Vec::new();
+    for relationship in store.relationships(user).await? {
+        let answers = store.us(user, relationship.id).await?;
+        if !answers.is_empty() {
+            how_i_see_us.push(UsAnswers {
+                relationship: relationship.id,
+                answers,
+            });
+        }
+    }
     Ok(Export {
         format: "tandem-export",
         version: 1,
@@ -63,6 +84,7 @@ pub(crate) async fn export_of(state: &AppState, user: Owner) -> Result<Export, A
         safety_screens: serde_json::to_value(store.safety_screens(user).await?)
             .map_err(AppError::internal)?,
         time_zone: store.time_zone(user).await?.map(String::from),
+        how_i_see_us,
     })
 }
 

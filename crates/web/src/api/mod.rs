@@ -16,6 +16,7 @@ mod recovery;
 mod relationships;
 mod results;
 mod safety;
+mod us;
 
 use std::sync::OnceLock;
 
@@ -81,6 +82,7 @@ fn build() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(links::comparison))
         .routes(routes!(guessing::set_guessing))
         .routes(routes!(guessing::guesses, guessing::save_guesses))
+        .routes(routes!(us::us_form, us::save_us))
         .routes(routes!(safety::screen))
         .routes(routes!(safety::delete_screen))
         .routes(routes!(safety::research, safety::set_research))

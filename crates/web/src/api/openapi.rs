@@ -19,7 +19,7 @@ use crate::AppState;
 
 /// Every API route, for the tests that sweep them: (method, path, summary,
 /// needs a session). A test checks that it and the document agree exactly.
-pub const ROUTES: [(&str, &str, &str, bool); 51] = [
+pub const ROUTES: [(&str, &str, &str, bool); 53] = [
     ("get", "/openapi.json", "This document", false),
     (
         "post",
@@ -119,6 +119,18 @@ pub const ROUTES: [(&str, &str, &str, bool); 51] = [
         "post",
         "/relationships",
         "Add a relationship ({role, name})",
+        true,
+    ),
+    (
+        "get",
+        "/relationships/{id}/us",
+        "How I see us: the items with my answers, and the score",
+        true,
+    ),
+    (
+        "put",
+        "/relationships/{id}/us",
+        "Keep how I see us ({answers: {item: 1-5}}, every item)",
         true,
     ),
     ("get", "/links", "My partner links", true),

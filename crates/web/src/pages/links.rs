@@ -24,6 +24,7 @@ struct Partner {
 
 struct Row {
     id: i64,
+    relationship: i64,
     name: String,
     levels: Vec<(&'static str, &'static str, bool)>,
 }
@@ -134,6 +135,7 @@ async fn page(
         .into_iter()
         .map(|link| Row {
             id: link.id.0,
+            relationship: link.relationship.0,
             name: name_of(link.relationship),
             levels: LinkLevel::ALL
                 .iter()

@@ -21,6 +21,7 @@ mod shelf;
 mod sign_in;
 mod take;
 mod time_zone;
+mod us;
 
 use axum::Router;
 use axum::response::Response;
@@ -83,6 +84,7 @@ pub fn routes() -> Router<AppState> {
             get(relationships::show).post(relationships::add),
         )
         .route("/relationships/{id}/role", post(relationships::set_role))
+        .route("/relationships/{id}/us", get(us::show).post(us::save))
         .route("/links", get(links::show))
         .route("/links/invite", post(links::invite))
         .route("/links/accept", post(links::accept))
@@ -165,6 +167,7 @@ mod tests {
             include_str!("../../templates/links.html"),
             include_str!("../../templates/comparison.html"),
             include_str!("../../templates/guesses.html"),
+            include_str!("../../templates/us.html"),
             include_str!("../../templates/welcome.html"),
             include_str!("../../templates/signup.html"),
             include_str!("../../templates/signin.html"),

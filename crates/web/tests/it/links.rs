@@ -14,6 +14,7 @@ mod guessing;
 mod mutuality;
 mod over_time;
 mod reach;
+mod us;
 
 async fn call(
     server: &Server,

@@ -19,6 +19,7 @@ const HERS: [&str; 3] = ["Philomena", "Bartholomew", "quietly brave"];
 /// exercise).
 struct Ids {
     rdp: i64,
+    relationship: i64,
     open: i64,
     person: i64,
     plan_item: i64,
@@ -107,8 +108,23 @@ async fn fill(server: &Server, ann: &User) -> Ids {
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
     let plan_item = plan_item.expect("a plan within five seconds");
+    let relationship = super::partner_of(server, ann).await.as_i64().unwrap();
+    let whole: serde_json::Map<String, Value> = tandem_core::couple::US_ITEMS
+        .iter()
+        .map(|item| (item.id.to_owned(), json!(4)))
+        .collect();
+    let (status, _) = call(
+        server,
+        ann,
+        Method::PUT,
+        &format!("/api/v1/relationships/{relationship}/us"),
+        json!({"answers": whole}),
+    )
+    .await;
+    assert_eq!(status, 204);
     Ids {
         rdp,
+        relationship,
         open,
         person,
         plan_item,
@@ -116,8 +132,8 @@ async fn fill(server: &Server, ann: &User) -> Ids {
     }
 }
 
-/// All Ann can read of her own: the export, and what it does not hold yet
-/// (relationships, exercises: issue 15), and her plan.
+/// All Ann can read of her own: the export, what it does not hold yet
+/// (relationships, exercises: issue 15), her plan, and how she sees "us".
 async fn everything(server: &Server, ann: &User) -> String {
     let mut all = String::new();
     for path in [
@@ -128,6 +144,11 @@ async fn everything(server: &Server, ann: &User) -> String {
     ] {
         all.push_str(&ann.page(server, path).await);
     }
+    let relationship = super::partner_of(server, ann).await;
+    all.push_str(
+        &ann.page(server, &format!("/api/v1/relationships/{relationship}/us"))
+            .await,
+    );
     all
 }
 
@@ -137,6 +158,7 @@ fn path_of(route: &str, ids: &Ids, link: i64) -> String {
     let id = match route {
         r if r.starts_with("/links/") => link,
         r if r.starts_with("/results/") => ids.rdp,
+        r if r.starts_with("/relationships/") => ids.relationship,
         r if r.starts_with("/administrations/") => ids.open,
         r if r.starts_with("/people/") => ids.person,
         r if r.starts_with("/plan/") => ids.plan_item,
@@ -196,7 +218,7 @@ async fn a_partner_reaches_nothing_of_the_others_by_any_route() {
             let path = path_of(route, &ids, id);
             let (status, reply) = call(&server, &ben, Method::GET, &path, Value::Null).await;
             let expected = match *route {
-                "/results/{id}" => 404,
+                "/results/{id}" | "/relationships/{id}/us" => 404,
                 "/links/{id}/comparison" if linked && level != "none" => 200,
                 "/links/{id}/comparison" => 403,
                 "/links/{id}/guesses" if linked => 200,
@@ -238,6 +260,11 @@ async fn a_partner_reaches_nothing_of_the_others_by_any_route() {
             Method::DELETE,
             path_of("/people/{id}", &ids, id),
             Value::Null,
+        ),
+        (
+            Method::PUT,
+            path_of("/relationships/{id}/us", &ids, id),
+            json!({"answers": {"US1": 1, "US2": 1, "US3": 1, "US4": 1, "US5": 1, "US6": 1}}),
         ),
         (
             Method::PUT,
