@@ -103,7 +103,10 @@ async fn both_views_of_us_side_by_side_at_the_shared_level() {
     );
     assert_eq!(us["items"], json!([]), "answers only when both share items");
     let page = ann.page(&server, &format!("/links/{id}")).await;
-    assert!(page.contains("You scored 5.0 and your partner 3.0, out of 5."), "{page}");
+    assert!(
+        page.contains("You scored 5.0 and your partner 3.0, out of 5."),
+        "{page}"
+    );
     let (_, theirs) = call(&server, &ben, Method::GET, &comparison, Value::Null).await;
     assert_eq!(theirs["how_we_see_us"]["mine"], 3.0);
     assert_eq!(theirs["how_we_see_us"]["theirs"], 5.0);
