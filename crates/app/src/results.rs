@@ -246,9 +246,21 @@ pub async fn latest_about(
     store: &Store,
     user: Owner,
     relationship: RelationshipId,
+    before: Option<AdministrationId>,
+) -> Result<Option<Administration>, ServiceError> {
+    latest_of_about(store, user, "rdp", relationship, before).await
+}
+
+/// The latest complete administration of `instrument` about
+/// `relationship` (before `before`, if given); `None` when there is none.
+pub async fn latest_of_about(
+    store: &Store,
+    user: Owner,
+    instrument: &str,
+    relationship: RelationshipId,
     mut before: Option<AdministrationId>,
 ) -> Result<Option<Administration>, ServiceError> {
-    while let Some(earlier) = store.latest_complete(user, "rdp", before).await? {
+    while let Some(earlier) = store.latest_complete(user, instrument, before).await? {
         if earlier.relationship == relationship {
             return Ok(Some(earlier));
         }

@@ -11,7 +11,7 @@ use tandem_core::answers::Answers;
 use tandem_core::assessment::{Assessment, Latest};
 use tandem_core::instrument::Instrument;
 use tandem_core::safety::ScreenSummary;
-use tandem_store::{Administration, Owner, Store};
+use tandem_store::{Administration, Owner, RelationshipId, Store};
 
 use crate::Content;
 use crate::ServiceError;
@@ -120,6 +120,50 @@ pub async fn assess(
         (instrument, answers)
     });
     assess_with(store, content, user, held, rdp).await
+}
+
+/// The person's situation as it bears on one relationship: judged on
+/// their latest finished RDP and check-in about it (none when
+/// `relationship` is `None`), with their own safety side, which holds for
+/// every relationship. What a plan for that relationship is made from.
+pub async fn assess_about(
+    store: &Store,
+    content: &Content,
+    user: Owner,
+    relationship: Option<RelationshipId>,
+    held: Option<ScreenSummary>,
+) -> Result<Assessment, ServiceError> {
+    crate::results::ensure_scored(store, content, user).await?;
+    let mut latest = Vec::with_capacity(2);
+    for instrument in ["rdp", "checkin"] {
+        let found = match relationship {
+            Some(relationship) => {
+                crate::results::latest_of_about(store, user, instrument, relationship, None).await?
+            }
+            None => None,
+        };
+        latest.push(match found {
+            Some(administration) => {
+                let version = version_of(content, &administration)?;
+                let answers = store.answers(user, version, administration.id).await?;
+                Some((version, answers))
+            }
+            None => None,
+        });
+    }
+    let estimate = content.estimates.current();
+    let rdp = latest[0].as_ref().map(|(version, answers)| {
+        let (instrument, _) = crate::results::precise(content, estimate.as_deref(), version);
+        (instrument, answers)
+    });
+    let safety = safety_side(store, content, user, held).await?;
+    Assessment::of(Latest {
+        rdp,
+        screen: safety.screen,
+        screen_taken: safety.taken,
+        checkin: latest[1].as_ref().map(|(i, a)| (*i, a)),
+    })
+    .map_err(ServiceError::internal)
 }
 
 /// A situation judged on the profile answers alone, with nothing from any

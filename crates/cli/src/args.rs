@@ -288,6 +288,10 @@ pub struct PlanArgs {
     /// Show the guide to warning signs of controlling or harmful behaviour.
     #[arg(long)]
     pub signs: bool,
+    /// The plan about this relationship (its id, as `tandem relationships
+    /// list` shows it); without it, the one your latest profile is about.
+    #[arg(long, value_name = "ID")]
+    pub relationship: Option<i64>,
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,

@@ -258,3 +258,12 @@ pub async fn account(store: &Store, raw_name: &str) -> Owner {
         .unwrap();
     owner(store, id).await
 }
+
+/// The owner's "my partner" relationship, made on first use: where a plan
+/// is kept when a test does not care which relationship it is about.
+pub async fn partner_of(store: &Store, owner: Owner) -> tandem_store::RelationshipId {
+    store
+        .relationship_for(owner, &tandem_core::input::About::default())
+        .await
+        .unwrap()
+}

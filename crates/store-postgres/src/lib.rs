@@ -62,9 +62,9 @@ mod prelude {
     pub(crate) use tandem_store::throttle::{Attempt, FORGET_AFTER_SECS, Limits, Ticket, backoff};
     pub(crate) use tandem_store::{
         AccountError, Administration, AdministrationId, ExerciseId, ExerciseRecord, NewSuggestion,
-        Owner, PlanItem, PlanItemId, PlanStatus, RecoveryHash, SafetyScreenId, SafetyScreenRecord,
-        ScorePoint, StoreError, SupporterId, UserId, UserName, check_phc, from_hex, random_hex,
-        to_hex, token_hash,
+        Owner, PlanItem, PlanItemId, PlanStatus, RecoveryHash, RelationshipId, SafetyScreenId,
+        SafetyScreenRecord, ScorePoint, StoreError, SupporterId, UserId, UserName, check_phc,
+        from_hex, random_hex, to_hex, token_hash,
     };
 }
 
@@ -205,6 +205,7 @@ async fn assemble(
             };
             // Administrations from before relationships were kept.
             tandem_store::engine::Relationships::attach_administrations(&store).await?;
+            tandem_store::engine::Plans::attach_plan_items(&store).await?;
             Ok(store)
         }
         Err(err) => {

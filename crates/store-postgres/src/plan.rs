@@ -24,6 +24,7 @@ fn item_from(key: &Sealer, row: &sqlx::postgres::PgRow) -> Result<PlanItem, Stor
     } = SealedItem::open(key, id, &sealed)?;
     Ok(PlanItem {
         id: PlanItemId(id),
+        relationship: RelationshipId(row.try_get("relationship_id")?),
         strategy,
         reason,
         from_safety,
@@ -37,27 +38,35 @@ fn item_from(key: &Sealer, row: &sqlx::postgres::PgRow) -> Result<PlanItem, Stor
 }
 
 impl PgStore {
-    /// `owner`'s plan items, opened: the current ones by position, or with
-    /// history, the most recently changed first.
+    /// `owner`'s plan items for `relationship` (or for every relationship),
+    /// opened: the current ones by position, or with history, the most
+    /// recently changed first.
     async fn plan_items(
         &self,
         owner: UserId,
+        relationship: Option<RelationshipId>,
         with_history: bool,
     ) -> Result<Vec<PlanItem>, StoreError> {
         let rows = if with_history {
             sqlx::query(
-                "SELECT id, item_sealed, status, position, created_unix, updated_unix
-                 FROM plan_items WHERE owner_id = $1 ORDER BY updated_unix DESC, id DESC",
+                "SELECT id, relationship_id, item_sealed, status, position, created_unix, updated_unix
+                 FROM plan_items
+                 WHERE owner_id = $1 AND ($2::BIGINT IS NULL OR relationship_id = $2)
+                 ORDER BY updated_unix DESC, id DESC",
             )
             .bind(owner.0)
+            .bind(relationship.map(|r| r.0))
             .fetch_all(&self.pool)
             .await?
         } else {
             sqlx::query(
-                "SELECT id, item_sealed, status, position, created_unix, updated_unix
-                 FROM plan_items WHERE owner_id = $1 AND status <> 'replaced' ORDER BY position, id",
+                "SELECT id, relationship_id, item_sealed, status, position, created_unix, updated_unix
+                 FROM plan_items
+                 WHERE owner_id = $1 AND ($2::BIGINT IS NULL OR relationship_id = $2)
+                 AND status <> 'replaced' ORDER BY position, id",
             )
             .bind(owner.0)
+            .bind(relationship.map(|r| r.0))
             .fetch_all(&self.pool)
             .await?
         };
@@ -81,7 +90,7 @@ pub(crate) async fn delete_safety_shaped(
     owner: UserId,
 ) -> Result<(), StoreError> {
     let rows = sqlx::query(
-        "SELECT id, item_sealed, status, position, created_unix, updated_unix
+        "SELECT id, relationship_id, item_sealed, status, position, created_unix, updated_unix
          FROM plan_items WHERE owner_id = $1",
     )
     .bind(owner.0)
@@ -104,6 +113,7 @@ impl tandem_store::engine::Plans for PgStore {
     async fn refresh_plan(
         &self,
         owner: Owner,
+        relationship: RelationshipId,
         suggestions: &[NewSuggestion],
         now: i64,
     ) -> Result<Vec<PlanItem>, StoreError> {
@@ -146,12 +156,26 @@ impl tandem_store::engine::Plans for PgStore {
                     id: owner.0,
                 });
             }
+            let theirs: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM relationships WHERE id = $1 AND owner_id = $2")
+                    .bind(relationship.0)
+                    .bind(owner.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if theirs.is_none() {
+                return Err(StoreError::NotFound {
+                    what: "relationship",
+                    id: relationship.0,
+                });
+            }
             let rows = sqlx::query(
-                "SELECT id, item_sealed, status, position, created_unix, updated_unix
-                 FROM plan_items WHERE owner_id = $1 AND status <> 'replaced' ORDER BY position, id
+                "SELECT id, relationship_id, item_sealed, status, position, created_unix, updated_unix
+                 FROM plan_items WHERE owner_id = $1 AND relationship_id = $2
+                 AND status <> 'replaced' ORDER BY position, id
                  FOR UPDATE",
             )
             .bind(owner.0)
+            .bind(relationship.0)
             .fetch_all(&mut *tx)
             .await?;
             let current = rows
@@ -192,11 +216,12 @@ impl tandem_store::engine::Plans for PgStore {
                     None => {
                         // The id is the seal's context, so the row comes first.
                         let id: i64 = sqlx::query_scalar(
-                            "INSERT INTO plan_items
-                                 (owner_id, item_sealed, status, position, created_unix, updated_unix)
-                             VALUES ($1, ''::bytea, 'suggested', $2, $3, $4) RETURNING id",
+                            "INSERT INTO plan_items (owner_id, relationship_id, item_sealed,
+                                 status, position, created_unix, updated_unix)
+                             VALUES ($1, $2, ''::bytea, 'suggested', $3, $4, $5) RETURNING id",
                         )
                         .bind(owner.0)
+                        .bind(relationship.0)
                         .bind(position)
                         .bind(now)
                         .bind(now)
@@ -249,12 +274,16 @@ impl tandem_store::engine::Plans for PgStore {
                 }
             }
         })?;
-        self.plan(access).await
+        self.plan(access, relationship).await
     }
 
-    async fn plan(&self, owner: Owner) -> Result<Vec<PlanItem>, StoreError> {
+    async fn plan(
+        &self,
+        owner: Owner,
+        relationship: RelationshipId,
+    ) -> Result<Vec<PlanItem>, StoreError> {
         let owner = owner.id();
-        let mut items = self.plan_items(owner, false).await?;
+        let mut items = self.plan_items(owner, Some(relationship), false).await?;
         items
             .iter_mut()
             .filter(|item| item.status == PlanStatus::Suggested)
@@ -263,9 +292,68 @@ impl tandem_store::engine::Plans for PgStore {
         Ok(items)
     }
 
-    async fn plan_history(&self, owner: Owner) -> Result<Vec<PlanItem>, StoreError> {
+    async fn plan_history(
+        &self,
+        owner: Owner,
+        relationship: RelationshipId,
+    ) -> Result<Vec<PlanItem>, StoreError> {
         let owner = owner.id();
-        self.plan_items(owner, true).await
+        self.plan_items(owner, Some(relationship), true).await
+    }
+
+    async fn planned_relationships(&self, owner: Owner) -> Result<Vec<RelationshipId>, StoreError> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT relationship_id FROM plan_items
+             WHERE owner_id = $1 AND status <> 'replaced' AND relationship_id IS NOT NULL
+             ORDER BY relationship_id",
+        )
+        .bind(owner.id().0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(ids.into_iter().map(RelationshipId).collect())
+    }
+
+    async fn attach_plan_items(&self) -> Result<usize, StoreError> {
+        let owners: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT owner_id FROM plan_items WHERE relationship_id IS NULL ORDER BY owner_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut attached = 0;
+        for owner in owners {
+            let owner = UserId(owner);
+            let key = self.data_key(owner).await?;
+            attached += write_tx!(self, |tx| {
+                let made_from: Option<i64> = sqlx::query_scalar(
+                    "SELECT relationship_id FROM administrations
+                     WHERE owner_id = $1 AND relationship_id IS NOT NULL
+                     AND completed_at IS NOT NULL
+                     ORDER BY CASE WHEN instrument_id = 'rdp' THEN 0 ELSE 1 END,
+                         completed_at DESC, id DESC
+                     LIMIT 1",
+                )
+                .bind(owner.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let relationship = match made_from {
+                    Some(id) => RelationshipId(id),
+                    None => {
+                        let name = tandem_core::input::About::default();
+                        crate::relationships::for_about(tx, &key, owner, name.as_str()).await?
+                    }
+                };
+                sqlx::query(
+                    "UPDATE plan_items SET relationship_id = $1
+                     WHERE owner_id = $2 AND relationship_id IS NULL",
+                )
+                .bind(relationship.0)
+                .bind(owner.0)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+            })?;
+        }
+        Ok(usize::try_from(attached).unwrap_or(usize::MAX))
     }
 
     async fn set_plan_status(
@@ -340,6 +428,7 @@ impl tandem_store::engine::Plans for PgStore {
     async fn retire_plan_items(
         &self,
         owner: Owner,
+        relationship: RelationshipId,
         strategies: &[String],
         now: i64,
     ) -> Result<u64, StoreError> {
@@ -348,7 +437,7 @@ impl tandem_store::engine::Plans for PgStore {
             return Ok(0);
         }
         let retired: Vec<i64> = self
-            .plan_items(owner, false)
+            .plan_items(owner, Some(relationship), false)
             .await?
             .into_iter()
             .filter(|item| strategies.contains(&item.strategy))
@@ -376,7 +465,7 @@ impl tandem_store::engine::Plans for PgStore {
     async fn plan_has_safety_items(&self, owner: Owner) -> Result<bool, StoreError> {
         let owner = owner.id();
         Ok(self
-            .plan_items(owner, false)
+            .plan_items(owner, None, false)
             .await?
             .iter()
             .any(|item| item.from_safety))

@@ -114,6 +114,18 @@ impl tandem_store::engine::Relationships for PgStore {
         })
     }
 
+    async fn relationship_for(
+        &self,
+        owner: Owner,
+        name: &About,
+    ) -> Result<RelationshipId, StoreError> {
+        let owner = owner.id();
+        let key = self.data_key(owner).await?;
+        write_tx!(self, |tx| {
+            for_about(tx, &key, owner, name.as_str()).await?
+        })
+    }
+
     async fn relationships(&self, owner: Owner) -> Result<Vec<Relationship>, StoreError> {
         let owner = owner.id();
         let key = self.data_key(owner).await?;

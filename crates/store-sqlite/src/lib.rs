@@ -48,9 +48,9 @@ mod prelude {
     pub(crate) use tandem_store::throttle::{Attempt, FORGET_AFTER_SECS, Limits, Ticket, backoff};
     pub(crate) use tandem_store::{
         AccountError, Administration, AdministrationId, ExerciseId, ExerciseRecord, NewSuggestion,
-        Owner, PlanItem, PlanItemId, PlanStatus, RecoveryHash, SafetyScreenId, SafetyScreenRecord,
-        ScorePoint, StoreError, SupporterId, UserId, UserName, check_phc, from_hex, random_hex,
-        to_hex, token_hash,
+        Owner, PlanItem, PlanItemId, PlanStatus, RecoveryHash, RelationshipId, SafetyScreenId,
+        SafetyScreenRecord, ScorePoint, StoreError, SupporterId, UserId, UserName, check_phc,
+        from_hex, random_hex, to_hex, token_hash,
     };
 }
 
@@ -248,8 +248,11 @@ impl SqliteStore {
                 // 0008) — make it a step here instead.
                 store.seal_legacy_safety_rows().await?;
                 store.seal_legacy_plan_items().await?;
-                // Administrations from before relationships were kept.
+                store.add_plan_relationships().await?;
+                // Administrations from before relationships were kept, then
+                // plan items from before plans were kept per relationship.
                 tandem_store::engine::Relationships::attach_administrations(&store).await?;
+                tandem_store::engine::Plans::attach_plan_items(&store).await?;
                 Ok(store)
             }
             Err(err) => {

@@ -84,6 +84,38 @@ impl SqliteStore {
         restored?;
         Ok(())
     }
+
+    /// Gives `plan_items` its `relationship_id` column, once: a step here,
+    /// not a migration, since the table it belongs to is the one
+    /// [`seal_legacy_plan_items`](Self::seal_legacy_plan_items) puts in
+    /// place after every migration has run. Checked again inside an
+    /// immediate transaction, as another process may open the store at once.
+    pub(crate) async fn add_plan_relationships(&self) -> Result<(), StoreError> {
+        const HAS_COLUMN: &str = "SELECT COUNT(*) FROM pragma_table_info('plan_items')
+             WHERE name = 'relationship_id'";
+        let present: i64 = sqlx::query_scalar(HAS_COLUMN).fetch_one(&self.pool).await?;
+        if present > 0 {
+            return Ok(());
+        }
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let present: i64 = sqlx::query_scalar(HAS_COLUMN).fetch_one(&mut *tx).await?;
+        if present == 0 {
+            sqlx::query(
+                "ALTER TABLE plan_items
+                 ADD COLUMN relationship_id INTEGER REFERENCES relationships (id)",
+            )
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "CREATE INDEX plan_items_by_relationship
+                 ON plan_items (owner_id, relationship_id, status)",
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
 }
 
 async fn swap(

@@ -103,6 +103,17 @@ impl tandem_store::engine::Relationships for SqliteStore {
         })
     }
 
+    async fn relationship_for(
+        &self,
+        owner: Owner,
+        name: &About,
+    ) -> Result<RelationshipId, StoreError> {
+        let owner = owner.id();
+        let key = self.data_key(owner).await?;
+        self.relationship_for_about(&key, owner, name.as_str())
+            .await
+    }
+
     async fn relationships(&self, owner: Owner) -> Result<Vec<Relationship>, StoreError> {
         let owner = owner.id();
         let key = self.data_key(owner).await?;

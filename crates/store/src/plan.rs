@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::PlanItemId;
+use crate::{PlanItemId, RelationshipId};
 
 /// Where an item of the plan stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -78,6 +78,8 @@ impl FromStr for PlanStatus {
 pub struct PlanItem {
     /// Its id.
     pub id: PlanItemId,
+    /// The relationship whose plan it is part of.
+    pub relationship: RelationshipId,
     /// The strategy (a guidance id).
     pub strategy: String,
     /// Why it was suggested, as the program described it (never free text).

@@ -1,4 +1,4 @@
-//! What a request sets going once it has saved: the plan made again from
+//! What a request sets going once it has saved: the plans made again from
 //! the person's situation, and the reliability estimates brought up to date
 //! in the background. Neither can undo what the person just saved: a
 //! failure is logged, never answered.
@@ -19,7 +19,7 @@ pub async fn plan_after_change(state: &crate::AppState, session: &Session) {
             None
         }
     };
-    if let Err(err) = tandem_app::plan::refresh(
+    if let Err(err) = tandem_app::plan::refresh_all(
         state.store(),
         state.content(),
         session.user,
@@ -36,7 +36,7 @@ pub async fn plan_after_change(state: &crate::AppState, session: &Session) {
 /// unkept screen it may have held) is over: at sign-out, and at sign-in
 /// after a session that expired. A failure is logged, as above.
 pub async fn forget_held(state: &crate::AppState, user: Owner) {
-    if let Err(err) = tandem_app::plan::refresh(
+    if let Err(err) = tandem_app::plan::refresh_all(
         state.store(),
         state.content(),
         user,

@@ -1,8 +1,9 @@
-//! `tandem plan`: the action plan from the latest results, and its statuses.
+//! `tandem plan`: the action plan about one relationship (that of the
+//! latest results unless asked), and its statuses.
 
 use serde_json::json;
 use tandem_core::plan::Reason;
-use tandem_store::{PlanItemId, PlanStatus};
+use tandem_store::{PlanItemId, PlanStatus, RelationshipId};
 
 use super::{Session, print_json};
 use crate::args::{PlanAction, PlanArgs};
@@ -23,7 +24,7 @@ pub fn today() -> String {
 /// screen, a check-in).
 pub async fn refresh(session: &Session) -> anyhow::Result<()> {
     let content = session.content().await?;
-    tandem_app::plan::refresh(&session.store, &content, session.owner, None, now()).await?;
+    tandem_app::plan::refresh_all(&session.store, &content, session.owner, None, now()).await?;
     Ok(())
 }
 
@@ -46,7 +47,20 @@ pub async fn run(session: &Session, args: &PlanArgs) -> anyhow::Result<()> {
     }
     let rdp = &content.rdp;
     let guidance = &content.guidance;
-    let items = session.store.plan(session.owner).await?;
+    let relationship = match args.relationship {
+        Some(id) => Some(
+            session
+                .store
+                .relationship(session.owner, RelationshipId(id))
+                .await?
+                .id,
+        ),
+        None => tandem_app::plan::current_relationship(&session.store, session.owner).await?,
+    };
+    let items = match relationship {
+        Some(relationship) => session.store.plan(session.owner, relationship).await?,
+        None => Vec::new(),
+    };
     if args.json {
         let rows: Vec<_> = items
             .iter()
@@ -59,14 +73,21 @@ pub async fn run(session: &Session, args: &PlanArgs) -> anyhow::Result<()> {
                     "exercise": strategy.map(|s| s.exercise),
                     "status": item.status,
                     "joint": strategy.is_some_and(|s| s.joint),
+                    "relationship": item.relationship,
                     "reasons": item.reason,
                 })
             })
             .collect();
         return print_json(&rows);
     }
-    let assessment =
-        tandem_app::situation::assess(&session.store, &content, session.owner, None).await?;
+    let assessment = tandem_app::situation::assess_about(
+        &session.store,
+        &content,
+        session.owner,
+        relationship,
+        None,
+    )
+    .await?;
     let plan = assessment.plan(guidance);
     // The help, once, above the plan, whenever the person's situation calls for it.
     super::assess::show_help_for(

@@ -78,6 +78,7 @@ async fn story(f: &Fresh) -> Vec<String> {
     let plan = store
         .refresh_plan(
             ann,
+            tandem_store_contract::partner_of(&store, ann).await,
             &[
                 NewSuggestion {
                     strategy: "reach-out".into(),
@@ -157,10 +158,18 @@ async fn story(f: &Fresh) -> Vec<String> {
         screen.completed_at = screen.completed_at.as_deref().map(clock);
         lines.push(format!("screen {screen:?}"));
     }
-    for item in store.plan(ann).await.unwrap() {
+    for item in store
+        .plan(ann, tandem_store_contract::partner_of(&store, ann).await)
+        .await
+        .unwrap()
+    {
         lines.push(format!("plan {item:?}"));
     }
-    for item in store.plan_history(ann).await.unwrap() {
+    for item in store
+        .plan_history(ann, tandem_store_contract::partner_of(&store, ann).await)
+        .await
+        .unwrap()
+    {
         lines.push(format!("history {item:?}"));
     }
     for exercise in store.exercises(ann, None).await.unwrap() {

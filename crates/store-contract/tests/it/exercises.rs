@@ -23,8 +23,7 @@ contract! {
         let store = f.store.clone();
         let owner = f.owner;
         let plan = store
-            .refresh_plan(
-                owner,
+            .refresh_plan(owner, tandem_store_contract::partner_of(&store, owner).await,
                 &[NewSuggestion {
                     strategy: "values".into(),
                     reason: json!({"kind": "maintenance"}),
@@ -177,8 +176,7 @@ contract! {
         let a = f.owner;
         let b = f.account("bob").await;
         let a_plan = store
-            .refresh_plan(
-                a,
+            .refresh_plan(a, tandem_store_contract::partner_of(&store, a).await,
                 &[NewSuggestion {
                     strategy: "values".into(),
                     reason: json!({"kind": "maintenance"}),

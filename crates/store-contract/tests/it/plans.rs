@@ -21,8 +21,7 @@ contract! {
         use PlanStatus::{Chosen, Later, Replaced, Suggested};
         let (store, owner) = (&f.store, f.owner);
         let first = store
-            .refresh_plan(
-                owner,
+            .refresh_plan(owner, tandem_store_contract::partner_of(&store, owner).await,
                 &[
                     suggest("safety-plan", true),
                     suggest("reach-out", false),
@@ -65,7 +64,7 @@ contract! {
         ));
 
         let second = store
-            .refresh_plan(owner, &[suggest("small-asks", false)], 200)
+            .refresh_plan(owner, tandem_store_contract::partner_of(&store, owner).await, &[suggest("small-asks", false)], 200)
             .await
             .unwrap();
         // The safety suggestion is gone for good, name-feelings is history,
@@ -78,7 +77,7 @@ contract! {
             ]
         );
         assert!(!store.plan_has_safety_items(owner).await.unwrap());
-        let history = store.plan_history(owner).await.unwrap();
+        let history = store.plan_history(owner, tandem_store_contract::partner_of(&store, owner).await).await.unwrap();
         assert_eq!(history.len(), 3);
         assert!(
             history
@@ -87,19 +86,19 @@ contract! {
         );
         assert!(matches!(
             store
-                .refresh_plan(owner, &[suggest("x", false), suggest("x", false)], 300)
+                .refresh_plan(owner, tandem_store_contract::partner_of(&store, owner).await, &[suggest("x", false), suggest("x", false)], 300)
                 .await,
             Err(StoreError::Invalid { .. })
         ));
         assert_eq!(
             store
-                .retire_plan_items(owner, &["reach-out".into()], 300)
+                .retire_plan_items(owner, tandem_store_contract::partner_of(&store, owner).await, &["reach-out".into()], 300)
                 .await
                 .unwrap(),
             1
         );
         assert_eq!(
-            shape(&store.plan(owner).await.unwrap()),
+            shape(&store.plan(owner, tandem_store_contract::partner_of(&&store, owner).await).await.unwrap()),
             vec![("small-asks".into(), Suggested, 0)]
         );
 
@@ -116,7 +115,7 @@ contract! {
     async fn exercises_and_the_support_map_read_back_as_given(f) {
         let (store, owner) = (&f.store, f.owner);
         let plan = store
-            .refresh_plan(owner, &[suggest("reach-out", false)], 1)
+            .refresh_plan(owner, tandem_store_contract::partner_of(&store, owner).await, &[suggest("reach-out", false)], 1)
             .await
             .unwrap();
         let content = json!({"steps": ["call Sam", "ask for help"], "note": "ünï"});
@@ -251,11 +250,10 @@ contract! {
         use PlanStatus::{Chosen, Done, Dropped, Later, Replaced, Suggested};
         let store = f.store.clone();
         let owner = f.owner;
-        assert_eq!(store.plan(owner).await.unwrap(), vec![]);
+        assert_eq!(store.plan(owner, tandem_store_contract::partner_of(&store, owner).await).await.unwrap(), vec![]);
 
         let first = store
-            .refresh_plan(
-                owner,
+            .refresh_plan(owner, tandem_store_contract::partner_of(&store, owner).await,
                 &[
                     suggest("safety-plan", false),
                     suggest("reach-out", false),
@@ -298,8 +296,7 @@ contract! {
         let mut changed = suggest("small-asks", false);
         changed.reason = json!({"kind": "score", "of": "ER", "band": "low", "score": 1.5});
         let second = store
-            .refresh_plan(
-                owner,
+            .refresh_plan(owner, tandem_store_contract::partner_of(&store, owner).await,
                 &[suggest("journal", false), changed, suggest("walks", false)],
                 200,
             )
@@ -324,7 +321,7 @@ contract! {
         assert_eq!(reach_out.updated_unix, 200, "its position changed");
 
         // The stale suggestion is history: in plan_history, not in the plan.
-        let history = store.plan_history(owner).await.unwrap();
+        let history = store.plan_history(owner, tandem_store_contract::partner_of(&store, owner).await).await.unwrap();
         assert_eq!(history.len(), 6);
         let replaced: Vec<_> = history
             .iter()
@@ -351,7 +348,7 @@ contract! {
             suggest("journal", false),
             suggest("reach-out", false),
         ];
-        let third = store.refresh_plan(owner, &third_list, 300).await.unwrap();
+        let third = store.refresh_plan(owner, tandem_store_contract::partner_of(&store, owner).await, &third_list, 300).await.unwrap();
         assert_eq!(
             shape(&third),
             vec![
@@ -366,17 +363,17 @@ contract! {
             .set_plan_status(owner, third[0].id, Dropped, 310)
             .await
             .unwrap();
-        let again = store.refresh_plan(owner, &third_list, 400).await.unwrap();
+        let again = store.refresh_plan(owner, tandem_store_contract::partner_of(&store, owner).await, &third_list, 400).await.unwrap();
         assert_eq!(
             again[0].status, Dropped,
             "what the person dropped stays dropped"
         );
         assert_eq!(again[0].updated_unix, 310);
         assert_eq!(again[1].updated_unix, 300);
-        assert_eq!(store.plan(owner).await.unwrap(), again);
+        assert_eq!(store.plan(owner, tandem_store_contract::partner_of(&store, owner).await).await.unwrap(), again);
 
         // An empty list replaces every suggestion and keeps every choice.
-        let emptied = store.refresh_plan(owner, &[], 500).await.unwrap();
+        let emptied = store.refresh_plan(owner, tandem_store_contract::partner_of(&store, owner).await, &[], 500).await.unwrap();
         assert_eq!(
             shape(&emptied),
             vec![
@@ -391,7 +388,7 @@ contract! {
         let store = f.store.clone();
         let owner = f.owner;
         let plan = store
-            .refresh_plan(owner, &[suggest("reach-out", false)], 100)
+            .refresh_plan(owner, tandem_store_contract::partner_of(&store, owner).await, &[suggest("reach-out", false)], 100)
             .await
             .unwrap();
         let counts = f.row_counts().await;
@@ -401,7 +398,7 @@ contract! {
             vec![suggest("journal", false), suggest("not an id", false)],
             vec![suggest("", false)],
         ] {
-            let result = store.refresh_plan(owner, &list, 200).await;
+            let result = store.refresh_plan(owner, tandem_store_contract::partner_of(&store, owner).await, &list, 200).await;
             assert!(
                 matches!(result, Err(StoreError::Invalid { .. })),
                 "{result:?}"
@@ -414,6 +411,7 @@ contract! {
         let result = store
             .refresh_plan(
                 f.nobody().await,
+                tandem_store_contract::partner_of(&store, owner).await,
                 &[suggest("journal", false)],
                 200,
             )
@@ -422,7 +420,7 @@ contract! {
             matches!(result, Err(StoreError::NotFound { .. })),
             "{result:?}"
         );
-        assert_eq!(store.plan(owner).await.unwrap(), plan);
+        assert_eq!(store.plan(owner, tandem_store_contract::partner_of(&store, owner).await).await.unwrap(), plan);
         assert_eq!(f.row_counts().await, counts);
     }
 
@@ -431,11 +429,11 @@ contract! {
         let a = f.owner;
         let b = f.account("bob").await;
         let a_plan = store
-            .refresh_plan(a, &[suggest("reach-out", false)], 100)
+            .refresh_plan(a, tandem_store_contract::partner_of(&store, a).await, &[suggest("reach-out", false)], 100)
             .await
             .unwrap();
         let b_plan = store
-            .refresh_plan(b, &[suggest("reach-out", false)], 100)
+            .refresh_plan(b, tandem_store_contract::partner_of(&store, b).await, &[suggest("reach-out", false)], 100)
             .await
             .unwrap();
         assert_ne!(a_plan[0].id, b_plan[0].id);
@@ -454,23 +452,22 @@ contract! {
             matches!(result, Err(StoreError::NotFound { .. })),
             "{result:?}"
         );
-        assert_eq!(store.plan(a).await.unwrap(), a_plan);
-        assert_eq!(store.plan(b).await.unwrap(), b_plan);
-        assert_eq!(store.plan_history(b).await.unwrap(), b_plan);
+        assert_eq!(store.plan(a, tandem_store_contract::partner_of(&store, a).await).await.unwrap(), a_plan);
+        assert_eq!(store.plan(b, tandem_store_contract::partner_of(&store, b).await).await.unwrap(), b_plan);
+        assert_eq!(store.plan_history(b, tandem_store_contract::partner_of(&store, b).await).await.unwrap(), b_plan);
 
         // B's refresh replaces B's suggestion only.
-        store.refresh_plan(b, &[], 120).await.unwrap();
-        assert_eq!(store.plan(b).await.unwrap(), vec![]);
-        assert_eq!(store.plan(a).await.unwrap(), a_plan);
-        assert_eq!(store.plan_history(a).await.unwrap(), a_plan);
+        store.refresh_plan(b, tandem_store_contract::partner_of(&store, b).await, &[], 120).await.unwrap();
+        assert_eq!(store.plan(b, tandem_store_contract::partner_of(&store, b).await).await.unwrap(), vec![]);
+        assert_eq!(store.plan(a, tandem_store_contract::partner_of(&store, a).await).await.unwrap(), a_plan);
+        assert_eq!(store.plan_history(a, tandem_store_contract::partner_of(&store, a).await).await.unwrap(), a_plan);
     }
 
     async fn a_suggestion_shaped_by_safety_answers_leaves_no_history(f) {
         let store = f.store.clone();
         let owner = f.owner;
         store
-            .refresh_plan(
-                owner,
+            .refresh_plan(owner, tandem_store_contract::partner_of(&store, owner).await,
                 &[suggest("safety-plan", true), suggest("walks", false)],
                 100,
             )
@@ -478,12 +475,115 @@ contract! {
             .unwrap();
         assert!(store.plan_has_safety_items(owner).await.unwrap());
         store
-            .refresh_plan(owner, &[suggest("walks", false)], 200)
+            .refresh_plan(owner, tandem_store_contract::partner_of(&store, owner).await, &[suggest("walks", false)], 200)
             .await
             .unwrap();
-        let history = store.plan_history(owner).await.unwrap();
+        let history = store.plan_history(owner, tandem_store_contract::partner_of(&store, owner).await).await.unwrap();
         assert_eq!(history.len(), 1, "{history:?}");
         assert_eq!(history[0].strategy, "walks");
         assert!(!store.plan_has_safety_items(owner).await.unwrap());
+    }
+}
+
+contract! {
+    async fn each_relationship_keeps_a_plan_of_its_own(f) {
+        let store = &f.store;
+        let owner = f.owner;
+        let partner = tandem_store_contract::partner_of(store, owner).await;
+        let mum = store
+            .create_relationship(
+                owner,
+                tandem_core::relationship::Role::Parent,
+                &tandem_core::input::About::parse("Mum").unwrap(),
+            )
+            .await
+            .unwrap()
+            .id;
+        store
+            .refresh_plan(owner, partner, &[suggest("reach-out", false)], 100)
+            .await
+            .unwrap();
+        let mums = store
+            .refresh_plan(owner, mum, &[suggest("small-asks", false), suggest("reach-out", false)], 100)
+            .await
+            .unwrap();
+        assert!(mums.iter().all(|item| item.relationship == mum));
+        // Refreshing one plan leaves the other as it was.
+        store.refresh_plan(owner, mum, &[], 200).await.unwrap();
+        let partners = store.plan(owner, partner).await.unwrap();
+        assert_eq!(shape(&partners), vec![("reach-out", PlanStatus::Suggested, 0)]);
+        assert_eq!(partners[0].relationship, partner);
+        assert!(store.plan(owner, mum).await.unwrap().is_empty());
+        assert_eq!(store.plan_history(owner, mum).await.unwrap().len(), 2);
+        assert_eq!(store.planned_relationships(owner).await.unwrap(), vec![partner]);
+        // Retiring in one plan does not reach the other.
+        store
+            .refresh_plan(owner, mum, &[suggest("reach-out", false)], 300)
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .retire_plan_items(owner, mum, &["reach-out".to_owned()], 400)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(store.plan(owner, partner).await.unwrap().len(), 1);
+        // Another person's relationship is not found, and changes nothing.
+        let bob = f.account("bob").await;
+        // Bob's data key is made at his first read; not counted as a change.
+        assert!(store.relationships(bob).await.unwrap().is_empty());
+        let counts = f.row_counts().await;
+        let result = store
+            .refresh_plan(bob, partner, &[suggest("journal", false)], 500)
+            .await;
+        assert!(
+            matches!(result, Err(StoreError::NotFound { what: "relationship", .. })),
+            "{result:?}"
+        );
+        assert!(store.plan(bob, partner).await.unwrap().is_empty());
+        assert_eq!(f.row_counts().await, counts);
+    }
+
+    async fn plan_items_from_before_are_attached_to_the_latest_profiles_relationship(f) {
+        let store = &f.store;
+        let (ann, ben) = (f.owner, f.account("ben").await);
+        let rdp = tandem_store_contract::current("rdp");
+        let pairs: Vec<(&str, tandem_core::answers::Answer)> = rdp
+            .items
+            .iter()
+            .map(|i| (i.id.as_str(), tandem_core::answers::Answer::Value(3)))
+            .collect();
+        let all = tandem_store_contract::answers(&rdp, &pairs);
+        store.record_administration(ann, &rdp, "my partner", &all).await.unwrap();
+        let latest = store.record_administration(ann, &rdp, "Mum", &all).await.unwrap();
+        let plan = |owner| {
+            let store = store.clone();
+            async move {
+                let partner = tandem_store_contract::partner_of(&store, owner).await;
+                store
+                    .refresh_plan(owner, partner, &[suggest("reach-out", false), suggest("journal", false)], 100)
+                    .await
+                    .unwrap()
+            }
+        };
+        let anns = plan(ann).await;
+        let bens = plan(ben).await;
+        // As a store of the previous release has them: no relationship;
+        // Ben has no administration at all.
+        let raw = f.raw().await;
+        assert_eq!(raw.execute("UPDATE plan_items SET relationship_id = NULL", &[]).await, 4);
+        raw.close().await;
+
+        let reopened = f.reopen().await;
+        let moved = reopened.plan(ann, latest.relationship).await.unwrap();
+        assert_eq!(
+            moved.iter().map(|i| (i.id, i.strategy.clone())).collect::<Vec<_>>(),
+            anns.iter().map(|i| (i.id, i.strategy.clone())).collect::<Vec<_>>()
+        );
+        let bens_partner = tandem_store_contract::partner_of(&reopened, ben).await;
+        assert_eq!(reopened.plan(ben, bens_partner).await.unwrap(), bens);
+        assert_eq!(reopened.attach_plan_items().await.unwrap(), 0);
+        reopened.close().await;
     }
 }

@@ -463,6 +463,10 @@ async fn fill(store: &Store, user: Owner, user_key: &str) {
     let plan = store
         .refresh_plan(
             user,
+            store
+                .relationship_for(user, &tandem_core::input::About::default())
+                .await
+                .unwrap(),
             &[NewSuggestion {
                 strategy: "ask-for-help".into(),
                 reason: json!({"kind": "maintenance"}),

@@ -227,6 +227,10 @@ async fn plan_items_are_sealed_and_open_only_in_their_own_row() {
     let plan = store
         .refresh_plan(
             owner,
+            store
+                .relationship_for(owner, &tandem_core::input::About::default())
+                .await
+                .unwrap(),
             &[
                 step("get-safe-now", true),
                 step("keep-doing-what-works", false),
@@ -261,7 +265,19 @@ async fn plan_items_are_sealed_and_open_only_in_their_own_row() {
     for needle in ["get-safe-now", "keep-doing-what-works", "urgent"] {
         assert!(!anywhere(dir.path(), needle), "{needle}");
     }
-    assert_eq!(store.plan(owner).await.unwrap(), plan);
+    assert_eq!(
+        store
+            .plan(
+                owner,
+                store
+                    .relationship_for(owner, &tandem_core::input::About::default())
+                    .await
+                    .unwrap()
+            )
+            .await
+            .unwrap(),
+        plan
+    );
 
     // Swapping two items' sealed values is caught, not silently read.
     let pool = raw(dir.path()).await;
@@ -276,7 +292,15 @@ async fn plan_items_are_sealed_and_open_only_in_their_own_row() {
     .unwrap();
     pool.close().await;
     assert!(matches!(
-        store.plan(owner).await,
+        store
+            .plan(
+                owner,
+                store
+                    .relationship_for(owner, &tandem_core::input::About::default())
+                    .await
+                    .unwrap()
+            )
+            .await,
         Err(StoreError::Crypto(_))
     ));
 }
@@ -287,6 +311,10 @@ async fn plain_plan_items_of_an_older_store_are_sealed_keeping_their_ids() {
     let plan = store
         .refresh_plan(
             owner,
+            store
+                .relationship_for(owner, &tandem_core::input::About::default())
+                .await
+                .unwrap(),
             &[step("get-safe-now", true), step("ask-for-help", false)],
             10,
         )
@@ -306,7 +334,16 @@ async fn plain_plan_items_of_an_older_store_are_sealed_keeping_their_ids() {
         .set_plan_status(owner, plan[1].id, tandem_store::PlanStatus::Chosen, 12)
         .await
         .unwrap();
-    let before = store.plan(owner).await.unwrap();
+    let before = store
+        .plan(
+            owner,
+            store
+                .relationship_for(owner, &tandem_core::input::About::default())
+                .await
+                .unwrap(),
+        )
+        .await
+        .unwrap();
     store.close().await;
 
     // Put the table back as the store before migration 0008 kept it, with
@@ -351,7 +388,19 @@ async fn plain_plan_items_of_an_older_store_are_sealed_keeping_their_ids() {
     assert!(anywhere(dir.path(), "get-safe-now"));
 
     let store = tandem_store_sqlite::open(dir.path()).await.unwrap();
-    assert_eq!(store.plan(owner).await.unwrap(), before);
+    assert_eq!(
+        store
+            .plan(
+                owner,
+                store
+                    .relationship_for(owner, &tandem_core::input::About::default())
+                    .await
+                    .unwrap()
+            )
+            .await
+            .unwrap(),
+        before
+    );
     let exercises = store.exercises(owner, None).await.unwrap();
     assert_eq!(exercises[0].id, linked);
     assert_eq!(
@@ -378,7 +427,19 @@ async fn plain_plan_items_of_an_older_store_are_sealed_keeping_their_ids() {
     );
     // Nothing to do a second time.
     let store = tandem_store_sqlite::open(dir.path()).await.unwrap();
-    assert_eq!(store.plan(owner).await.unwrap(), before);
+    assert_eq!(
+        store
+            .plan(
+                owner,
+                store
+                    .relationship_for(owner, &tandem_core::input::About::default())
+                    .await
+                    .unwrap()
+            )
+            .await
+            .unwrap(),
+        before
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

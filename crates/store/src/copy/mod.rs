@@ -304,6 +304,7 @@ mod tests {
             ("reliance", "supporters"),
             ("session_screens", "sessions"),
             ("exercises", "plan_items"),
+            ("plan_items", "relationships"),
             ("exercise_ticks", "exercises"),
             ("user_keys", "users"),
             ("link_sides", "links"),

@@ -227,6 +227,7 @@ pub const TABLES: &[Table] = &[
         columns: &[
             col("id", Integer),
             col("owner_id", Integer),
+            opt("relationship_id", Integer),
             col("item_sealed", Bytes),
             col("status", Text),
             col("position", Integer),

@@ -4,15 +4,17 @@ use async_trait::async_trait;
 use tandem_core::network::Supporter;
 
 use crate::{
-    ExerciseId, ExerciseRecord, NewSuggestion, Owner, PlanItem, PlanItemId, PlanStatus, StoreError,
-    SupporterId, UserId,
+    ExerciseId, ExerciseRecord, NewSuggestion, Owner, PlanItem, PlanItemId, PlanStatus,
+    RelationshipId, StoreError, SupporterId, UserId,
 };
 
-/// A person's own action plan, and the plan rules it was made by.
+/// A person's own action plans, one per relationship, and the plan rules
+/// they were made by.
 #[async_trait]
 pub trait Plans: Send + Sync {
-    /// Brings `owner`'s plan in line with new suggestions, in one
-    /// transaction, and returns the plan.
+    /// Brings `owner`'s plan for `relationship` in line with new
+    /// suggestions, in one transaction, and returns that plan. The plans of
+    /// their other relationships are not touched.
     ///
     /// Each suggestion takes the position of its index. A strategy already in
     /// the plan keeps its item and status, with the new reason and position;
@@ -24,23 +26,47 @@ pub trait Plans: Send + Sync {
     /// only for items that changed.
     ///
     /// A strategy that is not a valid guidance id, or one given twice, is
-    /// `Invalid` and nothing changes; an unknown owner is `NotFound`.
+    /// `Invalid` and nothing changes; an unknown owner, or a relationship
+    /// that is not theirs, is `NotFound`.
     async fn refresh_plan(
         &self,
         owner: Owner,
+        relationship: RelationshipId,
         suggestions: &[NewSuggestion],
         now: i64,
     ) -> Result<Vec<PlanItem>, StoreError>;
 
-    /// `owner`'s current plan: every item but the replaced, by position.
+    /// `owner`'s current plan for `relationship`: every item but the
+    /// replaced, by position (empty for a relationship that is not theirs).
     /// Only the first [`FOCUS`](tandem_core::plan::FOCUS) suggestions are `Suggested`; the ones after
     /// them read as `Later`, so a plan never asks for more than a few things
     /// at once.
-    async fn plan(&self, owner: Owner) -> Result<Vec<PlanItem>, StoreError>;
+    async fn plan(
+        &self,
+        owner: Owner,
+        relationship: RelationshipId,
+    ) -> Result<Vec<PlanItem>, StoreError>;
 
-    /// Every item `owner`'s plan ever had, replaced ones included, the most
-    /// recently changed first.
-    async fn plan_history(&self, owner: Owner) -> Result<Vec<PlanItem>, StoreError>;
+    /// Every item `owner`'s plan for `relationship` ever had, replaced ones
+    /// included, the most recently changed first.
+    async fn plan_history(
+        &self,
+        owner: Owner,
+        relationship: RelationshipId,
+    ) -> Result<Vec<PlanItem>, StoreError>;
+
+    /// The relationships of `owner` whose plan has a current item, by id.
+    async fn planned_relationships(&self, owner: Owner) -> Result<Vec<RelationshipId>, StoreError>;
+
+    /// Attaches every plan item that has no relationship yet (from before
+    /// plans were kept per relationship) to the relationship the plan was
+    /// made from: that of the person's latest finished RDP, else of their
+    /// latest finished administration, else their "my partner" one, made
+    /// when missing. The number attached. Engines run it when they open a
+    /// store, after [`attach_administrations`]; it is safe to run again.
+    ///
+    /// [`attach_administrations`]: crate::engine::Relationships::attach_administrations
+    async fn attach_plan_items(&self) -> Result<usize, StoreError>;
 
     /// Sets where an item of `owner`'s current plan stands. `NotFound` for an
     /// item that is not theirs or is only history (replaced); `Invalid` for
@@ -63,18 +89,20 @@ pub trait Plans: Send + Sync {
     /// An operator's task: the ids leave the store only to come back to it.
     async fn plan_owner_ids(&self) -> Result<Vec<UserId>, StoreError>;
 
-    /// Moves these strategies out of `owner`'s current plan, whatever the
+    /// Moves these strategies out of `owner`'s current plan for
+    /// `relationship`, whatever the
     /// person had made of them (chosen, done, dropped), into history as
     /// `replaced`: for steps that no longer fit, such as a joint step once
     /// something points to risk. Returns how many items moved.
     async fn retire_plan_items(
         &self,
         owner: Owner,
+        relationship: RelationshipId,
         strategies: &[String],
         now: i64,
     ) -> Result<u64, StoreError>;
 
-    /// Whether `owner`'s current plan holds anything shaped by safety
+    /// Whether any current plan of `owner` holds anything shaped by safety
     /// answers: then a calm check-in is worth a refresh, to let it ease.
     async fn plan_has_safety_items(&self, owner: Owner) -> Result<bool, StoreError>;
 }

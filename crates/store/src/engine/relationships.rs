@@ -20,6 +20,17 @@ pub trait Relationships: Send + Sync {
         name: &About,
     ) -> Result<Relationship, StoreError>;
 
+    /// The relationship of this name (compared normalised), made with
+    /// [`role_for_about`] when the person has none: where an administration
+    /// "about" that name belongs.
+    ///
+    /// [`role_for_about`]: tandem_core::relationship::role_for_about
+    async fn relationship_for(
+        &self,
+        owner: Owner,
+        name: &About,
+    ) -> Result<RelationshipId, StoreError>;
+
     /// The person's relationships, oldest first.
     async fn relationships(&self, owner: Owner) -> Result<Vec<Relationship>, StoreError>;
 

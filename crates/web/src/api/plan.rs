@@ -7,11 +7,11 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tandem_core::guidance::Exercise;
-use tandem_store::{PlanItemId, PlanStatus};
-use utoipa::ToSchema;
+use tandem_store::{PlanItemId, PlanStatus, RelationshipId};
+use utoipa::{IntoParams, ToSchema};
 
 use super::openapi::{NotFound, SignedOut, WriteRefused};
-use super::{ApiJson, ApiPath, api};
+use super::{ApiJson, ApiPath, ApiQuery, api};
 use crate::auth::ApiUser;
 use crate::{AppError, AppState};
 
@@ -19,6 +19,9 @@ use crate::{AppError, AppState};
 #[derive(Serialize, ToSchema)]
 pub(super) struct PlanItemView {
     id: PlanItemId,
+    /// The relationship whose plan it is part of.
+    #[schema(value_type = i64)]
+    relationship: RelationshipId,
     /// The strategy's guidance id.
     strategy: String,
     title: Option<String>,
@@ -37,26 +40,59 @@ pub(super) struct PlanItemView {
     updated_unix: i64,
 }
 
-/// My action plan, most important first.
+/// Whose plan to read.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(super) struct PlanQuery {
+    /// The plan about this relationship of mine; without it, the one my
+    /// latest profile is about.
+    relationship: Option<i64>,
+}
+
+/// My action plan about one relationship, most important first.
 ///
 /// Each item says whether it is joint; only the first few are suggested,
-/// the rest later.
+/// the rest later. A plan is kept per relationship; without `relationship`
+/// it is the one the latest profile is about (empty before any).
 #[utoipa::path(
     get,
     path = "/plan",
     tag = "plan",
     security(("session" = [])),
-    responses((status = 200, description = "The plan.", body = Vec<PlanItemView>), SignedOut)
+    params(PlanQuery),
+    responses(
+        (status = 200, description = "The plan.", body = Vec<PlanItemView>),
+        (status = 400, description = "The query has an unknown parameter.", body = super::openapi::Problem, content_type = "application/problem+json"),
+        SignedOut,
+        NotFound,
+    )
 )]
 pub(super) async fn plan(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
+    ApiQuery(query): ApiQuery<PlanQuery>,
 ) -> Result<Json<Vec<PlanItemView>>, AppError> {
-    let items = api(state
-        .store()
-        .plan(session.user)
-        .await
-        .map_err(AppError::from))?;
+    let store = state.store();
+    let relationship = match query.relationship {
+        Some(id) => Some(
+            api(store
+                .relationship(session.user, RelationshipId(id))
+                .await
+                .map_err(AppError::from))?
+            .id,
+        ),
+        None => api(tandem_app::plan::current_relationship(store, session.user)
+            .await
+            .map_err(AppError::from))?,
+    };
+    let items = match relationship {
+        Some(relationship) => api(store
+            .plan(session.user, relationship)
+            .await
+            .map_err(AppError::from))?,
+        None => Vec::new(),
+    };
     let guidance = state.guidance();
     Ok(Json(
         items
@@ -65,6 +101,7 @@ pub(super) async fn plan(
                 let strategy = guidance.strategy(&item.strategy);
                 PlanItemView {
                     id: item.id,
+                    relationship: item.relationship,
                     title: strategy.map(|s| s.title.clone()),
                     why: strategy.map(|s| s.why.clone()),
                     steps: strategy.map(|s| s.steps.clone()),

@@ -6,12 +6,12 @@
 use super::extract::PagePath;
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::Value;
 use tandem_core::plan::Reason;
-use tandem_store::{PlanItemId, PlanStatus};
+use tandem_store::{PlanItemId, PlanStatus, RelationshipId};
 
 use crate::auth::{CurrentUser, Session, now};
 use crate::help::Help;
@@ -21,6 +21,7 @@ use tandem_app::exercises::{KINDS, kind_of};
 
 struct ItemView {
     id: i64,
+    relationship: i64,
     title: String,
     why: String,
     steps: Vec<String>,
@@ -36,6 +37,10 @@ struct ItemView {
 struct PlanPage {
     layout: Layout,
     notice: Option<String>,
+    /// Whom this plan is about, when the person has said.
+    about: Option<String>,
+    /// The person's other relationships with a plan, by id and name.
+    others: Vec<(i64, String)>,
     items: Vec<ItemView>,
     later: Vec<ItemView>,
     /// Shown once, above the items.
@@ -74,18 +79,41 @@ fn status_words(status: PlanStatus) -> (&'static str, &'static str) {
 async fn plan_page(
     state: &AppState,
     session: &Session,
+    asked: Option<RelationshipId>,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
     let store = state.store();
     let guidance = state.guidance();
+    let relationship = match asked {
+        // Another person's relationship is "not found".
+        Some(id) => Some(store.relationship(session.user, id).await?.id),
+        None => tandem_app::plan::current_relationship(store, session.user).await?,
+    };
     let held = crate::follow_up::held(state, session).await?;
-    let assessment =
-        tandem_app::situation::assess(store, state.content(), session.user, held).await?;
+    let assessment = tandem_app::situation::assess_about(
+        store,
+        state.content(),
+        session.user,
+        relationship,
+        held,
+    )
+    .await?;
     let plan = assessment.plan(guidance);
+    let kept = match relationship {
+        Some(relationship) => store.plan(session.user, relationship).await?,
+        None => Vec::new(),
+    };
+    let planned = store.planned_relationships(session.user).await?;
+    let (mut about, mut others) = (None, Vec::new());
+    for r in store.relationships(session.user).await? {
+        if Some(r.id) == relationship {
+            about = Some(r.name);
+        } else if planned.contains(&r.id) {
+            others.push((r.id.0, r.name));
+        }
+    }
     let mut specialised = false;
-    let (later, items): (Vec<ItemView>, Vec<ItemView>) = store
-        .plan(session.user)
-        .await?
+    let (later, items): (Vec<ItemView>, Vec<ItemView>) = kept
         .into_iter()
         .filter_map(|item| {
             let strategy = guidance.strategy(&item.strategy)?;
@@ -93,6 +121,7 @@ async fn plan_page(
             let (status, status_text) = status_words(item.status);
             Some(ItemView {
                 id: item.id.0,
+                relationship: item.relationship.0,
                 title: strategy.title.clone(),
                 why: strategy.why.clone(),
                 steps: strategy.steps.clone(),
@@ -112,6 +141,8 @@ async fn plan_page(
     render(&PlanPage {
         layout: Layout::new(Some(session), &state.config().exit_url, "plan"),
         notice,
+        about,
+        others,
         items,
         later,
         help,
@@ -130,12 +161,26 @@ async fn plan_page(
     })
 }
 
-/// The plan.
+/// Whose plan: one relationship's, by id.
+#[derive(Deserialize)]
+pub struct PlanQuery {
+    relationship: Option<i64>,
+}
+
+/// The plan about one relationship: the one asked for, else the one the
+/// latest profile is about.
 pub async fn show(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
+    Query(query): Query<PlanQuery>,
 ) -> Result<Response, AppError> {
-    plan_page(&state, &session, None).await
+    plan_page(
+        &state,
+        &session,
+        query.relationship.map(RelationshipId),
+        None,
+    )
+    .await
 }
 
 /// A new status for a plan item.
@@ -143,6 +188,8 @@ pub async fn show(
 #[serde(deny_unknown_fields)]
 pub struct StatusForm {
     csrf: String,
+    /// The plan to go back to.
+    relationship: Option<i64>,
     status: String,
 }
 
@@ -165,5 +212,9 @@ pub async fn set_status(
         .store()
         .set_plan_status(session.user, PlanItemId(id), status, now())
         .await?;
-    Ok(Redirect::to("/plan").into_response())
+    Ok(match form.relationship {
+        Some(relationship) => Redirect::to(&format!("/plan?relationship={relationship}")),
+        None => Redirect::to("/plan"),
+    }
+    .into_response())
 }

@@ -147,7 +147,7 @@ async fn page(
         ),
         None => (String::new(), Vec::new()),
     };
-    let next = next_step(state, session).await?;
+    let next = next_step(state, session, results.administration.relationship).await?;
     let unscored = results
         .scores
         .unscored_facets()
@@ -222,13 +222,17 @@ async fn others_with_results(
         .collect())
 }
 
-/// The first step of the plan that is current (suggested or chosen, not
-/// for later), with its first concrete step.
-async fn next_step(state: &AppState, session: &Session) -> Result<Option<NextStep>, AppError> {
+/// The first step of the plan about `relationship` that is current
+/// (suggested or chosen, not for later), with its first concrete step.
+async fn next_step(
+    state: &AppState,
+    session: &Session,
+    relationship: RelationshipId,
+) -> Result<Option<NextStep>, AppError> {
     let guidance = state.guidance();
     Ok(state
         .store()
-        .plan(session.user)
+        .plan(session.user, relationship)
         .await?
         .into_iter()
         .filter(|item| matches!(item.status, PlanStatus::Chosen | PlanStatus::Suggested))

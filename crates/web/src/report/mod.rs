@@ -245,6 +245,17 @@ async fn results_part(
     Ok(results)
 }
 
+/// The plan a report shows: the one about the relationship the latest
+/// profile is about (as its results are), empty before there is any.
+async fn current_plan(store: &Store, user: Owner) -> Result<Vec<tandem_store::PlanItem>, AppError> {
+    Ok(
+        match tandem_app::plan::current_relationship(store, user).await? {
+            Some(relationship) => store.plan(user, relationship).await?,
+            None => Vec::new(),
+        },
+    )
+}
+
 /// The plan's rows: every item, or (`from_safety` false) none shaped by
 /// safety answers.
 fn plan_rows(
@@ -316,7 +327,7 @@ async fn own_report(
     };
     let network = analyse(&map);
     let guidance = &content.guidance;
-    let plan = plan_rows(guidance, store.plan(user).await?, true);
+    let plan = plan_rows(guidance, current_plan(store, user).await?, true);
     let entries = store.exercises(user, None).await?;
     let exercises = entries.len();
     let written = entries

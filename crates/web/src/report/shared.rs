@@ -10,7 +10,9 @@ use askama::Template;
 use tandem_core::network::{Domain, Level, Role, SupportMap, Supporter, analyse};
 use tandem_store::{Owner, Store};
 
-use super::{Framing, Judge, ReportPage, ResultsPart, person_row, plan_rows, results_part};
+use super::{
+    Framing, Judge, ReportPage, ResultsPart, current_plan, person_row, plan_rows, results_part,
+};
 use crate::AppError;
 use crate::charts;
 use tandem_app::Content;
@@ -54,7 +56,7 @@ pub async fn shared_view(
     Ok(SharedView {
         results,
         people,
-        plan: plan_rows(&content.guidance, store.plan(user).await?, false),
+        plan: plan_rows(&content.guidance, current_plan(store, user).await?, false),
         exercises: store.exercises(user, None).await?.len(),
     })
 }
