@@ -78,7 +78,7 @@ async fn story(f: &Fresh) -> Vec<String> {
     let plan = store
         .refresh_plan(
             ann,
-            tandem_store_contract::partner_of(&store, ann).await,
+            tandem_store_contract::partner_of(store, ann).await,
             &[
                 NewSuggestion {
                     strategy: "reach-out".into(),
@@ -159,14 +159,14 @@ async fn story(f: &Fresh) -> Vec<String> {
         lines.push(format!("screen {screen:?}"));
     }
     for item in store
-        .plan(ann, tandem_store_contract::partner_of(&store, ann).await)
+        .plan(ann, tandem_store_contract::partner_of(store, ann).await)
         .await
         .unwrap()
     {
         lines.push(format!("plan {item:?}"));
     }
     for item in store
-        .plan_history(ann, tandem_store_contract::partner_of(&store, ann).await)
+        .plan_history(ann, tandem_store_contract::partner_of(store, ann).await)
         .await
         .unwrap()
     {

@@ -21,7 +21,7 @@ contract! {
         use PlanStatus::{Chosen, Later, Replaced, Suggested};
         let (store, owner) = (&f.store, f.owner);
         let first = store
-            .refresh_plan(owner, tandem_store_contract::partner_of(&store, owner).await,
+            .refresh_plan(owner, tandem_store_contract::partner_of(store, owner).await,
                 &[
                     suggest("safety-plan", true),
                     suggest("reach-out", false),
@@ -64,7 +64,7 @@ contract! {
         ));
 
         let second = store
-            .refresh_plan(owner, tandem_store_contract::partner_of(&store, owner).await, &[suggest("small-asks", false)], 200)
+            .refresh_plan(owner, tandem_store_contract::partner_of(store, owner).await, &[suggest("small-asks", false)], 200)
             .await
             .unwrap();
         // The safety suggestion is gone for good, name-feelings is history,
@@ -77,7 +77,7 @@ contract! {
             ]
         );
         assert!(!store.plan_has_safety_items(owner).await.unwrap());
-        let history = store.plan_history(owner, tandem_store_contract::partner_of(&store, owner).await).await.unwrap();
+        let history = store.plan_history(owner, tandem_store_contract::partner_of(store, owner).await).await.unwrap();
         assert_eq!(history.len(), 3);
         assert!(
             history
@@ -86,19 +86,19 @@ contract! {
         );
         assert!(matches!(
             store
-                .refresh_plan(owner, tandem_store_contract::partner_of(&store, owner).await, &[suggest("x", false), suggest("x", false)], 300)
+                .refresh_plan(owner, tandem_store_contract::partner_of(store, owner).await, &[suggest("x", false), suggest("x", false)], 300)
                 .await,
             Err(StoreError::Invalid { .. })
         ));
         assert_eq!(
             store
-                .retire_plan_items(owner, tandem_store_contract::partner_of(&store, owner).await, &["reach-out".into()], 300)
+                .retire_plan_items(owner, tandem_store_contract::partner_of(store, owner).await, &["reach-out".into()], 300)
                 .await
                 .unwrap(),
             1
         );
         assert_eq!(
-            shape(&store.plan(owner, tandem_store_contract::partner_of(&&store, owner).await).await.unwrap()),
+            shape(&store.plan(owner, tandem_store_contract::partner_of(store, owner).await).await.unwrap()),
             vec![("small-asks".into(), Suggested, 0)]
         );
 
@@ -115,7 +115,7 @@ contract! {
     async fn exercises_and_the_support_map_read_back_as_given(f) {
         let (store, owner) = (&f.store, f.owner);
         let plan = store
-            .refresh_plan(owner, tandem_store_contract::partner_of(&store, owner).await, &[suggest("reach-out", false)], 1)
+            .refresh_plan(owner, tandem_store_contract::partner_of(store, owner).await, &[suggest("reach-out", false)], 1)
             .await
             .unwrap();
         let content = json!({"steps": ["call Sam", "ask for help"], "note": "ünï"});

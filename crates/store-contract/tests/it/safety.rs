@@ -100,7 +100,7 @@ contract! {
 
         // Deleting a screen takes the safety-shaped plan items and held outcomes.
         store
-            .refresh_plan(owner, tandem_store_contract::partner_of(&store, owner).await,
+            .refresh_plan(owner, tandem_store_contract::partner_of(store, owner).await,
                 &[tandem_store::NewSuggestion {
                     strategy: "safety-plan".into(),
                     reason: serde_json::json!({"kind": "safety"}),
@@ -115,7 +115,7 @@ contract! {
             Err(StoreError::NotFound { .. })
         ));
         store.delete_safety_screen(owner, recorded).await.unwrap();
-        assert!(store.plan_history(owner, tandem_store_contract::partner_of(&store, owner).await).await.unwrap().is_empty());
+        assert!(store.plan_history(owner, tandem_store_contract::partner_of(store, owner).await).await.unwrap().is_empty());
         assert_eq!(store.held_screen(&session.token).await.unwrap(), None);
         let left: Vec<_> = store
             .safety_screens(owner)

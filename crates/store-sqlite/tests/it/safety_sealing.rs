@@ -249,7 +249,8 @@ async fn plan_items_are_sealed_and_open_only_in_their_own_row() {
             "status",
             "position",
             "created_unix",
-            "updated_unix"
+            "updated_unix",
+            "relationship_id"
         ]
     );
     // Different steps and reasons seal to the same length.
@@ -417,7 +418,8 @@ async fn plain_plan_items_of_an_older_store_are_sealed_keeping_their_ids() {
             "status",
             "position",
             "created_unix",
-            "updated_unix"
+            "updated_unix",
+            "relationship_id"
         ]
     );
     store.close().await;

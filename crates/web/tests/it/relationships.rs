@@ -253,3 +253,78 @@ async fn the_relationships_page_adds_someone_and_changes_a_role_without_javascri
         "parent"
     );
 }
+
+fn strategies(plan: &Value) -> Vec<String> {
+    plan.as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["strategy"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn each_relationship_has_a_plan_of_its_own_made_from_its_own_profile() {
+    let server = Server::start().await;
+    let user = server.user("plover").await;
+    let rdp = tandem_core::instrument::builtin::builtin_by_id("rdp")
+        .unwrap()
+        .unwrap();
+    // Two profiles with a facet structure, from different seeds.
+    let (mut first, mut second) = (7_u64, 1_234_567_u64);
+    let (status, partner) = record(
+        &server,
+        &user,
+        json!({"answers": crate::common::structured(&rdp, &mut first)}),
+    )
+    .await;
+    assert_eq!(status, 201, "{partner}");
+    let partner = partner["administration"]["relationship"].clone();
+    let (_, mum) = add(&server, &user, json!({"role": "parent", "name": "Mum"})).await;
+    let (status, _) = record(
+        &server,
+        &user,
+        json!({"relationship": mum["id"], "answers": crate::common::structured(&rdp, &mut second)}),
+    )
+    .await;
+    assert_eq!(status, 201);
+
+    let partners = user
+        .json(&server, &format!("/api/v1/plan?relationship={partner}"))
+        .await;
+    let mums = user
+        .json(&server, &format!("/api/v1/plan?relationship={}", mum["id"]))
+        .await;
+    assert!(!strategies(&mums).is_empty(), "{mums}");
+    assert!(!strategies(&partners).is_empty(), "{partners}");
+    assert_ne!(strategies(&partners), strategies(&mums));
+    for (plan, relationship) in [(&partners, &partner), (&mums, &mum["id"])] {
+        for item in plan.as_array().unwrap() {
+            assert_eq!(&item["relationship"], relationship, "{item}");
+        }
+    }
+    // Without one: the plan the latest profile is about (Mum's).
+    assert_eq!(user.json(&server, "/api/v1/plan").await, mums);
+    // The page says whom it is about, and offers the other plan.
+    let page = user
+        .page(&server, &format!("/plan?relationship={}", mum["id"]))
+        .await;
+    assert!(page.contains("About Mum."), "{page}");
+    assert!(
+        page.contains(&format!("href=\"/plan?relationship={partner}\"")),
+        "{page}"
+    );
+    // Someone else's relationship is not found, on the API and the page.
+    let other = server.user("stint").await;
+    let answer = other
+        .get(&server, &format!("/api/v1/plan?relationship={}", mum["id"]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 404);
+    let answer = other
+        .get(&server, &format!("/plan?relationship={}", mum["id"]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 404);
+}
