@@ -16,6 +16,28 @@ use crate::seal::Sealer;
 /// second waits, then finds the first's. `NO KEY UPDATE` does not block
 /// the owner's other writes, which only take `KEY SHARE` through their
 /// foreign keys.
+/// `NotFound` unless `relationship` is `owner`'s, read on the caller's
+/// connection (inside its transaction, when it has one).
+pub(crate) async fn ensure_theirs(
+    conn: &mut sqlx::PgConnection,
+    owner: UserId,
+    relationship: RelationshipId,
+) -> Result<(), StoreError> {
+    let theirs: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM relationships WHERE id = $1 AND owner_id = $2")
+            .bind(relationship.0)
+            .bind(owner.0)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match theirs {
+        Some(_) => Ok(()),
+        None => Err(StoreError::NotFound {
+            what: "relationship",
+            id: relationship.0,
+        }),
+    }
+}
+
 async fn hold_owner(conn: &mut sqlx::PgConnection, owner: UserId) -> Result<(), StoreError> {
     let found: Option<i64> =
         sqlx::query_scalar("SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE")

@@ -37,18 +37,7 @@ impl PgStore {
         now: i64,
     ) -> Result<(), StoreError> {
         write_tx!(self, |tx| {
-            let theirs: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM relationships WHERE id = $1 AND owner_id = $2")
-                    .bind(relationship.0)
-                    .bind(owner.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if theirs.is_none() {
-                return Err(StoreError::NotFound {
-                    what: "relationship",
-                    id: relationship.0,
-                });
-            }
+            crate::relationships::ensure_theirs(tx, owner, relationship).await?;
             sqlx::query("DELETE FROM us_answers WHERE relationship_id = $1")
                 .bind(relationship.0)
                 .execute(&mut *tx)

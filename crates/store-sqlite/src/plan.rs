@@ -152,18 +152,7 @@ impl tandem_store::engine::Plans for SqliteStore {
                 id: owner.0,
             });
         }
-        let theirs: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM relationships WHERE id = ? AND owner_id = ?")
-                .bind(relationship.0)
-                .bind(owner.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if theirs.is_none() {
-            return Err(StoreError::NotFound {
-                what: "relationship",
-                id: relationship.0,
-            });
-        }
+        crate::relationships::ensure_theirs(&mut tx, owner, relationship).await?;
         let rows = sqlx::query(
             "SELECT id, relationship_id, item_sealed, status, position, created_unix, updated_unix
              FROM plan_items WHERE owner_id = ? AND relationship_id = ? AND status <> 'replaced'

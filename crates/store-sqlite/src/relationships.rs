@@ -11,6 +11,28 @@ use tandem_store::{Relationship, RelationshipId};
 use crate::prelude::*;
 use crate::seal::Sealer;
 
+/// `NotFound` unless `relationship` is `owner`'s, read on the caller's
+/// connection (inside its transaction, when it has one).
+pub(crate) async fn ensure_theirs(
+    conn: &mut sqlx::SqliteConnection,
+    owner: UserId,
+    relationship: RelationshipId,
+) -> Result<(), StoreError> {
+    let theirs: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM relationships WHERE id = ? AND owner_id = ?")
+            .bind(relationship.0)
+            .bind(owner.0)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match theirs {
+        Some(_) => Ok(()),
+        None => Err(StoreError::NotFound {
+            what: "relationship",
+            id: relationship.0,
+        }),
+    }
+}
+
 impl SqliteStore {
     /// Every relationship of `owner`, oldest first, read on `conn`.
     async fn relationships_on(

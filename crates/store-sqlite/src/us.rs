@@ -37,18 +37,7 @@ impl SqliteStore {
         now: i64,
     ) -> Result<(), StoreError> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        let theirs: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM relationships WHERE id = ? AND owner_id = ?")
-                .bind(relationship.0)
-                .bind(owner.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if theirs.is_none() {
-            return Err(StoreError::NotFound {
-                what: "relationship",
-                id: relationship.0,
-            });
-        }
+        crate::relationships::ensure_theirs(&mut tx, owner, relationship).await?;
         sqlx::query("DELETE FROM us_answers WHERE relationship_id = ?")
             .bind(relationship.0)
             .execute(&mut *tx)
