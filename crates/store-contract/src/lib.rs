@@ -208,6 +208,26 @@ impl Fresh {
         account(&self.store, raw_name).await
     }
 
+    /// A counsellor account the operator has approved, and the right to act
+    /// for it.
+    pub async fn counsellor(&self, raw_name: &str) -> Owner {
+        let id = self
+            .store
+            .create_account_as(
+                &name(raw_name),
+                HASH,
+                tandem_store::AccountRole::Counsellor,
+                1,
+            )
+            .await
+            .unwrap();
+        self.store
+            .approve_counsellor(&self.rights.operator, &name(raw_name), 2)
+            .await
+            .unwrap();
+        owner(&self.store, id).await
+    }
+
     /// An owner whose account is gone: what a forged or stale id would reach.
     pub async fn nobody(&self) -> Owner {
         let gone = self.account("gone-account").await;

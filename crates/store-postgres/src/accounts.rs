@@ -5,31 +5,52 @@
 //! Hashing and checking passwords is the web crate's work; the store never
 //! sees a password.
 
+use tandem_store::{AccountRole, Standing};
+
 use crate::prelude::*;
 
 #[async_trait::async_trait]
 impl tandem_store::engine::Accounts for PgStore {
-    async fn create_account(
+    async fn create_account_as(
         &self,
         name: &UserName,
         password_hash: &str,
+        role: AccountRole,
         now: i64,
     ) -> Result<UserId, StoreError> {
         check_phc(password_hash)?;
         // The id comes from the identity, which never hands one out twice.
         let id: Option<i64> = write_tx!(self, |tx| {
             sqlx::query_scalar(
-                "INSERT INTO users (name, password_hash, created_unix) VALUES ($1, $2, $3)
+                "INSERT INTO users (name, password_hash, created_unix, role)
+                 VALUES ($1, $2, $3, $4)
                  ON CONFLICT (name) DO NOTHING RETURNING id",
             )
             .bind(name.as_str())
             .bind(password_hash)
             .bind(now)
+            .bind(role.as_str())
             .fetch_optional(&mut *tx)
             .await?
         })?;
         id.map(UserId)
             .ok_or_else(|| StoreError::Conflict(AccountError::NameTaken.to_string()))
+    }
+
+    async fn standing(&self, user: Owner) -> Result<Standing, StoreError> {
+        let row: Option<(String, Option<i64>)> =
+            sqlx::query_as("SELECT role, approved_unix FROM users WHERE id = $1")
+                .bind(user.id().0)
+                .fetch_optional(&self.pool)
+                .await?;
+        let (role, approved_unix) = row.ok_or(StoreError::NotFound {
+            what: "account",
+            id: user.id().0,
+        })?;
+        Ok(Standing {
+            role: AccountRole::stored(&role)?,
+            approved_unix,
+        })
     }
 
     async fn account_by_name(
@@ -137,5 +158,24 @@ impl tandem_store::engine::Accounts for PgStore {
             })
         })
         .await
+    }
+}
+
+impl PgStore {
+    /// Approves counsellor `name` (see [`Operations::approve_counsellor`](tandem_store::engine::Operations::approve_counsellor)).
+    pub(crate) async fn approve(&self, name: &UserName, now: i64) -> Result<(), StoreError> {
+        let role: Option<String> = write_tx!(self, |tx| {
+            sqlx::query_scalar(
+                "UPDATE users SET approved_unix = CASE WHEN role = 'counsellor'
+                     THEN coalesce(approved_unix, $1) ELSE approved_unix END
+                 WHERE name = $2 AND password_hash IS NOT NULL
+                 RETURNING role",
+            )
+            .bind(now)
+            .bind(name.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+        })?;
+        tandem_store::shares::approved(role.as_deref(), name)
     }
 }

@@ -205,6 +205,15 @@ impl Operations for PgStore {
         self.export_tables().await
     }
 
+    async fn approve_counsellor(
+        &self,
+        _: &tandem_store::Operator,
+        name: &UserName,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.approve(name, now).await
+    }
+
     async fn import(
         &self,
         _: &tandem_store::Operator,

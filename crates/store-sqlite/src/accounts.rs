@@ -5,31 +5,51 @@
 //! Hashing and checking passwords is the web crate's work; the store never
 //! sees a password.
 
+use tandem_store::{AccountRole, Standing};
+
 use crate::prelude::*;
 
 #[async_trait::async_trait]
 impl tandem_store::engine::Accounts for SqliteStore {
-    async fn create_account(
+    async fn create_account_as(
         &self,
         name: &UserName,
         password_hash: &str,
+        role: AccountRole,
         now: i64,
     ) -> Result<UserId, StoreError> {
         check_phc(password_hash)?;
         let id: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO users (id, name, password_hash, created_unix) VALUES (
+            "INSERT INTO users (id, name, password_hash, created_unix, role) VALUES (
                  max((SELECT coalesce(max(id), 0) FROM users),
                      (SELECT coalesce(max(id), 0) FROM high_water WHERE tbl = 'users')) + 1,
-                 ?, ?, ?)
+                 ?, ?, ?, ?)
              ON CONFLICT (name) DO NOTHING RETURNING id",
         )
         .bind(name.as_str())
         .bind(password_hash)
         .bind(now)
+        .bind(role.as_str())
         .fetch_optional(&self.writer)
         .await?;
         id.map(UserId)
             .ok_or_else(|| StoreError::Conflict(AccountError::NameTaken.to_string()))
+    }
+
+    async fn standing(&self, user: Owner) -> Result<Standing, StoreError> {
+        let row: Option<(String, Option<i64>)> =
+            sqlx::query_as("SELECT role, approved_unix FROM users WHERE id = ?")
+                .bind(user.id().0)
+                .fetch_optional(&self.pool)
+                .await?;
+        let (role, approved_unix) = row.ok_or(StoreError::NotFound {
+            what: "account",
+            id: user.id().0,
+        })?;
+        Ok(Standing {
+            role: AccountRole::stored(&role)?,
+            approved_unix,
+        })
     }
 
     async fn account_by_name(
@@ -138,5 +158,22 @@ impl tandem_store::engine::Accounts for SqliteStore {
             Ok(())
         })
         .await
+    }
+}
+
+impl SqliteStore {
+    /// Approves counsellor `name` (see [`Operations::approve_counsellor`](tandem_store::engine::Operations::approve_counsellor)).
+    pub(crate) async fn approve(&self, name: &UserName, now: i64) -> Result<(), StoreError> {
+        let role: Option<String> = sqlx::query_scalar(
+            "UPDATE users SET approved_unix = CASE WHEN role = 'counsellor'
+                 THEN coalesce(approved_unix, ?) ELSE approved_unix END
+             WHERE name = ? AND password_hash IS NOT NULL
+             RETURNING role",
+        )
+        .bind(now)
+        .bind(name.as_str())
+        .fetch_optional(&self.writer)
+        .await?;
+        tandem_store::shares::approved(role.as_deref(), name)
     }
 }

@@ -343,6 +343,15 @@ impl Operations for SqliteStore {
         self.export_tables().await
     }
 
+    async fn approve_counsellor(
+        &self,
+        _: &Operator,
+        name: &tandem_store::UserName,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.approve(name, now).await
+    }
+
     async fn import(
         &self,
         _: &Operator,

@@ -1,63 +1,59 @@
-//! Shares of a person's RDP results, and the audit row every read through
-//! one leaves, written in the read's own transaction.
+//! Shares of a person's data with a counsellor, and the audit row every
+//! read through one leaves, written in the read's own transaction.
+
+use std::collections::BTreeMap;
 
 use sqlx::Row;
 use tandem_core::scoring::SCORER_VERSION;
-use tandem_store::{
-    AuditEntry, Grant, GrantRow, Share, ShareId, ShareKind, ShareLevel, SharedScores,
-};
+use tandem_store::contexts::text_context;
+use tandem_store::shares::{self, Client, FinishedRow, Needs, Scope, SharedAdministration};
+use tandem_store::{AuditEntry, Grant, GrantRow, Share, ShareId};
 
 use crate::prelude::*;
 
-/// The one instrument a share shows.
-const SHARED_INSTRUMENT: &str = "rdp";
+/// The condition of a share that can be read through at the bound `now`.
+macro_rules! current {
+    () => {
+        "accepted_unix IS NOT NULL AND revoked_unix IS NULL
+         AND (expires_unix IS NULL OR expires_unix > ?)"
+    };
+}
+
+/// Checks every relationship a scope names is the owner's.
+async fn check_scope(
+    conn: &mut sqlx::SqliteConnection,
+    owner: UserId,
+    scope: &Scope,
+) -> Result<(), StoreError> {
+    scope.check()?;
+    for relationship in scope.relationships.iter().flatten() {
+        crate::relationships::ensure_theirs(conn, owner, *relationship).await?;
+    }
+    Ok(())
+}
 
 #[async_trait::async_trait]
 impl tandem_store::engine::Shares for SqliteStore {
     async fn create_share(
         &self,
         owner: Owner,
-        viewer: UserId,
-        kind: ShareKind,
-        level: ShareLevel,
+        scope: &Scope,
+        code_hash: &[u8; 32],
         now: i64,
         expires_unix: Option<i64>,
     ) -> Result<ShareId, StoreError> {
-        tandem_store::shares::check_new(owner, viewer, now, expires_unix)?;
+        shares::check_new(scope, now, expires_unix)?;
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = ?")
-            .bind(viewer.0)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if exists.is_none() {
-            return Err(StoreError::NotFound {
-                what: "account",
-                id: viewer.0,
-            });
-        }
-        let current: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM shares
-             WHERE owner_id = ? AND viewer_id = ? AND revoked_unix IS NULL
-               AND (expires_unix IS NULL OR expires_unix > ?)",
-        )
-        .bind(owner.id().0)
-        .bind(viewer.0)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        if current > 0 {
-            return Err(StoreError::Conflict(
-                "There is already a share with this person.".into(),
-            ));
-        }
+        check_scope(&mut tx, owner.id(), scope).await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO shares (owner_id, viewer_id, kind, level, created_unix, expires_unix)
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO shares (owner_id, kind, scope, code_hash, code_expires_unix,
+                                 created_unix, expires_unix)
+             VALUES (?, 'counsellor', ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(owner.id().0)
-        .bind(viewer.0)
-        .bind(kind.as_str())
-        .bind(level.as_str())
+        .bind(scope.to_stored()?)
+        .bind(&code_hash[..])
+        .bind(shares::code_expiry(now, expires_unix))
         .bind(now)
         .bind(expires_unix)
         .fetch_one(&mut *tx)
@@ -66,39 +62,86 @@ impl tandem_store::engine::Shares for SqliteStore {
         Ok(ShareId(id))
     }
 
-    async fn set_share_level(
+    async fn accept_share(
+        &self,
+        viewer: Owner,
+        code_hash: &[u8; 32],
+        now: i64,
+    ) -> Result<ShareId, StoreError> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let (role, approved): (String, Option<i64>) =
+            sqlx::query_as("SELECT role, approved_unix FROM users WHERE id = ?")
+                .bind(viewer.id().0)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound {
+                    what: "account",
+                    id: viewer.id().0,
+                })?;
+        shares::refuse_unless_counsellor(&role, approved)?;
+        let found: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT id, owner_id FROM shares
+             WHERE code_hash = ? AND viewer_id IS NULL AND revoked_unix IS NULL
+               AND code_expires_unix > ?",
+        )
+        .bind(&code_hash[..])
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (id, owner) = found.ok_or_else(shares::no_such_code)?;
+        shares::refuse_own(UserId(owner), viewer)?;
+        sqlx::query(
+            "UPDATE shares SET viewer_id = ?, accepted_unix = ?, code_hash = NULL WHERE id = ?",
+        )
+        .bind(viewer.id().0)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(ShareId(id))
+    }
+
+    async fn set_share_scope(
         &self,
         owner: Owner,
         id: ShareId,
-        level: ShareLevel,
+        scope: &Scope,
     ) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        check_scope(&mut tx, owner.id(), scope).await?;
         let changed = sqlx::query(
-            "UPDATE shares SET level = ? WHERE id = ? AND owner_id = ? AND revoked_unix IS NULL",
+            "UPDATE shares SET scope = ? WHERE id = ? AND owner_id = ? AND revoked_unix IS NULL",
         )
-        .bind(level.as_str())
+        .bind(scope.to_stored()?)
         .bind(id.0)
         .bind(owner.id().0)
-        .execute(&self.writer)
+        .execute(&mut *tx)
         .await?;
-        tandem_store::shares::changed_one(changed.rows_affected(), id)
+        shares::changed_one(changed.rows_affected(), id)?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn revoke_share(&self, owner: Owner, id: ShareId, now: i64) -> Result<(), StoreError> {
         let changed = sqlx::query(
-            "UPDATE shares SET revoked_unix = ? WHERE id = ? AND owner_id = ? AND revoked_unix IS NULL",
+            "UPDATE shares SET revoked_unix = ?, code_hash = NULL
+             WHERE id = ? AND owner_id = ? AND revoked_unix IS NULL",
         )
         .bind(now)
         .bind(id.0)
         .bind(owner.id().0)
         .execute(&self.writer)
         .await?;
-        tandem_store::shares::changed_one(changed.rows_affected(), id)
+        shares::changed_one(changed.rows_affected(), id)
     }
 
     async fn shares_of(&self, owner: Owner) -> Result<Vec<Share>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, viewer_id, kind, level, created_unix, expires_unix, revoked_unix
-             FROM shares WHERE owner_id = ? ORDER BY id",
+            "SELECT s.id, s.viewer_id, u.name AS viewer_name, s.kind, s.scope, s.created_unix,
+                    s.code_expires_unix, s.accepted_unix, s.expires_unix, s.revoked_unix
+             FROM shares s LEFT JOIN users u ON u.id = s.viewer_id
+             WHERE s.owner_id = ? ORDER BY s.id",
         )
         .bind(owner.id().0)
         .fetch_all(&self.pool)
@@ -106,13 +149,17 @@ impl tandem_store::engine::Shares for SqliteStore {
         rows.iter()
             .map(|row| {
                 let kind: String = row.try_get("kind")?;
-                let level: String = row.try_get("level")?;
+                let scope: String = row.try_get("scope")?;
+                let viewer: Option<i64> = row.try_get("viewer_id")?;
                 Ok(Share {
                     id: ShareId(row.try_get("id")?),
-                    viewer: UserId(row.try_get("viewer_id")?),
-                    kind: tandem_store::shares::stored_kind(&kind)?,
-                    level: tandem_store::shares::stored_level(&level)?,
+                    viewer: viewer.map(UserId),
+                    viewer_name: row.try_get("viewer_name")?,
+                    kind: shares::stored_kind(&kind)?,
+                    scope: Scope::stored(&scope)?,
                     created_unix: row.try_get("created_unix")?,
+                    code_expires_unix: row.try_get("code_expires_unix")?,
+                    accepted_unix: row.try_get("accepted_unix")?,
                     expires_unix: row.try_get("expires_unix")?,
                     revoked_unix: row.try_get("revoked_unix")?,
                 })
@@ -126,101 +173,158 @@ impl tandem_store::engine::Shares for SqliteStore {
         id: ShareId,
         now: i64,
     ) -> Result<Option<GrantRow>, StoreError> {
-        let row = sqlx::query(
-            "SELECT owner_id, level FROM shares
-             WHERE id = ? AND viewer_id = ? AND revoked_unix IS NULL
-               AND (expires_unix IS NULL OR expires_unix > ?)",
-        )
+        let row: Option<(i64, String)> = sqlx::query_as(concat!(
+            "SELECT owner_id, scope FROM shares WHERE id = ? AND viewer_id = ? AND ",
+            current!()
+        ))
         .bind(id.0)
         .bind(viewer.id().0)
         .bind(now)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|row| {
-            let level: String = row.try_get("level")?;
+        row.map(|(owner, scope)| {
             Ok(GrantRow {
                 share: id,
-                owner: UserId(row.try_get("owner_id")?),
-                level: tandem_store::shares::stored_level(&level)?,
+                owner: UserId(owner),
+                scope: Scope::stored(&scope)?,
             })
         })
         .transpose()
     }
 
-    async fn shared_scores(
+    async fn clients(&self, viewer: Owner, now: i64) -> Result<Vec<Client>, StoreError> {
+        let rows: Vec<(i64, String, String, i64, Option<i64>)> = sqlx::query_as(concat!(
+            "SELECT s.id, u.name, s.scope, s.accepted_unix, s.expires_unix
+             FROM shares s JOIN users u ON u.id = s.owner_id
+             WHERE s.viewer_id = ? AND ",
+            current!(),
+            " ORDER BY s.id"
+        ))
+        .bind(viewer.id().0)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, name, scope, since_unix, expires_unix)| {
+                Ok(Client {
+                    share: ShareId(id),
+                    name,
+                    scope: Scope::stored(&scope)?,
+                    since_unix,
+                    expires_unix,
+                })
+            })
+            .collect()
+    }
+
+    async fn shared_results(
         &self,
         grant: &Grant,
         now: i64,
-    ) -> Result<Vec<SharedScores>, StoreError> {
+    ) -> Result<Vec<SharedAdministration>, StoreError> {
         // One transaction: the share is checked, read and logged together,
         // so a read the trail does not show never happened.
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        let level: Option<String> = sqlx::query_scalar(
-            "SELECT level FROM shares
-             WHERE id = ? AND owner_id = ? AND viewer_id = ? AND revoked_unix IS NULL
-               AND (expires_unix IS NULL OR expires_unix > ?)",
-        )
+        let scope: Option<String> = sqlx::query_scalar(concat!(
+            "SELECT scope FROM shares WHERE id = ? AND owner_id = ? AND viewer_id = ? AND ",
+            current!()
+        ))
         .bind(grant.share().0)
         .bind(grant.owner().0)
         .bind(grant.viewer().0)
         .bind(now)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(level) = level else {
-            return Err(StoreError::NotFound {
-                what: "share",
-                id: grant.share().0,
-            });
-        };
-        let level = tandem_store::shares::stored_level(&level)?;
+        let scope = Scope::stored(&scope.ok_or(StoreError::NotFound {
+            what: "share",
+            id: grant.share().0,
+        })?)?;
         let rows = sqlx::query(
-            "SELECT a.id, s.facets, s.indices
+            "SELECT a.id, a.instrument_id, a.instrument_version, a.relationship_id,
+                    a.completed_at, s.facets, s.indices
              FROM administrations a
              JOIN scorings s ON s.administration_id = a.id
                 AND s.scorer_version >= ? AND s.complete = 1
-             WHERE a.owner_id = ? AND a.instrument_id = ? AND a.completed_at IS NOT NULL
-             ORDER BY a.id DESC",
+             WHERE a.owner_id = ? AND a.completed_at IS NOT NULL AND a.instrument_id <> 'safety'
+             ORDER BY a.completed_at, a.id",
         )
         .bind(SCORER_VERSION)
         .bind(grant.owner().0)
-        .bind(SHARED_INSTRUMENT)
         .fetch_all(&mut *tx)
         .await?;
-        let mut shown = Vec::with_capacity(rows.len());
+        let needs = Needs::of(&scope);
+        let mut key = self.lazy_key(grant.owner());
+        let mut shown = Vec::new();
         for row in &rows {
-            let id: i64 = row.try_get("id")?;
-            let indices: String = row.try_get("indices")?;
-            let facets: String = row.try_get("facets")?;
-            shown.push(tandem_store::shares::shown(id, &indices, &facets, level)?);
+            let finished = FinishedRow {
+                id: row.try_get("id")?,
+                instrument: row.try_get("instrument_id")?,
+                version: row.try_get("instrument_version")?,
+                relationship: crate::responses::attached(row.try_get("relationship_id")?)?,
+                completed_at: row.try_get("completed_at")?,
+                indices: row.try_get("indices")?,
+                facets: row.try_get("facets")?,
+            };
+            if !shares::row_shown(&scope, &finished) {
+                continue;
+            }
+            let mut values = BTreeMap::new();
+            let mut texts = BTreeMap::new();
+            if needs.items || needs.notes {
+                let answers: Vec<(String, Option<i64>, Option<Vec<u8>>)> = sqlx::query_as(
+                    "SELECT item_id, value, text_sealed FROM answers WHERE administration_id = ?",
+                )
+                .bind(finished.id)
+                .fetch_all(&mut *tx)
+                .await?;
+                for (item, value, sealed) in answers {
+                    match (value, sealed) {
+                        (Some(value), _) if needs.items => {
+                            values.insert(item, value);
+                        }
+                        (None, Some(sealed)) if needs.notes => {
+                            let context = text_context(AdministrationId(finished.id), &item);
+                            let text = key.get().await?.open_text(&context, &sealed)?;
+                            texts.insert(item, text);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            shown.push(shares::shown(&scope, &finished, &values, &texts)?);
         }
-        sqlx::query("INSERT INTO share_reads (share_id, viewer_id, at_unix, what) VALUES (?, ?, ?, 'scores')")
-            .bind(grant.share().0)
-            .bind(grant.viewer().0)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO share_reads (share_id, viewer_id, at_unix, what)
+             VALUES (?, ?, ?, 'results')",
+        )
+        .bind(grant.share().0)
+        .bind(grant.viewer().0)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(shown)
     }
 
     async fn audit_trail(&self, owner: Owner) -> Result<Vec<AuditEntry>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT r.share_id, r.viewer_id, r.at_unix, r.what
+        let rows: Vec<(i64, i64, Option<String>, i64, String)> = sqlx::query_as(
+            "SELECT r.share_id, r.viewer_id, u.name, r.at_unix, r.what
              FROM share_reads r JOIN shares s ON s.id = r.share_id
+             LEFT JOIN users u ON u.id = r.viewer_id
              WHERE s.owner_id = ? ORDER BY r.id",
         )
         .bind(owner.id().0)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(AuditEntry {
-                    share: ShareId(row.try_get("share_id")?),
-                    viewer: UserId(row.try_get("viewer_id")?),
-                    at_unix: row.try_get("at_unix")?,
-                    what: row.try_get("what")?,
-                })
+        Ok(rows
+            .into_iter()
+            .map(|(share, viewer, name, at_unix, what)| AuditEntry {
+                share: ShareId(share),
+                viewer: UserId(viewer),
+                viewer_name: name.unwrap_or_else(|| shares::GONE.to_string()),
+                at_unix,
+                what,
             })
-            .collect()
+            .collect())
     }
 }

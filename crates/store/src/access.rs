@@ -57,7 +57,7 @@ pub struct Grant {
     share: crate::ShareId,
     owner: crate::UserId,
     viewer: crate::UserId,
-    level: crate::ShareLevel,
+    scope: crate::shares::Scope,
 }
 
 impl Grant {
@@ -66,7 +66,7 @@ impl Grant {
             share: row.share,
             owner: row.owner,
             viewer,
-            level: row.level,
+            scope: row.scope,
         }
     }
 
@@ -75,7 +75,7 @@ impl Grant {
         self.share
     }
 
-    /// Whose data it shows: for naming, not reaching.
+    /// Whose data it shows: for the engine's query, not for showing.
     pub fn owner(&self) -> crate::UserId {
         self.owner
     }
@@ -85,9 +85,10 @@ impl Grant {
         self.viewer
     }
 
-    /// How much it shows.
-    pub fn level(&self) -> crate::ShareLevel {
-        self.level
+    /// What it showed when it was minted (each read checks the scope as
+    /// it stands then).
+    pub fn scope(&self) -> &crate::shares::Scope {
+        &self.scope
     }
 }
 

@@ -89,3 +89,53 @@ pub fn check_phc(password_hash: &str) -> Result<(), StoreError> {
         ))
     }
 }
+
+/// What an account is for. A counsellor account can accept shares only
+/// once the operator has approved it, so nobody can simply pose as one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum AccountRole {
+    /// Someone using Tandem for themselves (the default).
+    #[default]
+    Person,
+    /// A counsellor who follows clients who invite them.
+    Counsellor,
+}
+
+impl AccountRole {
+    /// The word kept in the database and used in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Person => "person",
+            Self::Counsellor => "counsellor",
+        }
+    }
+
+    /// The role a stored word names; any other is stored data that no
+    /// longer reads.
+    pub fn stored(word: &str) -> Result<Self, StoreError> {
+        match word {
+            "person" => Ok(Self::Person),
+            "counsellor" => Ok(Self::Counsellor),
+            _ => Err(StoreError::corrupt(format!("account role {word:?}"))),
+        }
+    }
+}
+
+/// An account's role and, for a counsellor, whether the operator has
+/// approved it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Standing {
+    /// What the account is for.
+    pub role: AccountRole,
+    /// When the operator approved it (counsellors only).
+    pub approved_unix: Option<i64>,
+}
+
+impl Standing {
+    /// Whether the account may accept shares.
+    pub fn is_approved_counsellor(self) -> bool {
+        self.role == AccountRole::Counsellor && self.approved_unix.is_some()
+    }
+}

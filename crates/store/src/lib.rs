@@ -40,7 +40,7 @@ pub mod throttle;
 pub mod us;
 
 pub use access::{Grant, Operator, PartnerGrant, Research, Rights};
-pub use accounts::{AccountError, UserName, check_phc};
+pub use accounts::{AccountError, AccountRole, Standing, UserName, check_phc};
 pub use error::StoreError;
 pub use exercises::ExerciseRecord;
 pub use guessing::{Guessing, PartnerGuessing};
@@ -58,7 +58,9 @@ pub use scorings::{ScorePoint, Unscored};
 pub use sessions::{
     NewSession, SessionInfo, TOKEN_BYTES, from_hex, random_hex, to_hex, token_hash, token_hash_hex,
 };
-pub use shares::{AuditEntry, GrantRow, Share, ShareKind, ShareLevel, SharedScores};
+pub use shares::{
+    AuditEntry, Client, GrantRow, Scope, Share, ShareKind, ShareLevel, SharedAdministration,
+};
 pub use store::Store;
 pub use sums::{ItemSums, PairTotals};
 pub use us::PartnerUs;

@@ -1,37 +1,51 @@
-//! Shares: one person letting another see some of their results. The
-//! person who shares makes the share, chooses how much it shows and ends
-//! it; the one it is for reads through a [`Grant`](crate::Grant), which the
-//! store mints only from a share that is current, and every such read
-//! leaves an [`AuditEntry`] the sharer can read. Partner links (and later
-//! counsellors) are shares; a share never reaches safety answers, anything
-//! sealed, or anything that says when its owner was active.
+//! Shares: a person letting a counsellor follow some of their data. The
+//! person who shares makes the share as an invite (a single-use code),
+//! chooses its [`Scope`] and expiry, and ends it; an approved counsellor
+//! accepts the code and then reads through a [`Grant`](crate::Grant),
+//! which the store mints only from a share that is current, and every such
+//! read leaves an [`AuditEntry`] the sharer can read. A share never reaches
+//! safety answers or any item that signals risk: the read's type,
+//! [`SharedAdministration`], has no room for them, and the engines fill it
+//! through [`shown_items`], which keeps only plain scale answers.
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use tandem_core::instrument::{Instrument, ResponseKind, builtin::Catalog};
 
-use crate::{Owner, ShareId, StoreError, UserId};
+use crate::{Owner, RelationshipId, ShareId, StoreError, UserId};
+
+/// How long a share's invite code can be accepted: 72 hours, as a link's.
+pub const INVITE_SECONDS: i64 = crate::links::INVITE_SECONDS;
 
 /// Who a share is for, which decides nothing by itself but is shown to
 /// the sharer and kept in the audit trail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ShareKind {
-    /// A linked partner.
+    /// A linked partner (kept for shares made before links had their own
+    /// tables; new ones are never made).
     Partner,
     /// A counsellor the person invited.
     Counsellor,
 }
 
 /// How much of a result a share shows, each level including the one
-/// before it. "Nothing" is no share at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ShareLevel {
+    /// No results (the support map or the plan may still be shared).
+    #[default]
+    None,
     /// The index scores.
     Indices,
     /// The facet scores too.
     Facets,
+    /// The answers to the items too (never an item that signals risk).
+    Items,
 }
 
 impl ShareKind {
@@ -54,22 +68,123 @@ impl ShareKind {
 }
 
 impl ShareLevel {
-    /// The word kept in the database.
+    /// Every level, lowest first.
+    pub const ALL: [Self; 4] = [Self::None, Self::Indices, Self::Facets, Self::Items];
+
+    /// The word used in the API.
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::None => "none",
             Self::Indices => "indices",
             Self::Facets => "facets",
+            Self::Items => "items",
         }
     }
 
-    /// The level a stored word names.
+    /// The level a word names.
     pub fn parse(word: &str) -> Option<Self> {
-        match word {
-            "indices" => Some(Self::Indices),
-            "facets" => Some(Self::Facets),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|level| level.as_str() == word)
     }
+}
+
+/// What a share lets its counsellor see. Every field left out is not
+/// shared; `instruments` and `relationships` left out mean all of them,
+/// at the `results` level.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Scope {
+    /// How much of each result.
+    #[serde(default)]
+    pub results: ShareLevel,
+    /// Which instruments' results (ids such as `rdp`, `checkin`); all when
+    /// left out. The safety check is never one of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instruments: Option<Vec<String>>,
+    /// Which relationships' results; all when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<i64>>))]
+    pub relationships: Option<Vec<RelationshipId>>,
+    /// The support map.
+    #[serde(default)]
+    pub support_map: bool,
+    /// The plan's step titles and their status.
+    #[serde(default)]
+    pub plan: bool,
+    /// The texts of exercises (titles come with the plan).
+    #[serde(default)]
+    pub exercise_texts: bool,
+    /// The check-in's own note.
+    #[serde(default)]
+    pub checkin_notes: bool,
+    /// Whether check-ins were missed, for the attention rules.
+    #[serde(default)]
+    pub checkin_streak: bool,
+}
+
+/// The instrument that a share never shows.
+const SAFETY_INSTRUMENT: &str = "safety";
+
+impl Scope {
+    /// Checks what the store alone can check: no safety check among the
+    /// instruments, no instrument or relationship named twice.
+    pub fn check(&self) -> Result<(), StoreError> {
+        if let Some(instruments) = &self.instruments {
+            if instruments.iter().any(|id| id == SAFETY_INSTRUMENT) {
+                return Err(StoreError::invalid(
+                    "scope.instruments",
+                    "The safety check is never shared this way.",
+                ));
+            }
+            if has_repeats(instruments) {
+                return Err(StoreError::invalid(
+                    "scope.instruments",
+                    "An instrument is named twice.",
+                ));
+            }
+        }
+        if self
+            .relationships
+            .as_ref()
+            .is_some_and(|ids| has_repeats(ids))
+        {
+            return Err(StoreError::invalid(
+                "scope.relationships",
+                "A relationship is named twice.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether results of `instrument` about `relationship` are in scope.
+    pub fn covers(&self, instrument: &str, relationship: RelationshipId) -> bool {
+        self.results > ShareLevel::None
+            && instrument != SAFETY_INSTRUMENT
+            && self
+                .instruments
+                .as_ref()
+                .is_none_or(|ids| ids.iter().any(|id| id == instrument))
+            && self
+                .relationships
+                .as_ref()
+                .is_none_or(|ids| ids.contains(&relationship))
+    }
+
+    /// The scope as kept in the database.
+    pub fn to_stored(&self) -> Result<String, StoreError> {
+        serde_json::to_string(self).map_err(|err| StoreError::corrupt(format!("scope: {err}")))
+    }
+
+    /// The scope a stored text names.
+    pub fn stored(text: &str) -> Result<Self, StoreError> {
+        serde_json::from_str(text).map_err(|err| StoreError::corrupt(format!("share scope: {err}")))
+    }
+}
+
+fn has_repeats<T: Ord>(values: &[T]) -> bool {
+    let mut sorted: Vec<&T> = values.iter().collect();
+    sorted.sort();
+    sorted.windows(2).any(|pair| pair[0] == pair[1])
 }
 
 /// A share as its owner sees it.
@@ -77,30 +192,86 @@ impl ShareLevel {
 pub struct Share {
     /// Its id.
     pub id: ShareId,
-    /// Whom it is for.
-    pub viewer: UserId,
+    /// The counsellor who accepted it, once one has.
+    pub viewer: Option<UserId>,
+    /// Their user name, once accepted.
+    pub viewer_name: Option<String>,
     /// What the viewer is to the owner.
     pub kind: ShareKind,
-    /// How much it shows.
-    pub level: ShareLevel,
+    /// What it shows.
+    pub scope: Scope,
     /// When it was made (unix seconds).
     pub created_unix: i64,
+    /// When its code stops working if nobody accepts it.
+    pub code_expires_unix: i64,
+    /// When it was accepted.
+    pub accepted_unix: Option<i64>,
     /// When it stops by itself, if it does (unix seconds).
     pub expires_unix: Option<i64>,
     /// When its owner ended it, if they did.
     pub revoked_unix: Option<i64>,
 }
 
-/// One finished RDP result as a share shows it: scores only, at the
-/// share's level. It has no field for when it was taken, whom it was
-/// about, what was written, or anything of a safety check: a shared view
-/// cannot carry what its type has no room for.
+impl Share {
+    /// Whether it can still be read through (accepted, not ended) at `now`.
+    pub fn is_current(&self, now: i64) -> bool {
+        self.accepted_unix.is_some() && self.revoked_unix.is_none() && self.lasts_past(now)
+    }
+
+    /// Whether its code can still be accepted at `now`.
+    pub fn is_waiting(&self, now: i64) -> bool {
+        self.accepted_unix.is_none()
+            && self.revoked_unix.is_none()
+            && self.code_expires_unix > now
+            && self.lasts_past(now)
+    }
+
+    fn lasts_past(&self, now: i64) -> bool {
+        self.expires_unix.is_none_or(|at| at > now)
+    }
+}
+
+/// One client as a counsellor sees them: under the share's id, never the
+/// client's user id.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SharedScores {
-    /// Index scores by index id (an unscored index is absent).
-    pub indices: BTreeMap<String, f64>,
-    /// Facet scores by facet id, when the share shows facets.
+pub struct Client {
+    /// The share they follow the client through.
+    pub share: ShareId,
+    /// The client's user name, which they chose to show by inviting.
+    pub name: String,
+    /// What the client shares.
+    pub scope: Scope,
+    /// Since when (unix seconds).
+    pub since_unix: i64,
+    /// Until when, if the client set an end.
+    pub expires_unix: Option<i64>,
+}
+
+/// One finished administration as a share shows it. It has no field for a
+/// safety answer, an item that signals risk, or free text other than the
+/// check-in's note when the client shares notes: a shared view cannot
+/// carry what its type has no room for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SharedAdministration {
+    /// The instrument.
+    pub instrument: String,
+    /// The version it was taken in.
+    pub version: String,
+    /// The client's relationship it is about.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub relationship: RelationshipId,
+    /// When it was finished (RFC 3339, UTC).
+    pub completed_at: String,
+    /// Index scores, from the `indices` level (absent when the share shows
+    /// only that a check-in happened).
+    pub indices: Option<BTreeMap<String, f64>>,
+    /// Facet scores, from the `facets` level.
     pub facets: Option<BTreeMap<String, f64>>,
+    /// The point chosen on each plain scale item, at the `items` level.
+    pub items: Option<BTreeMap<String, i64>>,
+    /// The check-in's note, when the client shares notes and wrote one.
+    pub note: Option<String>,
 }
 
 /// One read through a grant, as the sharer sees it in their trail.
@@ -110,9 +281,11 @@ pub struct AuditEntry {
     pub share: ShareId,
     /// Who read.
     pub viewer: UserId,
+    /// Their user name.
+    pub viewer_name: String,
     /// When (unix seconds).
     pub at_unix: i64,
-    /// What was read, such as `scores`.
+    /// What was read, such as `results`.
     pub what: String,
 }
 
@@ -124,64 +297,178 @@ pub struct GrantRow {
     pub share: ShareId,
     /// Whose data it shows.
     pub owner: UserId,
-    /// How much.
-    pub level: ShareLevel,
+    /// What it shows.
+    pub scope: Scope,
 }
 
-/// What every engine checks of a new share before it writes: not with
-/// oneself, and an expiry after now.
-pub fn check_new(
-    owner: Owner,
-    viewer: UserId,
-    now: i64,
-    expires_unix: Option<i64>,
-) -> Result<(), StoreError> {
-    if owner.id() == viewer {
-        return Err(StoreError::invalid(
-            "viewer",
-            "A share is with someone else.",
-        ));
-    }
+/// What every engine checks of a new share before it writes: a scope that
+/// holds together, and an expiry after now.
+pub fn check_new(scope: &Scope, now: i64, expires_unix: Option<i64>) -> Result<(), StoreError> {
+    scope.check()?;
     if expires_unix.is_some_and(|at| at <= now) {
         return Err(StoreError::invalid(
-            "expires",
-            "A share must end after it begins.",
+            "expires_at",
+            "The end must be after today.",
         ));
     }
     Ok(())
 }
 
-/// Kept scores (the JSON objects of the `scorings` row of administration
-/// `id`) as a share at `level` shows them.
+/// The time an invite's code stops working: 72 hours on, or the share's
+/// own end if that is sooner.
+pub fn code_expiry(now: i64, expires_unix: Option<i64>) -> i64 {
+    let code = now + INVITE_SECONDS;
+    expires_unix.map_or(code, |end| end.min(code))
+}
+
+/// Whether an account may accept a share: an approved counsellor only.
+pub fn refuse_unless_counsellor(role: &str, approved: Option<i64>) -> Result<(), StoreError> {
+    if role != "counsellor" || approved.is_none() {
+        return Err(StoreError::Conflict(
+            "Only a counsellor account the operator has approved can accept this code.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// What approving `name` came to, from the role of the account it
+/// reached (`None`: no account of that name can sign in).
+pub fn approved(role: Option<&str>, name: &crate::UserName) -> Result<(), StoreError> {
+    match role {
+        Some("counsellor") => Ok(()),
+        Some(_) => Err(StoreError::Conflict(format!(
+            "{name} is not a counsellor account; nothing was changed."
+        ))),
+        None => Err(StoreError::invalid(
+            "name",
+            format!("No account is named {name}."),
+        )),
+    }
+}
+
+/// One finished administration's row as an engine reads it for a share.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FinishedRow {
+    /// Its id (for messages).
+    pub id: i64,
+    /// The instrument.
+    pub instrument: String,
+    /// Its version.
+    pub version: String,
+    /// Its relationship.
+    pub relationship: RelationshipId,
+    /// When it was finished (RFC 3339, UTC).
+    pub completed_at: String,
+    /// The kept index scores (JSON).
+    pub indices: String,
+    /// The kept facet scores (JSON).
+    pub facets: String,
+}
+
+/// What the engine must read besides the rows: the answers of the
+/// administrations in `wanted` (items at the `items` level; the note when
+/// notes are shared).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Needs {
+    /// Whether the plain scale answers are shown.
+    pub items: bool,
+    /// Whether the check-in's note is shown.
+    pub notes: bool,
+}
+
+impl Needs {
+    /// What `scope` needs read beyond the scores.
+    pub fn of(scope: &Scope) -> Self {
+        Self {
+            items: scope.results >= ShareLevel::Items,
+            notes: scope.checkin_notes,
+        }
+    }
+}
+
+/// Whether a finished row is shown at all: in scope, or a check-in shown
+/// only as having happened when the share lets missed check-ins be seen.
+pub fn row_shown(scope: &Scope, row: &FinishedRow) -> bool {
+    scope.covers(&row.instrument, row.relationship)
+        || (scope.checkin_streak && row.instrument == CHECKIN)
+}
+
+/// The check-in, whose note and streak a share may show.
+pub const CHECKIN: &str = "checkin";
+
+/// A finished row as `scope` shows it, given the row's plain answers
+/// (`values`: item id → value) and its text answers already opened
+/// (`texts`). Only items of the instrument that are scale items and signal
+/// nothing are kept, and only a check-in's text is a note; an instrument
+/// this build does not know shows no items and no note.
 pub fn shown(
-    id: i64,
-    indices: &str,
-    facets: &str,
-    level: ShareLevel,
-) -> Result<SharedScores, StoreError> {
+    scope: &Scope,
+    row: &FinishedRow,
+    values: &BTreeMap<String, i64>,
+    texts: &BTreeMap<String, String>,
+) -> Result<SharedAdministration, StoreError> {
     let read = |json: &str| -> Result<BTreeMap<String, f64>, StoreError> {
         serde_json::from_str(json).map_err(|err| {
-            StoreError::corrupt(format!("kept scores of administration {id}: {err}"))
+            StoreError::corrupt(format!("kept scores of administration {}: {err}", row.id))
         })
     };
-    Ok(SharedScores {
-        indices: read(indices)?,
-        facets: match level {
-            ShareLevel::Indices => None,
-            ShareLevel::Facets => Some(read(facets)?),
-        },
+    let covered = scope.covers(&row.instrument, row.relationship);
+    let instrument = instrument(&row.instrument, &row.version);
+    let items =
+        (covered && scope.results >= ShareLevel::Items).then(|| shown_items(instrument, values));
+    let note = (scope.checkin_notes && row.instrument == CHECKIN)
+        .then(|| shown_note(instrument, texts))
+        .flatten();
+    Ok(SharedAdministration {
+        instrument: row.instrument.clone(),
+        version: row.version.clone(),
+        relationship: row.relationship,
+        completed_at: row.completed_at.clone(),
+        indices: covered.then(|| read(&row.indices)).transpose()?,
+        facets: (covered && scope.results >= ShareLevel::Facets)
+            .then(|| read(&row.facets))
+            .transpose()?,
+        items,
+        note,
     })
 }
 
-/// The level a stored word names; any other word is stored data that no
-/// longer reads.
-pub fn stored_level(word: &str) -> Result<ShareLevel, StoreError> {
-    ShareLevel::parse(word).ok_or_else(|| StoreError::corrupt(format!("share level {word:?}")))
+/// The built-in instrument of that version, if this build has it.
+fn instrument(id: &str, version: &str) -> Option<&'static Instrument> {
+    static CATALOG: std::sync::OnceLock<Option<Catalog>> = std::sync::OnceLock::new();
+    CATALOG
+        .get_or_init(|| Catalog::builtin().ok())
+        .as_ref()
+        .and_then(|catalog| catalog.version(id, version))
 }
 
-/// The kind a stored word names, as [`stored_level`].
-pub fn stored_kind(word: &str) -> Result<ShareKind, StoreError> {
-    ShareKind::parse(word).ok_or_else(|| StoreError::corrupt(format!("share kind {word:?}")))
+/// The answers a share may show: scale items that signal nothing.
+pub fn shown_items(
+    instrument: Option<&Instrument>,
+    values: &BTreeMap<String, i64>,
+) -> BTreeMap<String, i64> {
+    let Some(instrument) = instrument else {
+        return BTreeMap::new();
+    };
+    instrument
+        .items
+        .iter()
+        .filter(|item| item.signals.is_none() && item.response == ResponseKind::Scale)
+        .filter_map(|item| {
+            values
+                .get(item.id.as_str())
+                .map(|value| (item.id.to_string(), *value))
+        })
+        .collect()
+}
+
+fn shown_note(instrument: Option<&Instrument>, texts: &BTreeMap<String, String>) -> Option<String> {
+    let instrument = instrument?;
+    instrument
+        .items
+        .iter()
+        .filter(|item| item.signals.is_none() && item.response == ResponseKind::Text)
+        .find_map(|item| texts.get(item.id.as_str()).cloned())
 }
 
 /// `NotFound` for share `id` when a change of its owner's touched no row:
@@ -194,4 +481,149 @@ pub fn changed_one(rows: u64, id: ShareId) -> Result<(), StoreError> {
         });
     }
     Ok(())
+}
+
+/// The kind a stored word names; any other word is stored data that no
+/// longer reads.
+pub fn stored_kind(word: &str) -> Result<ShareKind, StoreError> {
+    ShareKind::parse(word).ok_or_else(|| StoreError::corrupt(format!("share kind {word:?}")))
+}
+
+/// The name shown for a reader whose account is gone.
+pub const GONE: &str = "a deleted account";
+
+/// A code that reaches no share the viewer may accept.
+pub fn no_such_code() -> StoreError {
+    crate::links::no_such_invite()
+}
+
+/// Checks `owner` is not the one accepting their own share.
+pub fn refuse_own(owner: UserId, viewer: Owner) -> Result<(), StoreError> {
+    if owner == viewer.id() {
+        return Err(no_such_code());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(instrument: &str, relationship: i64) -> FinishedRow {
+        FinishedRow {
+            id: 1,
+            instrument: instrument.into(),
+            version: "9.9.9".into(),
+            relationship: RelationshipId(relationship),
+            completed_at: "2026-01-01T00:00:00.000Z".into(),
+            indices: r#"{"a":1.0}"#.into(),
+            facets: r#"{"f":2.0}"#.into(),
+        }
+    }
+
+    #[test]
+    fn a_scope_covers_what_it_names_and_nothing_at_none() {
+        let all = Scope {
+            results: ShareLevel::Indices,
+            ..Scope::default()
+        };
+        assert!(all.covers("rdp", RelationshipId(3)));
+        assert!(all.covers("checkin", RelationshipId(4)));
+        assert!(!all.covers("safety", RelationshipId(3)));
+        let narrow = Scope {
+            results: ShareLevel::Facets,
+            instruments: Some(vec!["rdp".into()]),
+            relationships: Some(vec![RelationshipId(3)]),
+            ..Scope::default()
+        };
+        assert!(narrow.covers("rdp", RelationshipId(3)));
+        assert!(!narrow.covers("rdp", RelationshipId(4)));
+        assert!(!narrow.covers("checkin", RelationshipId(3)));
+        assert!(!Scope::default().covers("rdp", RelationshipId(3)));
+    }
+
+    #[test]
+    fn a_scope_refuses_the_safety_check_and_repeats() {
+        for scope in [
+            Scope {
+                instruments: Some(vec!["safety".into()]),
+                ..Scope::default()
+            },
+            Scope {
+                instruments: Some(vec!["rdp".into(), "rdp".into()]),
+                ..Scope::default()
+            },
+            Scope {
+                relationships: Some(vec![RelationshipId(1), RelationshipId(1)]),
+                ..Scope::default()
+            },
+        ] {
+            assert!(
+                matches!(scope.check(), Err(StoreError::Invalid { .. })),
+                "{scope:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn fields_left_out_of_a_scope_are_not_shared() {
+        let scope: Scope = serde_json::from_str(r#"{"results":"facets"}"#).unwrap();
+        assert_eq!(
+            scope,
+            Scope {
+                results: ShareLevel::Facets,
+                ..Scope::default()
+            }
+        );
+        assert!(serde_json::from_str::<Scope>(r#"{"results":"all"}"#).is_err());
+        assert!(serde_json::from_str::<Scope>(r#"{"safety":true}"#).is_err());
+        let back = Scope::stored(&scope.to_stored().unwrap()).unwrap();
+        assert_eq!(back, scope);
+    }
+
+    #[test]
+    fn a_row_shows_the_scores_of_its_level_and_no_unknown_items() {
+        let facets = Scope {
+            results: ShareLevel::Facets,
+            ..Scope::default()
+        };
+        let none = BTreeMap::new();
+        let shown_row = shown(&facets, &row("rdp", 1), &none, &BTreeMap::new()).unwrap();
+        assert_eq!(shown_row.indices.unwrap()["a"], 1.0);
+        assert_eq!(shown_row.facets.unwrap()["f"], 2.0);
+        assert_eq!(shown_row.items, None);
+        let items = Scope {
+            results: ShareLevel::Items,
+            ..Scope::default()
+        };
+        let values = BTreeMap::from([("X1".to_string(), 3)]);
+        let unknown = shown(&items, &row("rdp", 1), &values, &BTreeMap::new()).unwrap();
+        assert_eq!(
+            unknown.items,
+            Some(BTreeMap::new()),
+            "an unknown version shows no items"
+        );
+    }
+
+    #[test]
+    fn a_checkin_outside_the_scope_shows_only_that_it_happened_when_the_streak_is_shared() {
+        let streak = Scope {
+            results: ShareLevel::Items,
+            instruments: Some(vec!["rdp".into()]),
+            checkin_streak: true,
+            ..Scope::default()
+        };
+        assert!(row_shown(&streak, &row("checkin", 1)));
+        let none = BTreeMap::new();
+        let bare = shown(&streak, &row("checkin", 1), &none, &BTreeMap::new()).unwrap();
+        assert_eq!(
+            (bare.indices, bare.facets, bare.items, bare.note),
+            (None, None, None, None)
+        );
+        let without = Scope {
+            checkin_streak: false,
+            ..streak
+        };
+        assert!(!row_shown(&without, &row("checkin", 1)));
+    }
 }

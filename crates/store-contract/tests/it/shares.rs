@@ -1,196 +1,279 @@
-//! Shares: made by their owner, read through a grant the store mints only
-//! for the viewer of a current share, at the level the share stands at as
-//! it is read, each read leaving a row in the owner's trail in the same
-//! transaction; revoking or expiry ends it at once, and a refusal tells
-//! nothing of why.
+//! Shares with counsellors: made by their owner as a single-use code,
+//! accepted only by an approved counsellor, read through a grant the store
+//! mints only for that counsellor while the share is current, within the
+//! scope as it stands at the read, each read leaving a row in the owner's
+//! trail in the same transaction; revoking or expiry ends it at once, and
+//! a refusal tells nothing of why. No read ever holds a safety answer or
+//! an item that signals risk.
 
 use tandem_core::answers::Answer;
+use tandem_core::instrument::Instrument;
 use tandem_core::safety::SafetyScreen;
 use tandem_core::scoring::score;
-use tandem_store::{Owner, ShareKind, ShareLevel, Store, StoreError};
-use tandem_store_contract::{answers, current};
+use tandem_store::links::{code_hash, new_code};
+use tandem_store::{AccountRole, Owner, Scope, ShareId, ShareLevel, Store, StoreError};
+use tandem_store_contract::{answers, current, name};
 
-/// A finished RDP for `owner`, every item answered `value`, with its kept
-/// scores; the index scores it keeps.
-async fn finished_rdp(store: &Store, owner: Owner, value: i64) -> Vec<(String, f64)> {
-    let rdp = current("rdp");
-    let ids: Vec<String> = rdp.items.iter().map(|item| item.id.to_string()).collect();
-    let pairs: Vec<(&str, Answer)> = ids
+const NOW: i64 = 1_800_000_000;
+
+/// A finished administration of `instrument` about `about`, every scale
+/// item answered `value` and every text item `text`, with its kept scores.
+async fn finished(store: &Store, owner: Owner, instrument: &Instrument, about: &str, value: i64) {
+    let pairs: Vec<(String, Answer)> = instrument
+        .items
         .iter()
-        .map(|id| (id.as_str(), Answer::Value(value)))
+        .map(|item| {
+            let answer = match item.response {
+                tandem_core::instrument::ResponseKind::Scale => Answer::Value(value),
+                tandem_core::instrument::ResponseKind::Text => {
+                    Answer::Text("We talked on Sunday.".into())
+                }
+            };
+            (item.id.to_string(), answer)
+        })
         .collect();
-    let given = answers(&rdp, &pairs);
+    let borrowed: Vec<(&str, Answer)> = pairs
+        .iter()
+        .map(|(id, a)| (id.as_str(), a.clone()))
+        .collect();
+    let given = answers(instrument, &borrowed);
     let recorded = store
-        .record_administration(owner, &rdp, "my partner", &given)
+        .record_administration(owner, instrument, about, &given)
         .await
         .unwrap();
-    let scores = score(&rdp, &given).unwrap();
+    let scores = score(instrument, &given).unwrap();
     store
         .keep_scores(owner, recorded.id, &scores)
         .await
         .unwrap();
-    let points = store.score_points(owner).await.unwrap();
-    let point = points.iter().find(|p| p.id == recorded.id).unwrap();
-    point.indices.iter().map(|(k, v)| (k.clone(), *v)).collect()
 }
 
-const NOW: i64 = 1_800_000_000;
+/// A share of `owner`'s with `scope`, accepted by `counsellor`.
+async fn accepted(
+    store: &Store,
+    owner: Owner,
+    counsellor: Owner,
+    scope: &Scope,
+    expires: Option<i64>,
+) -> ShareId {
+    let code = new_code().unwrap();
+    let made = store
+        .create_share(owner, scope, &code_hash(&code).unwrap(), NOW, expires)
+        .await
+        .unwrap();
+    let taken = store
+        .accept_share(counsellor, &code_hash(&code).unwrap(), NOW + 1)
+        .await
+        .unwrap();
+    assert_eq!(made, taken);
+    made
+}
+
+fn scope(results: ShareLevel) -> Scope {
+    Scope {
+        results,
+        ..Scope::default()
+    }
+}
 
 contract! {
-    async fn a_share_is_read_at_its_level_logged_changed_and_ended(f) {
+    async fn a_share_is_read_within_its_scope_logged_changed_and_ended(f) {
         let store = &f.store;
         let ann = f.account("ann").await;
-        let ben = f.account("ben").await;
-        let cat = f.account("cat").await;
-        let first = finished_rdp(store, ann, 2).await;
-        let second = finished_rdp(store, ann, 4).await;
-        // What a share never shows: check-ins and safety checks.
+        let ben = f.counsellor("ben").await;
+        let cat = f.counsellor("cat").await;
+        let rdp = current("rdp");
         let checkin = current("checkin");
-        let item = checkin.items[0].id.to_string();
-        store
-            .record_administration(ann, &checkin, "week", &answers(&checkin, &[(&item, Answer::Value(1))]))
-            .await
-            .unwrap();
+        finished(store, ann, &rdp, "my partner", 2).await;
+        finished(store, ann, &rdp, "Mum", 4).await;
+        finished(store, ann, &checkin, "my partner", 5).await;
         let safety = tandem_store_contract::instrument("safety");
         let screen = SafetyScreen::from_answers(&safety, answers(&safety, &[("SF1", Answer::Value(1))]))
             .unwrap();
         store.record_safety_screen(ann, &safety, &screen).await.unwrap();
 
-        let share = store
-            .create_share(ann, ben.id(), ShareKind::Partner, ShareLevel::Indices, NOW, None)
-            .await
-            .unwrap();
-        assert!(matches!(
-            store
-                .create_share(ann, ben.id(), ShareKind::Partner, ShareLevel::Facets, NOW, None)
-                .await,
-            Err(StoreError::Conflict(_))
-        ));
+        let share = accepted(store, ann, ben, &scope(ShareLevel::Indices), None).await;
 
-        // Only the viewer gets a grant; the owner and a third person do not.
+        // Only the counsellor who accepted gets a grant.
         assert!(store.grant(cat, share, NOW).await.unwrap().is_none());
         assert!(store.grant(ann, share, NOW).await.unwrap().is_none());
         let grant = store.grant(ben, share, NOW).await.unwrap().unwrap();
         assert_eq!(grant.owner(), ann.id());
-        assert_eq!(grant.level(), ShareLevel::Indices);
 
-        let shown = store.shared_scores(&grant, NOW + 1).await.unwrap();
-        assert_eq!(shown.len(), 2, "the two RDP results, nothing else: {shown:?}");
-        // Newest first, the scores as kept, no facets at this level.
-        let indices = |i: usize| shown[i].indices.iter().map(|(k, v)| (k.clone(), *v)).collect::<Vec<_>>();
-        assert_eq!(indices(0), second);
-        assert_eq!(indices(1), first);
-        assert!(shown.iter().all(|s| s.facets.is_none()));
+        let shown = store.shared_results(&grant, NOW + 2).await.unwrap();
+        assert_eq!(
+            shown.iter().map(|s| s.instrument.as_str()).collect::<Vec<_>>(),
+            ["rdp", "rdp", "checkin"],
+            "every finished result but the safety check, oldest first"
+        );
+        assert!(shown.iter().all(|s| s.indices.is_some() && s.facets.is_none() && s.items.is_none() && s.note.is_none()));
 
-        // A new level holds at once, for a grant minted before it.
-        store.set_share_level(ann, share, ShareLevel::Facets).await.unwrap();
-        let shown = store.shared_scores(&grant, NOW + 2).await.unwrap();
-        assert!(shown.iter().all(|s| s.facets.as_ref().is_some_and(|f| !f.is_empty())));
+        // A narrower scope holds at once, for a grant minted before it.
+        let relationships = store.relationships(ann).await.unwrap();
+        let mum = relationships.iter().find(|r| r.name.as_str() == "Mum").unwrap().id;
+        let narrow = Scope {
+            results: ShareLevel::Items,
+            instruments: Some(vec!["rdp".into()]),
+            relationships: Some(vec![mum]),
+            ..Scope::default()
+        };
+        store.set_share_scope(ann, share, &narrow).await.unwrap();
+        let shown = store.shared_results(&grant, NOW + 3).await.unwrap();
+        assert_eq!(shown.len(), 1);
+        assert_eq!(shown[0].relationship, mum);
+        let items = shown[0].items.as_ref().unwrap();
+        assert!(shown[0].facets.as_ref().is_some_and(|f| !f.is_empty()));
+        // Every plain item, and none that signals coercion.
+        let plain: Vec<&str> = rdp.items.iter().filter(|i| i.signals.is_none()).map(|i| i.id.as_str()).collect();
+        assert_eq!(items.keys().map(String::as_str).collect::<Vec<_>>().len(), plain.len());
+        assert!(rdp.items.iter().filter(|i| i.signals.is_some()).all(|i| !items.contains_key(i.id.as_str())));
+        assert!(items.values().all(|v| *v == 4));
         assert!(matches!(
-            store.set_share_level(ben, share, ShareLevel::Indices).await,
+            store.set_share_scope(ben, share, &narrow).await,
             Err(StoreError::NotFound { .. })
         ));
+
+        // The check-in: its note when notes are shared, never its safety item.
+        let notes = Scope {
+            results: ShareLevel::Items,
+            instruments: Some(vec!["checkin".into()]),
+            checkin_notes: true,
+            ..Scope::default()
+        };
+        store.set_share_scope(ann, share, &notes).await.unwrap();
+        let shown = store.shared_results(&grant, NOW + 4).await.unwrap();
+        assert_eq!(shown.len(), 1);
+        assert_eq!(shown[0].note.as_deref(), Some("We talked on Sunday."));
+        let items = shown[0].items.as_ref().unwrap();
+        for item in &checkin.items {
+            assert_eq!(items.contains_key(item.id.as_str()), item.signals.is_none() && item.facet.is_some(), "{}", item.id);
+        }
 
         // The trail: one row per read, for the owner alone.
         let trail = store.audit_trail(ann).await.unwrap();
         assert_eq!(
-            trail.iter().map(|e| (e.share, e.viewer, e.at_unix, e.what.as_str())).collect::<Vec<_>>(),
-            vec![(share, ben.id(), NOW + 1, "scores"), (share, ben.id(), NOW + 2, "scores")]
+            trail.iter().map(|e| (e.share, e.viewer_name.as_str(), e.at_unix, e.what.as_str())).collect::<Vec<_>>(),
+            vec![(share, "ben", NOW + 2, "results"), (share, "ben", NOW + 3, "results"), (share, "ben", NOW + 4, "results")]
         );
         assert!(store.audit_trail(ben).await.unwrap().is_empty());
 
-        // Revoked: the grant in hand reads nothing and logs nothing, and no
-        // new one is minted.
-        assert!(matches!(
-            store.revoke_share(ben, share, NOW + 3).await,
-            Err(StoreError::NotFound { .. })
-        ));
-        store.revoke_share(ann, share, NOW + 3).await.unwrap();
-        assert!(matches!(
-            store.shared_scores(&grant, NOW + 4).await,
-            Err(StoreError::NotFound { .. })
-        ));
-        assert_eq!(store.audit_trail(ann).await.unwrap().len(), 2);
-        assert!(store.grant(ben, share, NOW + 4).await.unwrap().is_none());
-        assert!(matches!(
-            store.revoke_share(ann, share, NOW + 5).await,
-            Err(StoreError::NotFound { .. })
-        ));
+        // Revoked: the grant in hand reads nothing and logs nothing.
+        assert!(matches!(store.revoke_share(ben, share, NOW + 5).await, Err(StoreError::NotFound { .. })));
+        store.revoke_share(ann, share, NOW + 5).await.unwrap();
+        assert!(matches!(store.shared_results(&grant, NOW + 6).await, Err(StoreError::NotFound { .. })));
+        assert_eq!(store.audit_trail(ann).await.unwrap().len(), 3);
+        assert!(store.grant(ben, share, NOW + 6).await.unwrap().is_none());
+        assert!(store.clients(ben, NOW + 6).await.unwrap().is_empty());
         let shares = store.shares_of(ann).await.unwrap();
         assert_eq!(shares.len(), 1);
-        assert_eq!(shares[0].revoked_unix, Some(NOW + 3));
-        assert_eq!(shares[0].level, ShareLevel::Facets);
-        // A new share with the same person may follow the ended one.
-        store
-            .create_share(ann, ben.id(), ShareKind::Partner, ShareLevel::Indices, NOW + 6, None)
+        assert_eq!(shares[0].revoked_unix, Some(NOW + 5));
+        assert_eq!(shares[0].viewer_name.as_deref(), Some("ben"));
+        assert_eq!(shares[0].scope, notes);
+    }
+
+    async fn only_an_approved_counsellor_accepts_a_code_and_only_once(f) {
+        let store = &f.store;
+        let ann = f.account("ann").await;
+        let person = f.account("pat").await;
+        let waiting = store
+            .create_account_as(&name("wes"), tandem_store_contract::HASH, AccountRole::Counsellor, 1)
             .await
             .unwrap();
+        let waiting = tandem_store_contract::owner(store, waiting).await;
+        assert_eq!(store.standing(waiting).await.unwrap().approved_unix, None);
+        let ben = f.counsellor("ben").await;
+        assert!(store.standing(ben).await.unwrap().is_approved_counsellor());
+        assert_eq!(store.standing(ann).await.unwrap().role, AccountRole::Person);
+
+        let code = new_code().unwrap();
+        let hash = code_hash(&code).unwrap();
+        let share = store.create_share(ann, &scope(ShareLevel::Facets), &hash, NOW, None).await.unwrap();
+        for who in [person, waiting] {
+            assert!(matches!(store.accept_share(who, &hash, NOW).await, Err(StoreError::Conflict(_))));
+        }
+        // The code is still there for the counsellor, and only once.
+        assert_eq!(store.accept_share(ben, &hash, NOW).await.unwrap(), share);
+        let cat = f.counsellor("cat").await;
+        assert!(matches!(store.accept_share(cat, &hash, NOW).await, Err(StoreError::Invalid { .. })));
+        let clients = store.clients(ben, NOW).await.unwrap();
+        assert_eq!(clients.len(), 1);
+        assert_eq!((clients[0].share, clients[0].name.as_str()), (share, "ann"));
+
+        // Approving: a person's account cannot be, a missing one is named.
+        assert!(matches!(
+            store.approve_counsellor(&f.rights.operator, &name("pat"), 5).await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert_eq!(store.standing(person).await.unwrap().approved_unix, None);
+        assert!(matches!(
+            store.approve_counsellor(&f.rights.operator, &name("nobody-here"), 5).await,
+            Err(StoreError::Invalid { .. })
+        ));
+        store.approve_counsellor(&f.rights.operator, &name("wes"), 9).await.unwrap();
+        assert_eq!(store.standing(waiting).await.unwrap().approved_unix, Some(9));
+
+        // A code expires after 72 hours, or at the share's own end.
+        let late = code_hash(&new_code().unwrap()).unwrap();
+        store.create_share(ann, &scope(ShareLevel::Facets), &late, NOW, None).await.unwrap();
+        assert!(matches!(
+            store.accept_share(waiting, &late, NOW + 72 * 3600).await,
+            Err(StoreError::Invalid { .. })
+        ));
+        let short = code_hash(&new_code().unwrap()).unwrap();
+        store.create_share(ann, &scope(ShareLevel::Facets), &short, NOW, Some(NOW + 60)).await.unwrap();
+        assert!(matches!(store.accept_share(waiting, &short, NOW + 60).await, Err(StoreError::Invalid { .. })));
+        // A revoked code is dead, and one's own code is refused.
+        let revoked = code_hash(&new_code().unwrap()).unwrap();
+        let id = store.create_share(ann, &scope(ShareLevel::Facets), &revoked, NOW, None).await.unwrap();
+        store.revoke_share(ann, id, NOW).await.unwrap();
+        assert!(matches!(store.accept_share(waiting, &revoked, NOW).await, Err(StoreError::Invalid { .. })));
+        let own = code_hash(&new_code().unwrap()).unwrap();
+        store.create_share(waiting, &scope(ShareLevel::Facets), &own, NOW, None).await.unwrap();
+        assert!(matches!(store.accept_share(waiting, &own, NOW).await, Err(StoreError::Invalid { .. })));
     }
 
     async fn a_share_expires_by_itself_and_bad_shares_are_refused(f) {
         let store = &f.store;
         let ann = f.account("ann").await;
-        let ben = f.account("ben").await;
+        let ben = f.counsellor("ben").await;
+        let other = f.account("oli").await;
+        let theirs = tandem_store_contract::partner_of(store, other).await;
         let before = f.row_counts().await;
-        for (viewer, expires, field) in [
-            (ann.id(), None, "viewer"),
-            (ben.id(), Some(NOW), "expires"),
-            (ben.id(), Some(NOW - 1), "expires"),
+        let hash = code_hash(&new_code().unwrap()).unwrap();
+        for (bad, expires, field) in [
+            (scope(ShareLevel::Indices), Some(NOW), "expires_at"),
+            (Scope { instruments: Some(vec!["safety".into()]), ..Scope::default() }, None, "scope.instruments"),
+            (Scope { instruments: Some(vec!["rdp".into(), "rdp".into()]), ..Scope::default() }, None, "scope.instruments"),
         ] {
-            match store
-                .create_share(ann, viewer, ShareKind::Counsellor, ShareLevel::Indices, NOW, expires)
-                .await
-            {
+            match store.create_share(ann, &bad, &hash, NOW, expires).await {
                 Err(StoreError::Invalid { field: got, .. }) => assert_eq!(got, field),
-                other => panic!("{viewer:?} {expires:?}: {other:?}"),
+                other => panic!("{bad:?} {expires:?}: {other:?}"),
             }
         }
-        let gone = f.nobody().await;
-        assert!(matches!(
-            store
-                .create_share(ann, gone.id(), ShareKind::Partner, ShareLevel::Indices, NOW, None)
-                .await,
-            Err(StoreError::NotFound { .. })
-        ));
-        assert_eq!(f.row_counts().await.iter().filter(|(t, _)| *t != "users" && *t != "user_keys").collect::<Vec<_>>(),
-            before.iter().filter(|(t, _)| *t != "users" && *t != "user_keys").collect::<Vec<_>>());
+        let foreign = Scope { relationships: Some(vec![theirs]), ..Scope::default() };
+        assert!(matches!(store.create_share(ann, &foreign, &hash, NOW, None).await, Err(StoreError::NotFound { .. })));
+        assert_eq!(f.row_counts().await, before, "nothing stored");
 
-        let share = store
-            .create_share(ann, ben.id(), ShareKind::Counsellor, ShareLevel::Indices, NOW, Some(NOW + 60))
-            .await
-            .unwrap();
+        let share = accepted(store, ann, ben, &scope(ShareLevel::Indices), Some(NOW + 60)).await;
+        assert!(matches!(store.set_share_scope(ann, share, &foreign).await, Err(StoreError::NotFound { .. })));
         let grant = store.grant(ben, share, NOW + 59).await.unwrap().unwrap();
-        assert!(store.shared_scores(&grant, NOW + 59).await.unwrap().is_empty());
+        assert!(store.shared_results(&grant, NOW + 59).await.unwrap().is_empty());
         assert!(store.grant(ben, share, NOW + 60).await.unwrap().is_none());
-        assert!(matches!(
-            store.shared_scores(&grant, NOW + 60).await,
-            Err(StoreError::NotFound { .. })
-        ));
+        assert!(matches!(store.shared_results(&grant, NOW + 60).await, Err(StoreError::NotFound { .. })));
         assert_eq!(store.audit_trail(ann).await.unwrap().len(), 1);
     }
 
-    async fn a_share_goes_with_either_account(f) {
+    async fn a_share_goes_with_the_clients_account(f) {
         let store = &f.store;
         let ann = f.account("ann").await;
-        let ben = f.account("ben").await;
-        let cat = f.account("cat").await;
-        let to_ben = store
-            .create_share(ann, ben.id(), ShareKind::Partner, ShareLevel::Indices, NOW, None)
-            .await
-            .unwrap();
-        let from_cat = store
-            .create_share(cat, ann.id(), ShareKind::Partner, ShareLevel::Indices, NOW, None)
-            .await
-            .unwrap();
-        let grant = store.grant(ben, to_ben, NOW).await.unwrap().unwrap();
-        store.shared_scores(&grant, NOW).await.unwrap();
+        let ben = f.counsellor("ben").await;
+        let share = accepted(store, ann, ben, &scope(ShareLevel::Indices), None).await;
+        let grant = store.grant(ben, share, NOW).await.unwrap().unwrap();
+        store.shared_results(&grant, NOW).await.unwrap();
         store.delete_account(ann).await.unwrap();
-        assert!(store.grant(ben, to_ben, NOW).await.unwrap().is_none());
-        assert!(matches!(
-            store.shared_scores(&grant, NOW).await,
-            Err(StoreError::NotFound { .. })
-        ));
-        assert!(store.shares_of(cat).await.unwrap().iter().all(|s| s.id != from_cat));
+        assert!(store.grant(ben, share, NOW).await.unwrap().is_none());
+        assert!(matches!(store.shared_results(&grant, NOW).await, Err(StoreError::NotFound { .. })));
+        assert!(store.clients(ben, NOW).await.unwrap().is_empty());
         let raw = f.raw().await;
         for sql in [
             "SELECT CAST(count(*) AS BIGINT) FROM shares",

@@ -376,21 +376,35 @@ async fn fill(store: &Store, user: Owner, user_key: &str) {
         .record_safety_screen(user, &safety, &whole)
         .await
         .unwrap();
-    // A share with the terminal's user, read once through it.
+    // A share with a counsellor, accepted, and read once through it.
     let local = store.local_user().await.unwrap();
-    let share = store
-        .create_share(
-            user,
-            local.id(),
-            tandem_store::ShareKind::Partner,
-            tandem_store::ShareLevel::Indices,
-            100,
-            None,
+    let counsellor_name = name(&format!("counsellor-{}", user.id().0));
+    let counsellor = store
+        .create_account_as(
+            &counsellor_name,
+            HASH,
+            tandem_store::AccountRole::Counsellor,
+            1,
         )
         .await
         .unwrap();
-    let grant = store.grant(local, share, 100).await.unwrap().unwrap();
-    store.shared_scores(&grant, 101).await.unwrap();
+    store
+        .approve_counsellor(&crate::common::rights().await.operator, &counsellor_name, 1)
+        .await
+        .unwrap();
+    let counsellor = owner(store, counsellor).await;
+    let hash = tandem_store::links::code_hash(&tandem_store::links::new_code().unwrap()).unwrap();
+    let indices = tandem_store::Scope {
+        results: tandem_store::ShareLevel::Indices,
+        ..tandem_store::Scope::default()
+    };
+    let share = store
+        .create_share(user, &indices, &hash, 100, None)
+        .await
+        .unwrap();
+    store.accept_share(counsellor, &hash, 100).await.unwrap();
+    let grant = store.grant(counsellor, share, 100).await.unwrap().unwrap();
+    store.shared_results(&grant, 101).await.unwrap();
     // A link with the terminal's user, through an invite of theirs that was
     // accepted, another still open, and a mark and a guess on each side.
     let partner = store.relationships(user).await.unwrap()[0].id;
@@ -561,6 +575,8 @@ async fn deleting_an_account_leaves_nothing_of_theirs_and_all_of_the_others() {
             "login_failures" => b_rows + 2,
             // Bob's link is the terminal user's link too: counted once.
             "links" => *b_rows,
+            // The two counsellors' own accounts stay.
+            "users" => b_rows + local_rows + 2,
             _ => b_rows + local_rows,
         };
         assert_eq!(*total, expected, "{table}: rows of the deleted user remain");

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use tandem_core::moments::TimeZoneName;
 
-use crate::{Owner, RecoveryHash, StoreError, UserId, UserName};
+use crate::{AccountRole, Owner, RecoveryHash, Standing, StoreError, UserId, UserName};
 
 /// Accounts: making one, finding it by name for sign-in, its password hash, its name, deleting it with everything of theirs, and the terminal's one user.
 #[async_trait]
@@ -15,7 +15,23 @@ pub trait Accounts: Send + Sync {
         name: &UserName,
         password_hash: &str,
         now: i64,
+    ) -> Result<UserId, StoreError> {
+        self.create_account_as(name, password_hash, AccountRole::Person, now)
+            .await
+    }
+
+    /// Creates an account with a role, as [`Accounts::create_account`]; a
+    /// counsellor's waits for the operator's approval.
+    async fn create_account_as(
+        &self,
+        name: &UserName,
+        password_hash: &str,
+        role: AccountRole,
+        now: i64,
     ) -> Result<UserId, StoreError>;
+
+    /// The account's role and approval.
+    async fn standing(&self, user: Owner) -> Result<Standing, StoreError>;
 
     /// The account of this name and its password hash; `None` when there is
     /// no such account, or the user cannot sign in (has no password hash).

@@ -47,6 +47,16 @@ pub trait Operations: Send + Sync {
     /// The engine's own consistency check; `Ok` only when it finds nothing.
     async fn integrity_check(&self, operator: &Operator) -> Result<(), StoreError>;
 
+    /// Approves the counsellor account `name` at `now`, so it can accept
+    /// shares. `NotFound` for no such account; `Conflict` for one that is
+    /// not a counsellor's. Approving twice keeps the first time.
+    async fn approve_counsellor(
+        &self,
+        operator: &Operator,
+        name: &crate::UserName,
+        now: i64,
+    ) -> Result<(), StoreError>;
+
     /// One consistent snapshot of every table of [`crate::copy::TABLES`],
     /// read a table at a time; it holds a read transaction until dropped.
     async fn export(&self, operator: &Operator) -> Result<Box<dyn Export>, StoreError>;

@@ -1,43 +1,56 @@
-//! Shares of a person's results with someone else, and the reads through
+//! Shares of a person's data with a counsellor, and the reads through
 //! them, each of which leaves an audit row.
 
 use async_trait::async_trait;
 
-use crate::{
-    AuditEntry, Grant, GrantRow, Owner, Share, ShareId, ShareKind, ShareLevel, SharedScores,
-    StoreError, UserId,
-};
+use crate::shares::{Client, Scope, SharedAdministration};
+use crate::{AuditEntry, Grant, GrantRow, Owner, Share, ShareId, StoreError};
 
-/// Shares made, changed and ended by their owner; reads through a [`Grant`].
+/// Shares made, changed and ended by their owner, accepted by an approved
+/// counsellor; reads through a [`Grant`].
 #[async_trait]
 pub trait Shares: Send + Sync {
-    /// Lets `viewer` see `owner`'s finished RDP results at `level` from
-    /// `now`, until `expires_unix` if given. `NotFound` when the viewer has
-    /// no account; `Invalid` for oneself or an expiry not after `now`;
-    /// `Conflict` when a current share with that viewer exists.
+    /// Keeps a counsellor share of `owner`'s data with `scope`, waiting for
+    /// the code that hashes to `code_hash` to be accepted before
+    /// `code_expires_unix`, shown until `expires_unix` if given. `Invalid`
+    /// for a scope that does not hold together or an end not after `now`;
+    /// `NotFound` for a relationship in the scope that is not the owner's.
     async fn create_share(
         &self,
         owner: Owner,
-        viewer: UserId,
-        kind: ShareKind,
-        level: ShareLevel,
+        scope: &Scope,
+        code_hash: &[u8; 32],
         now: i64,
         expires_unix: Option<i64>,
     ) -> Result<ShareId, StoreError>;
 
-    /// Changes how much a current share shows, at once for every read after.
-    async fn set_share_level(
+    /// Accepts the share whose code hashes to `code_hash`, for `viewer`,
+    /// who must be an approved counsellor (`Conflict` otherwise); the code
+    /// is used up in the same transaction.
+    /// [`crate::shares::no_such_code`] for whatever makes the code unusable
+    /// (unknown, used, expired, revoked, or one's own).
+    async fn accept_share(
+        &self,
+        viewer: Owner,
+        code_hash: &[u8; 32],
+        now: i64,
+    ) -> Result<ShareId, StoreError>;
+
+    /// Changes what a share not yet ended shows, at once for every read
+    /// after. `NotFound` as [`Shares::revoke_share`]; `Invalid` and
+    /// `NotFound` for the scope as [`Shares::create_share`].
+    async fn set_share_scope(
         &self,
         owner: Owner,
         id: ShareId,
-        level: ShareLevel,
+        scope: &Scope,
     ) -> Result<(), StoreError>;
 
-    /// Ends a share at `now`; no grant is minted from it after. Ending one
-    /// already ended is `NotFound`.
+    /// Ends a share at `now`; no grant is minted from it after, and its
+    /// code no longer works. Ending one already ended is `NotFound`.
     async fn revoke_share(&self, owner: Owner, id: ShareId, now: i64) -> Result<(), StoreError>;
 
-    /// The shares `owner` made, current and ended, oldest first.
+    /// The shares `owner` made, waiting, current and ended, oldest first.
     async fn shares_of(&self, owner: Owner) -> Result<Vec<Share>, StoreError>;
 
     /// The share `id` when it is for `viewer` and current at `now`.
@@ -48,13 +61,19 @@ pub trait Shares: Send + Sync {
         now: i64,
     ) -> Result<Option<GrantRow>, StoreError>;
 
-    /// What the grant shows of its owner's finished RDP results, newest
-    /// first, at the grant's level as the share stands now; appends one
-    /// audit row (`scores`) in the same transaction. `NotFound` when the
-    /// share has ended since the grant was minted (nothing is read, nothing
-    /// logged).
-    async fn shared_scores(&self, grant: &Grant, now: i64)
-    -> Result<Vec<SharedScores>, StoreError>;
+    /// The clients whose current shares `viewer` follows at `now`, oldest
+    /// share first.
+    async fn clients(&self, viewer: Owner, now: i64) -> Result<Vec<Client>, StoreError>;
+
+    /// What the grant shows of its owner's finished administrations,
+    /// oldest first, as the share's scope stands now; appends one audit row
+    /// (`results`) in the same transaction. `NotFound` when the share has
+    /// ended since the grant was minted (nothing is read, nothing logged).
+    async fn shared_results(
+        &self,
+        grant: &Grant,
+        now: i64,
+    ) -> Result<Vec<SharedAdministration>, StoreError>;
 
     /// Every read through `owner`'s shares, oldest first.
     async fn audit_trail(&self, owner: Owner) -> Result<Vec<AuditEntry>, StoreError>;
