@@ -6,6 +6,7 @@
 
 pub mod answers;
 pub mod assessment;
+pub mod attention;
 pub mod change;
 pub mod couple;
 pub mod dates;
@@ -28,3 +29,4 @@ pub mod risk;
 pub mod safety;
 pub mod scoring;
 pub mod signs;
+pub mod significance;

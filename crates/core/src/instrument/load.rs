@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    AnswerCode, Band, CodePoint, Facet, Index, Instrument, Item, Kind, Norms, Precision,
+    AnswerCode, Band, Better, CodePoint, Facet, Index, Instrument, Item, Kind, Norms, Precision,
     ResponseKind, SafetyLevel, Scale, ScalePoint, ScoringRule, Signal, SignalWhen, Voice,
 };
 use crate::guidance;
@@ -130,6 +130,8 @@ struct RawFacet {
     reliability: Option<f64>,
     sd: Option<f64>,
     norms: Option<Norms>,
+    clinical_norms: Option<Norms>,
+    better: Option<Better>,
     #[serde(default)]
     guidance: HashMap<String, Vec<String>>,
 }
@@ -143,6 +145,8 @@ struct RawIndex {
     reliability: Option<f64>,
     sd: Option<f64>,
     norms: Option<Norms>,
+    clinical_norms: Option<Norms>,
+    better: Option<Better>,
 }
 
 #[derive(Deserialize)]
@@ -300,9 +304,10 @@ fn check(c: &mut Checker<'_>, raw: RawFile) -> Option<Instrument> {
         .map(|scale| check_bands(c, &raw.bands, scale, &raw.scale.span(), kind))
         .unwrap_or_default();
     let band_ids: HashSet<&str> = bands.iter().map(|band| band.id.as_str()).collect();
-    let facets = check_facets(c, &raw.facets, &band_ids);
+    let mut facets = check_facets(c, &raw.facets, &band_ids);
     let facet_ids: HashSet<FacetId> = facets.iter().map(|facet| facet.id.clone()).collect();
     let indices = check_indices(c, &raw.indices, &facet_ids);
+    inherit_better(&mut facets, &raw.facets, &indices);
     let items = check_items(c, &raw.items, &facet_ids, kind);
     check_facet_coverage(c, &raw.facets, &items, scoring);
     if items.is_empty() && c.problems.is_empty() {
@@ -531,6 +536,7 @@ fn check_facets(
         }
         let precision = c.precision(&span, &facet.id, facet.reliability, facet.sd);
         let norms = c.norms(&span, &facet.id, facet.norms.clone());
+        let clinical_norms = c.norms(&span, &facet.id, facet.clinical_norms.clone());
         let mut guidance = Vec::new();
         let mut links: Vec<_> = facet.guidance.iter().collect();
         links.sort();
@@ -569,10 +575,27 @@ fn check_facets(
             high_means: facet.high_means.clone(),
             precision,
             norms,
+            clinical_norms,
+            // Filled from the facet's index once indices are read.
+            better: facet.better.unwrap_or_default(),
             guidance,
         });
     }
     facets
+}
+
+/// A facet that does not say which way is better takes its index's way.
+fn inherit_better(facets: &mut [Facet], raw: &[Spanned<RawFacet>], indices: &[Index]) {
+    for facet in facets.iter_mut() {
+        let declared = raw
+            .iter()
+            .any(|r| r.get_ref().id == facet.id.as_str() && r.get_ref().better.is_some());
+        if !declared
+            && let Some(index) = indices.iter().find(|index| index.facets.contains(&facet.id))
+        {
+            facet.better = index.better;
+        }
+    }
 }
 
 fn check_indices(
@@ -607,12 +630,15 @@ fn check_indices(
         }
         let precision = c.precision(&span, &index.id, index.reliability, index.sd);
         let norms = c.norms(&span, &index.id, index.norms.clone());
+        let clinical_norms = c.norms(&span, &index.id, index.clinical_norms.clone());
         indices.push(Index {
             id,
             name: index.name.clone(),
             facets,
             precision,
             norms,
+            clinical_norms,
+            better: index.better.unwrap_or_default(),
         });
     }
     indices

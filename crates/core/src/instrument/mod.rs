@@ -370,6 +370,21 @@ pub struct Norms {
     pub population: String,
 }
 
+/// Which way a score is better: lower on the facets and indices that show a
+/// risk (over-dependence, caretaking, detachment), higher on the healthy ones
+/// (interdependence, shared power, the weekly pulse). Change and
+/// clinically significant change are judged with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Better {
+    /// A lower score is better (the default, as on most clinical scales).
+    #[default]
+    Lower,
+    /// A higher score is better.
+    Higher,
+}
+
 /// What is known about how precisely a facet or index is measured.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -401,8 +416,13 @@ pub struct Facet {
     pub high_means: String,
     /// Declared reliability and SD, when known.
     pub precision: Option<Precision>,
-    /// Declared norms, when known.
+    /// Declared norms, when known: the general (functional) population.
     pub norms: Option<Norms>,
+    /// Declared norms of people seeking help with what the facet measures
+    /// (the dysfunctional population of Jacobson & Truax), when known.
+    pub clinical_norms: Option<Norms>,
+    /// Which way is better; declared, else that of its index.
+    pub better: Better,
     /// Guidance strategies per band id.
     pub guidance: Vec<(BandId, Vec<GuidanceId>)>,
 }
@@ -419,8 +439,12 @@ pub struct Index {
     pub facets: Vec<FacetId>,
     /// Declared reliability and SD, when known.
     pub precision: Option<Precision>,
-    /// Declared norms, when known.
+    /// Declared norms, when known: the general (functional) population.
     pub norms: Option<Norms>,
+    /// Declared norms of people seeking help, as [`Facet::clinical_norms`].
+    pub clinical_norms: Option<Norms>,
+    /// Which way is better (declared; lower when not).
+    pub better: Better,
 }
 
 /// What kind of answer an item takes.
