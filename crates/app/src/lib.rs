@@ -7,6 +7,7 @@
 //! Nothing here knows about HTTP or the terminal: errors are
 //! [`ServiceError`], which each front end turns into its own answer.
 
+pub mod caseload;
 pub mod content;
 pub mod couple;
 mod error;

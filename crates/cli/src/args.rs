@@ -151,6 +151,14 @@ pub struct ServeArgs {
     /// Where the quick exit leads [default: a weather site].
     #[arg(long, env = "TANDEM_EXIT_URL", value_name = "URL")]
     pub exit_url: Option<String>,
+    /// Whether counsellors must sign in with a passkey: required or
+    /// optional [default: required].
+    #[arg(long, env = "TANDEM_COUNSELLOR_SECOND_FACTOR", value_name = "required|optional", value_parser = parse_second_factor)]
+    pub counsellor_second_factor: Option<tandem_web::SecondFactor>,
+}
+
+fn parse_second_factor(text: &str) -> Result<tandem_web::SecondFactor, String> {
+    text.parse()
 }
 
 /// Which built-in instrument to take.
@@ -367,6 +375,13 @@ pub enum AdminCommand {
     },
     /// Make a new server key and re-wrap every person's data key with it.
     RotateKey,
+    /// Approve the counsellor account NAME, so it can take clients' codes.
+    /// Check who the person is first: an approved counsellor sees what
+    /// clients choose to share with them.
+    ApproveCounsellor {
+        /// The counsellor's user name.
+        name: String,
+    },
     /// Copy the whole store into an empty PostgreSQL database, ids, ciphertext
     /// and wrapped keys as they are (the same server key opens them); every
     /// table's count and SHA-256 digest are read back and compared before

@@ -36,6 +36,9 @@ pub struct FileConfig {
     pub trusted_proxies: Option<OneOrMany>,
     /// Where the quick exit leads.
     pub exit_url: Option<String>,
+    /// Whether counsellors must sign in with a passkey: `"required"` (the
+    /// default) or `"optional"`.
+    pub counsellor_second_factor: Option<String>,
     /// The server key as 64 hex digits, instead of the key file.
     pub key: Option<String>,
     /// A file of help lines and services for this country (format of
@@ -264,6 +267,11 @@ pub fn default_config() -> String {
 
 # Where the quick exit leads: a neutral site. TANDEM_EXIT_URL
 # exit_url = \"{exit}\"
+
+# Whether counsellors must sign in with a passkey: \"required\" or \"optional\".
+# Relaxing it lets a stolen password reach every client who shares with that
+# counsellor; the settings page says so. TANDEM_COUNSELLOR_SECOND_FACTOR
+# counsellor_second_factor = \"required\"
 
 # The server key as 64 hex digits, instead of the key file. TANDEM_KEY
 # Keep it secret and backed up: without it, what people wrote cannot be read.

@@ -48,6 +48,16 @@ pub async fn run(database: &Database, args: &ServeArgs, file: &FileConfig) -> an
             .transpose()?
             .unwrap_or_default(),
     };
+    let counsellor_second_factor = match args.counsellor_second_factor {
+        Some(setting) => setting,
+        None => file
+            .counsellor_second_factor
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(bad_input)?
+            .unwrap_or_default(),
+    };
     let listener = tokio::net::TcpListener::bind(&bind)
         .await
         .map_err(|err| bad_input(format!("cannot listen on {bind}: {err}")))?;
@@ -64,6 +74,7 @@ pub async fn run(database: &Database, args: &ServeArgs, file: &FileConfig) -> an
             .clone()
             .or_else(|| file.exit_url.clone())
             .unwrap_or(defaults.exit_url.clone()),
+        counsellor_second_factor,
         ..defaults
     };
     if !config.exit_url.starts_with("https://") {

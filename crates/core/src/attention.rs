@@ -116,7 +116,9 @@ pub struct Track {
 /// The first rule that holds for `track`.
 pub fn attention(track: &Track) -> &'static Rule {
     let holds = |reason: Reason| match reason {
-        Reason::Deteriorated => track.measures >= 2 && track.outcomes.contains(&Outcome::Deteriorated),
+        Reason::Deteriorated => {
+            track.measures >= 2 && track.outcomes.contains(&Outcome::Deteriorated)
+        }
         Reason::MissedCheckins => track
             .days_since_checkin
             .is_some_and(|days| days >= MISSED_CHECKIN_DAYS),
@@ -154,16 +156,52 @@ mod tests {
     #[test]
     fn each_rule_on_a_worked_example() {
         let cases = [
-            (track(3, 40, &[Improved, Deteriorated], None), Alert::Red, Reason::Deteriorated),
-            (track(2, 10, &[NoReliableChange], Some(21)), Alert::Red, Reason::MissedCheckins),
-            (track(1, 0, &[], Some(30)), Alert::Red, Reason::MissedCheckins),
-            (track(1, 0, &[], Some(3)), Alert::Grey, Reason::TooFewMeasures),
+            (
+                track(3, 40, &[Improved, Deteriorated], None),
+                Alert::Red,
+                Reason::Deteriorated,
+            ),
+            (
+                track(2, 10, &[NoReliableChange], Some(21)),
+                Alert::Red,
+                Reason::MissedCheckins,
+            ),
+            (
+                track(1, 0, &[], Some(30)),
+                Alert::Red,
+                Reason::MissedCheckins,
+            ),
+            (
+                track(1, 0, &[], Some(3)),
+                Alert::Grey,
+                Reason::TooFewMeasures,
+            ),
             (track(0, 0, &[], None), Alert::Grey, Reason::TooFewMeasures),
-            (track(4, 60, &[NotJudged, NotJudged], None), Alert::Grey, Reason::ReliabilityUnknown),
-            (track(2, 7, &[Recovered, NoReliableChange], Some(20)), Alert::Green, Reason::Improved),
-            (track(2, 50, &[Improved, NotJudged], None), Alert::Green, Reason::Improved),
-            (track(3, 28, &[NoReliableChange, NoReliableChange], None), Alert::Amber, Reason::NoChangeAfterFourWeeks),
-            (track(3, 27, &[NoReliableChange], None), Alert::Grey, Reason::TooEarly),
+            (
+                track(4, 60, &[NotJudged, NotJudged], None),
+                Alert::Grey,
+                Reason::ReliabilityUnknown,
+            ),
+            (
+                track(2, 7, &[Recovered, NoReliableChange], Some(20)),
+                Alert::Green,
+                Reason::Improved,
+            ),
+            (
+                track(2, 50, &[Improved, NotJudged], None),
+                Alert::Green,
+                Reason::Improved,
+            ),
+            (
+                track(3, 28, &[NoReliableChange, NoReliableChange], None),
+                Alert::Amber,
+                Reason::NoChangeAfterFourWeeks,
+            ),
+            (
+                track(3, 27, &[NoReliableChange], None),
+                Alert::Grey,
+                Reason::TooEarly,
+            ),
         ];
         for (track, alert, reason) in cases {
             let rule = attention(&track);
@@ -175,7 +213,10 @@ mod tests {
     fn who_needs_attention_comes_first() {
         let mut alerts = vec![Alert::Green, Alert::Grey, Alert::Red, Alert::Amber];
         alerts.sort();
-        assert_eq!(alerts, [Alert::Red, Alert::Amber, Alert::Grey, Alert::Green]);
+        assert_eq!(
+            alerts,
+            [Alert::Red, Alert::Amber, Alert::Grey, Alert::Green]
+        );
     }
 
     #[test]
@@ -189,7 +230,11 @@ mod tests {
             Reason::TooEarly,
             Reason::Improved,
         ] {
-            assert_eq!(RULES.iter().filter(|r| r.reason == reason).count(), 1, "{reason:?}");
+            assert_eq!(
+                RULES.iter().filter(|r| r.reason == reason).count(),
+                1,
+                "{reason:?}"
+            );
         }
         for rule in RULES {
             let grade = crate::readability::flesch_kincaid_grade(rule.text);

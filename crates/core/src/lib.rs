@@ -28,5 +28,5 @@ pub mod resources;
 pub mod risk;
 pub mod safety;
 pub mod scoring;
-pub mod signs;
 pub mod significance;
+pub mod signs;

@@ -101,12 +101,10 @@ pub struct ClinicalChange {
 /// neither, given which way is better.
 pub fn direction(change: &Change, better: Better) -> Outcome {
     match (change.verdict, better) {
-        (Verdict::ReliableDecrease, Better::Lower) | (Verdict::ReliableIncrease, Better::Higher) => {
-            Outcome::Improved
-        }
-        (Verdict::ReliableIncrease, Better::Lower) | (Verdict::ReliableDecrease, Better::Higher) => {
-            Outcome::Deteriorated
-        }
+        (Verdict::ReliableDecrease, Better::Lower)
+        | (Verdict::ReliableIncrease, Better::Higher) => Outcome::Improved,
+        (Verdict::ReliableIncrease, Better::Lower)
+        | (Verdict::ReliableDecrease, Better::Higher) => Outcome::Deteriorated,
         (Verdict::WithinError, _) => Outcome::NoReliableChange,
         (Verdict::Unknown | Verdict::QuestionsChanged, _) => Outcome::NotJudged,
     }
@@ -150,16 +148,24 @@ mod tests {
 
     #[test]
     fn the_healthy_scores_are_better_higher_and_their_facets_follow() {
-        let rdp = crate::instrument::builtin::builtin_by_id("rdp").unwrap().unwrap();
+        let rdp = crate::instrument::builtin::builtin_by_id("rdp")
+            .unwrap()
+            .unwrap();
         for index in &rdp.indices {
             let healthy = ["interdependence", "power_balance"].contains(&index.id.as_str());
-            let expected = if healthy { Better::Higher } else { Better::Lower };
+            let expected = if healthy {
+                Better::Higher
+            } else {
+                Better::Lower
+            };
             assert_eq!(index.better, expected, "{}", index.id);
             for facet in rdp.facets.iter().filter(|f| index.facets.contains(&f.id)) {
                 assert_eq!(facet.better, expected, "{}", facet.id);
             }
         }
-        let checkin = crate::instrument::builtin::builtin_by_id("checkin").unwrap().unwrap();
+        let checkin = crate::instrument::builtin::builtin_by_id("checkin")
+            .unwrap()
+            .unwrap();
         assert!(checkin.indices.iter().all(|i| i.better == Better::Higher));
         assert!(checkin.facets.iter().all(|f| f.better == Better::Higher));
     }
@@ -173,12 +179,21 @@ mod tests {
         assert_eq!(c.kind, CutoffKind::C);
         assert!((c.value - 8.0 / 3.0).abs() < 1e-12);
         // a = 4 − 2·1 when lower is better, 4 + 2 when higher is.
-        assert_eq!(cutoff(None, Some(&seeking), Better::Lower).unwrap().value, 2.0);
-        assert_eq!(cutoff(None, Some(&seeking), Better::Higher).unwrap().value, 6.0);
+        assert_eq!(
+            cutoff(None, Some(&seeking), Better::Lower).unwrap().value,
+            2.0
+        );
+        assert_eq!(
+            cutoff(None, Some(&seeking), Better::Higher).unwrap().value,
+            6.0
+        );
         // b = 2 + 2·0.5 when lower is better, 2 − 1 when higher is.
         let b = cutoff(Some(&general), None, Better::Lower).unwrap();
         assert_eq!((b.kind, b.value), (CutoffKind::B, 3.0));
-        assert_eq!(cutoff(Some(&general), None, Better::Higher).unwrap().value, 1.0);
+        assert_eq!(
+            cutoff(Some(&general), None, Better::Higher).unwrap().value,
+            1.0
+        );
         assert_eq!(cutoff(None, None, Better::Lower), None);
     }
 

@@ -4,6 +4,9 @@ ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'person'
     CHECK (role IN ('person', 'counsellor'));
 ALTER TABLE users ADD COLUMN approved_unix BIGINT;
 
+-- Whether a session began with a second factor (a passkey).
+ALTER TABLE sessions ADD COLUMN second_factor BOOLEAN NOT NULL DEFAULT false;
+
 -- A share is made as an invite: no viewer until a counsellor accepts its
 -- single-use code (a SHA-256), and a scope (JSON) in place of one level.
 -- Every share and read is kept, with the same ids.

@@ -22,6 +22,7 @@ fn session_from(row: &sqlx::postgres::PgRow) -> Result<SessionRow, StoreError> {
         created_unix: row.try_get("created_unix")?,
         last_seen_unix: row.try_get("last_seen_unix")?,
         label: row.try_get("label")?,
+        second_factor: row.try_get("second_factor")?,
     })
 }
 
@@ -31,6 +32,7 @@ impl tandem_store::engine::Sessions for PgStore {
         &self,
         user: UserId,
         label: &str,
+        second_factor: bool,
         now: i64,
     ) -> Result<NewSessionRow, StoreError> {
         let token = random_hex()?;
@@ -38,14 +40,17 @@ impl tandem_store::engine::Sessions for PgStore {
         let hash = Sha256::digest(token.as_bytes()).to_vec();
         let made = write_tx!(self, |tx| {
             sqlx::query(
-                "INSERT INTO sessions (token_hash, user_id, csrf_token, created_unix, last_seen_unix, label)
-                 SELECT $1, id, $2, $3, $3, $4 FROM users WHERE id = $5",
+                "INSERT INTO sessions
+                     (token_hash, user_id, csrf_token, created_unix, last_seen_unix, label,
+                      second_factor)
+                 SELECT $1, id, $2, $3, $3, $4, $6 FROM users WHERE id = $5",
             )
             .bind(&hash)
             .bind(&csrf_token)
             .bind(now)
             .bind(label)
             .bind(user.0)
+            .bind(second_factor)
             .execute(&mut *tx)
             .await?
         })?;
@@ -69,7 +74,7 @@ impl tandem_store::engine::Sessions for PgStore {
             return Ok(None);
         };
         let row = sqlx::query(
-            "SELECT token_hash, user_id, csrf_token, created_unix, last_seen_unix, label
+            "SELECT token_hash, user_id, csrf_token, created_unix, last_seen_unix, label, second_factor
              FROM sessions WHERE token_hash = $1",
         )
         .bind(&hash)
@@ -122,7 +127,7 @@ impl tandem_store::engine::Sessions for PgStore {
     async fn session_rows_of(&self, user: Owner) -> Result<Vec<SessionRow>, StoreError> {
         let user = user.id();
         sqlx::query(
-            "SELECT token_hash, user_id, csrf_token, created_unix, last_seen_unix, label
+            "SELECT token_hash, user_id, csrf_token, created_unix, last_seen_unix, label, second_factor
              FROM sessions WHERE user_id = $1 ORDER BY created_unix DESC, seq DESC",
         )
         .bind(user.0)

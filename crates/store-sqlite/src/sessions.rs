@@ -22,6 +22,7 @@ fn session_from(row: &sqlx::sqlite::SqliteRow) -> Result<SessionRow, StoreError>
         created_unix: row.try_get("created_unix")?,
         last_seen_unix: row.try_get("last_seen_unix")?,
         label: row.try_get("label")?,
+        second_factor: row.try_get("second_factor")?,
     })
 }
 
@@ -31,20 +32,24 @@ impl tandem_store::engine::Sessions for SqliteStore {
         &self,
         user: UserId,
         label: &str,
+        second_factor: bool,
         now: i64,
     ) -> Result<NewSessionRow, StoreError> {
         let token = random_hex()?;
         let csrf_token = random_hex()?;
         let hash = Sha256::digest(token.as_bytes()).to_vec();
         let made = sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_unix, last_seen_unix, label)
-             SELECT ?, id, ?, ?, ?, ? FROM users WHERE id = ?",
+            "INSERT INTO sessions
+                 (token_hash, user_id, csrf_token, created_unix, last_seen_unix, label,
+                  second_factor)
+             SELECT ?, id, ?, ?, ?, ?, ? FROM users WHERE id = ?",
         )
         .bind(hash)
         .bind(&csrf_token)
         .bind(now)
         .bind(now)
         .bind(label)
+        .bind(second_factor)
         .bind(user.0)
         .execute(&self.writer)
         .await?;
@@ -68,7 +73,7 @@ impl tandem_store::engine::Sessions for SqliteStore {
             return Ok(None);
         };
         let row = sqlx::query(
-            "SELECT token_hash, user_id, csrf_token, created_unix, last_seen_unix, label
+            "SELECT token_hash, user_id, csrf_token, created_unix, last_seen_unix, label, second_factor
              FROM sessions WHERE token_hash = ?",
         )
         .bind(&hash)
@@ -115,7 +120,7 @@ impl tandem_store::engine::Sessions for SqliteStore {
     async fn session_rows_of(&self, user: Owner) -> Result<Vec<SessionRow>, StoreError> {
         let user = user.id();
         sqlx::query(
-            "SELECT token_hash, user_id, csrf_token, created_unix, last_seen_unix, label
+            "SELECT token_hash, user_id, csrf_token, created_unix, last_seen_unix, label, second_factor
              FROM sessions WHERE user_id = ? ORDER BY created_unix DESC, rowid DESC",
         )
         .bind(user.0)

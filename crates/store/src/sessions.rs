@@ -48,6 +48,8 @@ pub struct SessionInfo {
     pub last_seen_unix: i64,
     /// Such as "Chrome on Linux".
     pub label: String,
+    /// Whether it began with a second factor (a passkey).
+    pub second_factor: bool,
 }
 
 impl fmt::Debug for SessionInfo {

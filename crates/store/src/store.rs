@@ -69,7 +69,31 @@ impl Store {
         label: &str,
         now: i64,
     ) -> Result<NewSession, StoreError> {
-        let made = self.engine.new_session(user, label, now).await?;
+        self.begin_session(user, label, false, now).await
+    }
+
+    /// As [`Store::create_session`], for a sign-in that a second factor (a
+    /// passkey) has just confirmed.
+    pub async fn create_session_with_second_factor(
+        &self,
+        user: UserId,
+        label: &str,
+        now: i64,
+    ) -> Result<NewSession, StoreError> {
+        self.begin_session(user, label, true, now).await
+    }
+
+    async fn begin_session(
+        &self,
+        user: UserId,
+        label: &str,
+        second_factor: bool,
+        now: i64,
+    ) -> Result<NewSession, StoreError> {
+        let made = self
+            .engine
+            .new_session(user, label, second_factor, now)
+            .await?;
         Ok(NewSession {
             token: made.token,
             csrf_token: made.csrf_token,
@@ -187,5 +211,6 @@ fn vouch_for(row: SessionRow) -> SessionInfo {
         created_unix: row.created_unix,
         last_seen_unix: row.last_seen_unix,
         label: row.label,
+        second_factor: row.second_factor,
     }
 }

@@ -32,6 +32,7 @@ use axum::middleware;
 use axum::routing::get;
 
 pub use api::ROUTES as API_ROUTES;
+pub use auth::counsellor::SecondFactor;
 pub use error::AppError;
 pub use state::{AppState, DEFAULT_EXIT_URL, WebConfig};
 pub use tandem_app::Content;

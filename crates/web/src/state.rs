@@ -42,6 +42,9 @@ pub struct WebConfig {
     /// Published reliability pinned per instrument version
     /// (`reliability_file`), used instead of estimates.
     pub reliability: Option<Published>,
+    /// Whether counsellors must sign in with a second factor
+    /// (`counsellor_second_factor`).
+    pub counsellor_second_factor: crate::auth::counsellor::SecondFactor,
 }
 
 /// Where the quick exit goes unless configured: a neutral weather site.
@@ -61,6 +64,7 @@ impl Default for WebConfig {
             request_timeout_secs: 30,
             resources: None,
             reliability: None,
+            counsellor_second_factor: crate::auth::counsellor::SecondFactor::Required,
         }
     }
 }

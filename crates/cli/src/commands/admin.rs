@@ -48,6 +48,18 @@ pub async fn run(
             );
             Ok(())
         }
+        AdminCommand::ApproveCounsellor { name } => {
+            let name = tandem_store::UserName::parse(name)
+                .map_err(|err| bad_input(format!("{name:?}: {err}")))?;
+            let (store, rights) = config::open_store(database, file).await?;
+            let approved = store
+                .approve_counsellor(&rights.operator, &name, crate::commands::plan::now())
+                .await;
+            store.close().await;
+            approved.map_err(invalid_is_bad_input)?;
+            println!("{name} is an approved counsellor: clients can now give them a code.");
+            Ok(())
+        }
         AdminCommand::CopyStore { to, json } => copy_store(database, file, to, *json).await,
         AdminCommand::Restore { file: backup, json } => {
             restore(database, file, backup, *json).await
@@ -58,7 +70,7 @@ pub async fn run(
 /// A refusal the store phrased for the person who gave the value is exit 3.
 fn invalid_is_bad_input(err: StoreError) -> anyhow::Error {
     match err {
-        StoreError::Invalid { message, .. } => bad_input(message),
+        StoreError::Invalid { message, .. } | StoreError::Conflict(message) => bad_input(message),
         other => other.into(),
     }
 }

@@ -165,3 +165,62 @@ fn a_backup_is_checked_and_opens_with_the_key() {
     let secret = "a line only I should read";
     assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_bytes()));
 }
+
+#[test]
+fn approving_a_counsellor_needs_a_counsellor_account_and_says_what_is_wrong() {
+    use tandem_store::{AccountRole, UserName};
+    let t = Tandem::new();
+    t.cmd(&["history"]).assert().success();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let standing = |name: &'static str| {
+        let dir = t.data_dir();
+        runtime.block_on(async move {
+            let store = tandem_store_sqlite::open(&dir).await.unwrap();
+            let (id, _) = store
+                .account_by_name(&UserName::parse(name).unwrap())
+                .await
+                .unwrap()
+                .unwrap();
+            let owner = crate::common::session_owner(&store, id).await;
+            let standing = store.standing(owner).await.unwrap();
+            store.close().await;
+            standing
+        })
+    };
+    runtime.block_on(async {
+        let store = tandem_store_sqlite::open(&t.data_dir()).await.unwrap();
+        for (name, role) in [
+            ("cora-counsellor", AccountRole::Counsellor),
+            ("pat-person", AccountRole::Person),
+        ] {
+            store
+                .create_account_as(
+                    &UserName::parse(name).unwrap(),
+                    crate::common::TEST_HASH,
+                    role,
+                    1,
+                )
+                .await
+                .unwrap();
+        }
+        store.close().await;
+    });
+    assert_eq!(standing("cora-counsellor").approved_unix, None);
+    t.cmd(&["admin", "approve-counsellor", "nobody-here"])
+        .assert()
+        .code(3)
+        .stderr(contains("No account is named nobody-here"));
+    t.cmd(&["admin", "approve-counsellor", "pat-person"])
+        .assert()
+        .code(3)
+        .stderr(contains("not a counsellor account"));
+    assert_eq!(standing("pat-person").approved_unix, None);
+    t.cmd(&["admin", "approve-counsellor", "Cora-Counsellor"])
+        .assert()
+        .success()
+        .stdout(contains("cora-counsellor is an approved counsellor"));
+    assert!(standing("cora-counsellor").is_approved_counsellor());
+}

@@ -591,7 +591,9 @@ fn inherit_better(facets: &mut [Facet], raw: &[Spanned<RawFacet>], indices: &[In
             .iter()
             .any(|r| r.get_ref().id == facet.id.as_str() && r.get_ref().better.is_some());
         if !declared
-            && let Some(index) = indices.iter().find(|index| index.facets.contains(&facet.id))
+            && let Some(index) = indices
+                .iter()
+                .find(|index| index.facets.contains(&facet.id))
         {
             facet.better = index.better;
         }

@@ -4,6 +4,11 @@ ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'person'
     CHECK (role IN ('person', 'counsellor'));
 ALTER TABLE users ADD COLUMN approved_unix INTEGER;
 
+-- Whether a session began with a second factor (a passkey), which a
+-- counsellor's must, unless the operator relaxed it.
+ALTER TABLE sessions ADD COLUMN second_factor INTEGER NOT NULL DEFAULT 0
+    CHECK (second_factor IN (0, 1));
+
 -- A share is now made as an invite: its viewer is unknown until a
 -- counsellor accepts its single-use code (kept as a SHA-256), and what it
 -- shows is a scope (JSON: results level, instruments, relationships, and

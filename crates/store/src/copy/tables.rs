@@ -210,6 +210,7 @@ pub const TABLES: &[Table] = &[
             col("created_unix", Integer),
             col("last_seen_unix", Integer),
             col("label", Text),
+            col("second_factor", Bool),
             rowid("seq"),
         ],
         identity: Some("seq"),

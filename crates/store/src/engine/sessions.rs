@@ -21,6 +21,8 @@ pub struct SessionRow {
     pub last_seen_unix: i64,
     /// The browser and system it was made from.
     pub label: String,
+    /// Whether it began with a second factor.
+    pub second_factor: bool,
 }
 
 impl std::fmt::Debug for SessionRow {
@@ -57,6 +59,7 @@ pub trait Sessions: Send + Sync {
         &self,
         user: UserId,
         label: &str,
+        second_factor: bool,
         now: i64,
     ) -> Result<NewSessionRow, StoreError>;
 

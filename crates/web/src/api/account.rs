@@ -7,7 +7,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tandem_core::moments::TimeZoneName;
-use tandem_store::UserId;
+use tandem_store::{AccountRole, UserId};
 use utoipa::ToSchema;
 
 use super::openapi::{CsrfRefused, SignedOut, Throttled, WriteRefused};
@@ -21,6 +21,19 @@ use crate::{AppError, AppState};
 pub(super) struct Credentials {
     name: String,
     password: String,
+}
+
+/// A new account's name and password, and what it is for.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct NewAccount {
+    name: String,
+    password: String,
+    /// `person` (the default) or `counsellor`; a counsellor's account
+    /// takes clients only once the operator approves it
+    /// (`tandem admin approve-counsellor NAME`).
+    #[serde(default)]
+    role: AccountRole,
 }
 
 /// A new session: who signed in, and the token writes must carry.
@@ -67,7 +80,7 @@ fn cookie_on(state: &AppState, mut response: Response, started: &flows::Started)
     post,
     path = "/accounts",
     tag = "account",
-    request_body = Credentials,
+    request_body = NewAccount,
     responses(
         (status = 201, description = "Signed up and signed in, with the first recovery codes.", body = SignedUp),
         (status = 409, description = "That name is taken.", body = super::openapi::Problem, content_type = "application/problem+json"),
@@ -78,10 +91,17 @@ fn cookie_on(state: &AppState, mut response: Response, started: &flows::Started)
 pub(super) async fn create_account(
     State(state): State<AppState>,
     client: Client,
-    ApiJson(body): ApiJson<Credentials>,
+    ApiJson(body): ApiJson<NewAccount>,
 ) -> Result<Response, AppError> {
-    let started =
-        api(flows::sign_up(&state, &client, &body.name, &body.password, &body.password).await)?;
+    let started = api(flows::sign_up(
+        &state,
+        &client,
+        &body.name,
+        &body.password,
+        &body.password,
+        body.role,
+    )
+    .await)?;
     // The account exists by now: codes that cannot be made just now are
     // made later, never a reason to answer as if sign-up failed.
     let recovery_codes = match crate::auth::recovery::issue(&state, started.user).await {

@@ -7,6 +7,7 @@ mod administrations;
 mod answers_schema;
 mod exercises;
 mod export;
+mod grants;
 mod guessing;
 mod links;
 mod openapi;
@@ -87,6 +88,12 @@ fn build() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(safety::delete_screen))
         .routes(routes!(safety::research, safety::set_research))
         .routes(routes!(export::export))
+        .routes(routes!(grants::grants, grants::create_grant))
+        .routes(routes!(grants::revoke_grant))
+        .routes(routes!(grants::accept_grant))
+        .routes(routes!(grants::clients))
+        .routes(routes!(grants::client_results))
+        .routes(routes!(grants::access_log))
         .routes(routes!(account::delete_account))
         .routes(routes!(account::change_password))
         .routes(routes!(account::time_zone, account::set_time_zone))

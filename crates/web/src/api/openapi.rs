@@ -19,12 +19,12 @@ use crate::AppState;
 
 /// Every API route, for the tests that sweep them: (method, path, summary,
 /// needs a session). A test checks that it and the document agree exactly.
-pub const ROUTES: [(&str, &str, &str, bool); 53] = [
+pub const ROUTES: [(&str, &str, &str, bool); 60] = [
     ("get", "/openapi.json", "This document", false),
     (
         "post",
         "/accounts",
-        "Create an account and sign in ({name, password})",
+        "Create an account and sign in ({name, password, role?})",
         false,
     ),
     (
@@ -131,6 +131,38 @@ pub const ROUTES: [(&str, &str, &str, bool); 53] = [
         "put",
         "/relationships/{id}/us",
         "Keep how I see us ({answers: {item: 1-5}}, every item)",
+        true,
+    ),
+    ("get", "/grants", "My grants to counsellors", true),
+    (
+        "post",
+        "/grants",
+        "Invite a counsellor ({scope, expires_at?}); returns the code",
+        true,
+    ),
+    ("delete", "/grants/{id}", "End a grant at once", true),
+    (
+        "post",
+        "/grants/accept",
+        "Take a client's code ({code}; approved counsellors)",
+        true,
+    ),
+    (
+        "get",
+        "/clients",
+        "My clients, who needs attention first",
+        true,
+    ),
+    (
+        "get",
+        "/clients/{id}/results",
+        "One client's results within their grant, with RCI and clinical change",
+        true,
+    ),
+    (
+        "get",
+        "/account/access-log",
+        "Who saw what of mine, and when",
         true,
     ),
     ("get", "/links", "My partner links", true),

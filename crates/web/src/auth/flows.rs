@@ -165,6 +165,7 @@ pub async fn sign_up(
     name: &str,
     password: &str,
     confirm: &str,
+    role: tandem_store::AccountRole,
 ) -> Result<Started, AppError> {
     let name = parse_name(name)?;
     check_new_password(password, name.as_str()).map_err(|p| AppError::invalid(p.to_string()))?;
@@ -182,7 +183,10 @@ pub async fn sign_up(
         }
     };
     // A taken name leaves the attempt counted against the address.
-    let user = state.store().create_account(&name, &hashed, now()).await?;
+    let user = state
+        .store()
+        .create_account_as(&name, &hashed, role, now())
+        .await?;
     state.store().attempt_succeeded(ticket).await?;
     start(state, user, client).await
 }

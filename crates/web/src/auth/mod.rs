@@ -1,6 +1,7 @@
 //! Who is asking: the session cookie, looked up once per request, and the
 //! extractors that make a handler's signature say it needs a signed-in user.
 
+pub mod counsellor;
 pub mod flows;
 pub mod hashing;
 mod next;
@@ -37,6 +38,8 @@ pub struct Session {
     pub csrf_token: String,
     /// The cookie value, to end this session.
     pub token: String,
+    /// Whether this session began with a second factor (a passkey).
+    pub second_factor: bool,
 }
 
 /// The cookie's name: `__Host-` behind TLS, so no subdomain can set it.
@@ -102,6 +105,7 @@ pub async fn load_session(
                     user: info.user,
                     csrf_token: info.csrf_token,
                     token,
+                    second_factor: info.second_factor,
                 };
                 request.extensions_mut().insert(session.clone());
                 // Also on the way out, so an error or message page drawn at

@@ -113,7 +113,15 @@ pub async fn sign_up(
 ) -> Result<Response, AppError> {
     let problems = flows::sign_up_problems(&form.name, &form.password, &form.confirm);
     let result = if problems.is_empty() {
-        flows::sign_up(&state, &client, &form.name, &form.password, &form.confirm).await
+        flows::sign_up(
+            &state,
+            &client,
+            &form.name,
+            &form.password,
+            &form.confirm,
+            tandem_store::AccountRole::Person,
+        )
+        .await
     } else {
         let mut errors = FormErrors::new();
         for (field, message) in problems {

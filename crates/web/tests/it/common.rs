@@ -17,6 +17,8 @@ pub struct Server {
     _shutdown: tokio::sync::oneshot::Sender<()>,
     /// The running app's state, for a look at its store.
     state: AppState,
+    /// The operator's right, for what `tandem admin` would do.
+    operator: tandem_store::Operator,
 }
 
 impl Server {
@@ -42,7 +44,25 @@ impl Server {
             _dir: dir,
             _shutdown: send,
             state,
+            operator: rights.operator,
         }
+    }
+
+    /// Approves a counsellor account, as `tandem admin approve-counsellor`.
+    pub async fn approve(&self, name: &str) {
+        self.store()
+            .approve_counsellor(
+                &self.operator,
+                &tandem_store::UserName::parse(name).unwrap(),
+                1,
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Signs up a counsellor account through the API (not yet approved).
+    pub async fn counsellor(&self, name: &str) -> User {
+        self.sign_up(name, "counsellor").await
     }
 
     /// The server's store.
@@ -77,10 +97,14 @@ impl Server {
 
     /// Signs up a new account through the API; returns its client and CSRF token.
     pub async fn user(&self, name: &str) -> User {
+        self.sign_up(name, "person").await
+    }
+
+    async fn sign_up(&self, name: &str, role: &str) -> User {
         let client = self.browser();
         let response = client
             .post(self.url("/api/v1/accounts"))
-            .json(&json!({ "name": name, "password": PASSWORD }))
+            .json(&json!({ "name": name, "password": PASSWORD, "role": role }))
             .send()
             .await
             .unwrap();

@@ -4,6 +4,7 @@
 mod address;
 mod browser;
 mod common;
+mod counsellors;
 mod deletion;
 mod estimates;
 mod history;
