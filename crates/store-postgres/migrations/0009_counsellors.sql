@@ -26,3 +26,23 @@ ALTER TABLE shares ADD CONSTRAINT shares_check
     CHECK (viewer_id IS NULL OR owner_id <> viewer_id);
 ALTER TABLE shares ADD CONSTRAINT shares_accepted_check
     CHECK ((viewer_id IS NULL) = (accepted_unix IS NULL));
+
+-- Passkeys and their ceremonies, as SQLite's 0017.
+CREATE TABLE passkeys (
+    id             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id        BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    credential_id  BYTEA NOT NULL UNIQUE,
+    credential     TEXT NOT NULL,
+    label          TEXT NOT NULL,
+    created_unix   BIGINT NOT NULL,
+    last_used_unix BIGINT
+);
+CREATE INDEX passkeys_by_user ON passkeys (user_id);
+
+CREATE TABLE passkey_ceremonies (
+    key_hash     BYTEA PRIMARY KEY,
+    user_id      BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    purpose      TEXT NOT NULL CHECK (purpose IN ('register', 'sign_in')),
+    state        TEXT NOT NULL,
+    expires_unix BIGINT NOT NULL
+);

@@ -24,6 +24,7 @@ mod keys;
 mod links;
 mod network;
 mod operations;
+mod passkeys;
 mod plan;
 mod plan_seal;
 mod recovery;

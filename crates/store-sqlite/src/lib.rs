@@ -17,6 +17,7 @@ mod group;
 mod keys;
 mod links;
 mod network;
+mod passkeys;
 mod plan;
 mod plan_seal;
 mod recovery;

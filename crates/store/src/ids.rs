@@ -45,6 +45,10 @@ row_id!(
     ShareId
 );
 row_id!(
+    /// One passkey of an account.
+    PasskeyId
+);
+row_id!(
     /// One exercise a person wrote.
     ExerciseId
 );

@@ -25,6 +25,7 @@ mod ids;
 pub mod links;
 pub mod modes;
 pub mod network;
+pub mod passkeys;
 mod plan;
 mod recovery;
 pub mod relationships;
@@ -45,8 +46,8 @@ pub use error::StoreError;
 pub use exercises::ExerciseRecord;
 pub use guessing::{Guessing, PartnerGuessing};
 pub use ids::{
-    AdministrationId, ExerciseId, LinkId, Owner, PlanItemId, RelationshipId, SafetyScreenId,
-    ShareId, SupporterId, UserId,
+    AdministrationId, ExerciseId, LinkId, Owner, PasskeyId, PlanItemId, RelationshipId,
+    SafetyScreenId, ShareId, SupporterId, UserId,
 };
 pub use links::{Invite, Link, LinkLevel, Mark, PartnerScores};
 pub use plan::{NewSuggestion, PlanItem, PlanStatus, UnknownPlanStatus};

@@ -40,6 +40,7 @@ mod exercises;
 mod instances;
 mod links;
 mod owners;
+mod passkeys;
 mod plans;
 mod recovery;
 mod relationships;

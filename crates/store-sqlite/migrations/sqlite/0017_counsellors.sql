@@ -63,3 +63,27 @@ CREATE INDEX share_reads_by_share ON share_reads (share_id);
 DROP TABLE shares_seq_kept;
 DROP TABLE share_reads_kept;
 DROP TABLE shares_kept;
+
+-- Passkeys (WebAuthn), offered to everyone and needed by counsellors. The
+-- credential is webauthn-rs's serialised passkey: a public key and a
+-- counter, nothing secret. No two accounts share a credential id.
+CREATE TABLE passkeys (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id        INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    credential_id  BLOB NOT NULL UNIQUE,
+    credential     TEXT NOT NULL,
+    label          TEXT NOT NULL,
+    created_unix   INTEGER NOT NULL,
+    last_used_unix INTEGER
+) STRICT;
+CREATE INDEX passkeys_by_user ON passkeys (user_id);
+
+-- The state between a passkey challenge and the browser's answer, under
+-- the SHA-256 of a one-time key, for a few minutes; taken once.
+CREATE TABLE passkey_ceremonies (
+    key_hash     BLOB PRIMARY KEY,
+    user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    purpose      TEXT NOT NULL CHECK (purpose IN ('register', 'sign_in')),
+    state        TEXT NOT NULL,
+    expires_unix INTEGER NOT NULL
+) STRICT;

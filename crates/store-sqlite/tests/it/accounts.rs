@@ -178,7 +178,7 @@ async fn accounts_are_found_by_name_and_keep_their_hash() {
 
 /// Every table, with how many rows it holds in all and how many belong to
 /// the user bound to `?`. Literal statements: sqlx takes only audited SQL.
-const TABLES: [(&str, &str, &str); 25] = [
+const TABLES: [(&str, &str, &str); 27] = [
     (
         "links",
         "SELECT count(*) FROM links",
@@ -225,6 +225,16 @@ const TABLES: [(&str, &str, &str); 25] = [
         "SELECT count(*) FROM share_reads",
         "SELECT count(*) FROM share_reads r JOIN shares s ON s.id = r.share_id
          WHERE s.owner_id = ?",
+    ),
+    (
+        "passkeys",
+        "SELECT count(*) FROM passkeys",
+        "SELECT count(*) FROM passkeys WHERE user_id = ?",
+    ),
+    (
+        "passkey_ceremonies",
+        "SELECT count(*) FROM passkey_ceremonies",
+        "SELECT count(*) FROM passkey_ceremonies WHERE user_id = ?",
     ),
     (
         "session_screens",
@@ -374,6 +384,25 @@ async fn fill(store: &Store, user: Owner, user_key: &str) {
         .unwrap();
     store
         .record_safety_screen(user, &safety, &whole)
+        .await
+        .unwrap();
+    // A passkey, and a ceremony under way.
+    let credential = format!("credential-{}", user.id().0);
+    store
+        .add_passkey(user, credential.as_bytes(), "{}", "Chrome on Linux", 100)
+        .await
+        .unwrap();
+    let mut ceremony = [0u8; 32];
+    ceremony[..8].copy_from_slice(&user.id().0.to_le_bytes());
+    store
+        .keep_ceremony(
+            &ceremony,
+            user.id(),
+            tandem_store::passkeys::Ceremony::Register,
+            "{}",
+            100,
+            i64::MAX,
+        )
         .await
         .unwrap();
     // A share with a counsellor, accepted, and read once through it.

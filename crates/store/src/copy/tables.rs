@@ -287,6 +287,30 @@ pub const TABLES: &[Table] = &[
         identity: Some("id"),
     },
     Table {
+        name: "passkeys",
+        columns: &[
+            col("id", Integer),
+            col("user_id", Integer),
+            col("credential_id", Bytes),
+            col("credential", Text),
+            col("label", Text),
+            col("created_unix", Integer),
+            opt("last_used_unix", Integer),
+        ],
+        identity: Some("id"),
+    },
+    Table {
+        name: "passkey_ceremonies",
+        columns: &[
+            col("key_hash", Bytes),
+            col("user_id", Integer),
+            col("purpose", Text),
+            col("state", Text),
+            col("expires_unix", Integer),
+        ],
+        identity: None,
+    },
+    Table {
         name: "share_reads",
         columns: &[
             col("id", Integer),

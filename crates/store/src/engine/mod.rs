@@ -7,6 +7,7 @@
 mod accounts;
 mod answers;
 mod links;
+mod passkeys;
 mod plans;
 mod relationships;
 mod research;
@@ -21,6 +22,7 @@ use async_trait::async_trait;
 pub use accounts::{Accounts, Preferences, RecoveryCodes};
 pub use answers::{Administrations, KeptScores, UnscoredRow};
 pub use links::Links;
+pub use passkeys::Passkeys;
 pub use plans::{Exercises, Plans, SupportMap};
 pub use relationships::Relationships;
 pub use research::ResearchData;
@@ -92,6 +94,7 @@ pub trait Engine:
     + SafetyScreens
     + ResearchData
     + Shares
+    + Passkeys
     + Operations
 {
     /// The terminal's one user, created on first use.
