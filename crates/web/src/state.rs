@@ -77,6 +77,8 @@ pub struct AppState {
 
 struct Inner {
     store: Store,
+    /// The passkey relying party, when `public_url` is set.
+    webauthn: Option<webauthn_rs::Webauthn>,
     /// For reliability estimates from consenting people's answers.
     research: Research,
     config: WebConfig,
@@ -96,6 +98,9 @@ pub enum StateError {
     /// Password hashing could not be set up.
     #[error("password hashing: {0}")]
     Hashing(String),
+    /// Passkeys could not be set up for `public_url`.
+    #[error("{0}")]
+    Passkeys(String),
 }
 
 impl AppState {
@@ -110,8 +115,11 @@ impl AppState {
             content.resources = resources.clone();
         }
         content.published = config.reliability.clone();
+        let webauthn = crate::auth::passkeys::relying_party(config.public_url.as_ref())
+            .map_err(StateError::Passkeys)?;
         Ok(Self {
             inner: Arc::new(Inner {
+                webauthn,
                 content,
                 drawn: crate::trends::Drawn::default(),
                 store,
@@ -131,6 +139,11 @@ impl AppState {
     /// The right to read consenting people's answers, de-identified.
     pub(crate) fn research(&self) -> &Research {
         &self.inner.research
+    }
+
+    /// The passkey relying party, when `public_url` is set.
+    pub(crate) fn webauthn(&self) -> Option<&webauthn_rs::Webauthn> {
+        self.inner.webauthn.as_ref()
     }
 
     /// This server's settings.

@@ -108,3 +108,103 @@
     if (shifts.length >= 3) { leave(event); }
   });
 })();
+
+// Passkeys: the buttons marked data-passkey stay hidden unless this
+// browser can make and use them. WebAuthn's options come as JSON with
+// base64url strings where the browser wants bytes, and its answers go back
+// the same way.
+(function () {
+  "use strict";
+  if (!window.PublicKeyCredential || !navigator.credentials) { return; }
+  function bytes(text) {
+    var plain = text.replace(/-/g, "+").replace(/_/g, "/");
+    while (plain.length % 4) { plain += "="; }
+    return Uint8Array.from(atob(plain), function (c) { return c.charCodeAt(0); });
+  }
+  function text(buffer) {
+    if (!buffer) { return null; }
+    var all = String.fromCharCode.apply(null, new Uint8Array(buffer));
+    return btoa(all).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+  function ids(list) {
+    (list || []).forEach(function (entry) { entry.id = bytes(entry.id); });
+  }
+  function token() {
+    var field = document.querySelector("input[name=csrf]");
+    return field ? field.value : "";
+  }
+  function post(path, body) {
+    return fetch(path, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": token() },
+      body: JSON.stringify(body)
+    }).then(function (answer) {
+      return answer.json().catch(function () { return {}; }).then(function (json) {
+        if (!answer.ok) { throw new Error(json.detail || "That did not work. Try again."); }
+        return json;
+      });
+    });
+  }
+  function say(button, words) {
+    var status = button.closest("form, main, body").querySelector(".passkey-status");
+    if (status) { status.textContent = words; }
+  }
+  document.querySelectorAll("[data-passkey]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      if (button.dataset.passkey === "add") {
+        post("/api/v1/account/passkeys/options", {}).then(function (made) {
+          var options = made.options.publicKey;
+          options.challenge = bytes(options.challenge);
+          options.user.id = bytes(options.user.id);
+          ids(options.excludeCredentials);
+          return navigator.credentials.create({ publicKey: options }).then(function (cred) {
+            return post("/api/v1/account/passkeys", {
+              ceremony: made.ceremony,
+              credential: {
+                id: cred.id,
+                rawId: text(cred.rawId),
+                type: cred.type,
+                extensions: cred.getClientExtensionResults(),
+                response: {
+                  attestationObject: text(cred.response.attestationObject),
+                  clientDataJSON: text(cred.response.clientDataJSON)
+                }
+              }
+            });
+          });
+        }).then(function () {
+          window.location.reload();
+        }).catch(function (err) { say(button, err.message); });
+        return;
+      }
+      var name = document.getElementById("name");
+      post("/api/v1/session/passkey/options", { name: name ? name.value : "" }).then(function (made) {
+        var options = made.options.publicKey;
+        options.challenge = bytes(options.challenge);
+        ids(options.allowCredentials);
+        return navigator.credentials.get({ publicKey: options }).then(function (cred) {
+          return post("/api/v1/session/passkey", {
+            ceremony: made.ceremony,
+            credential: {
+              id: cred.id,
+              rawId: text(cred.rawId),
+              type: cred.type,
+              extensions: cred.getClientExtensionResults(),
+              response: {
+                authenticatorData: text(cred.response.authenticatorData),
+                clientDataJSON: text(cred.response.clientDataJSON),
+                signature: text(cred.response.signature),
+                userHandle: text(cred.response.userHandle)
+              }
+            }
+          });
+        });
+      }).then(function () {
+        var next = button.dataset.next;
+        window.location.assign(next && next.charAt(0) === "/" && next.charAt(1) !== "/" ? next : "/");
+      }).catch(function (err) { say(button, err.message); });
+    });
+  });
+})();

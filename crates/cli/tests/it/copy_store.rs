@@ -18,7 +18,7 @@ use crate::postgres::cluster;
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/store-1.0");
 
 /// Every table a copy reports, in its order.
-const TABLES: [&str; 27] = [
+const TABLES: [&str; 29] = [
     "meta",
     "users",
     "high_water",
@@ -39,6 +39,8 @@ const TABLES: [&str; 27] = [
     "exercise_ticks",
     "recovery_codes",
     "shares",
+    "passkeys",
+    "passkey_ceremonies",
     "share_reads",
     "links",
     "link_sides",

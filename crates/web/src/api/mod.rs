@@ -11,6 +11,7 @@ mod grants;
 mod guessing;
 mod links;
 mod openapi;
+mod passkeys;
 mod people;
 mod plan;
 mod recovery;
@@ -94,6 +95,11 @@ fn build() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(grants::clients))
         .routes(routes!(grants::client_results))
         .routes(routes!(grants::access_log))
+        .routes(routes!(passkeys::passkey_options))
+        .routes(routes!(passkeys::list_passkeys, passkeys::add_passkey))
+        .routes(routes!(passkeys::remove_passkey))
+        .routes(routes!(passkeys::sign_in_options))
+        .routes(routes!(passkeys::sign_in_with_passkey))
         .routes(routes!(account::delete_account))
         .routes(routes!(account::change_password))
         .routes(routes!(account::time_zone, account::set_time_zone))

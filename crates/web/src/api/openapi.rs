@@ -19,7 +19,7 @@ use crate::AppState;
 
 /// Every API route, for the tests that sweep them: (method, path, summary,
 /// needs a session). A test checks that it and the document agree exactly.
-pub const ROUTES: [(&str, &str, &str, bool); 60] = [
+pub const ROUTES: [(&str, &str, &str, bool); 66] = [
     ("get", "/openapi.json", "This document", false),
     (
         "post",
@@ -132,6 +132,32 @@ pub const ROUTES: [(&str, &str, &str, bool); 60] = [
         "/relationships/{id}/us",
         "Keep how I see us ({answers: {item: 1-5}}, every item)",
         true,
+    ),
+    (
+        "post",
+        "/account/passkeys/options",
+        "Begin adding a passkey",
+        true,
+    ),
+    ("get", "/account/passkeys", "My passkeys", true),
+    (
+        "post",
+        "/account/passkeys",
+        "Add a passkey ({ceremony, credential})",
+        true,
+    ),
+    ("delete", "/account/passkeys/{id}", "Remove a passkey", true),
+    (
+        "post",
+        "/session/passkey/options",
+        "Begin signing in with a passkey ({name})",
+        false,
+    ),
+    (
+        "post",
+        "/session/passkey",
+        "Sign in with a passkey ({ceremony, credential}): a second factor",
+        false,
     ),
     ("get", "/grants", "My grants to counsellors", true),
     (

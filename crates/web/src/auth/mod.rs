@@ -5,6 +5,7 @@ pub mod counsellor;
 pub mod flows;
 pub mod hashing;
 mod next;
+pub mod passkeys;
 pub mod password;
 pub mod recovery;
 

@@ -4,6 +4,7 @@
 
 pub(crate) mod account;
 mod checkin;
+mod counsellors;
 mod exercise;
 mod extract;
 mod form;
@@ -66,6 +67,16 @@ pub fn routes() -> Router<AppState> {
         .route("/account/c/{id}/delete", post(account::delete_screen))
         .route("/account/research", post(account::research))
         .route("/account/time-zone", post(time_zone::save))
+        .route("/account/counsellors", get(counsellors::show))
+        .route("/account/counsellors/invite", post(counsellors::invite))
+        .route("/account/counsellors/{id}/end", post(counsellors::end))
+        .route(
+            "/account/passkeys/{id}/remove",
+            post(counsellors::remove_passkey),
+        )
+        .route("/clients", get(counsellors::caseload))
+        .route("/clients/accept", post(counsellors::accept))
+        .route("/clients/{id}", get(counsellors::client))
         .route("/guide", get(guide::show))
         .route("/questions/{form}", get(take::start))
         .route("/questions/b/done", get(checkin::done))

@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 
 use crate::common::Server;
 
+mod counsellor_walk;
 mod couple_walk;
 mod first_visit;
 mod plan_walk;
@@ -231,11 +232,19 @@ where
     F: FnOnce(Walk, Walk) -> Fut,
     Fut: Future<Output = (Walk, Walk)> + Send + 'static,
 {
+    run_pair_walk_on(name, std::sync::Arc::new(Server::start().await), walk).await;
+}
+
+/// As [`run_pair_walk`], on a server of the caller's.
+async fn run_pair_walk_on<F, Fut>(name: &str, server: std::sync::Arc<Server>, walk: F)
+where
+    F: FnOnce(Walk, Walk) -> Fut,
+    Fut: Future<Output = (Walk, Walk)> + Send + 'static,
+{
     let started = Instant::now();
     let axe = prerequisites();
     let driver = Driver::start().await;
     let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let server = Server::start().await;
     let first = open_walk(&driver, one.path(), &server, &axe).await;
     let second = open_walk(&driver, two.path(), &server, &axe).await;
     let clients = [first.client.clone(), second.client.clone()];

@@ -1,8 +1,6 @@
 //! A real server on a loopback port with its own temporary store, and
 //! clients that sign up and keep their cookies.
 
-use std::net::SocketAddr;
-
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::{Value, json};
 use tandem_store::Store;
@@ -11,7 +9,6 @@ use tempfile::TempDir;
 
 /// A running server; stops when dropped (the runtime ends with the test).
 pub struct Server {
-    pub addr: SocketAddr,
     /// Kept so the store's directory lives as long as the server.
     _dir: TempDir,
     _shutdown: tokio::sync::oneshot::Sender<()>,
@@ -19,6 +16,8 @@ pub struct Server {
     state: AppState,
     /// The operator's right, for what `tandem admin` would do.
     operator: tandem_store::Operator,
+    /// The address browsers use.
+    origin: String,
 }
 
 impl Server {
@@ -28,23 +27,41 @@ impl Server {
 
     /// A server with its own settings.
     pub async fn start_with(config: WebConfig) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::start_on(listener, config, None).await
+    }
+
+    /// A server reached as `http://localhost:PORT`, which is its
+    /// `public_url`: what passkeys need (browsers refuse them on an IP
+    /// address).
+    pub async fn start_localhost(mut config: WebConfig) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let origin = format!("http://localhost:{}", listener.local_addr().unwrap().port());
+        config.public_url = Some(tandem_web::address::PublicUrl::parse(&origin).unwrap());
+        Self::start_on(listener, config, Some(origin)).await
+    }
+
+    async fn start_on(
+        listener: tokio::net::TcpListener,
+        config: WebConfig,
+        origin: Option<String>,
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let (store, rights) = tandem_store_sqlite::open_with_rights(dir.path())
             .await
             .unwrap();
         let state = AppState::new(store, rights.research, config).unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (send, receive) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(tandem_web::serve(state.clone(), listener, async move {
             let _ = receive.await;
         }));
         Self {
-            addr,
             _dir: dir,
             _shutdown: send,
             state,
             operator: rights.operator,
+            origin: origin.unwrap_or_else(|| format!("http://{addr}")),
         }
     }
 
@@ -76,11 +93,11 @@ impl Server {
     }
 
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        format!("{}{path}", self.origin)
     }
 
     pub fn origin(&self) -> String {
-        format!("http://{}", self.addr)
+        self.origin.clone()
     }
 
     /// A client with a cookie jar that sends our Origin, like a browser on our pages.
@@ -101,10 +118,15 @@ impl Server {
     }
 
     async fn sign_up(&self, name: &str, role: &str) -> User {
+        self.sign_up_with(name, role, PASSWORD).await
+    }
+
+    /// Signs up an account of `role` with `password` through the API.
+    pub async fn sign_up_with(&self, name: &str, role: &str, password: &str) -> User {
         let client = self.browser();
         let response = client
             .post(self.url("/api/v1/accounts"))
-            .json(&json!({ "name": name, "password": PASSWORD, "role": role }))
+            .json(&json!({ "name": name, "password": password, "role": role }))
             .send()
             .await
             .unwrap();

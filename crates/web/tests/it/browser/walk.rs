@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use super::xpath_literal;
 
 /// Every walk's password.
-const PASSWORD: &str = "a kettle sings on the old blue stove";
+pub(super) const PASSWORD: &str = "a kettle sings on the old blue stove";
 
 /// The walk's browser, the server's address and what the checks found.
 pub(super) struct Walk {
