@@ -22,7 +22,7 @@ use utoipa::ToSchema;
 use super::openapi::{BadId, NotFound, SignedOut, Throttled, WriteRefused};
 use super::{ApiJson, ApiPath, api};
 use crate::auth::counsellor::counsellor;
-use crate::auth::flows::reserve_under;
+use crate::auth::flows::guess_code;
 use crate::auth::{ApiUser, Client, now};
 use crate::{AppError, AppState};
 
@@ -400,17 +400,8 @@ pub(super) async fn accept_grant(
     ApiJson(body): ApiJson<AcceptGrant>,
 ) -> Result<Response, AppError> {
     api(counsellor(&state, &session).await)?;
-    let who = session.user.id().to_string();
-    let ticket = api(reserve_under(&state, "grant", Some(&who), Some(&client)).await)?;
-    let store = state.store();
-    let outcome = caseload::accept(store, session.user, &body.code, now()).await;
-    match &outcome {
-        Ok(_) => store.attempt_succeeded(ticket).await?,
-        // A wrong code stays counted as a failed guess.
-        Err(tandem_app::ServiceError::Store(StoreError::Invalid { field, .. }))
-            if field == "code" => {}
-        Err(_) => store.release_attempt(ticket).await?,
-    }
+    let attempt = caseload::accept(state.store(), session.user, &body.code, now());
+    let outcome = api(guess_code(&state, "grant", &session, &client, attempt).await)?;
     let id = api(outcome.map_err(AppError::from))?;
     Ok((StatusCode::CREATED, Json(Accepted { id: id.0 })).into_response())
 }

@@ -9,12 +9,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tandem_app::couple::{self, Comparison};
-use tandem_store::{Link, LinkId, LinkLevel, Mark, RelationshipId, StoreError};
+use tandem_store::{Link, LinkId, LinkLevel, Mark, RelationshipId};
 use utoipa::ToSchema;
 
 use super::openapi::{BadId, CsrfRefused, NotFound, SignedOut, Throttled, WriteRefused};
 use super::{ApiJson, ApiPath, api};
-use crate::auth::flows::reserve_under;
+use crate::auth::flows::guess_code;
 use crate::auth::{ApiUser, Client, Session, now};
 use crate::{AppError, AppState};
 
@@ -137,17 +137,14 @@ pub(super) async fn accept_link(
     ApiJson(body): ApiJson<Accept>,
 ) -> Result<Response, AppError> {
     api(offered(&state, &session).await)?;
-    let who = session.user.id().to_string();
-    let ticket = api(reserve_under(&state, "link", Some(&who), Some(&client)).await)?;
-    let store = state.store();
-    let outcome = couple::accept(store, session.user, &body.code, body.relationship, now()).await;
-    match &outcome {
-        Ok(_) => store.attempt_succeeded(ticket).await?,
-        // A wrong code stays counted as a failed guess.
-        Err(tandem_app::ServiceError::Store(StoreError::Invalid { field, .. }))
-            if field == "code" => {}
-        Err(_) => store.release_attempt(ticket).await?,
-    }
+    let attempt = couple::accept(
+        state.store(),
+        session.user,
+        &body.code,
+        body.relationship,
+        now(),
+    );
+    let outcome = api(guess_code(&state, "link", &session, &client, attempt).await)?;
     let id = api(outcome.map_err(AppError::from))?;
     let link = Link {
         id,

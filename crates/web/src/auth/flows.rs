@@ -24,6 +24,31 @@ pub(super) async fn reserve(
     reserve_under(state, "user", name, client).await
 }
 
+/// Runs one guess at a code (a partner's or a client's) under a throttle
+/// ticket of `kind` for this person and address: a wrong code stays
+/// counted as a failed guess, a success clears the count, and any other
+/// outcome gives the attempt back.
+pub(crate) async fn guess_code<T>(
+    state: &AppState,
+    kind: &str,
+    session: &super::Session,
+    client: &Client,
+    attempt: impl Future<Output = Result<T, tandem_app::ServiceError>>,
+) -> Result<Result<T, tandem_app::ServiceError>, AppError> {
+    let who = session.user.id().to_string();
+    let ticket = reserve_under(state, kind, Some(&who), Some(client)).await?;
+    let outcome = attempt.await;
+    let store = state.store();
+    match &outcome {
+        Ok(_) => store.attempt_succeeded(ticket).await?,
+        Err(tandem_app::ServiceError::Store(tandem_store::StoreError::Invalid {
+            field, ..
+        })) if field == "code" => {}
+        Err(_) => store.release_attempt(ticket).await?,
+    }
+    Ok(outcome)
+}
+
 /// [`reserve`] for attempts of another `kind` than signing in, such as
 /// guessing a partner's invite code: the same limits, counted apart.
 pub(crate) async fn reserve_under(

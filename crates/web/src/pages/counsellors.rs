@@ -314,26 +314,13 @@ pub async fn accept(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     counsellor(&state, &session).await?;
-    let who = session.user.id().to_string();
-    let ticket =
-        crate::auth::flows::reserve_under(&state, "grant", Some(&who), Some(&client)).await?;
-    let store = state.store();
-    let outcome = caseload::accept(
-        store,
-        session.user,
-        field(&form, "code").unwrap_or(""),
-        now(),
-    )
-    .await;
+    let code = field(&form, "code").unwrap_or("");
+    let attempt = caseload::accept(state.store(), session.user, code, now());
+    let outcome =
+        crate::auth::flows::guess_code(&state, "grant", &session, &client, attempt).await?;
     match outcome {
-        Ok(id) => {
-            store.attempt_succeeded(ticket).await?;
-            Ok(Redirect::to(&format!("/clients/{}", id.0)).into_response())
-        }
+        Ok(id) => Ok(Redirect::to(&format!("/clients/{}", id.0)).into_response()),
         Err(tandem_app::ServiceError::Store(err)) => {
-            if !matches!(&err, StoreError::Invalid { field, .. } if field == "code") {
-                store.release_attempt(ticket).await?;
-            }
             caseload_page(&state, &session, Some(problem_of(err))).await
         }
         Err(err) => Err(err.into()),

@@ -222,23 +222,18 @@ pub async fn accept(
             "Linking is not available for this account.",
         ));
     }
-    let who = session.user.id().to_string();
-    let ticket =
-        crate::auth::flows::reserve_under(&state, "link", Some(&who), Some(&client)).await?;
-    let store = state.store();
-    let outcome = couple::accept(
-        store,
+    let relationship = relationship(&form)?;
+    let attempt = couple::accept(
+        state.store(),
         session.user,
         field(&form, "code"),
-        relationship(&form)?,
+        relationship,
         now(),
-    )
-    .await;
+    );
+    let outcome =
+        crate::auth::flows::guess_code(&state, "link", &session, &client, attempt).await?;
     match outcome {
-        Ok(_) => {
-            store.attempt_succeeded(ticket).await?;
-            Ok(Redirect::to("/links").into_response())
-        }
+        Ok(_) => Ok(Redirect::to("/links").into_response()),
         Err(err) => problem_page(&state, &session, err.into()).await,
     }
 }
