@@ -216,6 +216,7 @@ pub(super) async fn sign_in_options(
     responses(
         (status = 200, description = "Signed in.", body = super::account::SignedIn),
         (status = 401, description = "The passkey did not sign in.", body = super::openapi::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Passkeys are not set up on this server (no public_url).", body = super::openapi::Problem, content_type = "application/problem+json"),
         WriteRefused,
     )
 )]
