@@ -8,6 +8,7 @@
 //! [`ServiceError`], which each front end turns into its own answer.
 
 pub mod caseload;
+pub mod caseload_csv;
 pub mod content;
 pub mod couple;
 mod error;

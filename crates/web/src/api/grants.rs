@@ -476,3 +476,76 @@ pub(super) async fn client_results(
         administrations: view.administrations,
     }))
 }
+
+/// Which instrument's CSV.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CsvQuery {
+    /// `rdp` or `checkin`.
+    instrument: Option<String>,
+}
+
+/// One client's shared results of one instrument as CSV: a row per
+/// administration, a column per score and item the grant shows.
+#[utoipa::path(
+    get,
+    path = "/clients/{id}/export",
+    tag = "counsellors",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "The client's id for me."), CsvQuery),
+    responses(
+        (status = 200, description = "The CSV (a header row, then a row per administration, oldest first).", content_type = "text/csv", body = String),
+        (status = 403, description = "Not a counsellor account, or signed in without the second factor it needs.", body = super::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No such instrument to export.", body = super::openapi::Problem, content_type = "application/problem+json"),
+        NotFound,
+        BadId,
+        SignedOut,
+    )
+)]
+pub(super) async fn client_export(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    super::ApiQuery(query): super::ApiQuery<CsvQuery>,
+) -> Result<Response, AppError> {
+    api(counsellor(&state, &session).await)?;
+    let instrument = query.instrument.unwrap_or_default();
+    let known = state
+        .content()
+        .instrument(&instrument)
+        .is_some_and(|i| i.kind != tandem_core::instrument::Kind::Safety);
+    if !known {
+        return Err(AppError::from(StoreError::invalid(
+            "instrument",
+            "There is no such instrument to export.",
+        ))
+        .api());
+    }
+    let view = api(caseload::client_view(
+        state.store(),
+        state.content(),
+        session.user,
+        ShareId(id),
+        now(),
+    )
+    .await
+    .map_err(AppError::from))?;
+    let text =
+        api(
+            tandem_app::caseload_csv::csv_of(state.content(), &view.administrations, &instrument)
+                .map_err(AppError::from),
+        )?;
+    let name = format!("attachment; filename=\"client-{id}-{instrument}.csv\"");
+    let disposition = axum::http::HeaderValue::from_str(&name).map_err(AppError::internal)?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        text,
+    )
+        .into_response())
+}

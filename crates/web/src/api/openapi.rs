@@ -19,7 +19,7 @@ use crate::AppState;
 
 /// Every API route, for the tests that sweep them: (method, path, summary,
 /// needs a session). A test checks that it and the document agree exactly.
-pub const ROUTES: [(&str, &str, &str, bool); 66] = [
+pub const ROUTES: [(&str, &str, &str, bool); 67] = [
     ("get", "/openapi.json", "This document", false),
     (
         "post",
@@ -183,6 +183,12 @@ pub const ROUTES: [(&str, &str, &str, bool); 66] = [
         "get",
         "/clients/{id}/results",
         "One client's results within their grant, with RCI and clinical change",
+        true,
+    ),
+    (
+        "get",
+        "/clients/{id}/export",
+        "One client's shared results of one instrument as CSV (?instrument=)",
         true,
     ),
     (

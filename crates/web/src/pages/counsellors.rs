@@ -340,6 +340,7 @@ struct TrendRow {
 #[template(path = "client.html")]
 struct ClientResultsPage {
     layout: Layout,
+    id: i64,
     name: String,
     alert: &'static str,
     rule: &'static str,
@@ -406,6 +407,7 @@ pub async fn client(
     .await?;
     render(&ClientResultsPage {
         layout: Layout::new(Some(&session), &state.config().exit_url, "clients"),
+        id,
         name: view.client.name.clone(),
         alert: alert_word(&view),
         rule: view.rule.text,

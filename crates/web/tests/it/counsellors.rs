@@ -200,6 +200,59 @@ async fn a_counsellor_follows_a_client_sees_reliable_change_and_loses_it_on_revo
     assert_eq!(grants[0]["status"], "active");
     assert_eq!(grants[0]["counsellor"], "ben-counsellor");
 
+    // The profiles as CSV: a column per index and facet shared, none for
+    // items (not shared), a row per profile, oldest first.
+    let answer = ben
+        .get(
+            &server,
+            &format!("/api/v1/clients/{id}/export?instrument=rdp"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert!(
+        answer.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = answer.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    let header: Vec<&str> = lines[0].split(',').collect();
+    assert_eq!(&header[..3], ["completed_at", "version", "relationship"]);
+    assert!(
+        header.contains(&"over_dependence") && header.contains(&"ER"),
+        "{text}"
+    );
+    assert!(!header.contains(&"ER1"), "items are not shared: {text}");
+    let at = header.iter().position(|c| *c == "over_dependence").unwrap();
+    let column: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').nth(at).unwrap())
+        .collect();
+    assert_eq!(column, ["5", "3"]);
+    for bad in ["safety", "nonesuch"] {
+        let (status, _) = call(
+            &server,
+            &ben,
+            Method::GET,
+            &format!("/api/v1/clients/{id}/export?instrument={bad}"),
+            Value::Null,
+        )
+        .await;
+        assert_eq!(status, 422, "{bad}");
+    }
+    assert_eq!(
+        ann.json(&server, "/api/v1/account/access-log")
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+
     // Revoked: the counsellor's next request is refused.
     let (status, _) = call(
         &server,
@@ -230,8 +283,11 @@ async fn a_counsellor_follows_a_client_sees_reliable_change_and_loses_it_on_revo
             .as_array()
             .unwrap()
             .len(),
-        2
+        3
     );
+    let export = format!("/api/v1/clients/{id}/export?instrument=rdp");
+    let (status, _) = call(&server, &ben, Method::GET, &export, Value::Null).await;
+    assert_eq!(status, 404);
 }
 
 #[tokio::test]
