@@ -82,6 +82,8 @@ pub struct SignUpForm {
     name: String,
     password: String,
     confirm: String,
+    /// `yes` for a counsellor's account.
+    counsellor: Option<String>,
 }
 
 /// Fields of the sign-in form.
@@ -119,7 +121,11 @@ pub async fn sign_up(
             &form.name,
             &form.password,
             &form.confirm,
-            tandem_store::AccountRole::Person,
+            if form.counsellor.as_deref() == Some("yes") {
+                tandem_store::AccountRole::Counsellor
+            } else {
+                tandem_store::AccountRole::Person
+            },
         )
         .await
     } else {

@@ -431,3 +431,42 @@ async fn a_grant_that_does_not_hold_together_is_refused_with_its_field_and_nothi
     assert_eq!(status, 404, "{reply}");
     assert_eq!(ann.json(&server, "/api/v1/grants").await, json!([]));
 }
+
+#[tokio::test]
+async fn the_sign_up_page_makes_a_counsellor_account_when_asked_and_a_persons_otherwise() {
+    let server = server().await;
+    for (name, counsellor, expected) in [
+        ("cora-page", true, tandem_store::AccountRole::Counsellor),
+        ("pat-page", false, tandem_store::AccountRole::Person),
+    ] {
+        let mut fields = vec![
+            ("name", name),
+            ("password", crate::common::PASSWORD),
+            ("confirm", crate::common::PASSWORD),
+        ];
+        if counsellor {
+            fields.push(("counsellor", "yes"));
+        }
+        let answer = server
+            .browser()
+            .post(server.url("/account/new"))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 303, "{name}");
+        let store = server.store();
+        let (id, _) = store
+            .account_by_name(&tandem_store::UserName::parse(name).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let owner = crate::common::owner_of(store, id).await;
+        let standing = store.standing(owner).await.unwrap();
+        assert_eq!(standing.role, expected, "{name}");
+        assert_eq!(
+            standing.approved_unix, None,
+            "{name}: not approved by signing up"
+        );
+    }
+}
