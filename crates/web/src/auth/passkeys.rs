@@ -208,17 +208,20 @@ pub async fn finish_sign_in(
     let result = party
         .finish_passkey_authentication(credential, &authentication)
         .map_err(|_| refused())?;
+    // The passkey that signed in keeps its new counter and time of use.
     for kept in store.sign_in_passkeys(taken.user).await? {
         let mut passkey = stored_passkey(&kept.credential)?;
-        if passkey.update_credential(&result) == Some(true) {
-            store
-                .passkey_used(taken.user, &kept.credential_id, &to_json(&passkey)?, now())
-                .await?;
-        } else if passkey.cred_id() == result.cred_id() {
-            store
-                .passkey_used(taken.user, &kept.credential_id, &kept.credential, now())
-                .await?;
-        }
+        let Some(changed) = passkey.update_credential(&result) else {
+            continue;
+        };
+        let credential = if changed {
+            to_json(&passkey)?
+        } else {
+            kept.credential
+        };
+        store
+            .passkey_used(taken.user, &kept.credential_id, &credential, now())
+            .await?;
     }
     let session = store
         .create_session_with_second_factor(taken.user, &client.label, now())
