@@ -362,6 +362,19 @@ pub enum ExercisesCommand {
     },
 }
 
+/// `admin audit` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check every chain: each entry holds the hash of the one before and
+    /// hashes to what it says, and no entry is missing. Names the first
+    /// entry that does not hold and exits 1; exits 0 when all hold.
+    Verify {
+        /// Print what was checked as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 /// `admin` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {
@@ -381,6 +394,12 @@ pub enum AdminCommand {
     ApproveCounsellor {
         /// The counsellor's user name.
         name: String,
+    },
+    /// The audit log: each person's hash chain of reads by others, grants,
+    /// links and sign-ins, and the operator's chain.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
     },
     /// Copy the whole store into an empty PostgreSQL database, ids, ciphertext
     /// and wrapped keys as they are (the same server key opens them); every

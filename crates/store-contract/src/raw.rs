@@ -37,7 +37,8 @@ pub enum Raw {
 }
 
 impl Raw {
-    pub(crate) async fn sqlite(data_dir: &Path) -> Self {
+    /// A raw pool on the SQLite store in `data_dir`.
+    pub async fn sqlite(data_dir: &Path) -> Self {
         let options = SqliteConnectOptions::new()
             .filename(data_dir.join(tandem_store_sqlite::DB_FILE))
             .create_if_missing(false)
@@ -77,6 +78,16 @@ impl Raw {
             .await
             .unwrap()
             .rows_affected())
+    }
+
+    /// Runs a statement the database may refuse: the rows it touched, or
+    /// the database's message.
+    pub async fn try_execute(&self, sql: &'static str, binds: &[i64]) -> Result<u64, String> {
+        on_either!(self, pool => bound!(sqlx::query(sql), binds)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+            .map_err(|err| err.to_string()))
     }
 
     /// Closes the pool.

@@ -5,6 +5,7 @@
 //! Hashing and checking passwords is the web crate's work; the store never
 //! sees a password.
 
+use tandem_store::audit::{AuditKind, Event};
 use tandem_store::{AccountRole, Standing};
 
 use crate::prelude::*;
@@ -111,7 +112,7 @@ impl tandem_store::engine::Accounts for PgStore {
         })
     }
 
-    async fn delete_account(&self, user: Owner) -> Result<(), StoreError> {
+    async fn delete_account(&self, user: Owner, now: i64) -> Result<(), StoreError> {
         let user = user.id();
         // The throttle counts a name under a keyed hash of it (no foreign
         // key: unknown names are throttled too).
@@ -136,8 +137,27 @@ impl tandem_store::engine::Accounts for PgStore {
                         .execute(&mut *tx)
                         .await?;
                 }
-                // Their links go whole, the other side and its marks with
-                // them: a link with one side left would be nobody's.
+                // Each partner's chain says the link ended; then their links
+                // go whole, the other side and its marks with them: a link
+                // with one side left would be nobody's.
+                let partners: Vec<(i64, i64)> = sqlx::query_as(
+                    "SELECT o.link_id, o.owner_id FROM link_sides s
+                     JOIN links l ON l.id = s.link_id AND l.ended_unix IS NULL
+                     JOIN link_sides o ON o.link_id = s.link_id AND o.owner_id <> s.owner_id
+                     WHERE s.owner_id = $1 ORDER BY o.owner_id",
+                )
+                .bind(user.0)
+                .fetch_all(&mut *tx)
+                .await?;
+                if let Some(name) = &name {
+                    for &(link, partner) in &partners {
+                        let event =
+                            Event::new(AuditKind::Unlinked, name.clone(), "account deleted")
+                                .about(link);
+                        crate::audit::append(tx, partner, now, event).await?;
+                    }
+                }
+                crate::audit::replace_with_tombstone(tx, user, now).await?;
                 sqlx::query(
                     "DELETE FROM links
                      WHERE id IN (SELECT link_id FROM link_sides WHERE owner_id = $1)",
@@ -164,18 +184,22 @@ impl tandem_store::engine::Accounts for PgStore {
 impl PgStore {
     /// Approves counsellor `name` (see [`Operations::approve_counsellor`](tandem_store::engine::Operations::approve_counsellor)).
     pub(crate) async fn approve(&self, name: &UserName, now: i64) -> Result<(), StoreError> {
-        let role: Option<String> = write_tx!(self, |tx| {
-            sqlx::query_scalar(
+        write_tx!(self, |tx| {
+            let row: Option<(i64, String)> = sqlx::query_as(
                 "UPDATE users SET approved_unix = CASE WHEN role = 'counsellor'
                      THEN coalesce(approved_unix, $1) ELSE approved_unix END
                  WHERE name = $2 AND password_hash IS NOT NULL
-                 RETURNING role",
+                 RETURNING id, role",
             )
             .bind(now)
             .bind(name.as_str())
             .fetch_optional(&mut *tx)
-            .await?
-        })?;
-        tandem_store::shares::approved(role.as_deref(), name)
+            .await?;
+            tandem_store::shares::approved(row.as_ref().map(|(_, role)| role.as_str()), name)?;
+            if let Some((id, _)) = row {
+                let event = tandem_store::audit::approval(name).about(id);
+                crate::audit::append(tx, tandem_store::audit::OPERATOR_CHAIN, now, event).await?;
+            }
+        })
     }
 }

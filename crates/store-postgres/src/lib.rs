@@ -18,6 +18,7 @@ mod retry;
 
 mod accounts;
 mod answers_read;
+mod audit;
 mod copy;
 mod exercises;
 mod keys;
@@ -205,6 +206,7 @@ async fn assemble(
                 acquisitions,
             };
             // Administrations from before relationships were kept.
+            audit::chain_legacy_share_reads(&store).await?;
             tandem_store::engine::Relationships::attach_administrations(&store).await?;
             tandem_store::engine::Plans::attach_plan_items(&store).await?;
             Ok(store)

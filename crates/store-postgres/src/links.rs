@@ -14,6 +14,8 @@ use tandem_store::{
     RelationshipId,
 };
 
+use tandem_store::audit::AuditKind;
+
 use crate::prelude::*;
 
 /// The other side of a current link `?1` with a side of user `?2`.
@@ -189,6 +191,7 @@ impl tandem_store::engine::Links for PgStore {
             .execute(&mut *tx)
             .await?;
             }
+            crate::audit::both_sides(tx, [inviter, owner], link, now, AuditKind::Linked).await?;
             link
         })?;
         Ok(LinkId(link))
@@ -255,6 +258,16 @@ impl tandem_store::engine::Links for PgStore {
                 "DELETE FROM link_guesses WHERE link_id = $1",
             ] {
                 sqlx::query(statement).bind(id.0).execute(&mut *tx).await?;
+            }
+            let sides: Vec<i64> = sqlx::query_scalar(
+                "SELECT owner_id FROM link_sides WHERE link_id = $1 ORDER BY owner_id",
+            )
+            .bind(id.0)
+            .fetch_all(&mut *tx)
+            .await?;
+            if let [one, other] = sides[..] {
+                let sides = [UserId(one), UserId(other)];
+                crate::audit::both_sides(tx, sides, id.0, now, AuditKind::Unlinked).await?;
             }
         })?;
         Ok(())

@@ -6,6 +6,8 @@
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
+use tandem_store::audit::{AuditKind, Event, sign_in_detail};
+
 use crate::prelude::*;
 
 /// `last_seen_unix` is written at most this often, so that a busy session
@@ -38,7 +40,15 @@ impl tandem_store::engine::Sessions for PgStore {
         let token = random_hex()?;
         let csrf_token = random_hex()?;
         let hash = Sha256::digest(token.as_bytes()).to_vec();
-        let made = write_tx!(self, |tx| {
+        // The sign-in and its audit entry, together.
+        write_tx!(self, |tx| {
+            let actor =
+                crate::audit::name_of(tx, user)
+                    .await
+                    .map_err(|_| StoreError::NotFound {
+                        what: "user",
+                        id: user.0,
+                    })?;
             sqlx::query(
                 "INSERT INTO sessions
                      (token_hash, user_id, csrf_token, created_unix, last_seen_unix, label,
@@ -52,14 +62,10 @@ impl tandem_store::engine::Sessions for PgStore {
             .bind(user.0)
             .bind(second_factor)
             .execute(&mut *tx)
-            .await?
+            .await?;
+            let event = Event::new(AuditKind::SignedIn, actor, sign_in_detail(second_factor));
+            crate::audit::append(tx, user.0, now, event).await?;
         })?;
-        if made.rows_affected() == 0 {
-            return Err(StoreError::NotFound {
-                what: "user",
-                id: user.0,
-            });
-        }
         Ok(NewSessionRow { token, csrf_token })
     }
 

@@ -1,14 +1,17 @@
-//! Shares of a person's data with a counsellor, and the audit row every
-//! read through one leaves, written in the read's own transaction.
+//! Shares of a person's data with a counsellor. Making, taking, changing
+//! and ending one, and every read through one, append an entry to the
+//! owner's audit chain in the same transaction.
 
 use std::collections::BTreeMap;
 
 use sqlx::Row;
 use tandem_core::scoring::SCORER_VERSION;
+use tandem_store::audit::{AuditKind, Event};
 use tandem_store::contexts::text_context;
 use tandem_store::shares::{self, Client, FinishedRow, Needs, Scope, SharedAdministration};
-use tandem_store::{AuditEntry, Grant, GrantRow, Share, ShareId};
+use tandem_store::{Grant, GrantRow, Share, ShareId};
 
+use crate::audit;
 use crate::prelude::*;
 
 /// Checks every relationship a scope names is the owner's.
@@ -64,6 +67,9 @@ impl tandem_store::engine::Shares for PgStore {
             .bind(expires_unix)
             .fetch_one(&mut *tx)
             .await?;
+            let actor = audit::name_of(tx, owner.id()).await?;
+            let event = Event::new(AuditKind::Shared, actor, scope.results.as_str()).about(id);
+            audit::append(tx, owner.id().0, now, event).await?;
             id
         })?;
         Ok(ShareId(id))
@@ -108,6 +114,9 @@ impl tandem_store::engine::Shares for PgStore {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+            let actor = audit::name_of(tx, viewer.id()).await?;
+            let event = Event::new(AuditKind::Accepted, actor, "counsellor").about(id);
+            audit::append(tx, owner, now, event).await?;
             id
         })?;
         Ok(ShareId(id))
@@ -118,6 +127,7 @@ impl tandem_store::engine::Shares for PgStore {
         owner: Owner,
         id: ShareId,
         scope: &Scope,
+        now: i64,
     ) -> Result<(), StoreError> {
         let stored = scope.to_stored()?;
         write_tx!(self, |tx| {
@@ -131,7 +141,11 @@ impl tandem_store::engine::Shares for PgStore {
             .bind(owner.id().0)
             .execute(&mut *tx)
             .await?;
-            shares::changed_one(changed.rows_affected(), id)?
+            shares::changed_one(changed.rows_affected(), id)?;
+            let actor = audit::name_of(tx, owner.id()).await?;
+            let event =
+                Event::new(AuditKind::ScopeChanged, actor, scope.results.as_str()).about(id.0);
+            audit::append(tx, owner.id().0, now, event).await?;
         })
     }
 
@@ -146,7 +160,10 @@ impl tandem_store::engine::Shares for PgStore {
             .bind(owner.id().0)
             .execute(&mut *tx)
             .await?;
-            shares::changed_one(changed.rows_affected(), id)?
+            shares::changed_one(changed.rows_affected(), id)?;
+            let actor = audit::name_of(tx, owner.id()).await?;
+            let event = Event::new(AuditKind::Revoked, actor, "by you").about(id.0);
+            audit::append(tx, owner.id().0, now, event).await?;
         })
     }
 
@@ -316,39 +333,11 @@ impl tandem_store::engine::Shares for PgStore {
                 }
                 shown.push(shares::shown(&scope, &finished, &values, &texts)?);
             }
-            sqlx::query(
-                "INSERT INTO share_reads (share_id, viewer_id, at_unix, what)
-                 VALUES ($1, $2, $3, 'results')",
-            )
-            .bind(grant.share().0)
-            .bind(grant.viewer().0)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            let actor = audit::name_of(tx, grant.viewer()).await?;
+            let event = Event::new(AuditKind::Read, actor, "results").about(grant.share().0);
+            audit::append(tx, grant.owner().0, now, event).await?;
             shown
         })?;
         Ok(shown)
-    }
-
-    async fn audit_trail(&self, owner: Owner) -> Result<Vec<AuditEntry>, StoreError> {
-        let rows: Vec<(i64, i64, Option<String>, i64, String)> = sqlx::query_as(
-            "SELECT r.share_id, r.viewer_id, u.name, r.at_unix, r.what
-             FROM share_reads r JOIN shares s ON s.id = r.share_id
-             LEFT JOIN users u ON u.id = r.viewer_id
-             WHERE s.owner_id = $1 ORDER BY r.id",
-        )
-        .bind(owner.id().0)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(share, viewer, name, at_unix, what)| AuditEntry {
-                share: ShareId(share),
-                viewer: UserId(viewer),
-                viewer_name: name.unwrap_or_else(|| shares::GONE.to_string()),
-                at_unix,
-                what,
-            })
-            .collect())
     }
 }

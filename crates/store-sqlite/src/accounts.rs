@@ -5,6 +5,7 @@
 //! Hashing and checking passwords is the web crate's work; the store never
 //! sees a password.
 
+use tandem_store::audit::{AuditKind, Event};
 use tandem_store::{AccountRole, Standing};
 
 use crate::prelude::*;
@@ -108,7 +109,7 @@ impl tandem_store::engine::Accounts for SqliteStore {
         })
     }
 
-    async fn delete_account(&self, user: Owner) -> Result<(), StoreError> {
+    async fn delete_account(&self, user: Owner, now: i64) -> Result<(), StoreError> {
         let user = user.id();
         // The throttle counts a name under a keyed hash of it (no foreign
         // key: unknown names are throttled too). The key is made before the
@@ -129,8 +130,26 @@ impl tandem_store::engine::Accounts for SqliteStore {
                     .execute(&mut *tx)
                     .await?;
             }
-            // Their links go whole, the other side and its marks with them:
-            // a link with one side left would be nobody's.
+            // Each partner's chain says the link ended; then their links go
+            // whole, the other side and its marks with them: a link with
+            // one side left would be nobody's.
+            let partners: Vec<(i64, i64)> = sqlx::query_as(
+                "SELECT o.link_id, o.owner_id FROM link_sides s
+                 JOIN links l ON l.id = s.link_id AND l.ended_unix IS NULL
+                 JOIN link_sides o ON o.link_id = s.link_id AND o.owner_id <> s.owner_id
+                 WHERE s.owner_id = ?",
+            )
+            .bind(user.0)
+            .fetch_all(&mut *tx)
+            .await?;
+            if let Some(name) = &name {
+                for (link, partner) in partners {
+                    let event = Event::new(AuditKind::Unlinked, name.clone(), "account deleted")
+                        .about(link);
+                    crate::audit::append(&mut tx, partner, now, event).await?;
+                }
+            }
+            crate::audit::replace_with_tombstone(&mut tx, user, now).await?;
             sqlx::query(
                 "DELETE FROM links WHERE id IN (SELECT link_id FROM link_sides WHERE owner_id = ?)",
             )
@@ -164,16 +183,23 @@ impl tandem_store::engine::Accounts for SqliteStore {
 impl SqliteStore {
     /// Approves counsellor `name` (see [`Operations::approve_counsellor`](tandem_store::engine::Operations::approve_counsellor)).
     pub(crate) async fn approve(&self, name: &UserName, now: i64) -> Result<(), StoreError> {
-        let role: Option<String> = sqlx::query_scalar(
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let row: Option<(i64, String)> = sqlx::query_as(
             "UPDATE users SET approved_unix = CASE WHEN role = 'counsellor'
                  THEN coalesce(approved_unix, ?) ELSE approved_unix END
              WHERE name = ? AND password_hash IS NOT NULL
-             RETURNING role",
+             RETURNING id, role",
         )
         .bind(now)
         .bind(name.as_str())
-        .fetch_optional(&self.writer)
+        .fetch_optional(&mut *tx)
         .await?;
-        tandem_store::shares::approved(role.as_deref(), name)
+        tandem_store::shares::approved(row.as_ref().map(|(_, role)| role.as_str()), name)?;
+        if let Some((id, _)) = row {
+            let event = tandem_store::audit::approval(name).about(id);
+            crate::audit::append(&mut tx, tandem_store::audit::OPERATOR_CHAIN, now, event).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 }

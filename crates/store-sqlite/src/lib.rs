@@ -9,6 +9,7 @@
 //! fsync per commit, so they live here and nowhere else.
 
 mod accounts;
+mod audit;
 mod backup;
 mod columns;
 mod copy;
@@ -249,6 +250,7 @@ impl SqliteStore {
                 // 0008) — make it a step here instead.
                 store.seal_legacy_safety_rows().await?;
                 store.seal_legacy_plan_items().await?;
+                audit::chain_legacy_share_reads(&store).await?;
                 store.add_plan_relationships().await?;
                 // Administrations from before relationships were kept, then
                 // plan items from before plans were kept per relationship.

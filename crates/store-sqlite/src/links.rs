@@ -14,6 +14,8 @@ use tandem_store::{
     RelationshipId,
 };
 
+use tandem_store::audit::AuditKind;
+
 use crate::prelude::*;
 
 /// The other side of a current link `?1` with a side of user `?2`.
@@ -185,6 +187,7 @@ impl tandem_store::engine::Links for SqliteStore {
             .execute(&mut *tx)
             .await?;
         }
+        crate::audit::both_sides(&mut tx, [inviter, owner], link, now, AuditKind::Linked).await?;
         tx.commit().await?;
         Ok(LinkId(link))
     }
@@ -250,6 +253,16 @@ impl tandem_store::engine::Links for SqliteStore {
             "DELETE FROM link_guesses WHERE link_id = ?",
         ] {
             sqlx::query(statement).bind(id.0).execute(&mut *tx).await?;
+        }
+        let sides: Vec<i64> = sqlx::query_scalar(
+            "SELECT owner_id FROM link_sides WHERE link_id = ? ORDER BY owner_id",
+        )
+        .bind(id.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        if let [one, other] = sides[..] {
+            let sides = [UserId(one), UserId(other)];
+            crate::audit::both_sides(&mut tx, sides, id.0, now, AuditKind::Unlinked).await?;
         }
         tx.commit().await?;
         Ok(())

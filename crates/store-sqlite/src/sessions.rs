@@ -6,6 +6,8 @@
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
+use tandem_store::audit::{AuditKind, Event, sign_in_detail};
+
 use crate::prelude::*;
 
 /// `last_seen_unix` is written at most this often, so that a busy session
@@ -38,27 +40,33 @@ impl tandem_store::engine::Sessions for SqliteStore {
         let token = random_hex()?;
         let csrf_token = random_hex()?;
         let hash = Sha256::digest(token.as_bytes()).to_vec();
-        let made = sqlx::query(
+        // The sign-in and its audit entry, together.
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let actor =
+            crate::audit::name_of(&mut tx, user)
+                .await
+                .map_err(|_| StoreError::NotFound {
+                    what: "user",
+                    id: user.0,
+                })?;
+        sqlx::query(
             "INSERT INTO sessions
                  (token_hash, user_id, csrf_token, created_unix, last_seen_unix, label,
                   second_factor)
-             SELECT ?, id, ?, ?, ?, ?, ? FROM users WHERE id = ?",
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(hash)
+        .bind(user.0)
         .bind(&csrf_token)
         .bind(now)
         .bind(now)
         .bind(label)
         .bind(second_factor)
-        .bind(user.0)
-        .execute(&self.writer)
+        .execute(&mut *tx)
         .await?;
-        if made.rows_affected() == 0 {
-            return Err(StoreError::NotFound {
-                what: "user",
-                id: user.0,
-            });
-        }
+        let event = Event::new(AuditKind::SignedIn, actor, sign_in_detail(second_factor));
+        crate::audit::append(&mut tx, user.0, now, event).await?;
+        tx.commit().await?;
         Ok(NewSessionRow { token, csrf_token })
     }
 

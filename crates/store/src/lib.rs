@@ -15,6 +15,7 @@
 
 mod access;
 mod accounts;
+pub mod audit;
 pub mod contexts;
 pub mod copy;
 pub mod engine;
@@ -42,6 +43,7 @@ pub mod us;
 
 pub use access::{Grant, Operator, PartnerGrant, Research, Rights};
 pub use accounts::{AccountError, AccountRole, Standing, UserName, check_phc};
+pub use audit::AuditEntry;
 pub use error::StoreError;
 pub use exercises::ExerciseRecord;
 pub use guessing::{Guessing, PartnerGuessing};
@@ -59,9 +61,7 @@ pub use scorings::{ScorePoint, Unscored};
 pub use sessions::{
     NewSession, SessionInfo, TOKEN_BYTES, from_hex, random_hex, to_hex, token_hash, token_hash_hex,
 };
-pub use shares::{
-    AuditEntry, Client, GrantRow, Scope, Share, ShareKind, ShareLevel, SharedAdministration,
-};
+pub use shares::{Client, GrantRow, Scope, Share, ShareKind, ShareLevel, SharedAdministration};
 pub use store::Store;
 pub use sums::{ItemSums, PairTotals};
 pub use us::PartnerUs;

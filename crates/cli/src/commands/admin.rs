@@ -60,6 +60,7 @@ pub async fn run(
             println!("{name} is an approved counsellor: clients can now give them a code.");
             Ok(())
         }
+        AdminCommand::Audit { command } => super::audit::run(command, database, file).await,
         AdminCommand::CopyStore { to, json } => copy_store(database, file, to, *json).await,
         AdminCommand::Restore { file: backup, json } => {
             restore(database, file, backup, *json).await

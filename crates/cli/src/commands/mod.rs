@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod analyze;
 pub mod assess;
+pub mod audit;
 pub mod exercises;
 pub mod history;
 pub mod instruments;

@@ -18,7 +18,7 @@ use crate::postgres::cluster;
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/store-1.0");
 
 /// Every table a copy reports, in its order.
-const TABLES: [&str; 29] = [
+const TABLES: [&str; 30] = [
     "meta",
     "users",
     "high_water",
@@ -41,7 +41,8 @@ const TABLES: [&str; 29] = [
     "shares",
     "passkeys",
     "passkey_ceremonies",
-    "share_reads",
+    "audit_entries",
+    "audit_heads",
     "links",
     "link_sides",
     "link_invites",

@@ -3,6 +3,7 @@
 
 mod analyze;
 mod assess_report;
+mod audit;
 mod bad_input;
 mod canaries;
 mod common;

@@ -45,7 +45,7 @@ contract! {
         let session = store.create_session(alice, "Firefox", 10).await.unwrap();
         let key = store.throttle_key("user", "alice").await.unwrap();
         store.record_login_failure(&[&key], 5).await.unwrap();
-        store.delete_account(access).await.unwrap();
+        store.delete_account(access, 2_000_000_000).await.unwrap();
         assert_eq!(store.account_by_name(&name("alice")).await.unwrap(), None);
         assert!(
             store
@@ -60,7 +60,7 @@ contract! {
             Err(StoreError::NotFound { .. })
         ));
         assert!(matches!(
-            store.delete_account(access).await,
+            store.delete_account(access, 2_000_000_000).await,
             Err(StoreError::NotFound { .. })
         ));
 

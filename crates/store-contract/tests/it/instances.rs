@@ -48,7 +48,7 @@ contract! {
         one.record_login_failure(&[&key], 5).await.unwrap();
         assert_eq!(two.recent_failures(&key, 0).await.unwrap(), 1);
         // Deleted on one, gone on the other.
-        two.delete_account(owner).await.unwrap();
+        two.delete_account(owner, 2_000_000_000).await.unwrap();
         assert!(matches!(
             one.administration(owner, about.id).await,
             Err(StoreError::NotFound { .. })

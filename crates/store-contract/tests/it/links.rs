@@ -260,7 +260,7 @@ contract! {
         let (ann_rel, ben_rel) = (partner(store, ann).await, partner(store, ben).await);
         let link = linked(store, ann, ann_rel, ben, ben_rel).await;
         store.set_link_sharing(ben, link, LinkLevel::Items).await.unwrap();
-        store.delete_account(ben).await.unwrap();
+        store.delete_account(ben, 2_000_000_000).await.unwrap();
         assert!(store.links(ann).await.unwrap().is_empty());
         assert!(store.partner_grant(ann, link).await.unwrap().is_none());
     }

@@ -34,6 +34,7 @@ macro_rules! contract {
 
 mod accounts;
 mod answers;
+mod audit;
 mod codes;
 mod equivalence;
 mod exercises;

@@ -51,7 +51,7 @@ contract! {
         ));
 
         store.keep_ceremony(&[1u8; 32], ann.id(), Ceremony::SignIn, "s", NOW, NOW + 300).await.unwrap();
-        store.delete_account(ann).await.unwrap();
+        store.delete_account(ann, 2_000_000_000).await.unwrap();
         assert!(store.take_ceremony(&[1u8; 32], Ceremony::SignIn, NOW).await.unwrap().is_none());
         assert!(store.sign_in_passkeys(ann.id()).await.unwrap().is_empty());
     }

@@ -10,8 +10,9 @@ use tandem_core::answers::Answer;
 use tandem_core::instrument::Instrument;
 use tandem_core::safety::SafetyScreen;
 use tandem_core::scoring::score;
+use tandem_store::audit::AuditKind;
 use tandem_store::links::{code_hash, new_code};
-use tandem_store::{AccountRole, Owner, Scope, ShareId, ShareLevel, Store, StoreError};
+use tandem_store::{AccountRole, AuditEntry, Owner, Scope, ShareId, ShareLevel, Store, StoreError};
 use tandem_store_contract::{answers, current, name};
 
 const NOW: i64 = 1_800_000_000;
@@ -117,7 +118,7 @@ contract! {
             relationships: Some(vec![mum]),
             ..Scope::default()
         };
-        store.set_share_scope(ann, share, &narrow).await.unwrap();
+        store.set_share_scope(ann, share, &narrow, NOW + 3).await.unwrap();
         let shown = store.shared_results(&grant, NOW + 3).await.unwrap();
         assert_eq!(shown.len(), 1);
         assert_eq!(shown[0].relationship, mum);
@@ -129,7 +130,7 @@ contract! {
         assert!(rdp.items.iter().filter(|i| i.signals.is_some()).all(|i| !items.contains_key(i.id.as_str())));
         assert!(items.values().all(|v| *v == 4));
         assert!(matches!(
-            store.set_share_scope(ben, share, &narrow).await,
+            store.set_share_scope(ben, share, &narrow, NOW + 3).await,
             Err(StoreError::NotFound { .. })
         ));
 
@@ -140,7 +141,7 @@ contract! {
             checkin_notes: true,
             ..Scope::default()
         };
-        store.set_share_scope(ann, share, &notes).await.unwrap();
+        store.set_share_scope(ann, share, &notes, NOW + 4).await.unwrap();
         let shown = store.shared_results(&grant, NOW + 4).await.unwrap();
         assert_eq!(shown.len(), 1);
         assert_eq!(shown[0].note.as_deref(), Some("We talked on Sunday."));
@@ -149,19 +150,23 @@ contract! {
             assert_eq!(items.contains_key(item.id.as_str()), item.signals.is_none() && item.facet.is_some(), "{}", item.id);
         }
 
-        // The trail: one row per read, for the owner alone.
-        let trail = store.audit_trail(ann).await.unwrap();
-        assert_eq!(
-            trail.iter().map(|e| (e.share, e.viewer_name.as_str(), e.at_unix, e.what.as_str())).collect::<Vec<_>>(),
-            vec![(share, "ben", NOW + 2, "results"), (share, "ben", NOW + 3, "results"), (share, "ben", NOW + 4, "results")]
-        );
-        assert!(store.audit_trail(ben).await.unwrap().is_empty());
+        // The trail: one entry per read, for the owner alone.
+        let reads = |trail: Vec<AuditEntry>| -> Vec<(Option<i64>, String, i64, String)> {
+            trail.into_iter().filter(|e| e.kind == AuditKind::Read).map(|e| (e.subject, e.actor, e.at_unix, e.detail)).collect()
+        };
+        let read = |at| (Some(share.0), "ben".to_owned(), at, "results".to_owned());
+        assert_eq!(reads(store.audit_trail(ann).await.unwrap()), vec![read(NOW + 2), read(NOW + 3), read(NOW + 4)]);
+        assert!(reads(store.audit_trail(ben).await.unwrap()).is_empty());
 
         // Revoked: the grant in hand reads nothing and logs nothing.
         assert!(matches!(store.revoke_share(ben, share, NOW + 5).await, Err(StoreError::NotFound { .. })));
         store.revoke_share(ann, share, NOW + 5).await.unwrap();
         assert!(matches!(store.shared_results(&grant, NOW + 6).await, Err(StoreError::NotFound { .. })));
-        assert_eq!(store.audit_trail(ann).await.unwrap().len(), 3);
+        let trail = store.audit_trail(ann).await.unwrap();
+        let kinds: Vec<AuditKind> = trail.iter().map(|e| e.kind).filter(|k| *k != AuditKind::SignedIn).collect();
+        use AuditKind::*;
+        assert_eq!(kinds, [Shared, Accepted, Read, ScopeChanged, Read, ScopeChanged, Read, Revoked]);
+        assert_eq!((trail.last().unwrap().actor.as_str(), trail.last().unwrap().at_unix), ("ann", NOW + 5));
         assert!(store.grant(ben, share, NOW + 6).await.unwrap().is_none());
         assert!(store.clients(ben, NOW + 6).await.unwrap().is_empty());
         let shares = store.shares_of(ann).await.unwrap();
@@ -255,12 +260,13 @@ contract! {
         assert_eq!(f.row_counts().await, before, "nothing stored");
 
         let share = accepted(store, ann, ben, &scope(ShareLevel::Indices), Some(NOW + 60)).await;
-        assert!(matches!(store.set_share_scope(ann, share, &foreign).await, Err(StoreError::NotFound { .. })));
+        assert!(matches!(store.set_share_scope(ann, share, &foreign, NOW).await, Err(StoreError::NotFound { .. })));
         let grant = store.grant(ben, share, NOW + 59).await.unwrap().unwrap();
         assert!(store.shared_results(&grant, NOW + 59).await.unwrap().is_empty());
         assert!(store.grant(ben, share, NOW + 60).await.unwrap().is_none());
         assert!(matches!(store.shared_results(&grant, NOW + 60).await, Err(StoreError::NotFound { .. })));
-        assert_eq!(store.audit_trail(ann).await.unwrap().len(), 1);
+        let reads = store.audit_trail(ann).await.unwrap().into_iter().filter(|e| e.kind == AuditKind::Read).count();
+        assert_eq!(reads, 1, "the refused read is not logged");
     }
 
     async fn a_share_goes_with_the_clients_account(f) {
@@ -270,16 +276,23 @@ contract! {
         let share = accepted(store, ann, ben, &scope(ShareLevel::Indices), None).await;
         let grant = store.grant(ben, share, NOW).await.unwrap().unwrap();
         store.shared_results(&grant, NOW).await.unwrap();
-        store.delete_account(ann).await.unwrap();
+        store.delete_account(ann, 2_000_000_000).await.unwrap();
         assert!(store.grant(ben, share, NOW).await.unwrap().is_none());
         assert!(matches!(store.shared_results(&grant, NOW).await, Err(StoreError::NotFound { .. })));
         assert!(store.clients(ben, NOW).await.unwrap().is_empty());
         let raw = f.raw().await;
-        for sql in [
-            "SELECT CAST(count(*) AS BIGINT) FROM shares",
-            "SELECT CAST(count(*) AS BIGINT) FROM share_reads",
-        ] {
-            assert_eq!(raw.integer(sql, &[]).await, 0, "{sql}");
-        }
+        assert_eq!(raw.integer("SELECT CAST(count(*) AS BIGINT) FROM shares", &[]).await, 0);
+        // Their chain went with them; the operator's keeps a tombstone.
+        let gone = ann.id().0;
+        assert_eq!(raw.integer("SELECT CAST(count(*) AS BIGINT) FROM audit_entries WHERE chain = $1", &[gone]).await, 0);
+        assert_eq!(
+            raw.integer(
+                "SELECT CAST(count(*) AS BIGINT) FROM audit_entries
+                 WHERE chain = 0 AND kind = 'account_deleted' AND subject = $1",
+                &[gone]
+            )
+            .await,
+            1
+        );
     }
 }

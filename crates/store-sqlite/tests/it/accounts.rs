@@ -158,7 +158,7 @@ async fn accounts_are_found_by_name_and_keep_their_hash() {
         store.password_hash(nobody).await.map(drop),
         store.set_password_hash(nobody, HASH).await,
         store.user_name(nobody).await.map(drop),
-        store.delete_account(nobody).await,
+        store.delete_account(nobody, 2_000_000_000).await,
     ] {
         assert!(
             matches!(result, Err(StoreError::NotFound { .. })),
@@ -178,7 +178,7 @@ async fn accounts_are_found_by_name_and_keep_their_hash() {
 
 /// Every table, with how many rows it holds in all and how many belong to
 /// the user bound to `?`. Literal statements: sqlx takes only audited SQL.
-const TABLES: [(&str, &str, &str); 27] = [
+const TABLES: [(&str, &str, &str); 28] = [
     (
         "links",
         "SELECT count(*) FROM links",
@@ -221,10 +221,14 @@ const TABLES: [(&str, &str, &str); 27] = [
         "SELECT count(*) FROM shares WHERE owner_id = ?",
     ),
     (
-        "share_reads",
-        "SELECT count(*) FROM share_reads",
-        "SELECT count(*) FROM share_reads r JOIN shares s ON s.id = r.share_id
-         WHERE s.owner_id = ?",
+        "audit_entries",
+        "SELECT count(*) FROM audit_entries",
+        "SELECT count(*) FROM audit_entries WHERE chain = ?",
+    ),
+    (
+        "audit_heads",
+        "SELECT count(*) FROM audit_heads",
+        "SELECT count(*) FROM audit_heads WHERE chain = ?",
     ),
     (
         "passkeys",
@@ -588,7 +592,7 @@ async fn deleting_an_account_leaves_nothing_of_theirs_and_all_of_the_others() {
         assert!(*a_rows > 0 && *b_rows > 0, "{table}: nothing to delete");
     }
 
-    store.delete_account(a).await.unwrap();
+    store.delete_account(a, 2_000_000_000).await.unwrap();
 
     let after_b = counts(dir.path(), b, &b_key).await;
     // The terminal's user, whom both shared and linked with, keeps what is
@@ -606,6 +610,9 @@ async fn deleting_an_account_leaves_nothing_of_theirs_and_all_of_the_others() {
             "links" => *b_rows,
             // The two counsellors' own accounts stay.
             "users" => b_rows + local_rows + 2,
+            // The counsellors' chains stay, and the operator's gains a
+            // tombstone: the deleted chain itself is checked below.
+            "audit_entries" | "audit_heads" => *total,
             _ => b_rows + local_rows,
         };
         assert_eq!(*total, expected, "{table}: rows of the deleted user remain");
@@ -636,7 +643,7 @@ async fn deleting_an_account_leaves_nothing_of_theirs_and_all_of_the_others() {
     );
     assert_eq!(store.account_by_name(&name("ann")).await.unwrap(), None);
     assert!(matches!(
-        store.delete_account(a).await,
+        store.delete_account(a, 2_000_000_000).await,
         Err(StoreError::NotFound { .. })
     ));
     // Bob carries on, his sealed text still opens, and the name is free again.
@@ -656,7 +663,7 @@ async fn a_deleted_account_id_is_never_given_out_again_and_late_writes_find_nobo
     let (_dir, store, _) = crate::common::fresh().await;
     let first = store.create_account(&name("kite"), HASH, 1).await.unwrap();
     let first = owner(&store, first).await;
-    store.delete_account(first).await.unwrap();
+    store.delete_account(first, 2_000_000_000).await.unwrap();
     let next = store
         .create_account(&name("kestrel"), HASH, 2)
         .await

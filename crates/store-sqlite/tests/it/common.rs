@@ -74,7 +74,7 @@ pub async fn owner(store: &Store, user: UserId) -> Owner {
 /// An owner whose account is gone: what a forged or stale id would reach.
 pub async fn nobody(store: &Store, data_dir: &Path) -> Owner {
     let gone = other_user(store, data_dir, "gone-account").await;
-    store.delete_account(gone).await.unwrap();
+    store.delete_account(gone, 2_000_000_000).await.unwrap();
     gone
 }
 

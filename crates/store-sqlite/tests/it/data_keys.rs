@@ -155,7 +155,7 @@ async fn deleting_an_account_deletes_its_key_and_a_later_user_gets_a_new_one() {
         .await
         .unwrap();
     let bob_key = unwrapped_key(dir.path(), bob).await;
-    store.delete_account(bob).await.unwrap();
+    store.delete_account(bob, 2_000_000_000).await.unwrap();
     let pool = raw(dir.path()).await;
     let keys: Vec<i64> = sqlx::query_scalar("SELECT user_id FROM user_keys ORDER BY user_id")
         .fetch_all(&pool)

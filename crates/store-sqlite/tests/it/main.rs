@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod audit_upgrade;
 mod common;
 mod data_keys;
 mod durability;

@@ -311,15 +311,29 @@ pub const TABLES: &[Table] = &[
         identity: None,
     },
     Table {
-        name: "share_reads",
+        name: "audit_entries",
         columns: &[
             col("id", Integer),
-            col("share_id", Integer),
-            col("viewer_id", Integer),
+            col("chain", Integer),
+            col("seq", Integer),
             col("at_unix", Integer),
-            col("what", Text),
+            col("kind", Text),
+            col("actor", Text),
+            opt("subject", Integer),
+            col("detail", Text),
+            col("prev_hash", Bytes),
+            col("hash", Bytes),
         ],
         identity: Some("id"),
+    },
+    Table {
+        name: "audit_heads",
+        columns: &[
+            col("chain", Integer),
+            col("seq", Integer),
+            col("hash", Bytes),
+        ],
+        identity: None,
     },
     Table {
         name: "links",

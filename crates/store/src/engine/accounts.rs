@@ -57,7 +57,9 @@ pub trait Accounts: Send + Sync {
     /// CASCADE`), and the failed sign-ins counted against their name.
     /// `secure_delete` overwrites the freed pages, and with the data key gone
     /// no sealed text of theirs left anywhere in the file could be opened.
-    async fn delete_account(&self, user: Owner) -> Result<(), StoreError>;
+    /// Their audit chain goes too, leaving a tombstone at `now` in the
+    /// operator's; each partner's chain records the link's end.
+    async fn delete_account(&self, user: Owner, now: i64) -> Result<(), StoreError>;
 }
 
 /// Recovery codes, kept as hashes only: the sign-in path looks one up by the unverified account's id, the rest take the owner.

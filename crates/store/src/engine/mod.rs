@@ -6,6 +6,7 @@
 
 mod accounts;
 mod answers;
+mod audit;
 mod links;
 mod passkeys;
 mod plans;
@@ -21,6 +22,7 @@ use async_trait::async_trait;
 
 pub use accounts::{Accounts, Preferences, RecoveryCodes};
 pub use answers::{Administrations, KeptScores, UnscoredRow};
+pub use audit::AuditLog;
 pub use links::Links;
 pub use passkeys::Passkeys;
 pub use plans::{Exercises, Plans, SupportMap};
@@ -95,6 +97,7 @@ pub trait Engine:
     + ResearchData
     + Shares
     + Passkeys
+    + AuditLog
     + Operations
 {
     /// The terminal's one user, created on first use.

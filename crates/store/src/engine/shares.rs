@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 
 use crate::shares::{Client, Scope, SharedAdministration};
-use crate::{AuditEntry, Grant, GrantRow, Owner, Share, ShareId, StoreError};
+use crate::{Grant, GrantRow, Owner, Share, ShareId, StoreError};
 
 /// Shares made, changed and ended by their owner, accepted by an approved
 /// counsellor; reads through a [`Grant`].
@@ -44,6 +44,7 @@ pub trait Shares: Send + Sync {
         owner: Owner,
         id: ShareId,
         scope: &Scope,
+        now: i64,
     ) -> Result<(), StoreError>;
 
     /// Ends a share at `now`; no grant is minted from it after, and its
@@ -74,7 +75,4 @@ pub trait Shares: Send + Sync {
         grant: &Grant,
         now: i64,
     ) -> Result<Vec<SharedAdministration>, StoreError>;
-
-    /// Every read through `owner`'s shares, oldest first.
-    async fn audit_trail(&self, owner: Owner) -> Result<Vec<AuditEntry>, StoreError>;
 }

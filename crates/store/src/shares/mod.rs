@@ -3,7 +3,7 @@
 //! chooses its [`Scope`] and expiry, and ends it; an approved counsellor
 //! accepts the code and then reads through a [`Grant`](crate::Grant),
 //! which the store mints only from a share that is current, and every such
-//! read leaves an [`AuditEntry`] the sharer can read. A share never reaches
+//! read leaves an [`AuditEntry`](crate::AuditEntry) the sharer can read. A share never reaches
 //! safety answers or any item that signals risk: the read's type,
 //! [`SharedAdministration`], has no room for them, and the engines fill it
 //! through [`shown_items`], which keeps only plain scale answers.
@@ -275,21 +275,6 @@ pub struct SharedAdministration {
     pub items: Option<BTreeMap<String, i64>>,
     /// The check-in's note, when the client shares notes and wrote one.
     pub note: Option<String>,
-}
-
-/// One read through a grant, as the sharer sees it in their trail.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AuditEntry {
-    /// The share it was read through.
-    pub share: ShareId,
-    /// Who read.
-    pub viewer: UserId,
-    /// Their user name.
-    pub viewer_name: String,
-    /// When (unix seconds).
-    pub at_unix: i64,
-    /// What was read, such as `results`.
-    pub what: String,
 }
 
 /// A current share, as the engine finds it for a viewer: bare ids, from

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use super::openapi::{CsrfRefused, SignedOut, Throttled, WriteRefused};
 use super::{ApiJson, api};
+use crate::auth::now;
 use crate::auth::{ApiUser, Client, MaybeUser, cleared_cookie, flows, session_cookie};
 use crate::{AppError, AppState};
 
@@ -265,7 +266,7 @@ pub(super) async fn delete_account(
                 "That password is not right, so nothing was deleted.",
             ));
         }
-        state.store().delete_account(session.user).await?;
+        state.store().delete_account(session.user, now()).await?;
         Ok(signed_out(&state))
     }
     .await)

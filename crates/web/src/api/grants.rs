@@ -15,6 +15,7 @@ use tandem_app::caseload::{self, ClientView, ScoreTrend, TrendPoint};
 use tandem_app::estimates::Reliability;
 use tandem_core::attention::{Alert, Reason};
 use tandem_core::dates::rfc3339_of;
+use tandem_store::audit::AuditKind;
 use tandem_store::shares::{Scope, SharedAdministration};
 use tandem_store::{RelationshipId, Share, ShareId, StoreError};
 use utoipa::ToSchema;
@@ -231,16 +232,23 @@ impl From<&ClientView> for ClientSummary {
     }
 }
 
-/// One read of my data by someone else.
+/// One entry of my audit chain: a read of my data by someone else, a
+/// grant or link made or ended, or a sign-in.
 #[derive(Serialize, ToSchema)]
 pub(super) struct AccessEntry {
+    /// Its place in my chain, from 1.
+    seq: i64,
     /// When (RFC 3339).
     at: String,
-    /// Who, by user name.
+    /// What happened.
+    kind: AuditKind,
+    /// Who did it, by user name.
     who: String,
-    /// Through which grant.
-    grant: i64,
-    /// What was read, such as `results`.
+    /// The grant it was about, for reads and grants.
+    grant: Option<i64>,
+    /// The link it was about, for links.
+    link: Option<i64>,
+    /// A word or two more, such as `results` or `passkey`.
     what: String,
 }
 
@@ -346,8 +354,8 @@ pub(super) async fn revoke_grant(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Who saw what of mine, and when: every read through my grants, oldest
-/// first.
+/// Who saw what of mine, and when: the reads of my data by someone else
+/// in my audit chain, oldest first.
 #[utoipa::path(
     get,
     path = "/account/access-log",
@@ -359,6 +367,30 @@ pub(super) async fn access_log(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
 ) -> Result<Json<Vec<AccessEntry>>, AppError> {
+    audit_entries(&state, &session, AuditKind::is_read_by_someone_else).await
+}
+
+/// My whole audit chain, oldest first: reads of my data by someone else,
+/// grants and links made and ended, and sign-ins, each with its place.
+#[utoipa::path(
+    get,
+    path = "/account/audit",
+    tag = "counsellors",
+    security(("session" = [])),
+    responses((status = 200, description = "Every entry of my audit chain.", body = Vec<AccessEntry>), SignedOut)
+)]
+pub(super) async fn audit_log(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+) -> Result<Json<Vec<AccessEntry>>, AppError> {
+    audit_entries(&state, &session, |_| true).await
+}
+
+async fn audit_entries(
+    state: &AppState,
+    session: &crate::auth::Session,
+    keep: fn(AuditKind) -> bool,
+) -> Result<Json<Vec<AccessEntry>>, AppError> {
     let trail = api(state
         .store()
         .audit_trail(session.user)
@@ -367,11 +399,21 @@ pub(super) async fn access_log(
     Ok(Json(
         trail
             .into_iter()
-            .map(|entry| AccessEntry {
-                at: rfc3339_of(entry.at_unix),
-                who: entry.viewer_name,
-                grant: entry.share.0,
-                what: entry.what,
+            .filter(|entry| keep(entry.kind))
+            .map(|entry| {
+                let about_link = matches!(
+                    entry.kind,
+                    AuditKind::Linked | AuditKind::Unlinked | AuditKind::PartnerRead
+                );
+                AccessEntry {
+                    seq: entry.seq,
+                    at: rfc3339_of(entry.at_unix),
+                    kind: entry.kind,
+                    who: entry.actor,
+                    grant: entry.subject.filter(|_| !about_link),
+                    link: entry.subject.filter(|_| about_link),
+                    what: entry.detail,
+                }
             })
             .collect(),
     ))

@@ -96,6 +96,7 @@ fn build() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(grants::client_results))
         .routes(routes!(grants::client_export))
         .routes(routes!(grants::access_log))
+        .routes(routes!(grants::audit_log))
         .routes(routes!(passkeys::passkey_options))
         .routes(routes!(passkeys::list_passkeys, passkeys::add_passkey))
         .routes(routes!(passkeys::remove_passkey))

@@ -19,7 +19,7 @@ use crate::AppState;
 
 /// Every API route, for the tests that sweep them: (method, path, summary,
 /// needs a session). A test checks that it and the document agree exactly.
-pub const ROUTES: [(&str, &str, &str, bool); 67] = [
+pub const ROUTES: [(&str, &str, &str, bool); 68] = [
     ("get", "/openapi.json", "This document", false),
     (
         "post",
@@ -195,6 +195,12 @@ pub const ROUTES: [(&str, &str, &str, bool); 67] = [
         "get",
         "/account/access-log",
         "Who saw what of mine, and when",
+        true,
+    ),
+    (
+        "get",
+        "/account/audit",
+        "My whole audit chain: reads by others, grants, links, sign-ins",
         true,
     ),
     ("get", "/links", "My partner links", true),

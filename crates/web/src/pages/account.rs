@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::FormErrors;
+use crate::auth::now;
 use crate::auth::{CurrentUser, cleared_cookie, flows};
 use crate::moments::{moment, stamp_moment};
 use crate::view::{Layout, render};
@@ -289,7 +290,7 @@ pub async fn delete(
         );
         return settings_page(&state, &session, errors, None).await;
     }
-    state.store().delete_account(session.user).await?;
+    state.store().delete_account(session.user, now()).await?;
     // Post/redirect/get: Back or reload on the page that follows asks
     // nothing again.
     let mut response = Redirect::to("/account/deleted").into_response();

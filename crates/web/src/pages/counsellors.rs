@@ -31,13 +31,6 @@ struct GrantRow {
     current: bool,
 }
 
-/// One read in the client's access log.
-struct LogRow {
-    at: String,
-    who: String,
-    what: String,
-}
-
 /// One passkey in the list.
 struct PasskeyRow {
     id: i64,
@@ -52,7 +45,7 @@ struct ClientPage {
     problem: Option<String>,
     code: Option<(String, String)>,
     grants: Vec<GrantRow>,
-    log: Vec<LogRow>,
+    log: Vec<super::activity::ActivityRow>,
     passkeys: Vec<PasskeyRow>,
     passkeys_offered: bool,
     second_factor_optional: bool,
@@ -107,21 +100,13 @@ async fn client_page(
             }
         })
         .collect();
-    let log = store
-        .audit_trail(session.user)
-        .await?
-        .into_iter()
-        .rev()
-        .map(|entry| LogRow {
-            at: moment(entry.at_unix, &zone),
-            who: entry.viewer_name,
-            what: if entry.what == "results" {
-                "your shared results".to_owned()
-            } else {
-                entry.what
-            },
-        })
-        .collect();
+    let trail = store.audit_trail(session.user).await?;
+    let log = super::activity::rows(
+        trail
+            .iter()
+            .filter(|entry| entry.kind.is_read_by_someone_else()),
+        &zone,
+    );
     let passkeys = store
         .passkeys(session.user)
         .await?

@@ -3,6 +3,7 @@
 //! session never reaches it.
 
 pub(crate) mod account;
+mod activity;
 mod checkin;
 mod counsellors;
 mod exercise;
@@ -67,6 +68,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/c/{id}/delete", post(account::delete_screen))
         .route("/account/research", post(account::research))
         .route("/account/time-zone", post(time_zone::save))
+        .route("/account/activity", get(activity::show))
         .route("/account/counsellors", get(counsellors::show))
         .route("/account/counsellors/invite", post(counsellors::invite))
         .route("/account/counsellors/{id}/end", post(counsellors::end))

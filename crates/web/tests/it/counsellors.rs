@@ -196,6 +196,31 @@ async fn a_counsellor_follows_a_client_sees_reliable_change_and_loses_it_on_revo
         log.iter()
             .all(|e| e["who"] == "ben-counsellor" && e["grant"] == id)
     );
+    // The whole chain: the client's sign-in, the code made and taken, the
+    // two reads, in order.
+    let chain = ann.json(&server, "/api/v1/account/audit").await;
+    let kinds: Vec<(&str, &str, i64)> = chain
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap(),
+                e["who"].as_str().unwrap(),
+                e["seq"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("signed_in", "ann-client", 1),
+            ("shared", "ann-client", 2),
+            ("accepted", "ben-counsellor", 3),
+            ("read", "ben-counsellor", 4),
+            ("read", "ben-counsellor", 5),
+        ]
+    );
     let grants = ann.json(&server, "/api/v1/grants").await;
     assert_eq!(grants[0]["status"], "active");
     assert_eq!(grants[0]["counsellor"], "ben-counsellor");

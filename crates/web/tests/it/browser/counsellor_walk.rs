@@ -209,8 +209,29 @@ async fn counsellor_walk(mut client: Walk, mut counsellor: Walk) -> (Walk, Walk)
         text.matches(COUNSELLOR).count() >= 3,
         "the grant and the reads: {text}"
     );
-    assert!(text.contains("your shared results"), "{text}");
+    assert!(text.contains("Looked at the results you share"), "{text}");
     client.check_page("access-log").await;
+    // Under Settings, the whole chain: the reads, the code taken, and
+    // the client's own sign-in.
+    client.client.goto(&client.url("/account")).await.unwrap();
+    client
+        .click_link("Read who looked at your data, and when you signed in")
+        .await;
+    client.wait_for_text("Who saw what, when").await;
+    let text = client.text().await;
+    for expected in [
+        "Took your code and can now see what you share",
+        "Made a code to share with a counsellor",
+        "Signed in with a password or a recovery code",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+    client.check_page("activity").await;
+    client
+        .client
+        .goto(&client.url("/account/counsellors"))
+        .await
+        .unwrap();
     client
         .click_button(&format!("Stop sharing with {COUNSELLOR}"))
         .await;
