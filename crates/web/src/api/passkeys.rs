@@ -14,7 +14,7 @@ use webauthn_rs::prelude::{PublicKeyCredential, RegisterPublicKeyCredential};
 
 use super::openapi::{BadId, NotFound, SignedOut, Throttled, WriteRefused};
 use super::{ApiJson, ApiPath, api};
-use crate::auth::{ApiUser, Client, passkeys};
+use crate::auth::{ApiUser, Client, MaybeUser, passkeys};
 use crate::{AppError, AppState};
 
 /// What the browser needs for one passkey ceremony.
@@ -223,10 +223,17 @@ pub(super) async fn sign_in_options(
 pub(super) async fn sign_in_with_passkey(
     State(state): State<AppState>,
     client: Client,
+    MaybeUser(previous): MaybeUser,
     ApiJson(body): ApiJson<PasskeyAnswer>,
 ) -> Result<Response, AppError> {
-    let started =
-        api(passkeys::finish_sign_in(&state, &client, &body.ceremony, &body.credential).await)?;
+    let started = api(passkeys::finish_sign_in(
+        &state,
+        &client,
+        &body.ceremony,
+        &body.credential,
+        previous.as_ref(),
+    )
+    .await)?;
     Ok(super::account::with_cookie(
         &state,
         StatusCode::OK,

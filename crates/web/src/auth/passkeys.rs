@@ -189,12 +189,14 @@ pub async fn start_sign_in(
 }
 
 /// Finishes a passkey sign-in: a new session that counts as a second
-/// factor. Every refusal is the same 401.
+/// factor, ending `previous`, the session the browser had, as a password
+/// sign-in does. Every refusal is the same 401.
 pub async fn finish_sign_in(
     state: &AppState,
     client: &Client,
     key: &str,
     credential: &PublicKeyCredential,
+    previous: Option<&super::Session>,
 ) -> Result<Started, AppError> {
     let party = party(state)?;
     let refused = || AppError::bad_credentials(NO_MATCH);
@@ -226,6 +228,10 @@ pub async fn finish_sign_in(
     let session = store
         .create_session_with_second_factor(taken.user, &client.label, now())
         .await?;
+    if let Some(previous) = previous {
+        store.end_session(&previous.token).await?;
+    }
+    crate::follow_up::forget_held(state, session.owner).await;
     Ok(Started {
         user: session.owner,
         token: session.token,

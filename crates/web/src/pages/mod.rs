@@ -190,6 +190,10 @@ mod tests {
             include_str!("../../templates/delete_results.html"),
             include_str!("../../templates/report.html"),
             include_str!("../../templates/message.html"),
+            include_str!("../../templates/activity.html"),
+            include_str!("../../templates/counsellors.html"),
+            include_str!("../../templates/clients.html"),
+            include_str!("../../templates/client.html"),
         ];
         let notices = [
             "removed",
