@@ -36,7 +36,7 @@ pub enum AuditKind {
     Accepted,
     /// They changed what a share shows.
     ScopeChanged,
-    /// They, or its end date, ended a share.
+    /// They ended a share (one that reaches its end date is not logged).
     Revoked,
     /// A link with a partner began.
     Linked,
