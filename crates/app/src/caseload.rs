@@ -14,7 +14,7 @@ use tandem_core::instrument::{Better, Instrument, Kind, Norms, Precision};
 use tandem_core::significance::{ClinicalChange, clinical_change, cutoff};
 use tandem_store::links::{code_hash, new_code};
 use tandem_store::shares::{
-    CHECKIN, Client, Scope, SharedAdministration, code_expiry, no_such_code,
+    CHECKIN, Client, Scope, SharedAdministration, SharedSafetyResult, code_expiry, no_such_code,
 };
 use tandem_store::{Owner, RelationshipId, ShareId, Store, StoreError};
 
@@ -130,6 +130,9 @@ pub struct ClientView {
     pub rule: &'static Rule,
     /// Everything shared, oldest first.
     pub administrations: Vec<SharedAdministration>,
+    /// The one safety check result the client chose to show, if they did
+    /// (read only for one client's own view, never for the caseload).
+    pub safety: Option<SharedSafetyResult>,
 }
 
 /// One client's view through share `share`, read (and logged) now.
@@ -150,7 +153,11 @@ pub async fn client_view(
         .find(|client| client.share == share)
         .ok_or_else(gone)?;
     let administrations = store.shared_results(&grant, now).await?;
-    view(content, client, administrations, now)
+    let safety = store.shared_safety_result(&grant, now).await?;
+    Ok(ClientView {
+        safety,
+        ..view(content, client, administrations, now)?
+    })
 }
 
 /// Every client of `viewer`, who needs attention first (red, amber, grey,
@@ -267,6 +274,7 @@ fn view(
         reliability,
         rule: attention::attention(&track),
         administrations,
+        safety: None,
     })
 }
 

@@ -18,6 +18,7 @@ pub mod guessing;
 pub mod plan;
 pub mod research;
 pub mod results;
+pub mod safety_share;
 pub mod situation;
 pub mod us;
 

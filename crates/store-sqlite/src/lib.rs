@@ -30,6 +30,7 @@ mod safety_seal;
 mod scorings;
 mod sessions;
 mod settings;
+mod shared_safety;
 mod shares;
 mod throttle;
 mod us;

@@ -65,12 +65,7 @@ pub(crate) fn seal_summary(
     token_hash: &[u8],
     summary: ScreenSummary,
 ) -> Result<Vec<u8>, StoreError> {
-    let plain = format!(
-        "{} {}",
-        summary.outcome.as_str(),
-        u8::from(summary.self_harm)
-    );
-    key.seal_text(&summary_context(token_hash), &padded(&plain))
+    seal_outcome(key, &summary_context(token_hash), summary)
 }
 
 /// Opens what [`seal_summary`] made.
@@ -79,8 +74,30 @@ pub(crate) fn open_summary(
     token_hash: &[u8],
     sealed: &[u8],
 ) -> Result<ScreenSummary, StoreError> {
-    let context = summary_context(token_hash);
-    let plain = key.open_text(&context, sealed)?;
+    open_outcome(key, &summary_context(token_hash), sealed)
+}
+
+/// A screen's outcome sealed under `context`, padded like an answer.
+pub(crate) fn seal_outcome(
+    key: &Sealer,
+    context: &str,
+    summary: ScreenSummary,
+) -> Result<Vec<u8>, StoreError> {
+    let plain = format!(
+        "{} {}",
+        summary.outcome.as_str(),
+        u8::from(summary.self_harm)
+    );
+    key.seal_text(context, &padded(&plain))
+}
+
+/// Opens what [`seal_outcome`] made under `context`.
+pub(crate) fn open_outcome(
+    key: &Sealer,
+    context: &str,
+    sealed: &[u8],
+) -> Result<ScreenSummary, StoreError> {
+    let plain = key.open_text(context, sealed)?;
     let bad = || StoreError::Crypto(format!("{context}: not a screen outcome"));
     let (outcome, self_harm) = plain.trim_end().split_once(' ').ok_or_else(bad)?;
     Ok(ScreenSummary {

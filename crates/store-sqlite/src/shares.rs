@@ -5,10 +5,13 @@
 use std::collections::BTreeMap;
 
 use sqlx::Row;
+use tandem_core::safety::ScreenSummary;
 use tandem_core::scoring::SCORER_VERSION;
 use tandem_store::audit::{AuditKind, Event};
 use tandem_store::contexts::text_context;
-use tandem_store::shares::{self, Client, FinishedRow, Needs, Scope, SharedAdministration};
+use tandem_store::shares::{
+    self, Client, FinishedRow, Needs, Scope, SharedAdministration, SharedSafetyResult,
+};
 use tandem_store::{Grant, GrantRow, Share, ShareId};
 
 use crate::audit;
@@ -158,8 +161,10 @@ impl tandem_store::engine::Shares for SqliteStore {
     async fn shares_of(&self, owner: Owner) -> Result<Vec<Share>, StoreError> {
         let rows = sqlx::query(
             "SELECT s.id, s.viewer_id, u.name AS viewer_name, s.kind, s.scope, s.created_unix,
-                    s.code_expires_unix, s.accepted_unix, s.expires_unix, s.revoked_unix
+                    s.code_expires_unix, s.accepted_unix, s.expires_unix, s.revoked_unix,
+                    x.shared_unix AS safety_shared_unix
              FROM shares s LEFT JOIN users u ON u.id = s.viewer_id
+             LEFT JOIN shared_safety x ON x.share_id = s.id
              WHERE s.owner_id = ? ORDER BY s.id",
         )
         .bind(owner.id().0)
@@ -181,6 +186,7 @@ impl tandem_store::engine::Shares for SqliteStore {
                     accepted_unix: row.try_get("accepted_unix")?,
                     expires_unix: row.try_get("expires_unix")?,
                     revoked_unix: row.try_get("revoked_unix")?,
+                    safety_shared_unix: row.try_get("safety_shared_unix")?,
                 })
             })
             .collect()
@@ -317,5 +323,24 @@ impl tandem_store::engine::Shares for SqliteStore {
         audit::append(&mut tx, grant.owner().0, now, event).await?;
         tx.commit().await?;
         Ok(shown)
+    }
+
+    async fn share_safety_result(
+        &self,
+        owner: Owner,
+        id: ShareId,
+        screen: SafetyScreenId,
+        summary: ScreenSummary,
+        now: i64,
+    ) -> Result<SharedSafetyResult, StoreError> {
+        crate::shared_safety::share(self, owner, id, screen, summary, now).await
+    }
+
+    async fn shared_safety_result(
+        &self,
+        grant: &Grant,
+        now: i64,
+    ) -> Result<Option<SharedSafetyResult>, StoreError> {
+        crate::shared_safety::read(self, grant, now).await
     }
 }

@@ -38,6 +38,8 @@ pub enum AuditKind {
     ScopeChanged,
     /// They ended a share (one that reaches its end date is not logged).
     Revoked,
+    /// They showed one safety check's result through a share, once.
+    SafetyShared,
     /// A link with a partner began.
     Linked,
     /// A link with a partner ended.
@@ -50,7 +52,7 @@ pub enum AuditKind {
 
 impl AuditKind {
     /// Every kind, in the order above.
-    pub const ALL: [AuditKind; 11] = [
+    pub const ALL: [AuditKind; 12] = [
         AuditKind::SignedIn,
         AuditKind::Read,
         AuditKind::PartnerRead,
@@ -58,6 +60,7 @@ impl AuditKind {
         AuditKind::Accepted,
         AuditKind::ScopeChanged,
         AuditKind::Revoked,
+        AuditKind::SafetyShared,
         AuditKind::Linked,
         AuditKind::Unlinked,
         AuditKind::CounsellorApproved,
@@ -80,6 +83,7 @@ impl AuditKind {
             AuditKind::Accepted => "accepted",
             AuditKind::ScopeChanged => "scope_changed",
             AuditKind::Revoked => "revoked",
+            AuditKind::SafetyShared => "safety_shared",
             AuditKind::Linked => "linked",
             AuditKind::Unlinked => "unlinked",
             AuditKind::CounsellorApproved => "counsellor_approved",

@@ -53,3 +53,8 @@ pub fn safety_answer_context(screen: i64, item: &str) -> String {
 pub fn summary_context(token_hash: &[u8]) -> String {
     format!("session-screen:{}", to_hex(token_hash))
 }
+
+/// The safety result a client showed through one share.
+pub fn shared_safety_context(share: crate::ShareId) -> String {
+    format!("shared-safety:{}", share.0)
+}

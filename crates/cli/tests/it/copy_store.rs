@@ -18,7 +18,7 @@ use crate::postgres::cluster;
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/store-1.0");
 
 /// Every table a copy reports, in its order.
-const TABLES: [&str; 30] = [
+const TABLES: [&str; 31] = [
     "meta",
     "users",
     "high_water",
@@ -39,6 +39,7 @@ const TABLES: [&str; 30] = [
     "exercise_ticks",
     "recovery_codes",
     "shares",
+    "shared_safety",
     "passkeys",
     "passkey_ceremonies",
     "audit_entries",

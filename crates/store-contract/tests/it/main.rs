@@ -50,6 +50,7 @@ mod responses;
 mod safety;
 mod scorings;
 mod sessions;
+mod shared_safety;
 mod shares;
 mod support_map;
 mod throttle;

@@ -178,7 +178,7 @@ async fn accounts_are_found_by_name_and_keep_their_hash() {
 
 /// Every table, with how many rows it holds in all and how many belong to
 /// the user bound to `?`. Literal statements: sqlx takes only audited SQL.
-const TABLES: [(&str, &str, &str); 28] = [
+const TABLES: [(&str, &str, &str); 29] = [
     (
         "links",
         "SELECT count(*) FROM links",
@@ -219,6 +219,12 @@ const TABLES: [(&str, &str, &str); 28] = [
         "shares",
         "SELECT count(*) FROM shares",
         "SELECT count(*) FROM shares WHERE owner_id = ?",
+    ),
+    (
+        "shared_safety",
+        "SELECT count(*) FROM shared_safety",
+        "SELECT count(*) FROM shared_safety x JOIN shares s ON s.id = x.share_id
+         WHERE s.owner_id = ?",
     ),
     (
         "audit_entries",
@@ -386,7 +392,7 @@ async fn fill(store: &Store, user: Owner, user_key: &str) {
         .unwrap();
     let whole = SafetyScreen::from_answers(&safety, answers(&safety, &[("SF2", Answer::Value(1))]))
         .unwrap();
-    store
+    let kept = store
         .record_safety_screen(user, &safety, &whole)
         .await
         .unwrap();
@@ -438,6 +444,10 @@ async fn fill(store: &Store, user: Owner, user_key: &str) {
     store.accept_share(counsellor, &hash, 100).await.unwrap();
     let grant = store.grant(counsellor, share, 100).await.unwrap().unwrap();
     store.shared_results(&grant, 101).await.unwrap();
+    store
+        .share_safety_result(user, share, kept, whole.summary(), 102)
+        .await
+        .unwrap();
     // A link with the terminal's user, through an invite of theirs that was
     // accepted, another still open, and a mark and a guess on each side.
     let partner = store.relationships(user).await.unwrap()[0].id;

@@ -287,6 +287,17 @@ pub const TABLES: &[Table] = &[
         identity: Some("id"),
     },
     Table {
+        name: "shared_safety",
+        columns: &[
+            col("share_id", Integer),
+            col("screen_id", Integer),
+            col("summary_sealed", Bytes),
+            col("taken_unix", Integer),
+            col("shared_unix", Integer),
+        ],
+        identity: None,
+    },
+    Table {
         name: "passkeys",
         columns: &[
             col("id", Integer),

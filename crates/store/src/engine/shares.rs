@@ -3,8 +3,10 @@
 
 use async_trait::async_trait;
 
-use crate::shares::{Client, Scope, SharedAdministration};
-use crate::{Grant, GrantRow, Owner, Share, ShareId, StoreError};
+use tandem_core::safety::ScreenSummary;
+
+use crate::shares::{Client, Scope, SharedAdministration, SharedSafetyResult};
+use crate::{Grant, GrantRow, Owner, SafetyScreenId, Share, ShareId, StoreError};
 
 /// Shares made, changed and ended by their owner, accepted by an approved
 /// counsellor; reads through a [`Grant`].
@@ -75,4 +77,31 @@ pub trait Shares: Send + Sync {
         grant: &Grant,
         now: i64,
     ) -> Result<Vec<SharedAdministration>, StoreError>;
+
+    /// Shows the counsellor of `owner`'s current share `id` the result of
+    /// one of `owner`'s finished safety screens, `summary` (which the
+    /// caller read from that screen), sealed, and appends `SafetyShared`
+    /// to the owner's chain. A share shows one, once: `Conflict` after
+    /// that ([`crate::shares::shown_already`]). `NotFound` for a share not
+    /// theirs or not current, or a screen not theirs;
+    /// [`crate::shares::unfinished`] for a screen not finished. The
+    /// shared result goes with the share and with the screen.
+    async fn share_safety_result(
+        &self,
+        owner: Owner,
+        id: ShareId,
+        screen: SafetyScreenId,
+        summary: ScreenSummary,
+        now: i64,
+    ) -> Result<SharedSafetyResult, StoreError>;
+
+    /// The safety result the grant's owner showed through it, if any;
+    /// reading one appends a `Read` of `safety result` to the owner's
+    /// chain in the same transaction. `NotFound` as
+    /// [`Shares::shared_results`].
+    async fn shared_safety_result(
+        &self,
+        grant: &Grant,
+        now: i64,
+    ) -> Result<Option<SharedSafetyResult>, StoreError>;
 }

@@ -14,8 +14,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Owner, RelationshipId, ShareId, StoreError, UserId};
 
+mod safety;
 mod shown;
 
+pub use safety::{SharedSafetyResult, shown_already, unfinished};
 pub use shown::{CHECKIN, FinishedRow, Needs, row_shown, shown, shown_items};
 
 /// How long a share's invite code can be accepted: 72 hours, as a link's.
@@ -213,6 +215,9 @@ pub struct Share {
     pub expires_unix: Option<i64>,
     /// When its owner ended it, if they did.
     pub revoked_unix: Option<i64>,
+    /// When its owner showed one safety check's result through it, if
+    /// they did.
+    pub safety_shared_unix: Option<i64>,
 }
 
 impl Share {

@@ -89,6 +89,9 @@ pub(super) struct GrantView {
     expires_at: Option<String>,
     /// When I ended it.
     revoked_at: Option<String>,
+    /// When I showed the counsellor one safety check's result through it,
+    /// if I did (`POST /grants/{id}/share-safety`).
+    safety_shared_at: Option<String>,
 }
 
 impl GrantView {
@@ -113,6 +116,7 @@ impl GrantView {
             accepted_at: share.accepted_unix.map(rfc3339_of),
             expires_at: share.expires_unix.map(rfc3339_of),
             revoked_at: share.revoked_unix.map(rfc3339_of),
+            safety_shared_at: share.safety_shared_unix.map(rfc3339_of),
         }
     }
 }
@@ -197,6 +201,9 @@ pub(super) struct ClientResults {
     pulse: Vec<TrendPoint>,
     /// Every administration shared, oldest first.
     administrations: Vec<SharedAdministration>,
+    /// The one safety check result the client chose to show me, if they
+    /// did: its outcome, never its answers.
+    safety: Option<super::safety_share::SharedSafety>,
 }
 
 impl From<&ClientView> for Attention {
@@ -516,6 +523,7 @@ pub(super) async fn client_results(
         facets: view.facets,
         pulse: view.pulse,
         administrations: view.administrations,
+        safety: view.safety.map(Into::into),
     }))
 }
 

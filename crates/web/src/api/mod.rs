@@ -18,6 +18,7 @@ mod recovery;
 mod relationships;
 mod results;
 mod safety;
+mod safety_share;
 mod us;
 
 use std::sync::OnceLock;
@@ -91,6 +92,7 @@ fn build() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(export::export))
         .routes(routes!(grants::grants, grants::create_grant))
         .routes(routes!(grants::revoke_grant))
+        .routes(routes!(safety_share::share_safety))
         .routes(routes!(grants::accept_grant))
         .routes(routes!(grants::clients))
         .routes(routes!(grants::client_results))

@@ -19,7 +19,7 @@ use crate::AppState;
 
 /// Every API route, for the tests that sweep them: (method, path, summary,
 /// needs a session). A test checks that it and the document agree exactly.
-pub const ROUTES: [(&str, &str, &str, bool); 68] = [
+pub const ROUTES: [(&str, &str, &str, bool); 69] = [
     ("get", "/openapi.json", "This document", false),
     (
         "post",
@@ -167,6 +167,12 @@ pub const ROUTES: [(&str, &str, &str, bool); 68] = [
         true,
     ),
     ("delete", "/grants/{id}", "End a grant at once", true),
+    (
+        "post",
+        "/grants/{id}/share-safety",
+        "Show one kept safety check's result to this grant's counsellor, once ({screen})",
+        true,
+    ),
     (
         "post",
         "/grants/accept",

@@ -63,6 +63,9 @@ pub(super) struct Screened {
     positive: bool,
     /// Whether the answers were kept.
     stored: bool,
+    /// The kept screen's id, when kept: to delete it, or to show its
+    /// result to one counsellor (`POST /grants/{id}/share-safety`).
+    id: Option<i64>,
     help: Option<Help>,
     /// Help lines and crisis lines, whenever there is help to show.
     resources: Option<Resources>,
@@ -101,7 +104,8 @@ pub(super) async fn screen(
             }
         }
         let screen = SafetyScreen::from_answers(instrument, answers).map_err(AppError::internal)?;
-        crate::pages::safety::record(&state, &session, instrument, &screen, body.keep).await?;
+        let kept =
+            crate::pages::safety::record(&state, &session, instrument, &screen, body.keep).await?;
         let summary = screen.summary();
         let help = Help::for_screen(state.resources(), summary);
         Ok(Json(Screened {
@@ -109,6 +113,7 @@ pub(super) async fn screen(
             self_harm: summary.self_harm,
             positive: screen.is_positive(),
             stored: body.keep,
+            id: kept.map(|id| id.0),
             resources: help.is_some().then(|| state.resources().clone()),
             help,
         }))

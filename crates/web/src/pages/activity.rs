@@ -32,6 +32,10 @@ pub(super) fn words(entry: &AuditEntry) -> (String, String) {
             you(),
             "Signed in with a password or a recovery code".to_owned(),
         ),
+        AuditKind::Read if entry.detail == "safety result" => (
+            actor,
+            "Looked at the safety check result you chose to show".to_owned(),
+        ),
         AuditKind::Read => (actor, "Looked at the results you share".to_owned()),
         AuditKind::PartnerRead => (actor, "Looked at what you share with them".to_owned()),
         AuditKind::Shared => (you(), "Made a code to share with a counsellor".to_owned()),
@@ -41,6 +45,10 @@ pub(super) fn words(entry: &AuditEntry) -> (String, String) {
         ),
         AuditKind::ScopeChanged => (you(), "Changed what a counsellor can see".to_owned()),
         AuditKind::Revoked => (you(), "Stopped sharing with a counsellor".to_owned()),
+        AuditKind::SafetyShared => (
+            you(),
+            "Showed a counsellor the result of one safety check".to_owned(),
+        ),
         AuditKind::Linked => (actor, "Linked with you as your partner".to_owned()),
         AuditKind::Unlinked if entry.detail == "account deleted" => (
             actor,

@@ -29,6 +29,11 @@ struct GrantRow {
     status: &'static str,
     shows: &'static str,
     current: bool,
+    /// Whether a counsellor took it and it has not ended: only then can
+    /// one safety result be shown through it.
+    active: bool,
+    /// When one safety result was shown through it, if one was.
+    screen_shown: Option<String>,
 }
 
 /// One passkey in the list.
@@ -97,6 +102,8 @@ async fn client_page(
                 status,
                 shows: level_words(share.scope.results),
                 current,
+                active: share.is_current(at),
+                screen_shown: share.safety_shared_unix.map(|unix| moment(unix, &zone)),
             }
         })
         .collect();
@@ -333,6 +340,16 @@ struct ClientResultsPage {
     indices: Vec<TrendRow>,
     facets: Vec<TrendRow>,
     pulse: String,
+    /// The one safety result the client chose to show, in words.
+    safety: Option<SafetyWords>,
+}
+
+/// The safety result a client showed, as the counsellor reads it.
+struct SafetyWords {
+    taken: String,
+    shared: String,
+    result: &'static str,
+    self_harm: bool,
 }
 
 fn trend_rows(trends: &[tandem_app::caseload::ScoreTrend]) -> Vec<TrendRow> {
@@ -390,6 +407,17 @@ pub async fn client(
         now(),
     )
     .await?;
+    let zone = state
+        .store()
+        .time_zone(session.user)
+        .await?
+        .unwrap_or_default();
+    let safety = view.safety.map(|shown| SafetyWords {
+        taken: moment(shown.taken_unix, &zone),
+        shared: moment(shown.shared_unix, &zone),
+        result: super::counsellor_screen::outcome_words(shown.outcome()),
+        self_harm: shown.summary.self_harm,
+    });
     render(&ClientResultsPage {
         layout: Layout::new(Some(&session), &state.config().exit_url, "clients"),
         id,
@@ -407,5 +435,6 @@ pub async fn client(
             .map(|p| format!("{:.2}", p.score))
             .collect::<Vec<_>>()
             .join(" → "),
+        safety,
     })
 }

@@ -5,6 +5,7 @@
 pub(crate) mod account;
 mod activity;
 mod checkin;
+mod counsellor_screen;
 mod counsellors;
 mod exercise;
 mod extract;
@@ -72,6 +73,10 @@ pub fn routes() -> Router<AppState> {
         .route("/account/counsellors", get(counsellors::show))
         .route("/account/counsellors/invite", post(counsellors::invite))
         .route("/account/counsellors/{id}/end", post(counsellors::end))
+        .route(
+            "/account/counsellors/{id}/c",
+            get(counsellor_screen::show).post(counsellor_screen::share),
+        )
         .route(
             "/account/passkeys/{id}/remove",
             post(counsellors::remove_passkey),
@@ -192,6 +197,7 @@ mod tests {
             include_str!("../../templates/message.html"),
             include_str!("../../templates/activity.html"),
             include_str!("../../templates/counsellors.html"),
+            include_str!("../../templates/counsellor_screen.html"),
             include_str!("../../templates/clients.html"),
             include_str!("../../templates/client.html"),
         ];

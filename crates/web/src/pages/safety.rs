@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tandem_core::answers::Answers;
 use tandem_core::instrument::Instrument;
 use tandem_core::safety::SafetyScreen;
+use tandem_store::SafetyScreenId;
 
 use super::take::Submitted;
 use crate::auth::{CurrentUser, Session};
@@ -53,7 +54,7 @@ pub(super) async fn save(
 }
 
 /// Keeps the screen when asked, and holds its outcome beside the session
-/// either way, then remakes the plan. Holding a kept screen too means the
+/// either way, then remakes the plan; the kept screen's id, if kept. Holding a kept screen too means the
 /// session's view is always the newest answer: an earlier unkept screen
 /// can never outweigh what the person just said. Pages and API share this.
 pub async fn record(
@@ -62,16 +63,20 @@ pub async fn record(
     instrument: &Instrument,
     screen: &SafetyScreen,
     keep: bool,
-) -> Result<(), AppError> {
+) -> Result<Option<SafetyScreenId>, AppError> {
     let store = state.store();
-    if keep {
-        store
-            .record_safety_screen(session.user, instrument, screen)
-            .await?;
-    }
+    let kept = if keep {
+        Some(
+            store
+                .record_safety_screen(session.user, instrument, screen)
+                .await?,
+        )
+    } else {
+        None
+    };
     store.hold_screen(&session.token, screen.summary()).await?;
     crate::follow_up::plan_after_change(state, session).await;
-    Ok(())
+    Ok(kept)
 }
 
 /// `GET /questions/c/done`: the help the latest answers call for, graded.

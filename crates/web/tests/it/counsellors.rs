@@ -12,6 +12,7 @@ use tandem_web::{SecondFactor, WebConfig};
 use crate::common::{Server, User};
 
 mod reach;
+mod safety_share;
 
 /// Reliability pinned for the RDP's current version, as an operator's
 /// `reliability_file` would: every index at 0.84 with SD 1.0, so SEM is
