@@ -10,6 +10,7 @@
 pub mod caseload;
 pub mod caseload_csv;
 pub mod content;
+pub mod counsel;
 pub mod couple;
 mod error;
 pub mod estimates;

@@ -251,6 +251,40 @@ impl Default for About {
     }
 }
 
+/// A counsellor's note about a client: 1 to 2,000 characters, lines
+/// kept.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "String")]
+pub struct NoteText(String);
+
+impl NoteText {
+    /// The field this text is refused under.
+    pub const FIELD: &'static str = "text";
+
+    /// Trims and checks what was typed.
+    pub fn parse(raw: &str) -> Result<Self, InputError> {
+        checked(Self::FIELD, raw, MAX_LONG_TEXT_CHARS, false, true).map(Self)
+    }
+
+    /// The text, trimmed.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<NoteText> for String {
+    fn from(text: NoteText) -> String {
+        text.0
+    }
+}
+
+impl<'de> Deserialize<'de> for NoteText {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        Self::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
 /// What a person wrote in one exercise field: trimmed, possibly empty, at
 /// most 500 characters on a line or 2,000 in a text area. The field name
 /// comes from the form, so it is given to `parse`.

@@ -158,6 +158,7 @@ impl tandem_store::engine::Accounts for PgStore {
                     }
                 }
                 crate::audit::replace_with_tombstone(tx, user, now).await?;
+                crate::counsel::leave_former_client(tx, user, now).await?;
                 sqlx::query(
                     "DELETE FROM links
                      WHERE id IN (SELECT link_id FROM link_sides WHERE owner_id = $1)",

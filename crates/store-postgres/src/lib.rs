@@ -20,6 +20,7 @@ mod accounts;
 mod answers_read;
 mod audit;
 mod copy;
+mod counsel;
 mod exercises;
 mod keys;
 mod links;

@@ -150,6 +150,7 @@ impl tandem_store::engine::Accounts for SqliteStore {
                 }
             }
             crate::audit::replace_with_tombstone(&mut tx, user, now).await?;
+            crate::counsel::leave_former_client(&mut tx, user, now).await?;
             sqlx::query(
                 "DELETE FROM links WHERE id IN (SELECT link_id FROM link_sides WHERE owner_id = ?)",
             )

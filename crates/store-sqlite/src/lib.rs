@@ -13,6 +13,7 @@ mod audit;
 mod backup;
 mod columns;
 mod copy;
+mod counsel;
 mod exercises;
 mod group;
 mod keys;

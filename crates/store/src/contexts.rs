@@ -58,3 +58,8 @@ pub fn summary_context(token_hash: &[u8]) -> String {
 pub fn shared_safety_context(share: crate::ShareId) -> String {
     format!("shared-safety:{}", share.0)
 }
+
+/// A counsellor's note, sealed with the counsellor's key.
+pub fn note_context(note: crate::NoteId) -> String {
+    format!("counsel-note:{}", note.0)
+}

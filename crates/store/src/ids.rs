@@ -49,6 +49,14 @@ row_id!(
     PasskeyId
 );
 row_id!(
+    /// One instrument a counsellor asked a client to answer.
+    AssignmentId
+);
+row_id!(
+    /// One note a counsellor wrote about a client.
+    NoteId
+);
+row_id!(
     /// One exercise a person wrote.
     ExerciseId
 );

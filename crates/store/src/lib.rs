@@ -18,6 +18,7 @@ mod accounts;
 pub mod audit;
 pub mod contexts;
 pub mod copy;
+pub mod counsel;
 pub mod engine;
 mod error;
 pub mod exercises;
@@ -48,8 +49,8 @@ pub use error::StoreError;
 pub use exercises::ExerciseRecord;
 pub use guessing::{Guessing, PartnerGuessing};
 pub use ids::{
-    AdministrationId, ExerciseId, LinkId, Owner, PasskeyId, PlanItemId, RelationshipId,
-    SafetyScreenId, ShareId, SupporterId, UserId,
+    AdministrationId, AssignmentId, ExerciseId, LinkId, NoteId, Owner, PasskeyId, PlanItemId,
+    RelationshipId, SafetyScreenId, ShareId, SupporterId, UserId,
 };
 pub use links::{Invite, Link, LinkLevel, Mark, PartnerScores};
 pub use plan::{NewSuggestion, PlanItem, PlanStatus, UnknownPlanStatus};

@@ -18,7 +18,7 @@ use crate::postgres::cluster;
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/store-1.0");
 
 /// Every table a copy reports, in its order.
-const TABLES: [&str; 31] = [
+const TABLES: [&str; 33] = [
     "meta",
     "users",
     "high_water",
@@ -40,6 +40,8 @@ const TABLES: [&str; 31] = [
     "recovery_codes",
     "shares",
     "shared_safety",
+    "assignments",
+    "counsel_notes",
     "passkeys",
     "passkey_ceremonies",
     "audit_entries",

@@ -36,6 +36,7 @@ mod accounts;
 mod answers;
 mod audit;
 mod codes;
+mod counsel;
 mod equivalence;
 mod exercises;
 mod instances;

@@ -178,7 +178,7 @@ async fn accounts_are_found_by_name_and_keep_their_hash() {
 
 /// Every table, with how many rows it holds in all and how many belong to
 /// the user bound to `?`. Literal statements: sqlx takes only audited SQL.
-const TABLES: [(&str, &str, &str); 29] = [
+const TABLES: [(&str, &str, &str); 31] = [
     (
         "links",
         "SELECT count(*) FROM links",
@@ -219,6 +219,18 @@ const TABLES: [(&str, &str, &str); 29] = [
         "shares",
         "SELECT count(*) FROM shares",
         "SELECT count(*) FROM shares WHERE owner_id = ?",
+    ),
+    (
+        "assignments",
+        "SELECT count(*) FROM assignments",
+        "SELECT count(*) FROM assignments x JOIN shares s ON s.id = x.share_id
+         WHERE s.owner_id = ?",
+    ),
+    (
+        "counsel_notes",
+        "SELECT count(*) FROM counsel_notes",
+        "SELECT count(*) FROM counsel_notes n JOIN shares s ON s.id = n.share_id
+         WHERE s.owner_id = ?",
     ),
     (
         "shared_safety",
@@ -448,6 +460,12 @@ async fn fill(store: &Store, user: Owner, user_key: &str) {
         .share_safety_result(user, share, kept, whole.summary(), 102)
         .await
         .unwrap();
+    // An assignment, and a private and a shared note about them.
+    store.assign(&grant, "rdp", 10_000, 102).await.unwrap();
+    for shared in [false, true] {
+        let text = tandem_core::input::NoteText::parse("Next time: the plan.").unwrap();
+        store.add_note(&grant, &text, shared, 102).await.unwrap();
+    }
     // A link with the terminal's user, through an invite of theirs that was
     // accepted, another still open, and a mark and a guess on each side.
     let partner = store.relationships(user).await.unwrap()[0].id;
@@ -620,9 +638,13 @@ async fn deleting_an_account_leaves_nothing_of_theirs_and_all_of_the_others() {
             "links" => *b_rows,
             // The two counsellors' own accounts stay.
             "users" => b_rows + local_rows + 2,
+            // So do their keys, which seal their notes.
+            "user_keys" => b_rows + local_rows + 2,
             // The counsellors' chains stay, and the operator's gains a
             // tombstone: the deleted chain itself is checked below.
             "audit_entries" | "audit_heads" => *total,
+            // The private note about Ann stays her counsellor's.
+            "counsel_notes" => b_rows + local_rows + 1,
             _ => b_rows + local_rows,
         };
         assert_eq!(*total, expected, "{table}: rows of the deleted user remain");

@@ -298,6 +298,31 @@ pub const TABLES: &[Table] = &[
         identity: None,
     },
     Table {
+        name: "assignments",
+        columns: &[
+            col("id", Integer),
+            col("share_id", Integer),
+            col("instrument_id", Text),
+            col("due_unix", Integer),
+            col("created_unix", Integer),
+            opt("declined_unix", Integer),
+        ],
+        identity: Some("id"),
+    },
+    Table {
+        name: "counsel_notes",
+        columns: &[
+            col("id", Integer),
+            col("counsellor_id", Integer),
+            opt("share_id", Integer),
+            col("shared", Bool),
+            col("text_sealed", Bytes),
+            col("created_unix", Integer),
+            opt("former_unix", Integer),
+        ],
+        identity: Some("id"),
+    },
+    Table {
         name: "passkeys",
         columns: &[
             col("id", Integer),

@@ -7,6 +7,7 @@
 mod accounts;
 mod answers;
 mod audit;
+mod counsel;
 mod links;
 mod passkeys;
 mod plans;
@@ -23,6 +24,7 @@ use async_trait::async_trait;
 pub use accounts::{Accounts, Preferences, RecoveryCodes};
 pub use answers::{Administrations, KeptScores, UnscoredRow};
 pub use audit::AuditLog;
+pub use counsel::Counsel;
 pub use links::Links;
 pub use passkeys::Passkeys;
 pub use plans::{Exercises, Plans, SupportMap};
@@ -98,6 +100,7 @@ pub trait Engine:
     + Shares
     + Passkeys
     + AuditLog
+    + Counsel
     + Operations
 {
     /// The terminal's one user, created on first use.

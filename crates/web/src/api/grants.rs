@@ -260,7 +260,7 @@ pub(super) struct AccessEntry {
 }
 
 /// When a grant ends: RFC 3339, or a date meaning the end of that day (UTC).
-fn parse_expiry(text: &str) -> Result<i64, AppError> {
+pub(super) fn parse_expiry(text: &str) -> Result<i64, AppError> {
     let text = text.trim();
     let parsed = tandem_core::dates::unix_of(text).or_else(|| {
         tandem_core::dates::unix_of(&format!("{text}T00:00:00Z")).map(|day| day + 86_400)

@@ -5,6 +5,7 @@
 mod account;
 mod administrations;
 mod answers_schema;
+mod counsel;
 mod exercises;
 mod export;
 mod grants;
@@ -97,6 +98,13 @@ fn build() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(grants::clients))
         .routes(routes!(grants::client_results))
         .routes(routes!(grants::client_export))
+        .routes(routes!(counsel::client_assignments, counsel::assign))
+        .routes(routes!(counsel::client_notes, counsel::add_note))
+        .routes(routes!(counsel::my_notes))
+        .routes(routes!(counsel::delete_note))
+        .routes(routes!(counsel::my_assignments))
+        .routes(routes!(counsel::decline))
+        .routes(routes!(counsel::shared_with_me))
         .routes(routes!(grants::access_log))
         .routes(routes!(grants::audit_log))
         .routes(routes!(passkeys::passkey_options))

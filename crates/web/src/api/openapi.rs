@@ -19,7 +19,7 @@ use crate::AppState;
 
 /// Every API route, for the tests that sweep them: (method, path, summary,
 /// needs a session). A test checks that it and the document agree exactly.
-pub const ROUTES: [(&str, &str, &str, bool); 69] = [
+pub const ROUTES: [(&str, &str, &str, bool); 78] = [
     ("get", "/openapi.json", "This document", false),
     (
         "post",
@@ -195,6 +195,55 @@ pub const ROUTES: [(&str, &str, &str, bool); 69] = [
         "get",
         "/clients/{id}/export",
         "One client's shared results of one instrument as CSV (?instrument=)",
+        true,
+    ),
+    (
+        "get",
+        "/clients/{id}/assignments",
+        "What I asked a client to answer, with whether it was done where shown",
+        true,
+    ),
+    (
+        "post",
+        "/clients/{id}/assignments",
+        "Ask a client to answer an instrument by a day ({instrument, due})",
+        true,
+    ),
+    (
+        "get",
+        "/clients/{id}/notes",
+        "My notes about a client, private and shared",
+        true,
+    ),
+    (
+        "post",
+        "/clients/{id}/notes",
+        "Keep a note about a client ({text, shared?})",
+        true,
+    ),
+    (
+        "get",
+        "/notes",
+        "Every note I wrote, former clients' too",
+        true,
+    ),
+    ("delete", "/notes/{id}", "Delete one of my notes", true),
+    (
+        "get",
+        "/assignments",
+        "What my counsellors asked me to answer",
+        true,
+    ),
+    (
+        "post",
+        "/assignments/{id}/decline",
+        "Say no to what a counsellor asked",
+        true,
+    ),
+    (
+        "get",
+        "/account/notes",
+        "The notes my counsellors shared with me",
         true,
     ),
     (

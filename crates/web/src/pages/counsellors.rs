@@ -54,6 +54,8 @@ struct ClientPage {
     passkeys: Vec<PasskeyRow>,
     passkeys_offered: bool,
     second_factor_optional: bool,
+    /// The notes counsellors shared with this person.
+    notes: Vec<super::counsel::NoteRow>,
 }
 
 fn level_words(level: ShareLevel) -> &'static str {
@@ -124,8 +126,10 @@ async fn client_page(
             added: moment(p.created_unix, &zone),
         })
         .collect();
+    let notes = super::counsel::note_rows(store.shared_notes(session.user).await?, &zone);
     render(&ClientPage {
         layout: Layout::new(Some(session), &state.config().exit_url, "account"),
+        notes,
         problem,
         code,
         grants,
@@ -256,6 +260,8 @@ struct CaseloadPage {
     problem: Option<String>,
     clients: Vec<CaseRow>,
     rules: Vec<&'static str>,
+    /// Private notes about clients who deleted their accounts.
+    former: Vec<super::counsel::NoteRow>,
 }
 
 fn alert_word(view: &ClientView) -> &'static str {
@@ -274,7 +280,20 @@ async fn caseload_page(
 ) -> Result<Response, AppError> {
     counsellor(state, session).await?;
     let views = caseload::caseload(state.store(), state.content(), session.user, now()).await?;
+    let zone = state
+        .store()
+        .time_zone(session.user)
+        .await?
+        .unwrap_or_default();
+    let former: Vec<_> = state
+        .store()
+        .notes_by(session.user)
+        .await?
+        .into_iter()
+        .filter(|note| note.former_unix.is_some())
+        .collect();
     render(&CaseloadPage {
+        former: super::counsel::note_rows(former, &zone),
         layout: Layout::new(Some(session), &state.config().exit_url, "clients"),
         problem,
         clients: views
@@ -342,6 +361,11 @@ struct ClientResultsPage {
     pulse: String,
     /// The one safety result the client chose to show, in words.
     safety: Option<SafetyWords>,
+    assignments: Vec<super::counsel::AssignmentRow>,
+    notes: Vec<super::counsel::NoteRow>,
+    problem: Option<&'static str>,
+    /// The first day an assignment can be due (tomorrow), for the form.
+    tomorrow: String,
 }
 
 /// The safety result a client showed, as the counsellor reads it.
@@ -397,8 +421,13 @@ pub async fn client(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
     PagePath(id): PagePath<i64>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> Result<Response, AppError> {
     counsellor(&state, &session).await?;
+    let problem = query
+        .as_deref()
+        .and_then(|q| q.strip_prefix("problem="))
+        .and_then(super::counsel::problem_words);
     let view = caseload::client_view(
         state.store(),
         state.content(),
@@ -418,6 +447,15 @@ pub async fn client(
         result: super::counsellor_screen::outcome_words(shown.outcome()),
         self_harm: shown.summary.self_harm,
     });
+    let (assignments, notes) = super::counsel::work_with(
+        &state,
+        session.user,
+        ShareId(id),
+        &view.client.scope,
+        &view.administrations,
+        &zone,
+    )
+    .await?;
     render(&ClientResultsPage {
         layout: Layout::new(Some(&session), &state.config().exit_url, "clients"),
         id,
@@ -436,5 +474,9 @@ pub async fn client(
             .collect::<Vec<_>>()
             .join(" → "),
         safety,
+        assignments,
+        notes,
+        problem,
+        tomorrow: tandem_core::dates::civil_date(now() + 86_400),
     })
 }

@@ -35,6 +35,8 @@ struct HomePage {
     rdp_unfinished: bool,
     last_checkin: Option<super::checkin::Latest>,
     people: usize,
+    /// What a counsellor asked for that is still open.
+    asked: Vec<super::counsel::AssignmentRow>,
 }
 
 /// Home: the latest profile, the last check-in and what is due.
@@ -60,6 +62,15 @@ pub async fn home(
         .is_some();
     let last_checkin = super::checkin::latest(&state, session.user).await?;
     let people = store.support_map(session.user).await?.len();
+    let asked = super::counsel::assignment_rows(
+        &store
+            .assignments_of(session.user, crate::auth::now())
+            .await?,
+        false,
+    )
+    .into_iter()
+    .filter(|row| row.open)
+    .collect();
     let only_incomplete = results.is_none()
         && !tandem_app::results::finished(store, session.user, "rdp")
             .await?
@@ -83,5 +94,6 @@ pub async fn home(
         rdp_unfinished,
         last_checkin,
         people,
+        asked,
     })
 }

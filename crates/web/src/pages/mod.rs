@@ -5,6 +5,7 @@
 pub(crate) mod account;
 mod activity;
 mod checkin;
+mod counsel;
 mod counsellor_screen;
 mod counsellors;
 mod exercise;
@@ -84,6 +85,13 @@ pub fn routes() -> Router<AppState> {
         .route("/clients", get(counsellors::caseload))
         .route("/clients/accept", post(counsellors::accept))
         .route("/clients/{id}", get(counsellors::client))
+        .route("/clients/{id}/assignments", post(counsel::assign))
+        .route("/clients/{id}/notes", post(counsel::add_note))
+        .route(
+            "/clients/{id}/notes/{note}/delete",
+            post(counsel::delete_note),
+        )
+        .route("/assignments/{id}/decline", post(counsel::decline))
         .route("/guide", get(guide::show))
         .route("/questions/{form}", get(take::start))
         .route("/questions/b/done", get(checkin::done))

@@ -11,6 +11,7 @@ use tandem_web::{SecondFactor, WebConfig};
 
 use crate::common::{Server, User};
 
+mod counsel;
 mod reach;
 mod safety_share;
 

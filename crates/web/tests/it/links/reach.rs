@@ -224,7 +224,12 @@ async fn a_partner_reaches_nothing_of_the_others_by_any_route() {
                 "/links/{id}/guesses" if linked => 200,
                 "/links/{id}/guesses" => 404,
                 // Counsellors' routes: a partner is not a counsellor.
-                "/clients" | "/clients/{id}/results" | "/clients/{id}/export" => 403,
+                "/clients"
+                | "/clients/{id}/results"
+                | "/clients/{id}/export"
+                | "/clients/{id}/assignments"
+                | "/clients/{id}/notes"
+                | "/notes" => 403,
                 _ => 200,
             };
             assert_eq!(status, expected, "{level}: GET {path}: {reply}");

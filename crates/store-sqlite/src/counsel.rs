@@ -1,0 +1,290 @@
+//! A counsellor's assignments and notes. Each reach through a grant checks
+//! the share is still current; notes are sealed with the counsellor's key
+//! under their own id.
+
+use sqlx::{Row, SqliteConnection};
+use tandem_core::input::NoteText;
+use tandem_store::contexts::note_context;
+use tandem_store::counsel::{self, Assignment, Note};
+use tandem_store::{AssignmentId, Grant, NoteId, ShareId};
+
+use crate::prelude::*;
+
+/// The condition of a share current at the bound `now`, as `s`.
+macro_rules! current {
+    () => {
+        "s.accepted_unix IS NOT NULL AND s.revoked_unix IS NULL
+         AND (s.expires_unix IS NULL OR s.expires_unix > ?)"
+    };
+}
+
+/// `NotFound` unless the grant's share is still current at `now`.
+async fn still_current(
+    conn: &mut SqliteConnection,
+    grant: &Grant,
+    now: i64,
+) -> Result<(), StoreError> {
+    let found: Option<i64> = sqlx::query_scalar(concat!(
+        "SELECT 1 FROM shares s WHERE s.id = ? AND s.owner_id = ? AND s.viewer_id = ? AND ",
+        current!()
+    ))
+    .bind(grant.share().0)
+    .bind(grant.owner().0)
+    .bind(grant.viewer().0)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    found
+        .map(|_| ())
+        .ok_or_else(|| counsel::not_found("share", grant.share().0))
+}
+
+/// What a client's deletion does to notes about them, in its transaction:
+/// shared notes go, private ones stay their counsellor's as a former
+/// client's.
+pub(crate) async fn leave_former_client(
+    conn: &mut SqliteConnection,
+    client: UserId,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "DELETE FROM counsel_notes WHERE shared = 1
+         AND share_id IN (SELECT id FROM shares WHERE owner_id = ?)",
+    )
+    .bind(client.0)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE counsel_notes SET share_id = NULL, former_unix = ?
+         WHERE share_id IN (SELECT id FROM shares WHERE owner_id = ?)",
+    )
+    .bind(now)
+    .bind(client.0)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+fn assignment_of(row: &sqlx::sqlite::SqliteRow, done: bool) -> Result<Assignment, StoreError> {
+    Ok(Assignment {
+        id: AssignmentId(row.try_get("id")?),
+        share: ShareId(row.try_get("share_id")?),
+        instrument: row.try_get("instrument_id")?,
+        due_unix: row.try_get("due_unix")?,
+        created_unix: row.try_get("created_unix")?,
+        declined_unix: row.try_get("declined_unix")?,
+        counsellor: row.try_get("counsellor")?,
+        done: if done {
+            Some(row.try_get::<bool, _>("done")?)
+        } else {
+            None
+        },
+    })
+}
+
+impl SqliteStore {
+    /// The notes the rows hold, opened with their counsellors' keys.
+    async fn notes_of(&self, rows: Vec<sqlx::sqlite::SqliteRow>) -> Result<Vec<Note>, StoreError> {
+        let mut notes = Vec::with_capacity(rows.len());
+        for row in rows {
+            let id = NoteId(row.try_get("id")?);
+            let key = self.data_key(UserId(row.try_get("counsellor_id")?)).await?;
+            let sealed: Vec<u8> = row.try_get("text_sealed")?;
+            let share: Option<i64> = row.try_get("share_id")?;
+            notes.push(Note {
+                id,
+                share: share.map(ShareId),
+                client: row.try_get("client")?,
+                counsellor: row.try_get("counsellor")?,
+                shared: row.try_get("shared")?,
+                text: key.open_text(&note_context(id), &sealed)?,
+                created_unix: row.try_get("created_unix")?,
+                former_unix: row.try_get("former_unix")?,
+            });
+        }
+        Ok(notes)
+    }
+}
+
+/// The columns every note read selects, from `counsel_notes n`, `shares s`
+/// (left), the client `u` (left) and the counsellor `c`.
+macro_rules! note_columns {
+    () => {
+        "SELECT n.id, n.counsellor_id, n.share_id, n.shared, n.text_sealed,
+                n.created_unix, n.former_unix, u.name AS client, c.name AS counsellor
+         FROM counsel_notes n
+         LEFT JOIN shares s ON s.id = n.share_id
+         LEFT JOIN users u ON u.id = s.owner_id
+         JOIN users c ON c.id = n.counsellor_id"
+    };
+}
+
+#[async_trait::async_trait]
+impl tandem_store::engine::Counsel for SqliteStore {
+    async fn assign(
+        &self,
+        grant: &Grant,
+        instrument: &str,
+        due_unix: i64,
+        now: i64,
+    ) -> Result<AssignmentId, StoreError> {
+        counsel::check_assignment(instrument, due_unix, now)?;
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        still_current(&mut tx, grant, now).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO assignments (share_id, instrument_id, due_unix, created_unix)
+             VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(grant.share().0)
+        .bind(instrument)
+        .bind(due_unix)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(AssignmentId(id))
+    }
+
+    async fn assignments_for(
+        &self,
+        grant: &Grant,
+        now: i64,
+    ) -> Result<Vec<Assignment>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        still_current(&mut conn, grant, now).await?;
+        let rows = sqlx::query(
+            "SELECT x.*, c.name AS counsellor FROM assignments x
+             JOIN shares s ON s.id = x.share_id JOIN users c ON c.id = s.viewer_id
+             WHERE x.share_id = ? ORDER BY x.id DESC",
+        )
+        .bind(grant.share().0)
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.iter().map(|row| assignment_of(row, false)).collect()
+    }
+
+    async fn assignments_of(&self, owner: Owner, now: i64) -> Result<Vec<Assignment>, StoreError> {
+        let rows = sqlx::query(concat!(
+            "SELECT x.*, c.name AS counsellor,
+                    EXISTS (SELECT 1 FROM administrations a
+                            WHERE a.owner_id = s.owner_id AND a.instrument_id = x.instrument_id
+                              AND a.completed_at IS NOT NULL
+                              AND CAST(strftime('%s', a.completed_at) AS INTEGER) >= x.created_unix)
+                        AS done
+             FROM assignments x
+             JOIN shares s ON s.id = x.share_id JOIN users c ON c.id = s.viewer_id
+             WHERE s.owner_id = ? AND ",
+            current!(),
+            " ORDER BY x.id DESC"
+        ))
+        .bind(owner.id().0)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|row| assignment_of(row, true)).collect()
+    }
+
+    async fn decline_assignment(
+        &self,
+        owner: Owner,
+        id: AssignmentId,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let changed = sqlx::query(concat!(
+            "UPDATE assignments SET declined_unix = ?
+             WHERE id = ? AND declined_unix IS NULL
+               AND share_id IN (SELECT s.id FROM shares s WHERE s.owner_id = ? AND ",
+            current!(),
+            ")"
+        ))
+        .bind(now)
+        .bind(id.0)
+        .bind(owner.id().0)
+        .bind(now)
+        .execute(&self.writer)
+        .await?;
+        if changed.rows_affected() == 0 {
+            return Err(counsel::not_found("assignment", id.0));
+        }
+        Ok(())
+    }
+
+    async fn add_note(
+        &self,
+        grant: &Grant,
+        text: &NoteText,
+        shared: bool,
+        now: i64,
+    ) -> Result<NoteId, StoreError> {
+        let key = self.data_key(grant.viewer()).await?;
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        still_current(&mut tx, grant, now).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO counsel_notes (counsellor_id, share_id, shared, text_sealed, created_unix)
+             VALUES (?, ?, ?, x'', ?) RETURNING id",
+        )
+        .bind(grant.viewer().0)
+        .bind(grant.share().0)
+        .bind(shared)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let sealed = key.seal_text(&note_context(NoteId(id)), text.as_str())?;
+        sqlx::query("UPDATE counsel_notes SET text_sealed = ? WHERE id = ?")
+            .bind(sealed)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(NoteId(id))
+    }
+
+    async fn notes_for(&self, grant: &Grant, now: i64) -> Result<Vec<Note>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        still_current(&mut conn, grant, now).await?;
+        let rows = sqlx::query(concat!(
+            note_columns!(),
+            " WHERE n.counsellor_id = ? AND n.share_id = ? ORDER BY n.id DESC"
+        ))
+        .bind(grant.viewer().0)
+        .bind(grant.share().0)
+        .fetch_all(&mut *conn)
+        .await?;
+        drop(conn);
+        self.notes_of(rows).await
+    }
+
+    async fn notes_by(&self, counsellor: Owner) -> Result<Vec<Note>, StoreError> {
+        let rows = sqlx::query(concat!(
+            note_columns!(),
+            " WHERE n.counsellor_id = ? ORDER BY n.id DESC"
+        ))
+        .bind(counsellor.id().0)
+        .fetch_all(&self.pool)
+        .await?;
+        self.notes_of(rows).await
+    }
+
+    async fn shared_notes(&self, owner: Owner) -> Result<Vec<Note>, StoreError> {
+        let rows = sqlx::query(concat!(
+            note_columns!(),
+            " WHERE n.shared = 1 AND s.owner_id = ? ORDER BY n.id DESC"
+        ))
+        .bind(owner.id().0)
+        .fetch_all(&self.pool)
+        .await?;
+        self.notes_of(rows).await
+    }
+
+    async fn delete_note(&self, counsellor: Owner, id: NoteId) -> Result<(), StoreError> {
+        let gone = sqlx::query("DELETE FROM counsel_notes WHERE id = ? AND counsellor_id = ?")
+            .bind(id.0)
+            .bind(counsellor.id().0)
+            .execute(&self.writer)
+            .await?;
+        if gone.rows_affected() == 0 {
+            return Err(counsel::not_found("note", id.0));
+        }
+        Ok(())
+    }
+}
