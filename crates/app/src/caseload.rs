@@ -14,7 +14,8 @@ use tandem_core::instrument::{Better, Instrument, Kind, Norms, Precision};
 use tandem_core::significance::{ClinicalChange, clinical_change, cutoff};
 use tandem_store::links::{code_hash, new_code};
 use tandem_store::shares::{
-    CHECKIN, Client, Scope, SharedAdministration, SharedSafetyResult, code_expiry, no_such_code,
+    CHECKIN, Client, Scope, SharedAdministration, SharedSafetyResult, SharedWork, code_expiry,
+    no_such_code,
 };
 use tandem_store::{Owner, RelationshipId, ShareId, Store, StoreError};
 
@@ -133,6 +134,9 @@ pub struct ClientView {
     /// The one safety check result the client chose to show, if they did
     /// (read only for one client's own view, never for the caseload).
     pub safety: Option<SharedSafetyResult>,
+    /// The support map, plan and exercises, as far as the scope shows
+    /// them (read only for one client's own view).
+    pub work: SharedWork,
 }
 
 /// One client's view through share `share`, read (and logged) now.
@@ -154,10 +158,38 @@ pub async fn client_view(
         .ok_or_else(gone)?;
     let administrations = store.shared_results(&grant, now).await?;
     let safety = store.shared_safety_result(&grant, now).await?;
+    let withhold = |item: &tandem_store::PlanItem| withheld(content, item);
+    let work = store.shared_work(&grant, now, &withhold).await?;
     Ok(ClientView {
         safety,
+        work,
         ..view(content, client, administrations, now)?
     })
+}
+
+/// Whether a plan step stays back from a counsellor beyond those from
+/// safety answers: one suggested for profile items that can point to
+/// coercive control, or a safety-adapted version of a step, either of
+/// which would tell what those items said.
+pub fn withheld(content: &Content, item: &tandem_store::PlanItem) -> bool {
+    let reasons: Vec<tandem_core::plan::Reason> =
+        serde_json::from_value(item.reason.clone()).unwrap_or_default();
+    let risky = reasons.is_empty()
+        || reasons.iter().any(|reason| {
+            matches!(
+                reason,
+                tandem_core::plan::Reason::Coercion
+                    | tandem_core::plan::Reason::Safety
+                    | tandem_core::plan::Reason::Urgent
+            )
+        });
+    let adapted = content.guidance.strategies.iter().any(|strategy| {
+        strategy
+            .safe_version
+            .as_ref()
+            .is_some_and(|safe| safe.as_str() == item.strategy)
+    });
+    risky || adapted
 }
 
 /// Every client of `viewer`, who needs attention first (red, amber, grey,
@@ -275,6 +307,7 @@ fn view(
         rule: attention::attention(&track),
         administrations,
         safety: None,
+        work: SharedWork::default(),
     })
 }
 
@@ -377,5 +410,55 @@ fn trend(
             .map(|change| clinical_change(change, scored.better, line)),
         change,
         points,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use tandem_store::{PlanItem, PlanItemId, PlanStatus, RelationshipId};
+
+    use super::*;
+
+    fn item(strategy: &str, reasons: serde_json::Value) -> PlanItem {
+        PlanItem {
+            id: PlanItemId(1),
+            relationship: RelationshipId(1),
+            strategy: strategy.into(),
+            reason: reasons,
+            from_safety: false,
+            status: PlanStatus::Suggested,
+            position: 0,
+            created_unix: 0,
+            updated_unix: 0,
+        }
+    }
+
+    #[test]
+    fn steps_that_would_tell_of_control_stay_back_from_a_counsellor() {
+        let content = Content::builtin().unwrap();
+        let score = json!([{"kind": "score", "of": "ER", "band": "high", "score": 4.5}]);
+        let cases = [
+            ("self-worth", score.clone(), false),
+            ("self-worth", json!([{"kind": "maintenance"}]), false),
+            ("self-worth", json!([{"kind": "coercion"}]), true),
+            (
+                "self-worth",
+                json!([score[0].clone(), {"kind": "coercion"}]),
+                true,
+            ),
+            ("self-worth", json!([{"kind": "safety"}]), true),
+            ("self-worth", json!([{"kind": "urgent"}]), true),
+            ("voice-needs-safely", score.clone(), true),
+            ("small-choices-that-are-yours", score.clone(), true),
+            ("self-worth", json!({"kind": "unreadable"}), true),
+        ];
+        for (strategy, reasons, kept_back) in cases {
+            assert_eq!(
+                withheld(&content, &item(strategy, reasons.clone())),
+                kept_back,
+                "{strategy} {reasons}"
+            );
+        }
     }
 }

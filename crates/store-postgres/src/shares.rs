@@ -365,4 +365,33 @@ impl tandem_store::engine::Shares for PgStore {
     ) -> Result<Option<SharedSafetyResult>, StoreError> {
         crate::shared_safety::read(self, grant, now).await
     }
+
+    async fn log_shared_read(
+        &self,
+        grant: &Grant,
+        now: i64,
+        detail: &str,
+    ) -> Result<Scope, StoreError> {
+        write_tx!(self, |tx| {
+            let scope: Option<String> = sqlx::query_scalar(concat!(
+                "SELECT scope FROM shares WHERE id = $1 AND viewer_id = $2 AND ",
+                current!("$3"),
+                " AND owner_id = $4 FOR SHARE"
+            ))
+            .bind(grant.share().0)
+            .bind(grant.viewer().0)
+            .bind(now)
+            .bind(grant.owner().0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let scope = Scope::stored(&scope.ok_or(StoreError::NotFound {
+                what: "share",
+                id: grant.share().0,
+            })?)?;
+            let actor = audit::name_of(tx, grant.viewer()).await?;
+            let event = Event::new(AuditKind::Read, actor, detail).about(grant.share().0);
+            audit::append(tx, grant.owner().0, now, event).await?;
+            scope
+        })
+    }
 }

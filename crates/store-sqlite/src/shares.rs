@@ -343,4 +343,32 @@ impl tandem_store::engine::Shares for SqliteStore {
     ) -> Result<Option<SharedSafetyResult>, StoreError> {
         crate::shared_safety::read(self, grant, now).await
     }
+
+    async fn log_shared_read(
+        &self,
+        grant: &Grant,
+        now: i64,
+        detail: &str,
+    ) -> Result<Scope, StoreError> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let scope: Option<String> = sqlx::query_scalar(concat!(
+            "SELECT scope FROM shares WHERE id = ? AND owner_id = ? AND viewer_id = ? AND ",
+            current!()
+        ))
+        .bind(grant.share().0)
+        .bind(grant.owner().0)
+        .bind(grant.viewer().0)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let scope = Scope::stored(&scope.ok_or(StoreError::NotFound {
+            what: "share",
+            id: grant.share().0,
+        })?)?;
+        let actor = audit::name_of(&mut tx, grant.viewer()).await?;
+        let event = Event::new(AuditKind::Read, actor, detail).about(grant.share().0);
+        audit::append(&mut tx, grant.owner().0, now, event).await?;
+        tx.commit().await?;
+        Ok(scope)
+    }
 }

@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use tandem_core::couple::{Leaning, partner_entry};
 
+use crate::PlanItem;
 use crate::engine::{Engine, SessionRow};
+use crate::shares::{SharedWork, plan_covers, shown_exercises, shown_steps, work_detail};
 use crate::{
     Grant, LinkId, LinkLevel, NewSession, Owner, PartnerGrant, Rights, SessionInfo, ShareId,
     StoreError, Unscored, UserId,
@@ -187,6 +189,78 @@ impl Store {
         let entry = partner_entry(&relationship.name, map.iter().map(|(_, entry)| entry));
         holds().await?;
         Ok(entry)
+    }
+
+    /// What `grant` shows beside results, as its scope stands now: the
+    /// support map, the plans' steps and the exercises, each only when the
+    /// scope says so. The read is written to the owner's chain first, in
+    /// a transaction that checks the share (so no read goes unlogged),
+    /// then made, then the share checked again, so nothing comes back from
+    /// a share that ended meanwhile (`NotFound`). A scope that shows none
+    /// of them reads and logs nothing. Besides the steps from safety
+    /// answers, which never leave, the caller names in `withhold` the
+    /// steps it keeps back too (the store does not know the guidance);
+    /// their exercises are kept back with them.
+    pub async fn shared_work(
+        &self,
+        grant: &Grant,
+        now: i64,
+        withhold: &(dyn Fn(&PlanItem) -> bool + Send + Sync),
+    ) -> Result<SharedWork, StoreError> {
+        let viewer = Owner::vouched(grant.viewer());
+        let ended = || StoreError::NotFound {
+            what: "share",
+            id: grant.share().0,
+        };
+        let row = self
+            .engine
+            .grant_row(viewer, grant.share(), now)
+            .await?
+            .filter(|row| row.owner == grant.owner())
+            .ok_or_else(ended)?;
+        let Some(detail) = work_detail(&row.scope) else {
+            return Ok(SharedWork::default());
+        };
+        let scope = self.engine.log_shared_read(grant, now, &detail).await?;
+        let owner = Owner::vouched(grant.owner());
+        let mut work = SharedWork::default();
+        if scope.support_map {
+            let map = self.engine.support_map(owner).await?;
+            work.support_map = Some(map.into_iter().map(|(_, person)| person).collect());
+        }
+        if scope.plan || scope.exercise_texts {
+            let mut steps = Vec::new();
+            let mut shown_items = std::collections::BTreeSet::new();
+            for relationship in self.engine.planned_relationships(owner).await? {
+                if !plan_covers(&scope, relationship) {
+                    continue;
+                }
+                let items: Vec<PlanItem> = self
+                    .engine
+                    .plan(owner, relationship)
+                    .await?
+                    .into_iter()
+                    .filter(|item| !item.from_safety && !withhold(item))
+                    .collect();
+                shown_items.extend(items.iter().map(|item| item.id));
+                steps.extend(shown_steps(&items));
+            }
+            let exercises = self.engine.exercises(owner, None).await?;
+            work.exercises = Some(shown_exercises(
+                &exercises,
+                &shown_items,
+                scope.exercise_texts,
+            ));
+            if scope.plan {
+                work.plan = Some(steps);
+            }
+        }
+        self.engine
+            .grant_row(viewer, grant.share(), now)
+            .await?
+            .filter(|row| row.owner == grant.owner())
+            .ok_or_else(ended)?;
+        Ok(work)
     }
 
     /// Closes the engine's connections, flushing what is written.

@@ -52,6 +52,7 @@ mod safety;
 mod scorings;
 mod sessions;
 mod shared_safety;
+mod shared_work;
 mod shares;
 mod support_map;
 mod throttle;

@@ -104,4 +104,16 @@ pub trait Shares: Send + Sync {
         grant: &Grant,
         now: i64,
     ) -> Result<Option<SharedSafetyResult>, StoreError>;
+
+    /// Appends a `Read` of `detail` to the grant's owner's chain, in a
+    /// transaction that checks the share is current, and returns its scope
+    /// as it stands: for reads the store makes after it (see
+    /// [`crate::Store::shared_work`]), so no such read goes unlogged.
+    /// `NotFound` when the share has ended (nothing is logged).
+    async fn log_shared_read(
+        &self,
+        grant: &Grant,
+        now: i64,
+        detail: &str,
+    ) -> Result<Scope, StoreError>;
 }

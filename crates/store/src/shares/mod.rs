@@ -16,9 +16,13 @@ use crate::{Owner, RelationshipId, ShareId, StoreError, UserId};
 
 mod safety;
 mod shown;
+mod work;
 
 pub use safety::{SharedSafetyResult, shown_already, unfinished};
 pub use shown::{CHECKIN, FinishedRow, Needs, row_shown, shown, shown_items};
+pub use work::{
+    SharedExercise, SharedStep, SharedWork, plan_covers, shown_exercises, shown_steps, work_detail,
+};
 
 /// How long a share's invite code can be accepted: 72 hours, as a link's.
 pub const INVITE_SECONDS: i64 = crate::links::INVITE_SECONDS;

@@ -5,6 +5,7 @@
 mod account;
 mod administrations;
 mod answers_schema;
+mod clients;
 mod counsel;
 mod exercises;
 mod export;
@@ -94,10 +95,10 @@ fn build() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(grants::grants, grants::create_grant))
         .routes(routes!(grants::revoke_grant))
         .routes(routes!(safety_share::share_safety))
-        .routes(routes!(grants::accept_grant))
-        .routes(routes!(grants::clients))
-        .routes(routes!(grants::client_results))
-        .routes(routes!(grants::client_export))
+        .routes(routes!(clients::accept_grant))
+        .routes(routes!(clients::clients))
+        .routes(routes!(clients::client_results))
+        .routes(routes!(clients::client_export))
         .routes(routes!(counsel::client_assignments, counsel::assign))
         .routes(routes!(counsel::client_notes, counsel::add_note))
         .routes(routes!(counsel::my_notes))

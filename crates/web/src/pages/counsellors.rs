@@ -27,7 +27,7 @@ struct GrantRow {
     id: i64,
     who: String,
     status: &'static str,
-    shows: &'static str,
+    shows: String,
     current: bool,
     /// Whether a counsellor took it and it has not ended: only then can
     /// one safety result be shown through it.
@@ -67,6 +67,26 @@ fn level_words(level: ShareLevel) -> &'static str {
     }
 }
 
+/// What a scope shows, in words: the results level and each part more.
+fn shows_words(scope: &Scope) -> String {
+    let mut parts = vec![level_words(scope.results)];
+    for (on, words) in [
+        (scope.checkin_notes, "your check-in notes"),
+        (scope.checkin_streak, "when you miss check-ins"),
+        (scope.support_map, "your map"),
+        (scope.plan, "your plan"),
+        (scope.exercise_texts, "what you wrote in exercises"),
+    ] {
+        if on {
+            parts.push(words);
+        }
+    }
+    match parts.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => parts.concat(),
+    }
+}
+
 fn status_words(share: &Share, at: i64) -> (&'static str, bool) {
     if share.revoked_unix.is_some() {
         ("ended by you", false)
@@ -102,7 +122,7 @@ async fn client_page(
                     .clone()
                     .unwrap_or_else(|| "Not taken yet".to_owned()),
                 status,
-                shows: level_words(share.scope.results),
+                shows: shows_words(&share.scope),
                 current,
                 active: share.is_current(at),
                 screen_shown: share.safety_shared_unix.map(|unix| moment(unix, &zone)),
@@ -164,6 +184,9 @@ fn scope_of(form: &[(String, String)]) -> Result<Scope, StoreError> {
         results,
         checkin_notes: on("checkin_notes"),
         checkin_streak: on("checkin_streak"),
+        support_map: on("support_map"),
+        plan: on("plan"),
+        exercise_texts: on("exercise_texts"),
         ..Scope::default()
     })
 }
@@ -366,6 +389,7 @@ struct ClientResultsPage {
     problem: Option<&'static str>,
     /// The first day an assignment can be due (tomorrow), for the form.
     tomorrow: String,
+    work: super::client_work::WorkRows,
 }
 
 /// The safety result a client showed, as the counsellor reads it.
@@ -478,5 +502,6 @@ pub async fn client(
         notes,
         problem,
         tomorrow: tandem_core::dates::civil_date(now() + 86_400),
+        work: super::client_work::rows(&view.work, state.guidance()),
     })
 }

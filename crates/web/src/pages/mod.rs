@@ -5,6 +5,7 @@
 pub(crate) mod account;
 mod activity;
 mod checkin;
+mod client_work;
 mod counsel;
 mod counsellor_screen;
 mod counsellors;

@@ -14,6 +14,7 @@ use crate::common::{Server, User};
 mod counsel;
 mod reach;
 mod safety_share;
+mod work;
 
 /// Reliability pinned for the RDP's current version, as an operator's
 /// `reliability_file` would: every index at 0.84 with SD 1.0, so SEM is
