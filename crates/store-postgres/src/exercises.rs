@@ -32,6 +32,7 @@ fn record_from(
         created_unix: row.try_get("created_unix")?,
         updated_unix: row.try_get("updated_unix")?,
         ticks,
+        shown: row.try_get("shown")?,
     })
 }
 
@@ -172,7 +173,7 @@ impl tandem_store::engine::Exercises for PgStore {
     async fn exercise(&self, owner: Owner, id: ExerciseId) -> Result<ExerciseRecord, StoreError> {
         let owner = owner.id();
         let row = sqlx::query(
-            "SELECT id, kind, plan_item_id, content_sealed, progress, done, created_unix, updated_unix
+            "SELECT id, kind, plan_item_id, content_sealed, progress, done, created_unix, updated_unix, shown
              FROM exercises WHERE id = $1 AND owner_id = $2",
         )
         .bind(id.0)
@@ -200,7 +201,7 @@ impl tandem_store::engine::Exercises for PgStore {
     ) -> Result<Vec<ExerciseRecord>, StoreError> {
         let owner = owner.id();
         let rows = sqlx::query(
-            "SELECT id, kind, plan_item_id, content_sealed, progress, done, created_unix, updated_unix
+            "SELECT id, kind, plan_item_id, content_sealed, progress, done, created_unix, updated_unix, shown
              FROM exercises WHERE owner_id = $1 AND ($2::text IS NULL OR kind = $2)
              ORDER BY created_unix DESC, id DESC",
         )
@@ -286,6 +287,28 @@ impl tandem_store::engine::Exercises for PgStore {
                 .await?
         })?;
         if gone.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "exercise",
+                id: id.0,
+            });
+        }
+        Ok(())
+    }
+
+    async fn set_exercise_shown(
+        &self,
+        owner: Owner,
+        id: ExerciseId,
+        shown: bool,
+    ) -> Result<(), StoreError> {
+        let changed =
+            sqlx::query("UPDATE exercises SET shown = $1 WHERE id = $2 AND owner_id = $3")
+                .bind(shown)
+                .bind(id.0)
+                .bind(owner.id().0)
+                .execute(&self.pool)
+                .await?;
+        if changed.rows_affected() == 0 {
             return Err(StoreError::NotFound {
                 what: "exercise",
                 id: id.0,

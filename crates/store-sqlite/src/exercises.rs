@@ -32,6 +32,7 @@ fn record_from(
         created_unix: row.try_get("created_unix")?,
         updated_unix: row.try_get("updated_unix")?,
         ticks,
+        shown: row.try_get("shown")?,
     })
 }
 
@@ -164,7 +165,7 @@ impl tandem_store::engine::Exercises for SqliteStore {
     async fn exercise(&self, owner: Owner, id: ExerciseId) -> Result<ExerciseRecord, StoreError> {
         let owner = owner.id();
         let row = sqlx::query(
-            "SELECT id, kind, plan_item_id, content_sealed, progress, done, created_unix, updated_unix
+            "SELECT id, kind, plan_item_id, content_sealed, progress, done, created_unix, updated_unix, shown
              FROM exercises WHERE id = ? AND owner_id = ?",
         )
         .bind(id.0)
@@ -192,7 +193,7 @@ impl tandem_store::engine::Exercises for SqliteStore {
     ) -> Result<Vec<ExerciseRecord>, StoreError> {
         let owner = owner.id();
         let rows = sqlx::query(
-            "SELECT id, kind, plan_item_id, content_sealed, progress, done, created_unix, updated_unix
+            "SELECT id, kind, plan_item_id, content_sealed, progress, done, created_unix, updated_unix, shown
              FROM exercises WHERE owner_id = ? AND (? IS NULL OR kind = ?)
              ORDER BY created_unix DESC, id DESC",
         )
@@ -264,6 +265,27 @@ impl tandem_store::engine::Exercises for SqliteStore {
             .execute(&self.writer)
             .await?;
         if gone.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "exercise",
+                id: id.0,
+            });
+        }
+        Ok(())
+    }
+
+    async fn set_exercise_shown(
+        &self,
+        owner: Owner,
+        id: ExerciseId,
+        shown: bool,
+    ) -> Result<(), StoreError> {
+        let changed = sqlx::query("UPDATE exercises SET shown = ? WHERE id = ? AND owner_id = ?")
+            .bind(shown)
+            .bind(id.0)
+            .bind(owner.id().0)
+            .execute(&self.writer)
+            .await?;
+        if changed.rows_affected() == 0 {
             return Err(StoreError::NotFound {
                 what: "exercise",
                 id: id.0,

@@ -27,6 +27,9 @@ pub struct ExerciseRecord {
     pub updated_unix: i64,
     /// The ISO weeks ticked off, such as `2026-W48`, in order.
     pub ticks: Vec<String>,
+    /// Whether its owner chose to let a counsellor whose grant shows
+    /// exercise texts read this one.
+    pub shown: bool,
 }
 
 const KIND_MAX: usize = 32;

@@ -56,7 +56,8 @@ contract! {
         store.save_exercise(ann, "safety-steps", Some(by("stay-safe")), &json!({"where": "hidden"}), NOW).await.unwrap();
         store.save_exercise(ann, "kept-back", Some(by("kept-back")), &json!({"x": "y"}), NOW).await.unwrap();
         store.save_exercise(ann, "journal", None, &json!({"entry": "dear diary"}), NOW).await.unwrap();
-        store.save_exercise(ann, "goals", None, &json!({"goal": "run"}), NOW).await.unwrap();
+        let goals = store.save_exercise(ann, "goals", None, &json!({"goal": "run"}), NOW).await.unwrap();
+        let journal = store.exercises(ann, Some("journal")).await.unwrap()[0].id;
 
         let titles = accepted(store, ann, ben, &Scope { results: ShareLevel::None, support_map: true, plan: true, ..Scope::default() }).await;
         let texts = accepted(store, ann, cat, &Scope { results: ShareLevel::Indices, exercise_texts: true, ..Scope::default() }).await;
@@ -73,11 +74,19 @@ contract! {
         assert_eq!(exercises.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(), ["goals", "reach-out"], "newest first");
         assert!(exercises.iter().all(|e| e.content.is_none()), "titles only");
 
+        // Texts are shown only of the exercises chosen one by one.
         let grant = store.grant(cat, texts, NOW).await.unwrap().unwrap();
         let work = store.shared_work(&grant, NOW + 2, &keep_back).await.unwrap();
         assert_eq!((work.support_map, work.plan), (None, None));
+        assert!(work.exercises.unwrap().iter().all(|e| e.content.is_none()), "none chosen yet");
+        store.set_exercise_shown(ann, goals, true).await.unwrap();
+        store.set_exercise_shown(ann, journal, true).await.unwrap();
+        assert!(matches!(store.set_exercise_shown(ben, goals, true).await, Err(StoreError::NotFound { .. })));
+        let work = store.shared_work(&grant, NOW + 2, &keep_back).await.unwrap();
         let exercises = work.exercises.unwrap();
-        assert_eq!(exercises.iter().map(|e| e.content.clone()).collect::<Vec<_>>(), [Some(json!({"goal": "run"})), Some(words.clone())]);
+        assert_eq!(exercises.iter().map(|e| (e.kind.as_str(), e.content.clone())).collect::<Vec<_>>(),
+            [("goals", Some(json!({"goal": "run"}))), ("reach-out", None)], "never the journal, even if marked");
+        let _ = &words;
 
         let grant = store.grant(dan, nothing, NOW).await.unwrap().unwrap();
         assert_eq!(store.shared_work(&grant, NOW + 3, &keep_back).await.unwrap(), tandem_store::shares::SharedWork::default());
@@ -86,7 +95,7 @@ contract! {
             .filter(|e| e.kind == AuditKind::Read)
             .map(|e| (e.actor, e.detail))
             .collect();
-        assert_eq!(reads, [("ben".to_owned(), "support map, plan".to_owned()), ("cat".to_owned(), "exercise texts".to_owned())],
+        assert_eq!(reads, [("ben".to_owned(), "support map, plan".to_owned()), ("cat".to_owned(), "exercise texts".to_owned()), ("cat".to_owned(), "exercise texts".to_owned())],
             "each read logged with what it read; a scope with nothing more reads and logs nothing");
 
         store.revoke_share(ann, titles, NOW + 4).await.unwrap();
@@ -94,6 +103,6 @@ contract! {
         store.revoke_share(ann, texts, NOW + 4).await.unwrap();
         let ended = store.shared_work(&grant, NOW + 5, &keep_back).await;
         assert!(matches!(ended, Err(StoreError::NotFound { .. })), "{ended:?}");
-        assert_eq!(store.audit_trail(ann).await.unwrap().iter().filter(|e| e.kind == AuditKind::Read).count(), 2);
+        assert_eq!(store.audit_trail(ann).await.unwrap().iter().filter(|e| e.kind == AuditKind::Read).count(), 3);
     }
 }

@@ -251,6 +251,7 @@ pub const TABLES: &[Table] = &[
             col("done", Bool),
             col("created_unix", Integer),
             col("updated_unix", Integer),
+            col("shown", Bool),
         ],
         identity: Some("id"),
     },

@@ -157,6 +157,16 @@ pub trait Exercises: Send + Sync {
 
     /// Deletes `owner`'s exercise with its ticks.
     async fn delete_exercise(&self, owner: Owner, id: ExerciseId) -> Result<(), StoreError>;
+
+    /// Lets (or stops letting) a counsellor whose grant shows exercise
+    /// texts read this one of `owner`'s exercises; its content and times
+    /// stay as they are. `NotFound` when it is not theirs.
+    async fn set_exercise_shown(
+        &self,
+        owner: Owner,
+        id: ExerciseId,
+        shown: bool,
+    ) -> Result<(), StoreError>;
 }
 
 /// A person's own support map: the people they lean on and who lean on them, names sealed.

@@ -42,7 +42,8 @@ pub struct SharedExercise {
     pub done: bool,
     /// When it last changed (unix seconds).
     pub updated_unix: i64,
-    /// What the person wrote, when the share shows exercise texts.
+    /// What the person wrote, when the share shows exercise texts and the
+    /// person chose to show this one.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub content: Option<serde_json::Value>,
 }
@@ -98,7 +99,8 @@ pub fn shown_steps(items: &[PlanItem]) -> Vec<SharedStep> {
 
 /// The exercises a share shows: not the journal, and not one that
 /// belongs to a plan step outside `shown_items` (one from safety answers,
-/// or of a relationship not shared); texts only with `texts`.
+/// or of a relationship not shared); texts only with `texts`, and only
+/// of the exercises their owner chose one by one.
 pub fn shown_exercises(
     exercises: &[ExerciseRecord],
     shown_items: &BTreeSet<PlanItemId>,
@@ -117,7 +119,7 @@ pub fn shown_exercises(
             progress: exercise.progress,
             done: exercise.done,
             updated_unix: exercise.updated_unix,
-            content: texts.then(|| exercise.content.clone()),
+            content: (texts && exercise.shown).then(|| exercise.content.clone()),
         })
         .collect()
 }

@@ -288,6 +288,58 @@ pub(super) async fn delete_exercise(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Whether counsellors who may read exercise texts may read one entry.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Shown {
+    /// True to let them, false to keep it to myself.
+    shown: bool,
+}
+
+/// Choose, for one entry, whether a counsellor whose grant shows exercise
+/// texts may read it (texts are never shared unless chosen one by one;
+/// never a journal entry).
+#[utoipa::path(
+    put,
+    path = "/exercises/{id}/shown",
+    tag = "exercises",
+    security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The entry.")),
+    request_body = Shown,
+    responses(
+        (status = 204, description = "Chosen."),
+        (status = 422, description = "A journal entry is never shown.", body = super::openapi::Problem, content_type = "application/problem+json"),
+        SignedOut,
+        WriteRefused,
+        BadId,
+        NotFound,
+    )
+)]
+pub(super) async fn set_shown(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<Shown>,
+) -> Result<StatusCode, AppError> {
+    let store = state.store();
+    let record = api(store
+        .exercise(session.user, ExerciseId(id))
+        .await
+        .map_err(AppError::from))?;
+    if record.kind == "journal" && body.shown {
+        return Err(AppError::from(tandem_store::StoreError::invalid(
+            "shown",
+            "A journal entry is yours alone; it is never shown to a counsellor.",
+        ))
+        .api());
+    }
+    api(store
+        .set_exercise_shown(session.user, record.id, body.shown)
+        .await
+        .map_err(AppError::from))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 async fn set_week(
     state: &AppState,
     session: &crate::auth::Session,

@@ -126,6 +126,7 @@ fn build() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             exercises::delete_exercise
         ))
         .routes(routes!(exercises::tick_week, exercises::untick_week))
+        .routes(routes!(exercises::set_shown))
         .fallback(|| async { AppError::not_found().api() });
     let (router, doc) = OpenApiRouter::new().nest("/api/v1", api).split_for_parts();
     (router, doc)

@@ -19,7 +19,7 @@ use crate::AppState;
 
 /// Every API route, for the tests that sweep them: (method, path, summary,
 /// needs a session). A test checks that it and the document agree exactly.
-pub const ROUTES: [(&str, &str, &str, bool); 78] = [
+pub const ROUTES: [(&str, &str, &str, bool); 79] = [
     ("get", "/openapi.json", "This document", false),
     (
         "post",
@@ -406,6 +406,12 @@ pub const ROUTES: [(&str, &str, &str, bool); 78] = [
         true,
     ),
     ("delete", "/exercises/{id}", "Delete an entry", true),
+    (
+        "put",
+        "/exercises/{id}/shown",
+        "Let a counsellor who may read exercise texts read this one ({shown})",
+        true,
+    ),
     (
         "put",
         "/exercises/{id}/weeks/{week}",

@@ -30,6 +30,8 @@ struct EntryView {
     ticks: usize,
     progress: i64,
     done: bool,
+    /// Whether counsellors who may read exercise texts may read this one.
+    shown: bool,
 }
 
 /// A field with what the person has typed so far (kept across a preview or
@@ -127,6 +129,7 @@ async fn exercise_page(
             ticks: e.ticks.len(),
             progress: e.progress,
             done: e.done,
+            shown: e.shown,
         })
         .collect();
     let prompt = (kind.slug == "journal").then(|| journal_prompt(state, session));
@@ -381,6 +384,33 @@ pub async fn week(
             form.ticked == "yes",
         )
         .await?;
+    Ok(Redirect::to(&format!("/plan/do/{}", kind.slug)).into_response())
+}
+
+/// Lets a counsellor read one entry, or stops it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShownForm {
+    csrf: String,
+    shown: String,
+}
+
+/// Chooses, for one entry, whether counsellors who may read exercise
+/// texts may read it (never a journal entry).
+pub async fn shown(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    PagePath(id): PagePath<i64>,
+    Form(form): Form<ShownForm>,
+) -> Result<Response, AppError> {
+    let _ = form.csrf;
+    let (record, kind) = entry_kind(&state, &session, id).await?;
+    if kind.slug != "journal" {
+        state
+            .store()
+            .set_exercise_shown(session.user, record.id, form.shown == "yes")
+            .await?;
+    }
     Ok(Redirect::to(&format!("/plan/do/{}", kind.slug)).into_response())
 }
 

@@ -132,6 +132,7 @@ pub fn routes() -> Router<AppState> {
         .route("/plan/entries/{id}/week", post(exercise::week))
         .route("/plan/entries/{id}/progress", post(exercise::progress))
         .route("/plan/entries/{id}/done", post(exercise::done))
+        .route("/plan/entries/{id}/shown", post(exercise::shown))
         .route("/plan/entries/{id}/delete", post(exercise::delete))
         .route("/report", get(results::report))
 }
@@ -183,6 +184,7 @@ mod tests {
             include_str!("../../templates/help.html"),
             include_str!("../../templates/plan.html"),
             include_str!("../../templates/plan_item.html"),
+            include_str!("../../templates/exercise.html"),
             include_str!("../../templates/guide.html"),
             include_str!("../../templates/account.html"),
             include_str!("../../templates/home.html"),

@@ -133,6 +133,51 @@ async fn the_map_plan_and_exercises_reach_a_counsellor_only_as_the_grant_says() 
     );
     assert!(page.contains("A goal of your own") && !page.contains("Run a 5k"));
 
+    // Texts only of the exercises chosen one by one; never the journal.
+    let read = cat
+        .json(&server, &format!("/api/v1/clients/{texts}/results"))
+        .await;
+    assert_eq!(
+        read["exercises"][0]["content"],
+        Value::Null,
+        "none chosen yet: {read}"
+    );
+    let mine = ann.json(&server, "/api/v1/exercises").await;
+    let id_of = |kind: &str| {
+        mine.as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["kind"] == kind)
+            .unwrap()["id"]
+            .clone()
+    };
+    let (status, _) = call(
+        &server,
+        &ann,
+        Method::PUT,
+        &format!("/api/v1/exercises/{}/shown", id_of("journal")),
+        json!({"shown": true}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, _) = call(
+        &server,
+        &cat,
+        Method::PUT,
+        &format!("/api/v1/exercises/{}/shown", id_of("goals")),
+        json!({"shown": true}),
+    )
+    .await;
+    assert_eq!(status, 404, "the owner's choice alone");
+    let (status, _) = call(
+        &server,
+        &ann,
+        Method::PUT,
+        &format!("/api/v1/exercises/{}/shown", id_of("goals")),
+        json!({"shown": true}),
+    )
+    .await;
+    assert_eq!(status, 204);
     let read = cat
         .json(&server, &format!("/api/v1/clients/{texts}/results"))
         .await;
@@ -144,6 +189,26 @@ async fn the_map_plan_and_exercises_reach_a_counsellor_only_as_the_grant_says() 
     assert!(!read.to_string().contains("Only mine to read"));
     let page = cat.page(&server, &format!("/clients/{texts}")).await;
     assert!(page.contains("Run a 5k") && !page.contains("Philomena"));
+
+    // The entry's own page says it and takes it back, without JavaScript.
+    let goals = id_of("goals");
+    let page = ann.page(&server, "/plan/do/goals").await;
+    assert!(
+        page.contains("A counsellor you let read your exercises can read this one."),
+        "{page}"
+    );
+    let (_, page) = ann
+        .post_then_get(
+            &server,
+            &format!("/plan/entries/{goals}/shown"),
+            &[("shown", "no")],
+        )
+        .await;
+    assert!(page.contains("No counsellor can read this one."), "{page}");
+    let read = cat
+        .json(&server, &format!("/api/v1/clients/{texts}/results"))
+        .await;
+    assert_eq!(read["exercises"][0]["content"], Value::Null, "taken back");
 
     let read = dan
         .json(&server, &format!("/api/v1/clients/{bare}/results"))
@@ -173,6 +238,8 @@ async fn the_map_plan_and_exercises_reach_a_counsellor_only_as_the_grant_says() 
             ("ben-work".to_owned(), "support map, plan".to_owned()),
             ("ben-work".to_owned(), "support map, plan".to_owned()),
             ("ben-work".to_owned(), "support map, plan".to_owned()),
+            ("cat-work".to_owned(), "exercise texts".to_owned()),
+            ("cat-work".to_owned(), "exercise texts".to_owned()),
             ("cat-work".to_owned(), "exercise texts".to_owned()),
             ("cat-work".to_owned(), "exercise texts".to_owned()),
         ],
