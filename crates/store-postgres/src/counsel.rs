@@ -42,14 +42,20 @@ async fn still_current(conn: &mut PgConnection, grant: &Grant, now: i64) -> Resu
         .ok_or_else(|| counsel::not_found("share", grant.share().0))
 }
 
-/// What a client's deletion does to notes about them, in its transaction:
-/// shared notes go, private ones stay their counsellor's as a former
-/// client's.
+/// What deleting an account does to notes, in its transaction: the notes
+/// it wrote as a counsellor go; of the notes about it as a client, shared
+/// ones go and private ones stay their counsellor's as a former client's.
 pub(crate) async fn leave_former_client(
     conn: &mut PgConnection,
     client: UserId,
     now: i64,
 ) -> Result<(), StoreError> {
+    // Their own notes, as a counsellor, go with them (named here rather
+    // than left to the cascades, whose order would decide the rest).
+    sqlx::query("DELETE FROM counsel_notes WHERE counsellor_id = $1")
+        .bind(client.0)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query(
         "DELETE FROM counsel_notes WHERE shared
          AND share_id IN (SELECT id FROM shares WHERE owner_id = $1)",

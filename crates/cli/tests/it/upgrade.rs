@@ -125,10 +125,14 @@ fn every_record_text_and_score_of_the_previous_release_survives() {
         t.json(&["network", "list", "--json"]),
         expected("network.json")
     );
-    assert_eq!(
-        t.json(&["exercises", "list", "--json"]),
-        expected("exercises.json")
-    );
+    // Each exercise of the previous release is kept to its owner (`shown`
+    // came later, and starts off for every exercise written before).
+    let mut exercises = t.json(&["exercises", "list", "--json"]);
+    for exercise in exercises.as_array_mut().unwrap() {
+        let shown = exercise.as_object_mut().unwrap().remove("shown");
+        assert_eq!(shown, Some(Value::Bool(false)), "{exercise}");
+    }
+    assert_eq!(exercises, expected("exercises.json"));
 
     // The kept safety screen, in its own version and its own place.
     let screens = t.json(&["safety", "list", "--json"]);
