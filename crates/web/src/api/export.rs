@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
 use serde_json::Value;
-use tandem_store::{Administration, Owner};
+use tandem_store::{Administration, ExerciseRecord, Owner};
 use utoipa::ToSchema;
 
 use super::api;
@@ -28,7 +28,8 @@ pub(crate) struct Export {
     /// Always `tandem-export`.
     #[schema(value_type = String)]
     format: &'static str,
-    /// The export format's version: 1.
+    /// The export format's version: 2 (1 had no relationships, plans,
+    /// exercises, links, grants, assignments, notes or audit entries).
     version: u32,
     user: String,
     administrations: Vec<Answered>,
@@ -41,6 +42,37 @@ pub(crate) struct Export {
     /// My "how I see us" answers, one entry per relationship I answered it
     /// about.
     how_i_see_us: Vec<UsAnswers>,
+    /// The people my results are about.
+    relationships: Vec<tandem_store::Relationship>,
+    /// Each relationship's plan with its history: every item it ever had,
+    /// replaced ones included, the most recently changed first.
+    plans: Vec<PlanHistory>,
+    /// Every exercise and journal entry, with what I wrote.
+    exercises: Vec<ExerciseRecord>,
+    /// My current links with partners, as I see them.
+    links: Vec<tandem_store::Link>,
+    /// The grants I made to counsellors.
+    #[schema(value_type = Vec<Object>)]
+    grants: Value,
+    /// What counsellors asked me to answer, through grants not ended.
+    #[schema(value_type = Vec<Object>)]
+    assignments: Value,
+    /// The notes counsellors shared with me.
+    #[schema(value_type = Vec<Object>)]
+    notes_shared_with_me: Value,
+    /// My own audit chain: who saw what, when, and my grants, links and
+    /// sign-ins, oldest first.
+    #[schema(value_type = Vec<Object>)]
+    audit: Value,
+}
+
+/// One relationship's plan, current and past.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct PlanHistory {
+    relationship: tandem_store::RelationshipId,
+    /// Every item, most recently changed first.
+    #[schema(value_type = Vec<Object>)]
+    items: Value,
 }
 
 /// My "how I see us" answers about one relationship.
@@ -75,9 +107,20 @@ pub(crate) async fn export_of(state: &AppState, user: Owner) -> Result<Export, A
             });
         }
     }
+    let relationships = store.relationships(user).await?;
+    let mut plans = Vec::new();
+    for relationship in &relationships {
+        let items = store.plan_history(user, relationship.id).await?;
+        if !items.is_empty() {
+            plans.push(PlanHistory {
+                relationship: relationship.id,
+                items: json(&items)?,
+            });
+        }
+    }
     Ok(Export {
         format: "tandem-export",
-        version: 1,
+        version: 2,
         user: store.user_name(user).await?,
         administrations,
         people: listed(people),
@@ -85,7 +128,20 @@ pub(crate) async fn export_of(state: &AppState, user: Owner) -> Result<Export, A
             .map_err(AppError::internal)?,
         time_zone: store.time_zone(user).await?.map(String::from),
         how_i_see_us,
+        relationships,
+        plans,
+        exercises: store.exercises(user, None).await?,
+        links: store.links(user).await?,
+        grants: json(&store.shares_of(user).await?)?,
+        assignments: json(&store.assignments_of(user, crate::auth::now()).await?)?,
+        notes_shared_with_me: json(&store.shared_notes(user).await?)?,
+        audit: json(&store.audit_trail(user).await?)?,
     })
+}
+
+/// Any serializable value as JSON, for the export's loosely described parts.
+fn json<T: Serialize>(value: &T) -> Result<Value, AppError> {
+    serde_json::to_value(value).map_err(AppError::internal)
 }
 
 /// Everything of mine, as JSON.

@@ -7,6 +7,7 @@ mod common;
 mod counsellors;
 mod deletion;
 mod estimates;
+mod export;
 mod history;
 mod http;
 mod input;
